@@ -1,0 +1,19 @@
+package dev.fakeetcd.conformance;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.TestTemplate;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs the annotated method once per {@link Targets} constant. The method may take an
+ * {@link EtcdTarget} and/or a jetcd {@link io.etcd.jetcd.Client} parameter; the keyspace is
+ * empty when it starts.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@TestTemplate
+@ExtendWith(ConformanceExtension.class)
+@interface ConformanceTest {}

@@ -1,0 +1,14 @@
+package dev.fakeetcd.conformance;
+
+import java.util.Optional;
+
+/** Starts one kind of {@link EtcdTarget}; see {@link Targets}. */
+interface EtcdTargetFactory {
+
+  EtcdTarget start(String name);
+
+  /** Why this target cannot run on this machine, if it cannot (e.g. no etcd binary). */
+  default Optional<String> unavailableReason() {
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,26 @@
+package dev.fakeetcd.conformance;
+
+/**
+ * Every target a {@link ConformanceTest} runs against, in invocation order. Adding a target is
+ * one constant here.
+ */
+enum Targets {
+  REAL_1("real-1", RealEtcdTarget.factory(1)),
+  REAL_3("real-3", RealEtcdTarget.factory(3));
+
+  private final String displayName;
+  private final EtcdTargetFactory factory;
+
+  Targets(String displayName, EtcdTargetFactory factory) {
+    this.displayName = displayName;
+    this.factory = factory;
+  }
+
+  String displayName() {
+    return displayName;
+  }
+
+  EtcdTargetFactory factory() {
+    return factory;
+  }
+}
