@@ -1,11 +1,11 @@
 package dev.fakeetcd.conformance;
 
-import io.etcd.jetcd.api.ClusterGrpc;
-import io.etcd.jetcd.api.MaintenanceGrpc;
-import io.etcd.jetcd.api.MemberListRequest;
-import io.etcd.jetcd.api.MemberListResponse;
-import io.etcd.jetcd.api.StatusRequest;
-import io.etcd.jetcd.api.StatusResponse;
+import dev.fakeetcd.api.ClusterGrpc;
+import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.MemberListRequest;
+import dev.fakeetcd.api.MemberListResponse;
+import dev.fakeetcd.api.StatusRequest;
+import dev.fakeetcd.api.StatusResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package dev.fakeetcd.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.etcd.jetcd.api.MaintenanceGrpc;
-import io.etcd.jetcd.api.StatusRequest;
-import io.etcd.jetcd.api.StatusResponse;
+import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.StatusRequest;
+import dev.fakeetcd.api.StatusResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
