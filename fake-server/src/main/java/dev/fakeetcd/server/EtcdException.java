@@ -9,6 +9,7 @@ public final class EtcdException extends RuntimeException {
   private final EtcdError error;
 
   public EtcdException(EtcdError error) {
+    // an expected outcome, not a bug: no stack trace to fill
     super(error.message(), null, false, false);
     this.error = error;
   }

@@ -64,6 +64,7 @@ public final class MvccStore {
     return compactRevision;
   }
 
+  /** A Range at the current store revision, with every rule of reference §2.3. */
   public RangeResponse range(RangeRequest request) {
     return range(request, revision);
   }
@@ -367,7 +368,8 @@ public final class MvccStore {
     ByteString key = request.getKey();
     KeyValue prev = latest(key);
     if ((request.getIgnoreValue() || request.getIgnoreLease()) && prev == null) {
-      // Only reachable inside a txn whose earlier op removed the key; etcd panics there.
+      // Inside a txn only reachable when an earlier op removed the key (a from-key delete passes
+      // the duplicate check); etcd 3.4.23 panics there (verified), the store rejects the txn.
       throw EtcdError.KEY_NOT_FOUND.toException();
     }
     KeyValue kv = KeyValue.newBuilder()
