@@ -1,0 +1,77 @@
+package dev.fakeetcd.server;
+
+import dev.fakeetcd.api.KeyValue;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every retained change of one key, oldest first. A put stores its full KeyValue; a tombstone
+ * stores null. Several changes may share a main revision (one txn), ordered by sub revision.
+ */
+final class KeyHistory {
+  record Change(long main, int sub, KeyValue kv) {
+    boolean isTombstone() {
+      return kv == null;
+    }
+  }
+
+  private final List<Change> changes = new ArrayList<>();
+
+  void append(long main, int sub, KeyValue kv) {
+    changes.add(new Change(main, sub, kv));
+  }
+
+  /** The live value at {@code revision}, or null if the key was absent (or deleted) then. */
+  KeyValue at(long revision) {
+    int i = lastIndexAtOrBefore(revision);
+    return i < 0 ? null : changes.get(i).kv();
+  }
+
+  KeyValue latest() {
+    return changes.isEmpty() ? null : changes.get(changes.size() - 1).kv();
+  }
+
+  List<Change> changes() {
+    return changes;
+  }
+
+  /** Removes trailing changes of revision {@code main}; used to undo a failed write. */
+  void dropRevision(long main) {
+    while (!changes.isEmpty() && changes.get(changes.size() - 1).main() == main) {
+      changes.remove(changes.size() - 1);
+    }
+  }
+
+  /**
+   * Keeps what etcd keeps when compacting at {@code revision}: the latest change at or before it
+   * unless that is a tombstone, and every later change.
+   */
+  void compact(long revision) {
+    int i = lastIndexAtOrBefore(revision);
+    if (i < 0) {
+      return;
+    }
+    int keepFrom = changes.get(i).isTombstone() ? i + 1 : i;
+    changes.subList(0, keepFrom).clear();
+  }
+
+  boolean isEmpty() {
+    return changes.isEmpty();
+  }
+
+  private int lastIndexAtOrBefore(long revision) {
+    int lo = 0;
+    int hi = changes.size() - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (changes.get(mid).main() <= revision) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+}
