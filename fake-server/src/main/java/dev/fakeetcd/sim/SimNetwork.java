@@ -20,9 +20,15 @@ import java.util.function.Function;
  */
 public final class SimNetwork {
 
-  /** Where messages for one member go. */
+  /** One member's end of the network. */
   interface Receiver {
+    /** False while the member is down: what arrives then is lost. */
+    boolean isUp();
+
     void receive(long from, Object message);
+
+    /** A message this member sent to {@code to} was lost, as a real transport would notice. */
+    void undelivered(long to, Object message);
   }
 
   private record Link(long from, long to) implements Comparable<Link> {
@@ -112,12 +118,20 @@ public final class SimNetwork {
       drop(link, message, "cut");
       return;
     }
+    Receiver receiver = receivers.get(link.to);
+    if (!receiver.isUp()) {
+      drop(link, message, "down");
+      return;
+    }
     trace.record(Trace.Type.DELIVER, link.to, link + " " + describer.apply(message));
-    receivers.get(link.to).receive(link.from, message);
+    receiver.receive(link.from, message);
   }
 
+  /** Records the loss and tells the sender, in an event of its own, as its transport would. */
   private void drop(Link link, Object message, String reason) {
     trace.record(Trace.Type.DROP, link.to, link + " " + reason + " " + describer.apply(message));
+    Receiver sender = receivers.get(link.from);
+    clock.schedule(Duration.ZERO, () -> sender.undelivered(link.to, message));
   }
 
   /**

@@ -15,15 +15,41 @@ class SimNetworkTest {
   private final VirtualClock clock = new VirtualClock(VirtualClock.Mode.MANUAL);
   private final Trace trace = new Trace(clock, 1000);
   private final List<String> received = new ArrayList<>();
-  private final SimNetwork network = network(42);
+  private final List<String> bounced = new ArrayList<>();
+  private final List<Endpoint> endpoints = new ArrayList<>();
+  private final SimNetwork network = new SimNetwork(clock, new SplittableRandom(42), trace,
+      String::valueOf);
 
-  private SimNetwork network(long seed) {
-    SimNetwork n = new SimNetwork(clock, new SplittableRandom(seed), trace, String::valueOf);
+  SimNetworkTest() {
     for (long id = 1; id <= 3; id++) {
-      long to = id;
-      n.attach(id, (from, message) -> received.add(from + "->" + to + ":" + message));
+      Endpoint e = new Endpoint(id);
+      endpoints.add(e);
+      network.attach(id, e);
     }
-    return n;
+  }
+
+  private final class Endpoint implements SimNetwork.Receiver {
+    private final long id;
+    private boolean up = true;
+
+    Endpoint(long id) {
+      this.id = id;
+    }
+
+    @Override
+    public boolean isUp() {
+      return up;
+    }
+
+    @Override
+    public void receive(long from, Object message) {
+      received.add(from + "->" + id + ":" + message);
+    }
+
+    @Override
+    public void undelivered(long to, Object message) {
+      bounced.add(id + "->" + to + ":" + message);
+    }
   }
 
   @Test
@@ -241,8 +267,22 @@ class SimNetworkTest {
       VirtualClock c = new VirtualClock(VirtualClock.Mode.MANUAL);
       List<String> got = new ArrayList<>();
       SimNetwork n = new SimNetwork(c, new SplittableRandom(7), new Trace(c, 10), String::valueOf);
-      n.attach(1, (from, m) -> { });
-      n.attach(2, (from, m) -> got.add(c.nanos() + ":" + m));
+      n.attach(1, new Endpoint(1));
+      n.attach(2, new SimNetwork.Receiver() {
+        @Override
+        public boolean isUp() {
+          return true;
+        }
+
+        @Override
+        public void receive(long from, Object message) {
+          got.add(c.nanos() + ":" + message);
+        }
+
+        @Override
+        public void undelivered(long to, Object message) {
+        }
+      });
       n.lossRate(0.3);
       n.duplicationRate(0.3);
       n.latency(Duration.ZERO, Duration.ofMillis(20));
@@ -253,5 +293,34 @@ class SimNetworkTest {
       runs.add(got);
     }
     assertThat(runs.get(0)).isNotEmpty().isEqualTo(runs.get(1));
+  }
+
+  @Test
+  void send_toAMemberThatIsDownIsLostAndReportedToTheSender() {
+    endpoints.get(1).up = false;
+    network.send(1, 2, "a");
+    clock.runUntilIdle();
+    assertThat(received).isEmpty();
+    assertThat(bounced).containsExactly("1->2:a");
+  }
+
+  @Test
+  void cut_reportsEachLostMessageToItsSender() {
+    network.cut(3, 1);
+    network.lossRate(3, 2, 1.0);
+    network.send(3, 1, "a");
+    network.send(3, 2, "b");
+    network.send(1, 3, "c");
+    clock.runUntilIdle();
+    assertThat(bounced).containsExactly("3->1:a", "3->2:b");
+    assertThat(received).containsExactly("1->3:c");
+  }
+
+  @Test
+  void attach_rejectsDuplicateAndNonPositiveIds() {
+    assertThatThrownBy(() -> network.attach(2, new Endpoint(2)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2");
+    assertThatThrownBy(() -> network.attach(0, new Endpoint(0)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0");
   }
 }
