@@ -11,12 +11,15 @@ import java.util.List;
  *   <li>{@code logTerm}, {@code index}: MSG_APP — position of the entry preceding {@code entries};
  *       MSG_APP_RESP — the index acknowledged, or (when {@code reject}) the index that was rejected,
  *       with {@code rejectHint} the follower's last index and {@code logTerm} the term at that hint;
- *       (PRE_)VOTE — the candidate's last log term and index; READ_INDEX_RESP — the read index.</li>
+ *       (PRE_)VOTE — the candidate's last log term and index; READ_INDEX_RESP — the read index;
+ *       TRANSFER_LEADER — the transferee's id.</li>
  *   <li>{@code commit}: MSG_APP / MSG_HEARTBEAT — the leader's commit index.</li>
  *   <li>{@code snapshot}: MSG_SNAP only.</li>
- *   <li>{@code context}: READ_INDEX(_RESP) and heartbeats carrying a read request; MSG_TIMEOUT_NOW's
- *       follow-up votes carry a marker so the recipient's leader lease does not reject them.</li>
+ *   <li>{@code context}: READ_INDEX(_RESP) — the caller's read context; heartbeats and their responses —
+ *       the leader's read-request sequence number; the votes of a campaign triggered by MSG_TIMEOUT_NOW —
+ *       a marker that lets them through the recipients' leader lease.</li>
  * </ul>
+ * READ_INDEX is sent with term 0: like etcd, the leader treats a forwarded request as local input.
  * {@code context} is copied on construction; equality compares its bytes.
  */
 public record Message(

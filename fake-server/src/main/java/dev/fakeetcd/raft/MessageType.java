@@ -22,11 +22,6 @@ public enum MessageType {
     MSG_READ_INDEX_RESP,
     /** Leader to transferee: campaign now, even though the leader's lease has not expired. */
     MSG_TIMEOUT_NOW,
-    /** Follower to leader: a forwarded leadership transfer request ({@code from} is the transferee). */
-    MSG_TRANSFER_LEADER;
-
-    /** Whether this type is a response to a (pre-)vote request. */
-    boolean isVoteResponse() {
-        return this == MSG_VOTE_RESP || this == MSG_PRE_VOTE_RESP;
-    }
+    /** Follower to leader: a forwarded leadership transfer request (the transferee's id is in {@code index}). */
+    MSG_TRANSFER_LEADER
 }
