@@ -138,10 +138,9 @@ public final class SimCluster<S extends StateMachine> {
     SimMember<S> best = null;
     long bestTerm = -1;
     for (SimMember<S> m : members.values()) {
-      if (m.isUp() && !m.isPaused() && m.status().role() == Role.LEADER
-          && m.status().term() > bestTerm) {
+      if (m.isUp() && !m.isPaused() && m.role() == Role.LEADER && m.term() > bestTerm) {
         best = m;
-        bestTerm = m.status().term();
+        bestTerm = m.term();
       }
     }
     return Optional.ofNullable(best);

@@ -117,6 +117,22 @@ public final class SimMember<S extends StateMachine> {
     return state == State.REMOVED;
   }
 
+  public Role role() {
+    requireUp("role");
+    return node.role();
+  }
+
+  public long term() {
+    requireUp("term");
+    return node.term();
+  }
+
+  /** The leader this member knows of in its term, or 0. */
+  public long leaderId() {
+    requireUp("leaderId");
+    return node.leaderId();
+  }
+
   /** The Raft node's view of itself. */
   public RaftStatus status() {
     requireUp("status");
@@ -231,7 +247,20 @@ public final class SimMember<S extends StateMachine> {
 
   /** From the network, while up: a message for this member. */
   void receive(long from, Object message) {
-    input(() -> node.step((Message) message));
+    Message m = (Message) message;
+    if (m.type() == MessageType.MSG_SNAP) {
+      // etcd's transport tells the sender when a snapshot transfer completes; without it a lost
+      // reply would leave the leader waiting on this snapshot for ever.
+      SimMember<S> sender = cluster.member(from);
+      cluster.clock().schedule(Duration.ZERO, () -> sender.snapshotDelivered(id));
+    }
+    input(() -> node.step(m));
+  }
+
+  private void snapshotDelivered(long to) {
+    if (isUp()) {
+      input(() -> node.reportSnapshot(to, true));
+    }
   }
 
   /** From the network: a message this member sent was lost; etcd's transport reports the same. */
