@@ -23,21 +23,20 @@ final class SafetyChecker implements MemberObserver {
   private record Logged(Entry entry, long prevTerm) {
   }
 
+  /** A committed entry: the term it was created in, and the term in which it was first known committed. */
+  private record Committed(long entryTerm, long inTerm) {
+  }
+
   private final long seed;
   private final TreeMap<Long, Long> leaderOfTerm = new TreeMap<>();
   private final Map<Position, Logged> logged = new HashMap<>();
-  private final TreeMap<Long, Long> committedTerm = new TreeMap<>();
+  private final TreeMap<Long, Committed> committed = new TreeMap<>();
   private final Map<Long, Entry> appliedAt = new HashMap<>();
   private final TreeMap<Long, Long> lastApplied = new TreeMap<>();
   private final TreeMap<Long, Long> commitSeen = new TreeMap<>();
 
   SafetyChecker(long seed) {
     this.seed = seed;
-  }
-
-  /** The highest index known to be committed, 0 if none. */
-  long maxCommitted() {
-    return committedTerm.isEmpty() ? 0 : committedTerm.lastKey();
   }
 
   @Override
@@ -49,7 +48,7 @@ final class SafetyChecker implements MemberObserver {
   public void persisted(SimMember<?> member, MemoryRaftStorage storage, Ready ready, long term) {
     long id = member.id();
     if (ready.snapshot() != null) {
-      committed(ready.snapshot().index(), ready.snapshot().term(), id);
+      committed(ready.snapshot().index(), ready.snapshot().term(), term, id);
     }
     for (Entry e : ready.entries()) {
       if (e.index() >= storage.firstIndex()) {
@@ -63,7 +62,7 @@ final class SafetyChecker implements MemberObserver {
         fail("member " + id + " has commit " + commit + " beyond its last index "
             + storage.lastIndex());
       }
-      committed(i, storage.term(i), id);
+      committed(i, storage.term(i), term, id);
     }
     commitSeen.put(id, Math.max(commit, commitSeen.getOrDefault(id, 0L)));
     if (ready.softState() != null && ready.softState().role() == Role.LEADER) {
@@ -83,20 +82,33 @@ final class SafetyChecker implements MemberObserver {
     }
   }
 
-  private void committed(long index, long term, long id) {
-    Long known = committedTerm.putIfAbsent(index, term);
-    if (known != null && known != term) {
-      fail("committed entry changed: index " + index + " was committed in term " + known
-          + " but member " + id + " has it in term " + term);
+  /**
+   * Records that {@code index} (of {@code entryTerm}) is committed, as seen by member {@code id} in
+   * {@code term}. The leader that commits an entry persists that first, so the first sighting
+   * gives the term the entry was committed in.
+   */
+  private void committed(long index, long entryTerm, long term, long id) {
+    Committed known = committed.putIfAbsent(index, new Committed(entryTerm, term));
+    if (known != null && known.entryTerm() != entryTerm) {
+      fail("committed entry changed: index " + index + " was committed with term "
+          + known.entryTerm() + " but member " + id + " has it with term " + entryTerm);
     }
   }
 
+  /**
+   * Every entry committed in an earlier term must be in the new leader's log. Entries committed in
+   * its term or later need not be: a member paused mid-election can win a term the cluster has
+   * long left behind.
+   */
   private void leaderCompleteness(MemoryRaftStorage storage, long id, long term) {
-    for (Map.Entry<Long, Long> c : committedTerm.tailMap(storage.firstIndex() - 1).entrySet()) {
+    for (Map.Entry<Long, Committed> c : committed.tailMap(storage.firstIndex() - 1).entrySet()) {
       long index = c.getKey();
-      if (index > storage.lastIndex() || storage.term(index) != c.getValue()) {
+      Committed entry = c.getValue();
+      if (entry.inTerm() < term
+          && (index > storage.lastIndex() || storage.term(index) != entry.entryTerm())) {
         fail("leader completeness: new leader " + id + " of term " + term
-            + " lacks committed entry " + c.getValue() + "/" + index);
+            + " lacks entry " + entry.entryTerm() + "/" + index + " committed in term "
+            + entry.inTerm());
       }
     }
   }
@@ -114,10 +126,9 @@ final class SafetyChecker implements MemberObserver {
       fail("member " + id + " applied " + entry.index() + " but expected " + expected);
     }
     lastApplied.put(id, entry.index());
-    Long term = committedTerm.get(entry.index());
-    if (term == null || term != entry.term()) {
-      fail("member " + id + " applied " + entry + " which is not the committed entry (term "
-          + term + ")");
+    Committed c = committed.get(entry.index());
+    if (c == null || c.entryTerm() != entry.term()) {
+      fail("member " + id + " applied " + entry + " which is not the committed entry " + c);
     }
     Entry first = appliedAt.putIfAbsent(entry.index(), entry);
     if (first != null && !first.equals(entry)) {

@@ -52,12 +52,12 @@ final class RandomRun {
 
   private void step(int r) {
     SimNetwork net = cluster.network();
-    if (r < 35) {
+    if (r < 30) {
       String c = "c" + nextCommand++;
       proposals.put(c, cluster.propose(command(c)));
-    } else if (r < 40) {
+    } else if (r < 35) {
       pick(up()).ifPresent(m -> m.read(ReplicatedList::commands));
-    } else if (r < 48) {
+    } else if (r < 41) {
       Set<Long> group = new TreeSet<>();
       for (SimMember<?> m : cluster.members()) {
         if (faults.nextBoolean()) {
@@ -65,33 +65,33 @@ final class RandomRun {
         }
       }
       net.partition(group);
-    } else if (r < 52) {
+    } else if (r < 44) {
       net.isolate(any().id());
-    } else if (r < 54) {
+    } else if (r < 46) {
       long from = any().id();
       long to = any().id();
       if (from != to) {
         net.cut(from, to);
       }
-    } else if (r < 61) {
+    } else if (r < 56) {
       net.heal();
-    } else if (r < 65) {
+    } else if (r < 59) {
       pick(up()).ifPresent(SimMember::crash);
-    } else if (r < 70) {
+    } else if (r < 67) {
       pick(filter(m -> !m.isUp() && !m.isRemoved())).ifPresent(SimMember::restart);
-    } else if (r < 73) {
+    } else if (r < 69) {
       pick(filter(m -> m.isUp() && !m.isPaused())).ifPresent(SimMember::pause);
-    } else if (r < 76) {
+    } else if (r < 74) {
       pick(filter(SimMember::isPaused)).ifPresent(SimMember::resume);
-    } else if (r < 79) {
+    } else if (r < 77) {
       net.lossRate(faults.nextDouble() * 0.3);
-    } else if (r < 81) {
+    } else if (r < 79) {
       net.duplicationRate(faults.nextDouble() * 0.2);
-    } else if (r < 84) {
+    } else if (r < 82) {
       net.latency(Duration.ofMillis(faults.nextInt(20)), Duration.ofMillis(faults.nextInt(50)));
-    } else if (r < 89) {
+    } else if (r < 87) {
       membershipChange();
-    } else if (r < 91) {
+    } else if (r < 89) {
       cluster.leader().ifPresent(l -> {
         List<Long> voters = new ArrayList<>(l.status().confState().voters());
         cluster.transferLeadership(voters.get(faults.nextInt(voters.size())));
@@ -115,7 +115,7 @@ final class RandomRun {
           }
         }
         case 2 -> {
-          if (voters >= 3) {
+          if (voters > 3) {
             cluster.remove(pickId(conf.voters()));
           } else if (!conf.learners().isEmpty()) {
             cluster.remove(pickId(conf.learners()));

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class RandomRunTest {
 
   static final int SEEDS = 1000;
-  static final int STEPS = 40;
+  static final int STEPS = 200;
 
   @Test
   void randomRuns_staySafeAndConvergeAfterHealing() {
