@@ -40,7 +40,7 @@ public final class SimCluster<S extends StateMachine> {
     this.random = new SplittableRandom(seed);
     this.clock = new VirtualClock(config.clockMode());
     this.trace = new Trace(clock, config.traceCapacity());
-    this.network = new SimNetwork(clock, random.split(), trace, String::valueOf);
+    this.network = new SimNetwork(clock, random.split(), trace);
     this.checker = config.checkInvariants() ? new SafetyChecker(seed) : MemberObserver.NONE;
     this.clusterId = newId();
   }

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 
 /**
  * The simulated network between members. Links are directional. Every delivery is a timer on the
@@ -51,7 +50,6 @@ public final class SimNetwork {
   private final VirtualClock clock;
   private final SplittableRandom random;
   private final Trace trace;
-  private final Function<Object, String> describer;
   private final TreeMap<Long, Receiver> receivers = new TreeMap<>();
   private final TreeSet<Link> cuts = new TreeSet<>();
   private final TreeMap<Link, Double> linkLoss = new TreeMap<>();
@@ -61,12 +59,10 @@ public final class SimNetwork {
   private double duplication;
   private Latency latency = Latency.NONE;
 
-  SimNetwork(VirtualClock clock, SplittableRandom random, Trace trace,
-      Function<Object, String> describer) {
+  SimNetwork(VirtualClock clock, SplittableRandom random, Trace trace) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.trace = Objects.requireNonNull(trace, "trace");
-    this.describer = Objects.requireNonNull(describer, "describer");
   }
 
   void attach(long id, Receiver receiver) {
@@ -92,7 +88,7 @@ public final class SimNetwork {
     }
     transmit(link, message);
     if (duplication > 0 && random.nextDouble() < duplication) {
-      trace.record(Trace.Type.DUPLICATE, to, link + " " + describer.apply(message));
+      trace.record(Trace.Type.DUPLICATE, to, link + " " + message);
       transmit(link, message);
     }
   }
@@ -101,7 +97,7 @@ public final class SimNetwork {
     ArrayDeque<Object> held = holds.get(link);
     if (held != null) {
       held.addLast(message);
-      trace.record(Trace.Type.HOLD, link.to, link + " " + describer.apply(message));
+      trace.record(Trace.Type.HOLD, link.to, link + " " + message);
       return;
     }
     scheduleArrival(link, message);
@@ -123,13 +119,13 @@ public final class SimNetwork {
       drop(link, message, "down");
       return;
     }
-    trace.record(Trace.Type.DELIVER, link.to, link + " " + describer.apply(message));
+    trace.record(Trace.Type.DELIVER, link.to, link + " " + message);
     receiver.receive(link.from, message);
   }
 
   /** Records the loss and tells the sender, in an event of its own, as its transport would. */
   private void drop(Link link, Object message, String reason) {
-    trace.record(Trace.Type.DROP, link.to, link + " " + reason + " " + describer.apply(message));
+    trace.record(Trace.Type.DROP, link.to, link + " " + reason + " " + message);
     Receiver sender = receivers.get(link.from);
     clock.schedule(Duration.ZERO, () -> sender.undelivered(link.to, message));
   }
@@ -267,7 +263,7 @@ public final class SimNetwork {
       return false;
     }
     Object message = held.removeFirst();
-    trace.record(Trace.Type.FAULT, 0, "release one " + link + " " + describer.apply(message));
+    trace.record(Trace.Type.FAULT, 0, "release one " + link + " " + message);
     scheduleArrival(link, message);
     return true;
   }

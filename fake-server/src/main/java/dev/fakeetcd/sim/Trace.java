@@ -91,10 +91,6 @@ public final class Trace {
     return recorded;
   }
 
-  public int capacity() {
-    return capacity;
-  }
-
   /** Hex SHA-256 over the canonical rendering of every event ever recorded, one per line. */
   public String digest() {
     byte[] hash;

@@ -9,10 +9,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /**
  * One randomized run: a cluster under random faults, proposals, reads and membership changes, all
@@ -34,7 +36,9 @@ final class RandomRun {
     this.seed = seed;
     SimConfig config = SimConfig.builder()
         .members(Math.floorMod(seed, 3) == 0 ? 5 : 3)
-        .snapshotEntries(3 + (int) Math.floorMod(seed, 17))
+        .snapshotEntries(3 + Math.floorMod(seed, 17))
+        .preVote(Math.floorMod(seed, 5) != 4)
+        .checkQuorum(Math.floorMod(seed, 7) != 6)
         .checkInvariants(true)
         .build();
     cluster = SimCluster.start(seed, config, id -> new ReplicatedList());
@@ -212,7 +216,7 @@ final class RandomRun {
   }
 
   private List<SimMember<ReplicatedList>> filter(
-      java.util.function.Predicate<SimMember<ReplicatedList>> p) {
+      Predicate<SimMember<ReplicatedList>> p) {
     return cluster.members().stream().filter(p).toList();
   }
 
@@ -221,9 +225,9 @@ final class RandomRun {
     return all.get(faults.nextInt(all.size()));
   }
 
-  private java.util.Optional<SimMember<ReplicatedList>> pick(List<SimMember<ReplicatedList>> from) {
-    return from.isEmpty() ? java.util.Optional.empty()
-        : java.util.Optional.of(from.get(faults.nextInt(from.size())));
+  private Optional<SimMember<ReplicatedList>> pick(List<SimMember<ReplicatedList>> from) {
+    return from.isEmpty() ? Optional.empty()
+        : Optional.of(from.get(faults.nextInt(from.size())));
   }
 
   private long pickId(Set<Long> ids) {

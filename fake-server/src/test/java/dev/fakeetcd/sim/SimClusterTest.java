@@ -276,6 +276,19 @@ class SimClusterTest {
   }
 
   @Test
+  void start_drawsMemberAndClusterIdsFromTheSeed() {
+    SimCluster<ReplicatedList> one = start(config(3));
+    SimCluster<ReplicatedList> again = start(config(3));
+    SimCluster<ReplicatedList> other = SimCluster.start(8, config(3).build(), id -> new ReplicatedList());
+    List<Long> ids = one.members().stream().map(SimMember::id).toList();
+    assertThat(again.members().stream().map(SimMember::id).toList()).isEqualTo(ids);
+    assertThat(again.clusterId()).isEqualTo(one.clusterId());
+    assertThat(other.members().stream().map(SimMember::id).toList()).doesNotContainAnyElementsOf(ids);
+    assertThat(ids).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isPositive())
+        .doesNotContain(one.clusterId());
+  }
+
+  @Test
   void member_unknownIdIsRejectedNamingIt() {
     SimCluster<ReplicatedList> cluster = start(config(1));
     assertThatThrownBy(() -> cluster.member(12345)).isInstanceOf(IllegalArgumentException.class)

@@ -17,8 +17,7 @@ class SimNetworkTest {
   private final List<String> received = new ArrayList<>();
   private final List<String> bounced = new ArrayList<>();
   private final List<Endpoint> endpoints = new ArrayList<>();
-  private final SimNetwork network = new SimNetwork(clock, new SplittableRandom(42), trace,
-      String::valueOf);
+  private final SimNetwork network = new SimNetwork(clock, new SplittableRandom(42), trace);
 
   SimNetworkTest() {
     for (long id = 1; id <= 3; id++) {
@@ -266,7 +265,7 @@ class SimNetworkTest {
     for (int run = 0; run < 2; run++) {
       VirtualClock c = new VirtualClock(VirtualClock.Mode.MANUAL);
       List<String> got = new ArrayList<>();
-      SimNetwork n = new SimNetwork(c, new SplittableRandom(7), new Trace(c, 10), String::valueOf);
+      SimNetwork n = new SimNetwork(c, new SplittableRandom(7), new Trace(c, 10));
       n.attach(1, new Endpoint(1));
       n.attach(2, new SimNetwork.Receiver() {
         @Override
