@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -42,6 +43,8 @@ final class TestNetwork {
     /** Every message delivered or dropped, in order. */
     final List<Message> trace = new ArrayList<>();
     private UnaryOperator<RaftConfig> configure = UnaryOperator.identity();
+    /** Messages matching this are lost. */
+    private Predicate<Message> lose = m -> false;
 
     TestNetwork(long seed) {
         this.seed = seed;
@@ -119,6 +122,11 @@ final class TestNetwork {
         cut.clear();
     }
 
+    /** Loses every message matching {@code filter} from now on (replacing any earlier filter). */
+    void lose(Predicate<Message> filter) {
+        lose = filter;
+    }
+
     /** Handles every Ready and delivers messages (FIFO) until the cluster is quiet. */
     void process() {
         for (int steps = 0; steps < 1_000_000; steps++) {
@@ -133,7 +141,7 @@ final class TestNetwork {
             if (msg != null) {
                 trace.add(msg);
                 Member target = members.get(msg.to());
-                if (target != null && !cut.contains(msg.from() + "->" + msg.to())) {
+                if (target != null && !cut.contains(msg.from() + "->" + msg.to()) && !lose.test(msg)) {
                     target.node.step(msg);
                 }
                 worked = true;
