@@ -76,4 +76,22 @@ class SnapshotTest {
         assertThat(net.member(3).applied).containsExactly("a");
         assertThat(net.node(1).status().progress().get(3L).match()).isEqualTo(net.node(1).lastIndex());
     }
+
+    @Test
+    void tick_unreportedLostSnapshotIsSentAgainAfterElectionTimeouts() {
+        TestNetwork net = TestNetwork.bootstrap(4, 1, 2, 3);
+        net.elect(1);
+        net.isolate(3);
+        net.propose(1, "a");
+        snapshotAndCompact(net, 1, 2);
+        net.heal();
+        net.lose(m -> m.type() == MessageType.MSG_SNAP);
+        net.tick(2);
+        net.lose(m -> false);
+
+        net.tick(25);
+
+        assertThat(net.trace).filteredOn(m -> m.type() == MessageType.MSG_SNAP).hasSize(2);
+        assertThat(net.member(3).applied).containsExactly("a");
+    }
 }

@@ -1,7 +1,6 @@
 package dev.fakeetcd.raft;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -37,7 +36,7 @@ final class TestNetwork {
 
     private final long seed;
     final TreeMap<Long, Member> members = new TreeMap<>();
-    private final ArrayDeque<Message> inFlight = new ArrayDeque<>();
+    final List<Message> inFlight = new ArrayList<>();
     /** Cut directed links "from->to"; only looked up, never iterated. */
     private final Set<String> cut = new HashSet<>();
     /** Every message delivered or dropped, in order. */
@@ -130,20 +129,9 @@ final class TestNetwork {
     /** Handles every Ready and delivers messages (FIFO) until the cluster is quiet. */
     void process() {
         for (int steps = 0; steps < 1_000_000; steps++) {
-            boolean worked = false;
-            for (Member m : members.values()) {
-                while (m.node.hasReady()) {
-                    handleReady(m);
-                    worked = true;
-                }
-            }
-            Message msg = inFlight.pollFirst();
-            if (msg != null) {
-                trace.add(msg);
-                Member target = members.get(msg.to());
-                if (target != null && !cut.contains(msg.from() + "->" + msg.to()) && !lose.test(msg)) {
-                    target.node.step(msg);
-                }
+            boolean worked = handleReadies();
+            if (!inFlight.isEmpty()) {
+                deliver(inFlight.remove(0));
                 worked = true;
             }
             if (!worked) {
@@ -151,6 +139,27 @@ final class TestNetwork {
             }
         }
         throw new AssertionError("cluster did not quiesce");
+    }
+
+    /** Handles every pending Ready; returns whether there was any. */
+    boolean handleReadies() {
+        boolean worked = false;
+        for (Member m : members.values()) {
+            while (m.node.hasReady()) {
+                handleReady(m);
+                worked = true;
+            }
+        }
+        return worked;
+    }
+
+    /** Delivers one message unless its link is cut or it matches the loss filter. */
+    void deliver(Message msg) {
+        trace.add(msg);
+        Member target = members.get(msg.to());
+        if (target != null && !cut.contains(msg.from() + "->" + msg.to()) && !lose.test(msg)) {
+            target.node.step(msg);
+        }
     }
 
     private void handleReady(Member m) {
