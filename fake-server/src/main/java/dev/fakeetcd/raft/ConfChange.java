@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * A single-step membership change (etcd's ConfChange v1). {@code context} is opaque host data
  * carried through the log (etcd puts the member's attributes there); it is copied on
- * construction and takes part in equality.
+ * construction and by its accessor, and takes part in equality.
  */
 public record ConfChange(ConfChangeType type, long nodeId, byte[] context) {
 
@@ -18,6 +18,11 @@ public record ConfChange(ConfChangeType type, long nodeId, byte[] context) {
             throw new IllegalArgumentException("node id 0 is reserved");
         }
         context = context == null ? new byte[0] : context.clone();
+    }
+
+    /** A copy of the bytes (the record stays immutable, so messages can be shared and duplicated). */
+    public byte[] context() {
+        return context.clone();
     }
 
     public static ConfChange addNode(long nodeId) {

@@ -3,9 +3,8 @@ package dev.fakeetcd.raft;
 import java.util.Arrays;
 
 /**
- * One log entry. {@code data} is copied on construction and must not be modified through the
- * accessor (entries are shared between the log, the storage and messages); equality compares
- * the bytes.
+ * One log entry. {@code data} is copied on construction and by its accessor, so an entry is
+ * immutable and can be shared by the log, the storage and messages; equality compares the bytes.
  */
 public record Entry(long term, long index, EntryType type, byte[] data) {
 
@@ -26,14 +25,14 @@ public record Entry(long term, long index, EntryType type, byte[] data) {
         return new Entry(term, index, EntryType.NORMAL, data);
     }
 
+    /** A copy of the bytes (the record stays immutable, so messages can be shared and duplicated). */
+    public byte[] data() {
+        return data.clone();
+    }
+
     /** Approximate size in bytes, used for message-size and flow-control limits. */
     long size() {
         return data.length + 24L;
-    }
-
-    /** A copy of this entry placed at another position (used when the leader appends proposals). */
-    Entry at(long newTerm, long newIndex) {
-        return new Entry(newTerm, newIndex, type, data);
     }
 
     @Override

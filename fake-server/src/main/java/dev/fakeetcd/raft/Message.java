@@ -20,7 +20,7 @@ import java.util.List;
  *       a marker that lets them through the recipients' leader lease.</li>
  * </ul>
  * READ_INDEX is sent with term 0: like etcd, the leader treats a forwarded request as local input.
- * {@code context} is copied on construction; equality compares its bytes.
+ * {@code context} is copied on construction and by its accessor; equality compares its bytes.
  */
 public record Message(
         MessageType type,
@@ -44,6 +44,11 @@ public record Message(
         }
         entries = entries == null ? List.of() : List.copyOf(entries);
         context = context == null || context.length == 0 ? NONE : context.clone();
+    }
+
+    /** A copy of the bytes (the record stays immutable, so messages can be shared and duplicated). */
+    public byte[] context() {
+        return context.clone();
     }
 
     @Override

@@ -10,6 +10,8 @@ final class Progress {
     ProgressState state = ProgressState.PROBE;
     /** In SNAPSHOT state: the index of the snapshot sent. */
     long pendingSnapshot;
+    /** In SNAPSHOT state: a check round has passed since the snapshot was sent. */
+    boolean snapshotOverdue;
     boolean recentActive;
     /** In PROBE state: an append is outstanding, so wait for its answer (or a heartbeat response). */
     boolean probeSent;
@@ -27,6 +29,7 @@ final class Progress {
     private void resetState(ProgressState newState) {
         probeSent = false;
         pendingSnapshot = 0;
+        snapshotOverdue = false;
         state = newState;
         inflights.clear();
     }

@@ -157,6 +157,7 @@ public final class RaftNode {
         electionElapsed++;
         if (electionElapsed >= config.electionTicks()) {
             electionElapsed = 0;
+            expireOverdueSnapshots();
             if (config.checkQuorum()) {
                 checkQuorum();
             }
@@ -170,6 +171,25 @@ public final class RaftNode {
         if (heartbeatElapsed >= config.heartbeatTicks()) {
             heartbeatElapsed = 0;
             broadcastHeartbeat();
+        }
+    }
+
+    /**
+     * A snapshot still unacknowledged after a whole election timeout (1-2 timeouts after sending) is
+     * taken as lost, as if the host had called {@code reportSnapshot(peer, false)}. etcd relies on its
+     * transport always reporting; this keeps a peer from staying paused forever when no one does.
+     */
+    private void expireOverdueSnapshots() {
+        for (Map.Entry<Long, Progress> e : progress.entrySet()) {
+            Progress pr = e.getValue();
+            if (pr.state != ProgressState.SNAPSHOT) {
+                continue;
+            }
+            if (pr.snapshotOverdue) {
+                reportSnapshot(e.getKey(), false);
+            } else {
+                pr.snapshotOverdue = true;
+            }
         }
     }
 
@@ -531,7 +551,9 @@ public final class RaftNode {
         reset(term);
         lead = id;
         role = Role.LEADER;
-        progress.get(id).becomeReplicate();
+        Progress self = progress.get(id);
+        self.becomeReplicate();
+        self.recentActive = true;
         // Conservative: an earlier uncommitted conf change may be in the log.
         pendingConfIndex = log.lastIndex();
         appendEntry(new Entry(term, log.lastIndex() + 1, EntryType.NORMAL, null));
@@ -945,8 +967,9 @@ public final class RaftNode {
     }
 
     /**
-     * Tells the leader whether the snapshot it sent to {@code peer} arrived. A lost MSG_SNAP must be
-     * reported (as etcd's transport does), or replication to that peer stays paused.
+     * Tells the leader whether the snapshot it sent to {@code peer} arrived (as etcd's transport does).
+     * Replication to the peer is paused while a snapshot is outstanding; without a report, the leader
+     * gives up on it after one to two election timeouts.
      */
     public void reportSnapshot(long peer, boolean success) {
         Progress pr = role == Role.LEADER ? progress.get(peer) : null;

@@ -5,12 +5,18 @@ import java.util.Arrays;
 /**
  * The answer to a {@link RaftNode#readIndex(byte[])} request: once this node has applied up to
  * {@code index}, a read that started before the request is linearizable. {@code requestCtx} is the
- * caller's context, returned unchanged (copied; equality compares the bytes).
+ * caller's context, returned unchanged (copied on construction and by the accessor; equality
+ * compares the bytes).
  */
 public record ReadState(long index, byte[] requestCtx) {
 
     public ReadState {
         requestCtx = requestCtx == null ? new byte[0] : requestCtx.clone();
+    }
+
+    /** A copy of the bytes (the record stays immutable, so messages can be shared and duplicated). */
+    public byte[] requestCtx() {
+        return requestCtx.clone();
     }
 
     @Override

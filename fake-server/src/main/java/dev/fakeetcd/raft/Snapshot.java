@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * A snapshot of the host state machine at log position {@code index} (whose entry had
  * {@code term}), together with the configuration in force at that index. {@code data} is the
- * host's opaque state-machine image; it is copied on construction, must not be modified through
- * the accessor, and takes part in equality. An index of 0 means "no snapshot".
+ * host's opaque state-machine image; it is copied on construction and by its accessor, and takes
+ * part in equality. An index of 0 means "no snapshot".
  */
 public record Snapshot(long index, long term, ConfState confState, byte[] data) {
 
@@ -23,6 +23,11 @@ public record Snapshot(long index, long term, ConfState confState, byte[] data) 
             throw new IllegalArgumentException("confState");
         }
         data = data == null || data.length == 0 ? NONE : data.clone();
+    }
+
+    /** A copy of the bytes (the record stays immutable, so messages can be shared and duplicated). */
+    public byte[] data() {
+        return data.clone();
     }
 
     /** Whether this is "no snapshot". */
