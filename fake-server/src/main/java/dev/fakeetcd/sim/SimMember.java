@@ -378,17 +378,18 @@ public final class SimMember<S extends StateMachine> {
           "member " + id + " asked to apply " + e.index() + " after " + applied);
     }
     boolean removedSelf = false;
+    byte[] data = e.data();
     if (e.type() == EntryType.CONF_CHANGE) {
-      ConfChange change = ConfChange.decode(e.data());
+      ConfChange change = ConfChange.decode(data);
       ConfState conf = node.applyConfChange(change);
       stateMachine.applyConfChange(e.index(), e.term(), change, conf);
       cluster.trace().record(Trace.Type.MEMBERSHIP, id, e.index() + " " + change.type() + " "
           + change.nodeId() + " -> voters " + conf.voters() + " learners " + conf.learners());
       removedSelf = change.type() == ConfChangeType.REMOVE_NODE && change.nodeId() == id;
     } else {
-      stateMachine.apply(e.index(), e.term(), e.data());
+      stateMachine.apply(e.index(), e.term(), data);
       cluster.trace().record(Trace.Type.APPLY, id, e.term() + "/" + e.index() + " "
-          + e.data().length + "B");
+          + data.length + "B");
     }
     applied = e.index();
     cluster.checker().applied(this, e);
