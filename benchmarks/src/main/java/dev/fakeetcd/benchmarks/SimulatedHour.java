@@ -1,0 +1,71 @@
+package dev.fakeetcd.benchmarks;
+
+import dev.fakeetcd.raft.ConfChange;
+import dev.fakeetcd.raft.ConfState;
+import dev.fakeetcd.sim.SimCluster;
+import dev.fakeetcd.sim.SimConfig;
+import dev.fakeetcd.sim.StateMachine;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Wall time of one simulated hour of a healthy, idle 5-member cluster (heartbeats, etcd's default
+ * timing): the median of several runs after warm-up. Arguments: [runs] [warm-up runs].
+ */
+public final class SimulatedHour {
+
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  /** Holds nothing: the benchmark measures Raft, network and clock, not a store. */
+  private static final class Nothing implements StateMachine {
+    @Override
+    public void apply(long index, long term, byte[] data) {
+    }
+
+    @Override
+    public void applyConfChange(long index, long term, ConfChange change, ConfState confState) {
+    }
+
+    @Override
+    public byte[] snapshot() {
+      return new byte[0];
+    }
+
+    @Override
+    public void restore(long index, long term, byte[] snapshot) {
+    }
+  }
+
+  private SimulatedHour() {
+  }
+
+  public static void main(String[] args) {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    int warmups = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    for (int i = 0; i < warmups; i++) {
+      runOnce(i);
+    }
+    long[] millis = new long[runs];
+    long events = 0;
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      events = runOnce(1000 + i);
+      millis[i] = (System.nanoTime() - start) / 1_000_000;
+    }
+    Arrays.sort(millis);
+    System.out.printf("one simulated hour, healthy 5-member cluster: median %d ms wall"
+        + " (runs %s, %d trace events per run)%n", millis[runs / 2], Arrays.toString(millis), events);
+  }
+
+  private static long runOnce(long seed) {
+    SimCluster<Nothing> cluster =
+        SimCluster.start(seed, SimConfig.builder().members(5).build(), id -> new Nothing());
+    cluster.awaitLeader(Duration.ofSeconds(10));
+    cluster.clock().advance(HOUR);
+    if (cluster.leader().isEmpty()) {
+      throw new IllegalStateException("lost the leader in a healthy cluster:"
+          + cluster.describeMembers());
+    }
+    return cluster.trace().recordedCount();
+  }
+}

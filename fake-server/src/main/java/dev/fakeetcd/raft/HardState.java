@@ -1,0 +1,22 @@
+package dev.fakeetcd.raft;
+
+/**
+ * The part of a node's state that must be durable before it sends the messages of the same
+ * {@link Ready}: current term, the vote cast in that term (0 if none), and the commit index.
+ */
+public record HardState(long term, long vote, long commit) {
+
+    /** The state of a node that has never run. */
+    public static final HardState EMPTY = new HardState(0, 0, 0);
+
+    public HardState {
+        if (term < 0 || vote < 0 || commit < 0) {
+            throw new IllegalArgumentException("negative field in " + term + "/" + vote + "/" + commit);
+        }
+    }
+
+    /** Whether this is {@link #EMPTY}. */
+    public boolean isEmpty() {
+        return equals(EMPTY);
+    }
+}

@@ -1,0 +1,242 @@
+package dev.fakeetcd.sim;
+
+import dev.fakeetcd.raft.ConfChange;
+import dev.fakeetcd.raft.ProposalDroppedException;
+import dev.fakeetcd.raft.Role;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+
+/**
+ * A simulated Raft cluster: members, the network between them, one virtual clock and one seeded
+ * generator. The same seed and the same sequence of calls give the same run, event for event
+ * (compare {@link Trace#digest()}). Single-threaded: the owner serialises every call.
+ */
+public final class SimCluster<S extends StateMachine> {
+
+  private final long seed;
+  private final SimConfig config;
+  private final LongFunction<? extends S> stateMachines;
+  private final SplittableRandom random;
+  private final VirtualClock clock;
+  private final Trace trace;
+  private final SimNetwork network;
+  private final MemberObserver checker;
+  private final Map<Long, SimMember<S>> members = new LinkedHashMap<>();
+  private final long clusterId;
+
+  private SimCluster(long seed, SimConfig config, LongFunction<? extends S> stateMachines) {
+    this.seed = seed;
+    this.config = Objects.requireNonNull(config, "config");
+    this.stateMachines = Objects.requireNonNull(stateMachines, "stateMachines");
+    this.random = new SplittableRandom(seed);
+    this.clock = new VirtualClock(config.clockMode());
+    this.trace = new Trace(clock, config.traceCapacity());
+    this.network = new SimNetwork(clock, random.split(), trace);
+    this.checker = config.checkInvariants() ? new SafetyChecker(seed) : MemberObserver.NONE;
+    this.clusterId = newId();
+  }
+
+  /**
+   * Starts a cluster of {@code config.members()} voters; {@code stateMachines} makes each member's
+   * state machine from its id (again at every restart).
+   */
+  public static <S extends StateMachine> SimCluster<S> start(long seed, SimConfig config,
+      LongFunction<? extends S> stateMachines) {
+    SimCluster<S> cluster = new SimCluster<>(seed, config, stateMachines);
+    List<Long> voters = new ArrayList<>();
+    for (int i = 0; i < config.members(); i++) {
+      voters.add(cluster.addMember().id());
+    }
+    cluster.trace.record(Trace.Type.MEMBERSHIP, 0, "bootstrap " + voters);
+    for (SimMember<S> m : cluster.members.values()) {
+      m.bootstrap(voters);
+    }
+    cluster.clock.runUntilIdle();
+    return cluster;
+  }
+
+  private SimMember<S> addMember() {
+    long id = newId();
+    SimMember<S> member = new SimMember<>(id, this);
+    members.put(id, member);
+    network.attach(id, new SimNetwork.Receiver() {
+      @Override
+      public boolean isUp() {
+        return member.isUp();
+      }
+
+      @Override
+      public void receive(long from, Object message) {
+        member.receive(from, message);
+      }
+
+      @Override
+      public void undelivered(long to, Object message) {
+        member.undelivered(to, message);
+      }
+    });
+    return member;
+  }
+
+  /** A fresh positive id, not yet used by this cluster, as etcd draws random member ids. */
+  private long newId() {
+    long id;
+    do {
+      id = random.nextLong(1, Long.MAX_VALUE);
+    } while (members.containsKey(id) || id == clusterId);
+    return id;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public long clusterId() {
+    return clusterId;
+  }
+
+  public SimConfig config() {
+    return config;
+  }
+
+  public VirtualClock clock() {
+    return clock;
+  }
+
+  public SimNetwork network() {
+    return network;
+  }
+
+  public Trace trace() {
+    return trace;
+  }
+
+  /** Every member ever started, in the order they were added, including crashed and removed ones. */
+  public List<SimMember<S>> members() {
+    return List.copyOf(members.values());
+  }
+
+  public SimMember<S> member(long id) {
+    SimMember<S> m = members.get(id);
+    if (m == null) {
+      throw new IllegalArgumentException("unknown member id: " + id);
+    }
+    return m;
+  }
+
+  /** The running, unpaused member that believes it leads, in the highest term if several do. */
+  public Optional<SimMember<S>> leader() {
+    SimMember<S> best = null;
+    long bestTerm = -1;
+    for (SimMember<S> m : members.values()) {
+      if (m.isUp() && !m.isPaused() && m.role() == Role.LEADER && m.term() > bestTerm) {
+        best = m;
+        bestTerm = m.term();
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /**
+   * Advances virtual time, a heartbeat at a time, until a leader exists, for at most {@code max}.
+   *
+   * @throws IllegalStateException if there is still no leader, listing every member's state
+   */
+  public SimMember<S> awaitLeader(Duration max) {
+    long limit = Math.addExact(clock.nanos(), VirtualClock.nonNegativeNanos(max, "max"));
+    clock.runUntilIdle();
+    Optional<SimMember<S>> leader;
+    while ((leader = leader()).isEmpty() && clock.nanos() < limit) {
+      clock.advance(Duration.ofNanos(Math.min(config.heartbeat().toNanos(), limit - clock.nanos())));
+    }
+    return leader.orElseThrow(() -> new IllegalStateException(
+        "no leader after " + max + " (seed " + seed + "): " + describeMembers()));
+  }
+
+  /** Proposes {@code data} through the current leader; see {@link SimMember#propose}. */
+  public CompletableFuture<Long> propose(byte[] data) {
+    return throughLeader(m -> m.propose(data));
+  }
+
+  /** Starts a new member with an empty disk and adds it as a voter; completes with its id. */
+  public CompletableFuture<Long> addVoter() {
+    return join(ConfChange::addNode);
+  }
+
+  /** Starts a new member with an empty disk and adds it as a learner; completes with its id. */
+  public CompletableFuture<Long> addLearner() {
+    return join(ConfChange::addLearner);
+  }
+
+  private CompletableFuture<Long> join(LongFunction<ConfChange> change) {
+    SimMember<S> member = addMember();
+    trace.record(Trace.Type.MEMBERSHIP, member.id(), "start empty");
+    member.join();
+    return throughLeader(m -> m.proposeConfChange(change.apply(member.id())))
+        .thenApply(index -> member.id());
+  }
+
+  /** Makes learner {@code id} a voter; completes with the index of the change. */
+  public CompletableFuture<Long> promote(long id) {
+    member(id);
+    return throughLeader(m -> m.proposeConfChange(ConfChange.addNode(id)));
+  }
+
+  /** Removes member {@code id} from the cluster; completes with the index of the change. */
+  public CompletableFuture<Long> remove(long id) {
+    member(id);
+    return throughLeader(m -> m.proposeConfChange(ConfChange.removeNode(id)));
+  }
+
+  /** Asks the current leader to hand leadership to {@code transferee}. */
+  public void transferLeadership(long transferee) {
+    member(transferee);
+    SimMember<S> leader = leader().orElseThrow(
+        () -> new IllegalStateException("no leader to transfer from (seed " + seed + ")"));
+    leader.transferLeadership(transferee);
+    clock.runUntilIdle();
+  }
+
+  private CompletableFuture<Long> throughLeader(
+      Function<SimMember<S>, CompletableFuture<Long>> action) {
+    CompletableFuture<Long> result = leader().map(action).orElseGet(
+        () -> CompletableFuture.failedFuture(new ProposalDroppedException("no leader")));
+    clock.runUntilIdle();
+    return result;
+  }
+
+  /** One line per member, for failure messages. */
+  public String describeMembers() {
+    StringBuilder sb = new StringBuilder();
+    for (SimMember<S> m : members.values()) {
+      sb.append("\n  ").append(m);
+    }
+    return sb.toString();
+  }
+
+  SplittableRandom random() {
+    return random;
+  }
+
+  S newStateMachine(long id) {
+    return Objects.requireNonNull(stateMachines.apply(id), "state machine factory returned null");
+  }
+
+  MemberObserver checker() {
+    return checker;
+  }
+
+  /** A random phase for a member's first tick, so members do not all tick at the same instant. */
+  Duration randomTickPhase() {
+    return Duration.ofNanos(1 + random.nextLong(config.heartbeat().toNanos()));
+  }
+}

@@ -1,0 +1,25 @@
+package dev.fakeetcd.sim;
+
+import dev.fakeetcd.raft.ConfChange;
+import dev.fakeetcd.raft.ConfState;
+
+/**
+ * What a member applies committed log entries to (the MVCC store, in the etcd server). Each member
+ * has its own instance, made by the cluster's factory; it is volatile: a crash discards it, and a
+ * restart rebuilds a fresh one from the durable snapshot plus replay of the committed log.
+ * Instances are only ever called from the simulation, one call at a time, in log order.
+ */
+public interface StateMachine {
+
+  /** Applies the normal entry at {@code index}; {@code data} is empty for a new leader's entry. */
+  void apply(long index, long term, byte[] data);
+
+  /** Applies a membership change; {@code confState} is the configuration now in force. */
+  void applyConfChange(long index, long term, ConfChange change, ConfState confState);
+
+  /** The state after the last applied entry, as bytes that {@link #restore} accepts. */
+  byte[] snapshot();
+
+  /** Replaces the whole state with a snapshot taken at {@code index} (possibly on another member). */
+  void restore(long index, long term, byte[] snapshot);
+}

@@ -1,0 +1,260 @@
+package dev.fakeetcd.sim;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The simulation's only notion of time, and its scheduler: one queue of timers ordered by
+ * (virtual time, sequence number). Nothing here reads the wall clock or starts a thread; time
+ * moves only when {@link #advance}, {@link #autoAdvance} or {@link #syncTo} moves it.
+ *
+ * <p>Not thread-safe: the owner serialises every call (one executor or one lock per cluster).
+ */
+public final class VirtualClock {
+
+  /** How virtual time is allowed to move. */
+  public enum Mode {
+    /** Only {@link #advance} moves time. */
+    MANUAL,
+    /** As MANUAL, and {@link #autoAdvance} may jump to the next timer while a caller waits on time. */
+    AUTO_ADVANCE,
+    /** Time follows the elapsed real time that a driver outside the core feeds to {@link #syncTo}. */
+    WALL_CLOCK
+  }
+
+  /** The instant virtual time zero maps to: fixed, so that rendered instants are reproducible. */
+  public static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
+
+  /** Events run at one instant before the clock concludes that the simulation cannot settle. */
+  static final int MAX_EVENTS_PER_INSTANT = 1_000_000;
+
+  private static final Comparator<Timer> ORDER =
+      Comparator.<Timer>comparingLong(t -> t.dueNanos).thenComparingLong(t -> t.seq);
+
+  private final Mode mode;
+  private final PriorityQueue<Timer> queue = new PriorityQueue<>(ORDER);
+  private long nowNanos;
+  private long nextSeq;
+  private boolean running;
+  private long lastSyncedElapsedNanos;
+
+  public VirtualClock(Mode mode) {
+    this.mode = Objects.requireNonNull(mode, "mode");
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The current virtual instant: {@link #EPOCH} plus the virtual time elapsed. */
+  public Instant now() {
+    return EPOCH.plusNanos(nowNanos);
+  }
+
+  /** Virtual nanoseconds since the clock was created; a ticker face. */
+  public long nanos() {
+    return nowNanos;
+  }
+
+  /** Virtual milliseconds since the clock was created. */
+  public long millis() {
+    return nowNanos / 1_000_000L;
+  }
+
+  /** This clock seen as a {@link java.time.Clock} in UTC, for code that takes one. */
+  public Clock asClock() {
+    return new ClockFace(ZoneOffset.UTC);
+  }
+
+  /** Number of timers scheduled and neither run nor cancelled. */
+  public int pendingTimers() {
+    return queue.size();
+  }
+
+  /**
+   * Runs {@code task} once, {@code delay} after now. A zero delay still goes through the queue,
+   * after everything already due now, so ordering stays deterministic and recursion bounded.
+   */
+  public Timer schedule(Duration delay, Runnable task) {
+    long delayNanos = nonNegativeNanos(delay, "delay");
+    Objects.requireNonNull(task, "task");
+    Timer timer = new Timer(Math.addExact(nowNanos, delayNanos), nextSeq++, task);
+    queue.add(timer);
+    return timer;
+  }
+
+  /**
+   * Moves time forward by {@code duration}, running every timer due within it in order, including
+   * timers that those timers schedule inside the window. Time ends exactly {@code duration} later.
+   */
+  public void advance(Duration duration) {
+    long delta = nonNegativeNanos(duration, "duration");
+    requireNotRunning("advance");
+    runThrough(Math.addExact(nowNanos, delta));
+  }
+
+  /**
+   * Runs every timer due now, including those scheduled for now while running. Called from inside
+   * a timer it does nothing: the running loop reaches those timers anyway.
+   */
+  public void runUntilIdle() {
+    if (!running) {
+      runThrough(nowNanos);
+    }
+  }
+
+  /**
+   * In {@link Mode#AUTO_ADVANCE}: while {@code stillWaiting} holds and the simulation is idle, jumps
+   * to the next due timer and runs it, never further than {@code maxJump} beyond the time of the
+   * call. In other modes only runs what is due now. Returns whether the wait is over, that is
+   * whether {@code stillWaiting} is false at the end.
+   */
+  public boolean autoAdvance(BooleanSupplier stillWaiting, Duration maxJump) {
+    Objects.requireNonNull(stillWaiting, "stillWaiting");
+    long limit = Math.addExact(nowNanos, nonNegativeNanos(maxJump, "maxJump"));
+    requireNotRunning("autoAdvance");
+    runThrough(nowNanos);
+    if (mode != Mode.AUTO_ADVANCE) {
+      return !stillWaiting.getAsBoolean();
+    }
+    while (stillWaiting.getAsBoolean()) {
+      Timer next = queue.peek();
+      if (next == null || next.dueNanos > limit) {
+        return false;
+      }
+      runThrough(next.dueNanos);
+    }
+    return true;
+  }
+
+  /**
+   * In {@link Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since it started;
+   * virtual time moves forward by the real time elapsed since the previous report.
+   */
+  public void syncTo(long elapsedNanos) {
+    if (mode != Mode.WALL_CLOCK) {
+      throw new IllegalStateException("syncTo needs mode WALL_CLOCK, clock is " + mode);
+    }
+    if (elapsedNanos < lastSyncedElapsedNanos) {
+      throw new IllegalArgumentException(
+          "elapsedNanos went backwards: " + elapsedNanos + " < " + lastSyncedElapsedNanos);
+    }
+    requireNotRunning("syncTo");
+    long delta = elapsedNanos - lastSyncedElapsedNanos;
+    lastSyncedElapsedNanos = elapsedNanos;
+    runThrough(Math.addExact(nowNanos, delta));
+  }
+
+  private void runThrough(long target) {
+    running = true;
+    int atThisInstant = 0;
+    try {
+      Timer next;
+      while ((next = queue.peek()) != null && next.dueNanos <= target) {
+        queue.poll();
+        if (next.dueNanos == nowNanos) {
+          if (++atThisInstant > MAX_EVENTS_PER_INSTANT) {
+            throw new IllegalStateException("more than " + MAX_EVENTS_PER_INSTANT
+                + " events at virtual time " + nowNanos + " ns: the simulation does not settle");
+          }
+        } else {
+          atThisInstant = 1;
+          nowNanos = next.dueNanos;
+        }
+        next.fired = true;
+        next.task.run();
+      }
+      nowNanos = target;
+    } finally {
+      running = false;
+    }
+  }
+
+  private void requireNotRunning(String what) {
+    if (running) {
+      throw new IllegalStateException(what + " called from inside a timer");
+    }
+  }
+
+  static long nonNegativeNanos(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative: " + duration);
+    }
+    return duration.toNanos();
+  }
+
+  /** A scheduled task; cancel it to keep it from running. */
+  public final class Timer {
+    private final long dueNanos;
+    private final long seq;
+    private final Runnable task;
+    private boolean fired;
+    private boolean cancelled;
+
+    private Timer(long dueNanos, long seq, Runnable task) {
+      this.dueNanos = dueNanos;
+      this.seq = seq;
+      this.task = task;
+    }
+
+    /** Returns true if this call kept the timer from running. */
+    public boolean cancel() {
+      if (fired || cancelled) {
+        return false;
+      }
+      cancelled = true;
+      queue.remove(this);
+      return true;
+    }
+
+    public boolean isPending() {
+      return !fired && !cancelled;
+    }
+
+    /** The virtual time, in nanoseconds since the clock was created, at which it runs. */
+    public long dueNanos() {
+      return dueNanos;
+    }
+  }
+
+  private final class ClockFace extends Clock {
+    private final ZoneId zone;
+
+    ClockFace(ZoneId zone) {
+      this.zone = zone;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return zone;
+    }
+
+    @Override
+    public Clock withZone(ZoneId newZone) {
+      return new ClockFace(Objects.requireNonNull(newZone, "zone"));
+    }
+
+    @Override
+    public Instant instant() {
+      return now();
+    }
+
+    @Override
+    public long millis() {
+      return EPOCH.toEpochMilli() + VirtualClock.this.millis();
+    }
+
+    @Override
+    public String toString() {
+      return "VirtualClock[" + now() + "," + zone + "]";
+    }
+  }
+}
