@@ -12,14 +12,19 @@ import static dev.fakeetcd.conformance.kv.Kv.bytes;
 import static dev.fakeetcd.conformance.kv.Kv.currentRevision;
 import static dev.fakeetcd.conformance.kv.Kv.grantLease;
 import static dev.fakeetcd.conformance.kv.Kv.kv;
+import static dev.fakeetcd.conformance.kv.Kv.maintenance;
 import static dev.fakeetcd.conformance.kv.Kv.put;
 import static dev.fakeetcd.conformance.kv.Kv.putOp;
+import static dev.fakeetcd.conformance.kv.Kv.putRequest;
 import static dev.fakeetcd.conformance.kv.Kv.revokeLease;
 import static dev.fakeetcd.conformance.kv.Kv.single;
+import static dev.fakeetcd.conformance.kv.Kv.status;
 import static dev.fakeetcd.conformance.kv.Kv.txnOp;
 import static dev.fakeetcd.conformance.kv.Kv.version;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fakeetcd.api.AlarmRequest;
+import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.Compare;
 import dev.fakeetcd.api.Compare.CompareResult;
 import dev.fakeetcd.api.DeleteRangeRequest;
@@ -37,6 +42,7 @@ import java.util.stream.IntStream;
 class KvValidationConformanceTest {
 
   private static final RequestOp EMPTY_OP = RequestOp.getDefaultInstance();
+  private static final String NO_SPACE = "etcdserver: mvcc: database space exceeded";
 
   @ConformanceTest
   void range_emptyKey_failsKeyNotProvided(EtcdTarget target) {
@@ -110,6 +116,22 @@ class KvValidationConformanceTest {
 
     assertThat(currentRevision(target)).isEqualTo(current);
     assertThat(single(target, "k").getValue()).isEqualTo(bytes("v"));
+  }
+
+  @ConformanceTest
+  void put_underNoSpaceAlarm_failsSpaceExceeded(EtcdTarget target) {
+    underNoSpaceAlarm(target, () -> assertFails(() -> kv(target).put(putRequest("k", "v")),
+        Status.Code.RESOURCE_EXHAUSTED, NO_SPACE));
+  }
+
+  @ConformanceTest
+  void put_emptyKeyUnderNoSpaceAlarm_failsKeyNotProvidedFirst(EtcdTarget target) {
+    // The alarm is enforced when the write is applied; only a backend really over its quota is refused before validation.
+    underNoSpaceAlarm(target, () -> {
+      assertFails(() -> kv(target).put(PutRequest.newBuilder().setValue(bytes("v")).build()),
+          Status.Code.INVALID_ARGUMENT, KEY_NOT_PROVIDED);
+      assertFails(() -> kv(target).put(putRequest("k", "v")), Status.Code.RESOURCE_EXHAUSTED, NO_SPACE);
+    });
   }
 
   @ConformanceTest
@@ -214,5 +236,17 @@ class KvValidationConformanceTest {
     TxnRequest request = TxnRequest.newBuilder().addCompare(valid).addCompare(valid.toBuilder().clearKey()).build();
 
     assertFails(() -> kv(target).txn(request), Status.Code.INVALID_ARGUMENT, KEY_NOT_PROVIDED);
+  }
+
+  /** Runs {@code body} while member 0 has a NOSPACE alarm raised, and clears it afterwards. */
+  private static void underNoSpaceAlarm(EtcdTarget target, Runnable body) {
+    AlarmRequest.Builder noSpace = AlarmRequest.newBuilder().setAlarm(AlarmType.NOSPACE)
+        .setMemberID(status(target, 0).getHeader().getMemberId());
+    maintenance(target, 0).alarm(noSpace.setAction(AlarmRequest.AlarmAction.ACTIVATE).build());
+    try {
+      body.run();
+    } finally {
+      maintenance(target, 0).alarm(noSpace.setAction(AlarmRequest.AlarmAction.DEACTIVATE).build());
+    }
   }
 }
