@@ -10,6 +10,7 @@ import static dev.fakeetcd.conformance.kv.Kv.kv;
 import static dev.fakeetcd.conformance.kv.Kv.maintenance;
 import static dev.fakeetcd.conformance.kv.Kv.put;
 import static dev.fakeetcd.conformance.kv.Kv.sequence;
+import static dev.fakeetcd.conformance.kv.Kv.single;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.CompactionRequest;
@@ -107,7 +108,7 @@ class CompactConformanceTest {
 
     kv(target).compact(CompactionRequest.newBuilder().setRevision(compacted).build());
 
-    KeyValue stored = Kv.single(target, "k");
+    KeyValue stored = single(target, "k");
     assertThat(stored.getValue()).isEqualTo(bytes("v2"));
     assertThat(stored.getCreateRevision()).isEqualTo(created);
     assertThat(stored.getVersion()).isEqualTo(2);

@@ -10,6 +10,7 @@ import static dev.fakeetcd.conformance.kv.Kv.VALUE_PROVIDED;
 import static dev.fakeetcd.conformance.kv.Kv.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.bytes;
 import static dev.fakeetcd.conformance.kv.Kv.currentRevision;
+import static dev.fakeetcd.conformance.kv.Kv.get;
 import static dev.fakeetcd.conformance.kv.Kv.grantLease;
 import static dev.fakeetcd.conformance.kv.Kv.kv;
 import static dev.fakeetcd.conformance.kv.Kv.maintenance;
@@ -227,7 +228,7 @@ class KvValidationConformanceTest {
     assertFails(() -> kv(target).txn(request), Status.Code.INVALID_ARGUMENT, KEY_NOT_FOUND);
 
     assertThat(currentRevision(target)).isEqualTo(current);
-    assertThat(Kv.get(target, "k").getKvsList()).isEmpty();
+    assertThat(get(target, "k").getKvsList()).isEmpty();
   }
 
   @ConformanceTest
