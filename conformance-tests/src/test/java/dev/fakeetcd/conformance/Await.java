@@ -6,14 +6,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Waits for a client call with a ceiling, so a target that stops answering fails the test instead of hanging it. */
-final class Await {
+public final class Await {
 
   private static final long TIMEOUT_SECONDS = 30;
 
   private Await() {}
 
   /** The future's value; its failure is rethrown unwrapped so tests can assert on the client's exception. */
-  static <T> T await(CompletableFuture<T> future) {
+  public static <T> T await(CompletableFuture<T> future) {
     try {
       return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {

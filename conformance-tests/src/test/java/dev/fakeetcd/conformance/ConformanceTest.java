@@ -16,4 +16,4 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @TestTemplate
 @ExtendWith(ConformanceExtension.class)
-@interface ConformanceTest {}
+public @interface ConformanceTest {}

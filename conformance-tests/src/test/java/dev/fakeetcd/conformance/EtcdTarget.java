@@ -12,7 +12,7 @@ import java.util.List;
  * but revisions keep growing and leases survive, so tests assert revision relationships, never
  * absolute revisions, and revoke the leases they grant.
  */
-interface EtcdTarget extends AutoCloseable {
+public interface EtcdTarget extends AutoCloseable {
 
   /** The registry name, e.g. {@code real-3}; also the display name of each invocation. */
   String name();
