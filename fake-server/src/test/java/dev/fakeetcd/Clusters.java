@@ -61,12 +61,16 @@ final class Clusters implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     for (ManagedChannel c : channels) {
       c.shutdownNow();
     }
-    for (ManagedChannel c : channels) {
-      c.awaitTermination(5, TimeUnit.SECONDS);
+    try {
+      for (ManagedChannel c : channels) {
+        c.awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     for (EtcdCluster cluster : clusters) {
       cluster.close();

@@ -32,7 +32,7 @@ class EtcdClusterKvTest {
   private final Clusters clusters = new Clusters();
 
   @AfterEach
-  void closeAll() throws InterruptedException {
+  void closeAll() {
     clusters.close();
   }
 

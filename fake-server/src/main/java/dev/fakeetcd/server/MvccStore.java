@@ -3,6 +3,7 @@ package dev.fakeetcd.server;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.ExtensionRegistryLite;
 import dev.fakeetcd.api.Compare;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
@@ -548,7 +549,7 @@ public final class MvccStore {
         for (int c = 0; c < changes; c++) {
           long main = in.readInt64();
           int sub = in.readUInt32();
-          KeyValue kv = in.readBool() ? null : in.readMessage(KeyValue.parser(), null);
+          KeyValue kv = in.readBool() ? null : in.readMessage(KeyValue.parser(), ExtensionRegistryLite.getEmptyRegistry());
           history.append(main, sub, kv);
         }
         index.put(key, history);
