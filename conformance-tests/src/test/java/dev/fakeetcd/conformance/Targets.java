@@ -5,6 +5,8 @@ package dev.fakeetcd.conformance;
  * one constant here.
  */
 enum Targets {
+  FAKE_1("fake-1", FakeEtcdTarget.factory(1)),
+  FAKE_3("fake-3", FakeEtcdTarget.factory(3)),
   REAL_1("real-1", RealEtcdTarget.factory(1)),
   REAL_3("real-3", RealEtcdTarget.factory(3));
 

@@ -17,6 +17,8 @@ public enum MessageType {
     MSG_SNAP,
     MSG_HEARTBEAT,
     MSG_HEARTBEAT_RESP,
+    /** Follower to leader: a forwarded proposal; its data is in {@code context}, its term is 0 as for READ_INDEX. */
+    MSG_PROP,
     /** Follower to leader: a forwarded ReadIndex request. */
     MSG_READ_INDEX,
     MSG_READ_INDEX_RESP,

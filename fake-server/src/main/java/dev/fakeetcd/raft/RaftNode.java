@@ -291,6 +291,24 @@ public final class RaftNode {
     }
 
     /**
+     * Proposes {@code data} wherever this node stands, as etcd's raft does with a local proposal: the
+     * leader appends it; a follower that knows its leader forwards it there, over the network, with no
+     * answer (a leader that cannot take it drops it); without a known leader it is dropped. The caller
+     * learns the outcome from the applied log only.
+     *
+     * @throws ProposalDroppedException if it is dropped here (no leader known, or a transfer in progress)
+     */
+    public void proposeOrForward(byte[] data) {
+        if (role == Role.FOLLOWER && lead != 0) {
+            send(new Out(MessageType.MSG_PROP, lead).term(0).context(data));
+        } else if (role == Role.LEADER) {
+            propose(data);
+        } else {
+            throw new ProposalDroppedException("node " + id + " knows no leader in term " + term);
+        }
+    }
+
+    /**
      * Proposes a membership change (one at a time, as etcd's simple conf changes). It takes effect on
      * each node when the host applies the committed entry and calls {@link #applyConfChange(ConfChange)}.
      *
@@ -573,6 +591,11 @@ public final class RaftNode {
     private void stepLeader(Message m) {
         switch (m.type()) {
             case MSG_READ_INDEX -> leaderReadIndex(m.from(), m.context());
+            case MSG_PROP -> {
+                if (leadTransferee == 0) {
+                    propose(m.context());
+                }
+            }
             case MSG_TRANSFER_LEADER -> handleTransfer(m.index());
             case MSG_APP_RESP -> {
                 Progress pr = progress.get(m.from());
@@ -822,6 +845,11 @@ public final class RaftNode {
                 }
             }
             case MSG_READ_INDEX_RESP -> readStates.add(new ReadState(m.index(), m.context()));
+            case MSG_PROP -> {
+                if (lead != 0) {
+                    send(new Out(MessageType.MSG_PROP, lead).term(0).context(m.context()));
+                }
+            }
             default -> {
                 // Responses meant for a leader or candidate of this term: stale here.
             }

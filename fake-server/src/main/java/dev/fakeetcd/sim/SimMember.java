@@ -201,6 +201,25 @@ public final class SimMember<S extends StateMachine> {
     return proposeWith(() -> node.propose(copy));
   }
 
+  /**
+   * Hands {@code data} to Raft as etcd's server does: proposed here when this member leads, forwarded
+   * to the leader over the simulated network when it knows one, dropped otherwise. Nothing reports
+   * back; the caller recognises its entry when it is applied (and times out when it never is).
+   */
+  public void submit(byte[] data) {
+    if (!isUp()) {
+      return;
+    }
+    byte[] copy = data.clone();
+    input(() -> {
+      try {
+        node.proposeOrForward(copy);
+      } catch (ProposalDroppedException e) {
+        cluster.trace().record(Trace.Type.CLIENT, id, "proposal dropped: " + e.getMessage());
+      }
+    });
+  }
+
   CompletableFuture<Long> proposeConfChange(ConfChange change) {
     return proposeWith(() -> node.proposeConfChange(change));
   }

@@ -15,7 +15,9 @@ import java.util.function.BooleanSupplier;
  * (virtual time, sequence number). Nothing here reads the wall clock or starts a thread; time
  * moves only when {@link #advance}, {@link #autoAdvance} or {@link #syncTo} moves it.
  *
- * <p>Not thread-safe: the owner serialises every call (one executor or one lock per cluster).
+ * <p>Every method holds this clock's monitor, and the etcd server uses the same monitor as its
+ * cluster lock, so a test thread moving time never interleaves with the server's threads. Timers
+ * run on the thread that moves time, holding the monitor.
  */
 public final class VirtualClock {
 
@@ -54,17 +56,17 @@ public final class VirtualClock {
   }
 
   /** The current virtual instant: {@link #EPOCH} plus the virtual time elapsed. */
-  public Instant now() {
+  public synchronized Instant now() {
     return EPOCH.plusNanos(nowNanos);
   }
 
   /** Virtual nanoseconds since the clock was created; a ticker face. */
-  public long nanos() {
+  public synchronized long nanos() {
     return nowNanos;
   }
 
   /** Virtual milliseconds since the clock was created. */
-  public long millis() {
+  public synchronized long millis() {
     return nowNanos / 1_000_000L;
   }
 
@@ -73,8 +75,13 @@ public final class VirtualClock {
     return new ClockFace(ZoneOffset.UTC);
   }
 
+  /** Whether a timer is running now (on the thread holding this clock's monitor, if the caller does). */
+  public synchronized boolean isRunning() {
+    return running;
+  }
+
   /** Number of timers scheduled and neither run nor cancelled. */
-  public int pendingTimers() {
+  public synchronized int pendingTimers() {
     return queue.size();
   }
 
@@ -82,7 +89,7 @@ public final class VirtualClock {
    * Runs {@code task} once, {@code delay} after now. A zero delay still goes through the queue,
    * after everything already due now, so ordering stays deterministic and recursion bounded.
    */
-  public Timer schedule(Duration delay, Runnable task) {
+  public synchronized Timer schedule(Duration delay, Runnable task) {
     long delayNanos = nonNegativeNanos(delay, "delay");
     Objects.requireNonNull(task, "task");
     Timer timer = new Timer(Math.addExact(nowNanos, delayNanos), nextSeq++, task);
@@ -94,7 +101,7 @@ public final class VirtualClock {
    * Moves time forward by {@code duration}, running every timer due within it in order, including
    * timers that those timers schedule inside the window. Time ends exactly {@code duration} later.
    */
-  public void advance(Duration duration) {
+  public synchronized void advance(Duration duration) {
     long delta = nonNegativeNanos(duration, "duration");
     requireNotRunning("advance");
     runThrough(Math.addExact(nowNanos, delta));
@@ -104,7 +111,7 @@ public final class VirtualClock {
    * Runs every timer due now, including those scheduled for now while running. Called from inside
    * a timer it does nothing: the running loop reaches those timers anyway.
    */
-  public void runUntilIdle() {
+  public synchronized void runUntilIdle() {
     if (!running) {
       runThrough(nowNanos);
     }
@@ -116,7 +123,7 @@ public final class VirtualClock {
    * call. In other modes only runs what is due now. Returns whether the wait is over, that is
    * whether {@code stillWaiting} is false at the end.
    */
-  public boolean autoAdvance(BooleanSupplier stillWaiting, Duration maxJump) {
+  public synchronized boolean autoAdvance(BooleanSupplier stillWaiting, Duration maxJump) {
     Objects.requireNonNull(stillWaiting, "stillWaiting");
     long limit = Math.addExact(nowNanos, nonNegativeNanos(maxJump, "maxJump"));
     requireNotRunning("autoAdvance");
@@ -138,7 +145,7 @@ public final class VirtualClock {
    * In {@link Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since it started;
    * virtual time moves forward by the real time elapsed since the previous report.
    */
-  public void syncTo(long elapsedNanos) {
+  public synchronized void syncTo(long elapsedNanos) {
     if (mode != Mode.WALL_CLOCK) {
       throw new IllegalStateException("syncTo needs mode WALL_CLOCK, clock is " + mode);
     }
@@ -207,16 +214,20 @@ public final class VirtualClock {
 
     /** Returns true if this call kept the timer from running. */
     public boolean cancel() {
-      if (fired || cancelled) {
-        return false;
+      synchronized (VirtualClock.this) {
+        if (fired || cancelled) {
+          return false;
+        }
+        cancelled = true;
+        queue.remove(this);
+        return true;
       }
-      cancelled = true;
-      queue.remove(this);
-      return true;
     }
 
     public boolean isPending() {
-      return !fired && !cancelled;
+      synchronized (VirtualClock.this) {
+        return !fired && !cancelled;
+      }
     }
 
     /** The virtual time, in nanoseconds since the clock was created, at which it runs. */

@@ -1,0 +1,186 @@
+package dev.fakeetcd;
+
+import dev.fakeetcd.sim.VirtualClock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable settings of a fake etcd cluster; build one with {@link #builder()}. Defaults follow
+ * etcd 3.4 (heartbeat 100 ms, election 1000 ms, max-txn-ops 128, max-request-bytes 1.5 MiB) and a
+ * test's needs: three members, seed 0, a {@link VirtualClock.Mode#MANUAL} clock (a healthy
+ * cluster answers without time passing) and in-process transport only.
+ */
+public final class ClusterConfig {
+
+  private final int members;
+  private final long seed;
+  private final VirtualClock.Mode clockMode;
+  private final Duration heartbeat;
+  private final Duration election;
+  private final int maxTxnOps;
+  private final int maxRequestBytes;
+  private final boolean tcp;
+  private final int basePort;
+
+  private ClusterConfig(Builder b) {
+    members = b.members;
+    seed = b.seed;
+    clockMode = b.clockMode;
+    heartbeat = b.heartbeat;
+    election = b.election;
+    maxTxnOps = b.maxTxnOps;
+    maxRequestBytes = b.maxRequestBytes;
+    tcp = b.tcp;
+    basePort = b.basePort;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The default configuration. */
+  public static ClusterConfig defaults() {
+    return builder().build();
+  }
+
+  public int members() {
+    return members;
+  }
+
+  /** The seed every random choice of the cluster derives from. */
+  public long seed() {
+    return seed;
+  }
+
+  public VirtualClock.Mode clockMode() {
+    return clockMode;
+  }
+
+  public Duration heartbeat() {
+    return heartbeat;
+  }
+
+  public Duration election() {
+    return election;
+  }
+
+  public int maxTxnOps() {
+    return maxTxnOps;
+  }
+
+  public int maxRequestBytes() {
+    return maxRequestBytes;
+  }
+
+  /** Whether each member also listens on a 127.0.0.1 TCP port. */
+  public boolean tcp() {
+    return tcp;
+  }
+
+  /** With {@link #tcp()}: 0 for free ports, else member {@code i} listens on {@code basePort + i}. */
+  public int basePort() {
+    return basePort;
+  }
+
+  /** Builder; every setter rejects a bad value at once, naming it. */
+  public static final class Builder {
+    private int members = 3;
+    private long seed;
+    private VirtualClock.Mode clockMode = VirtualClock.Mode.MANUAL;
+    private Duration heartbeat = Duration.ofMillis(100);
+    private Duration election = Duration.ofMillis(1000);
+    private int maxTxnOps = 128;
+    private int maxRequestBytes = 1_572_864;
+    private boolean tcp;
+    private int basePort;
+
+    private Builder() {
+    }
+
+    public Builder members(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("members must be at least 1: " + count);
+      }
+      members = count;
+      return this;
+    }
+
+    public Builder seed(long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder clockMode(VirtualClock.Mode mode) {
+      clockMode = Objects.requireNonNull(mode, "clockMode");
+      return this;
+    }
+
+    public Builder heartbeat(Duration interval) {
+      Objects.requireNonNull(interval, "heartbeat");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("heartbeat must be positive: " + interval);
+      }
+      heartbeat = interval;
+      return this;
+    }
+
+    /** etcd's --election-timeout; must be a whole multiple (at least 2) of the heartbeat. */
+    public Builder election(Duration timeout) {
+      election = Objects.requireNonNull(timeout, "election");
+      return this;
+    }
+
+    public Builder maxTxnOps(int ops) {
+      if (ops < 1) {
+        throw new IllegalArgumentException("maxTxnOps must be at least 1: " + ops);
+      }
+      maxTxnOps = ops;
+      return this;
+    }
+
+    public Builder maxRequestBytes(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxRequestBytes must be at least 1: " + bytes);
+      }
+      maxRequestBytes = bytes;
+      return this;
+    }
+
+    /** Makes every member listen on a free 127.0.0.1 port as well. */
+    public Builder tcp(boolean on) {
+      tcp = on;
+      return this;
+    }
+
+    /** Members listen on consecutive ports from {@code port} (implies TCP). */
+    public Builder basePort(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("basePort must be in 1..65535: " + port);
+      }
+      basePort = port;
+      tcp = true;
+      return this;
+    }
+
+    public ClusterConfig build() {
+      long hb = heartbeat.toNanos();
+      long el = election.toNanos();
+      if (el < 2 * hb || el % hb != 0) {
+        throw new IllegalArgumentException("election must be a multiple (at least 2) of heartbeat "
+            + heartbeat + ": " + election);
+      }
+      if (basePort != 0 && basePort + members - 1 > 65535) {
+        throw new IllegalArgumentException("basePort " + basePort + " leaves no room for "
+            + members + " members");
+      }
+      return new ClusterConfig(this);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterConfig[members=" + members + ", seed=" + seed + ", clockMode=" + clockMode
+        + ", heartbeat=" + heartbeat + ", election=" + election + ", maxTxnOps=" + maxTxnOps
+        + ", maxRequestBytes=" + maxRequestBytes + ", tcp=" + tcp + ", basePort=" + basePort + "]";
+  }
+}

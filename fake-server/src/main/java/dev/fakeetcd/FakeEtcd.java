@@ -1,0 +1,30 @@
+package dev.fakeetcd;
+
+import dev.fakeetcd.server.EtcdServer;
+import dev.fakeetcd.sim.SimConfig;
+
+/** The way in: starts simulated etcd clusters. */
+public final class FakeEtcd {
+
+  private FakeEtcd() {
+  }
+
+  /**
+   * Starts a cluster and returns once it has a leader (virtual time moves as far as the election
+   * needs; the outcome is the same for the same seed).
+   */
+  public static EtcdCluster newCluster(ClusterConfig config) {
+    SimConfig sim = SimConfig.builder()
+        .members(config.members())
+        .heartbeat(config.heartbeat())
+        .election(config.election())
+        .clockMode(config.clockMode())
+        // etcd 3.4 runs Raft with check-quorum on and pre-vote off by default.
+        .preVote(false)
+        .checkQuorum(true)
+        .build();
+    int port = !config.tcp() ? -1 : config.basePort();
+    return new EtcdCluster(config,
+        EtcdServer.start(config.seed(), sim, config.maxTxnOps(), config.maxRequestBytes(), port));
+  }
+}

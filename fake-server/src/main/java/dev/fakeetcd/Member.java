@@ -1,0 +1,91 @@
+package dev.fakeetcd;
+
+import dev.fakeetcd.raft.Role;
+import dev.fakeetcd.server.EtcdServer;
+import java.net.URI;
+import java.util.Optional;
+
+/** One member of an {@link EtcdCluster}: its identity, endpoint, Raft view and process faults. */
+public final class Member {
+
+  private final EtcdServer server;
+  private final int index;
+  private final long id;
+
+  Member(EtcdServer server, int index, long id) {
+    this.server = server;
+    this.index = index;
+    this.id = id;
+  }
+
+  /** Position in {@link EtcdCluster#members()}. */
+  public int index() {
+    return index;
+  }
+
+  /** The etcd member ID (as in response headers and MemberList). */
+  public long id() {
+    return id;
+  }
+
+  public String name() {
+    return EtcdServer.memberName(index);
+  }
+
+  /** {@code http://127.0.0.1:port}, when the cluster listens on TCP. */
+  public Optional<URI> endpoint() {
+    return server.endpoints().isEmpty() ? Optional.empty()
+        : Optional.of(server.endpoints().get(index));
+  }
+
+  public boolean isUp() {
+    synchronized (server.lock()) {
+      return server.member(id).isUp();
+    }
+  }
+
+  public boolean isLeader() {
+    synchronized (server.lock()) {
+      return server.member(id).isUp() && server.member(id).role() == Role.LEADER;
+    }
+  }
+
+  /** The member's current Raft term. */
+  public long term() {
+    synchronized (server.lock()) {
+      return server.member(id).term();
+    }
+  }
+
+  /** Kills the process: volatile state is lost, the disk stays; waiting requests fail. */
+  public void crash() {
+    server.crash(id);
+  }
+
+  /** Starts a crashed member again from its disk. */
+  public void restart() {
+    synchronized (server.lock()) {
+      server.member(id).restart();
+      server.clock().runUntilIdle();
+    }
+  }
+
+  /** Freezes the process; what arrives meanwhile waits. */
+  public void pause() {
+    synchronized (server.lock()) {
+      server.member(id).pause();
+    }
+  }
+
+  public void resume() {
+    synchronized (server.lock()) {
+      server.member(id).resume();
+      server.clock().runUntilIdle();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name() + "(" + Long.toUnsignedString(id, 16) + ")";
+  }
+}

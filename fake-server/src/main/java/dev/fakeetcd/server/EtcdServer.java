@@ -1,0 +1,339 @@
+package dev.fakeetcd.server;
+
+import dev.fakeetcd.api.CompactionRequest;
+import dev.fakeetcd.api.CompactionResponse;
+import dev.fakeetcd.api.Member;
+import dev.fakeetcd.api.MemberListResponse;
+import dev.fakeetcd.api.ResponseHeader;
+import dev.fakeetcd.sim.SimCluster;
+import dev.fakeetcd.sim.SimConfig;
+import dev.fakeetcd.sim.SimMember;
+import dev.fakeetcd.sim.SimNetwork;
+import dev.fakeetcd.sim.VirtualClock;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A simulated etcd cluster serving the etcd v3 gRPC API: one {@link SimCluster} of members whose
+ * state machines are MVCC stores, and per member a gRPC server on an in-process name and, if asked,
+ * on a 127.0.0.1 port. The front door ({@code dev.fakeetcd.FakeEtcd}) is the public way in.
+ *
+ * <p>Threads: the simulation is single-threaded; every entry point runs under one lock, the virtual
+ * clock's monitor, so a test thread advancing the clock, gRPC threads and the wall-clock driver
+ * take turns. After handing a request over, the caller runs the simulation until idle (and, in
+ * AUTO_ADVANCE mode, jumps time while the request waits); responses complete asynchronously, from
+ * whichever thread runs the event that finishes them.
+ */
+public final class EtcdServer implements AutoCloseable {
+
+  /** grpc-java's default limit is below etcd's; etcd allows max-request-bytes plus 512 KiB. */
+  private static final int RECEIVE_HEADROOM = 512 * 1024;
+  private static final AtomicLong INSTANCES = new AtomicLong();
+
+  private final SimCluster<EtcdStateMachine> sim;
+  private final VirtualClock clock;
+  private final int maxTxnOps;
+  private final int maxRequestBytes;
+  private final Duration requestTimeout;
+  private final TreeMap<Long, MemberServer> servers = new TreeMap<>();
+  private final List<Long> memberIds = new ArrayList<>();
+  private final List<String> inProcessNames = new ArrayList<>();
+  private final List<URI> endpoints = new ArrayList<>();
+  private final List<Server> grpcServers = new ArrayList<>();
+  private final WallClockDriver driver;
+
+  private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes) {
+    this.maxTxnOps = maxTxnOps;
+    this.maxRequestBytes = maxRequestBytes;
+    // etcd: 5 s plus two election timeouts (reference §0).
+    this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));
+    this.sim = SimCluster.start(seed, config,
+        id -> new EtcdStateMachine(servers.computeIfAbsent(id, i -> new MemberServer(i, this))));
+    this.clock = sim.clock();
+    for (SimMember<EtcdStateMachine> m : sim.members()) {
+      memberIds.add(m.id());
+    }
+    this.driver = config.clockMode() == VirtualClock.Mode.WALL_CLOCK ? new WallClockDriver(clock) : null;
+  }
+
+  /**
+   * Starts a cluster and waits (in virtual time) for its first leader.
+   *
+   * @param basePort {@code -1} for in-process only; {@code 0} for a free port per member; otherwise
+   *     member {@code i} listens on {@code basePort + i}
+   */
+  public static EtcdServer start(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
+      int basePort) {
+    EtcdServer server = new EtcdServer(seed, config, maxTxnOps, maxRequestBytes);
+    try {
+      synchronized (server.clock) {
+        server.sim.awaitLeader(config.election().multipliedBy(50));
+      }
+      server.startGrpc(basePort);
+      if (server.driver != null) {
+        server.driver.start();
+      }
+      return server;
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  private void startGrpc(int basePort) {
+    long instance = INSTANCES.incrementAndGet();
+    for (int i = 0; i < memberIds.size(); i++) {
+      MemberServer member = servers.get(memberIds.get(i));
+      ServerServiceDefinition kv = ServerInterceptors.intercept(new KvService(this, member),
+          new HasLeaderInterceptor(this, member));
+      ServerServiceDefinition maintenance = ServerInterceptors.intercept(
+          new MaintenanceService(this, member), new HasLeaderInterceptor(this, member));
+      ServerServiceDefinition cluster = ServerInterceptors.intercept(
+          new ClusterService(this, member), new HasLeaderInterceptor(this, member));
+      String name = "fake-etcd-" + instance + "-" + i;
+      inProcessNames.add(name);
+      // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
+      // request sent asynchronously is registered before the caller moves the clock.
+      grpcServers.add(startServer(InProcessServerBuilder.forName(name).directExecutor()
+          .addService(kv).addService(maintenance).addService(cluster)));
+      if (basePort >= 0) {
+        Server tcp = startServer(NettyServerBuilder
+            .forAddress(new InetSocketAddress("127.0.0.1", basePort == 0 ? 0 : basePort + i))
+            // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .maxInboundMessageSize(maxRequestBytes + RECEIVE_HEADROOM)
+            .addService(kv).addService(maintenance).addService(cluster));
+        grpcServers.add(tcp);
+        endpoints.add(URI.create("http://127.0.0.1:" + tcp.getPort()));
+      }
+    }
+  }
+
+  private Server startServer(io.grpc.ServerBuilder<?> builder) {
+    try {
+      return builder.build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start a member's gRPC server", e);
+    }
+  }
+
+  // ---- the lock ----
+
+  /** Runs {@code action} under the cluster lock, then lets the simulation settle around it. */
+  <T> void call(StreamObserver<T> responses, Supplier<CompletableFuture<T>> action) {
+    CompletableFuture<T> future;
+    synchronized (clock) {
+      try {
+        future = action.get();
+      } catch (RuntimeException e) {
+        future = CompletableFuture.failedFuture(e);
+      }
+      if (!clock.isRunning()) {
+        settle(future);
+      } // else a callback inside a timer made this call: the running loop will get to it
+    }
+    future.whenComplete((response, failure) -> {
+      if (failure == null) {
+        responses.onNext(response);
+        responses.onCompleted();
+      } else {
+        responses.onError(toStatus(failure));
+      }
+    });
+  }
+
+  private void settle(CompletableFuture<?> future) {
+    // Bounded: every waiting request has its own timeout timer within this jump.
+    clock.autoAdvance(() -> !future.isDone(), requestTimeout.plus(sim.config().election()));
+  }
+
+  private static Throwable toStatus(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof EtcdException e) {
+      return e.asStatusException();
+    }
+    if (cause instanceof StatusRuntimeException) {
+      return cause;
+    }
+    return io.grpc.Status.INTERNAL.withDescription(String.valueOf(cause)).withCause(cause)
+        .asRuntimeException();
+  }
+
+  boolean locked(BooleanSupplier query) {
+    synchronized (clock) {
+      return query.getAsBoolean();
+    }
+  }
+
+  // ---- for the services ----
+
+  SimCluster<EtcdStateMachine> sim() {
+    return sim;
+  }
+
+  int maxTxnOps() {
+    return maxTxnOps;
+  }
+
+  int maxRequestBytes() {
+    return maxRequestBytes;
+  }
+
+  Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  Duration election() {
+    return sim.config().election();
+  }
+
+  MemberListResponse memberList(MemberServer asking) {
+    MemberListResponse.Builder list = MemberListResponse.newBuilder()
+        // Cluster responses carry no revision (reference §8).
+        .setHeader(asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0));
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < memberIds.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparing(i -> memberIds.get(i), Long::compareUnsigned));
+    for (int i : order) {
+      Member.Builder m = Member.newBuilder().setID(memberIds.get(i)).setName(memberName(i))
+          .addPeerURLs("http://" + memberName(i) + ".fake-etcd:2380");
+      if (!endpoints.isEmpty()) {
+        m.addClientURLs(endpoints.get(i).toString());
+      }
+      list.addMembers(m);
+    }
+    return list.build();
+  }
+
+  // ---- for the front door ----
+
+  /** The lock every entry point holds; the simulation is never touched without it. */
+  public Object lock() {
+    return clock;
+  }
+
+  public VirtualClock clock() {
+    return clock;
+  }
+
+  public SimNetwork network() {
+    return sim.network();
+  }
+
+  public long seed() {
+    return sim.seed();
+  }
+
+  public long clusterId() {
+    return sim.clusterId();
+  }
+
+  /** Member ids, in member index order. */
+  public List<Long> memberIds() {
+    return List.copyOf(memberIds);
+  }
+
+  public static String memberName(int index) {
+    return "member-" + index;
+  }
+
+  /** The in-process server name of member {@code index}. */
+  public String inProcessName(int index) {
+    return inProcessNames.get(index);
+  }
+
+  /** {@code http://127.0.0.1:port} of each member, in index order; empty without TCP. */
+  public List<URI> endpoints() {
+    return List.copyOf(endpoints);
+  }
+
+  /** The simulated member {@code id}; call its methods only while holding {@link #lock()}. */
+  public SimMember<EtcdStateMachine> member(long id) {
+    return sim.member(id);
+  }
+
+  /** Crashes member {@code id}; requests waiting on it fail as their connections would. */
+  public void crash(long id) {
+    synchronized (clock) {
+      sim.member(id).crash();
+      servers.get(id).stopped();
+      clock.runUntilIdle();
+    }
+  }
+
+  public Optional<Long> leaderId() {
+    synchronized (clock) {
+      return sim.leader().map(SimMember::id);
+    }
+  }
+
+  public long awaitLeader(Duration max) {
+    synchronized (clock) {
+      return sim.awaitLeader(max).id();
+    }
+  }
+
+  /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
+  public CompactionResponse compact(long revision) {
+    synchronized (clock) {
+      long leader = sim.awaitLeader(requestTimeout).id();
+      CompletableFuture<CompactionResponse> future = servers.get(leader)
+          .compact(CompactionRequest.newBuilder().setRevision(revision).build());
+      settle(future);
+      clock.runUntilIdle();
+      if (!future.isDone()) {
+        throw new IllegalStateException("compaction at " + revision + " did not finish without time"
+            + " passing (seed " + sim.seed() + "):" + sim.describeMembers());
+      }
+      try {
+        return future.join();
+      } catch (CompletionException e) {
+        throw (RuntimeException) toStatus(e);
+      }
+    }
+  }
+
+  /** Stops every gRPC server (freeing its port) and the wall-clock driver; idempotent. */
+  @Override
+  public void close() {
+    if (driver != null) {
+      driver.stop();
+    }
+    for (Server s : grpcServers) {
+      s.shutdownNow();
+    }
+    for (Server s : grpcServers) {
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

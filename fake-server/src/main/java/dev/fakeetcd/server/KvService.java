@@ -1,0 +1,51 @@
+package dev.fakeetcd.server;
+
+import dev.fakeetcd.api.CompactionRequest;
+import dev.fakeetcd.api.CompactionResponse;
+import dev.fakeetcd.api.DeleteRangeRequest;
+import dev.fakeetcd.api.DeleteRangeResponse;
+import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.PutRequest;
+import dev.fakeetcd.api.PutResponse;
+import dev.fakeetcd.api.RangeRequest;
+import dev.fakeetcd.api.RangeResponse;
+import dev.fakeetcd.api.TxnRequest;
+import dev.fakeetcd.api.TxnResponse;
+import io.grpc.stub.StreamObserver;
+
+/** {@code etcdserverpb.KV} of one member: hands each call to the member under the cluster lock. */
+final class KvService extends KVGrpc.KVImplBase {
+
+  private final EtcdServer server;
+  private final MemberServer member;
+
+  KvService(EtcdServer server, MemberServer member) {
+    this.server = server;
+    this.member = member;
+  }
+
+  @Override
+  public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
+    server.call(responses, () -> member.range(request));
+  }
+
+  @Override
+  public void put(PutRequest request, StreamObserver<PutResponse> responses) {
+    server.call(responses, () -> member.put(request));
+  }
+
+  @Override
+  public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
+    server.call(responses, () -> member.deleteRange(request));
+  }
+
+  @Override
+  public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
+    server.call(responses, () -> member.txn(request));
+  }
+
+  @Override
+  public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
+    server.call(responses, () -> member.compact(request));
+  }
+}
