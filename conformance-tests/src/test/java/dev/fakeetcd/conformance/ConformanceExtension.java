@@ -1,6 +1,7 @@
 package dev.fakeetcd.conformance;
 
 import static dev.fakeetcd.conformance.Await.await;
+import static org.junit.platform.commons.support.AnnotationSupport.findAnnotation;
 import static org.junit.platform.commons.support.AnnotationSupport.isAnnotated;
 
 import io.etcd.jetcd.ByteSequence;
@@ -8,6 +9,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -57,6 +59,14 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
   private record OnTarget(Targets target) implements ExecutionCondition, BeforeEachCallback, ParameterResolver {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      Optional<String> notServed = findAnnotation(context.getTestMethod(), Requires.class).stream()
+          .flatMap(requires -> Arrays.stream(requires.value()))
+          .filter(rpc -> !target.factory().serves(rpc))
+          .map(rpc -> target.displayName() + " does not serve " + rpc.fullName() + " yet")
+          .findFirst();
+      if (notServed.isPresent()) {
+        return ConditionEvaluationResult.disabled(notServed.get());
+      }
       return Availability.evaluate(target.factory().unavailableReason());
     }
 

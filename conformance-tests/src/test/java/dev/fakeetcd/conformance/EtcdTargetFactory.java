@@ -11,4 +11,9 @@ interface EtcdTargetFactory {
   default Optional<String> unavailableReason() {
     return Optional.empty();
   }
+
+  /** Whether this target serves {@code rpc}; a real etcd serves them all. */
+  default boolean serves(Rpc rpc) {
+    return true;
+  }
 }

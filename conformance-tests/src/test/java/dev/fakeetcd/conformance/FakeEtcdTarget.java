@@ -7,7 +7,9 @@ import dev.fakeetcd.sim.VirtualClock;
 import io.etcd.jetcd.Client;
 import io.grpc.ManagedChannel;
 import java.net.URI;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -30,18 +32,29 @@ final class FakeEtcdTarget implements EtcdTarget {
     this.channels = cluster.endpoints().stream().map(Channels::plaintext).toList();
   }
 
+  /** Beyond KV (and the Status/MemberList the harness uses), the RPCs the fake serves so far. */
+  private static final Set<Rpc> SERVED = EnumSet.noneOf(Rpc.class);
+
   static EtcdTargetFactory factory(int members) {
-    return name -> {
-      EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder()
-          .members(members)
-          .clockMode(VirtualClock.Mode.WALL_CLOCK)
-          .tcp(true)
-          .build());
-      try {
-        return new FakeEtcdTarget(name, cluster);
-      } catch (RuntimeException e) {
-        cluster.close();
-        throw e;
+    return new EtcdTargetFactory() {
+      @Override
+      public EtcdTarget start(String name) {
+        EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder()
+            .members(members)
+            .clockMode(VirtualClock.Mode.WALL_CLOCK)
+            .tcp(true)
+            .build());
+        try {
+          return new FakeEtcdTarget(name, cluster);
+        } catch (RuntimeException e) {
+          cluster.close();
+          throw e;
+        }
+      }
+
+      @Override
+      public boolean serves(Rpc rpc) {
+        return SERVED.contains(rpc);
       }
     };
   }

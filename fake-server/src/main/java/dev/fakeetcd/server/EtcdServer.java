@@ -11,6 +11,7 @@ import dev.fakeetcd.sim.SimMember;
 import dev.fakeetcd.sim.SimNetwork;
 import dev.fakeetcd.sim.VirtualClock;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
@@ -49,6 +50,8 @@ public final class EtcdServer implements AutoCloseable {
 
   /** grpc-java's default limit is below etcd's; etcd allows max-request-bytes plus 512 KiB. */
   private static final int RECEIVE_HEADROOM = 512 * 1024;
+  /** What the Netty transport buffers at most; bigger messages get grpc-java's own refusal. */
+  private static final int TRANSPORT_MAX_MESSAGE = 256 * 1024 * 1024;
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final SimCluster<EtcdStateMachine> sim;
@@ -105,12 +108,14 @@ public final class EtcdServer implements AutoCloseable {
     long instance = INSTANCES.incrementAndGet();
     for (int i = 0; i < memberIds.size(); i++) {
       MemberServer member = servers.get(memberIds.get(i));
-      ServerServiceDefinition kv = ServerInterceptors.intercept(new KvService(this, member),
-          new HasLeaderInterceptor(this, member));
+      // The last interceptor runs first: the receive limit, as grpc-go checks it before any handler.
+      ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member),
+          new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM)};
+      ServerServiceDefinition kv = ServerInterceptors.intercept(new KvService(this, member), interceptors);
       ServerServiceDefinition maintenance = ServerInterceptors.intercept(
-          new MaintenanceService(this, member), new HasLeaderInterceptor(this, member));
+          new MaintenanceService(this, member), interceptors);
       ServerServiceDefinition cluster = ServerInterceptors.intercept(
-          new ClusterService(this, member), new HasLeaderInterceptor(this, member));
+          new ClusterService(this, member), interceptors);
       String name = "fake-etcd-" + instance + "-" + i;
       inProcessNames.add(name);
       // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
@@ -123,7 +128,8 @@ public final class EtcdServer implements AutoCloseable {
             // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .maxInboundMessageSize(maxRequestBytes + RECEIVE_HEADROOM)
+            // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
+            .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE)
             .addService(kv).addService(maintenance).addService(cluster));
         grpcServers.add(tcp);
         endpoints.add(URI.create("http://127.0.0.1:" + tcp.getPort()));

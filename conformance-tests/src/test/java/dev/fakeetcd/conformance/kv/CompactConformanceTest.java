@@ -21,6 +21,8 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.conformance.ConformanceTest;
+import dev.fakeetcd.conformance.Requires;
+import dev.fakeetcd.conformance.Rpc;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
@@ -126,6 +128,7 @@ class CompactConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.HASH_KV)
   void hashKv_atTheCompactRevision_failsCompacted(EtcdTarget target) {
     long compacted = put(target, "k", "v");
     kv(target).compact(CompactionRequest.newBuilder().setRevision(compacted).build());

@@ -34,6 +34,8 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.conformance.ConformanceTest;
+import dev.fakeetcd.conformance.Requires;
+import dev.fakeetcd.conformance.Rpc;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.etcd.jetcd.Client;
 import io.grpc.Status;
@@ -100,6 +102,7 @@ class KvValidationConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void put_unknownLeaseWithIgnoreValueOnMissingKey_failsLeaseNotFoundFirst(EtcdTarget target, Client client) {
     long lease = grantLease(client);
     revokeLease(client, lease);
@@ -120,12 +123,14 @@ class KvValidationConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.ALARM)
   void put_underNoSpaceAlarm_failsSpaceExceeded(EtcdTarget target) {
     underNoSpaceAlarm(target, () -> assertFails(() -> kv(target).put(putRequest("k", "v")),
         Status.Code.RESOURCE_EXHAUSTED, NO_SPACE));
   }
 
   @ConformanceTest
+  @Requires(Rpc.ALARM)
   void put_emptyKeyUnderNoSpaceAlarm_failsKeyNotProvidedFirst(EtcdTarget target) {
     // The alarm is enforced when the write is applied; only a backend really over its quota is refused before validation.
     underNoSpaceAlarm(target, () -> {
@@ -209,6 +214,7 @@ class KvValidationConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void txn_ignoreValueOnMissingKeyWithUnknownLeaseInTakenBranch_failsKeyNotFoundFirst(EtcdTarget target, Client client) {
     long lease = grantLease(client);
     revokeLease(client, lease);

@@ -22,6 +22,8 @@ import dev.fakeetcd.api.KeyValue;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.conformance.ConformanceTest;
+import dev.fakeetcd.conformance.Requires;
+import dev.fakeetcd.conformance.Rpc;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.PutOption;
@@ -63,6 +65,7 @@ class PutConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.WATCH)
   void put_sameValue_emitsAWatchEvent(EtcdTarget target, Client client) {
     long first = put(target, "k", "same");
     long second = put(target, "k", "same");
@@ -132,6 +135,7 @@ class PutConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void put_ignoreLease_keepsAttachedLease(EtcdTarget target, Client client) {
     long lease = grantLease(client);
     try {
@@ -156,6 +160,7 @@ class PutConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void put_unknownLease_failsLeaseNotFound(EtcdTarget target, Client client) {
     long lease = grantLease(client);
     revokeLease(client, lease);
@@ -165,6 +170,7 @@ class PutConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void put_withLease_attachesTheLease(EtcdTarget target, Client client) {
     long lease = grantLease(client);
     try {
@@ -177,6 +183,7 @@ class PutConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void put_withoutLeaseOnLeasedKey_detachesTheLease(EtcdTarget target, Client client) {
     long lease = grantLease(client);
     try {
@@ -191,6 +198,7 @@ class PutConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void put_otherLeaseOnLeasedKey_movesTheKey(EtcdTarget target, Client client) {
     long first = grantLease(client);
     long second = grantLease(client);

@@ -32,6 +32,8 @@ import dev.fakeetcd.api.ResponseOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.conformance.ConformanceTest;
+import dev.fakeetcd.conformance.Requires;
+import dev.fakeetcd.conformance.Rpc;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Cmp;
@@ -131,6 +133,7 @@ class TxnConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void txn_compareLeaseEqual_holdsForTheAttachedLease(EtcdTarget target, Client client) {
     long leaseId = grantLease(client);
     try {

@@ -35,6 +35,8 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.conformance.ConformanceTest;
+import dev.fakeetcd.conformance.Requires;
+import dev.fakeetcd.conformance.Rpc;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.etcd.jetcd.Client;
 import io.grpc.Status;
@@ -197,6 +199,7 @@ class TxnRulesConformanceTest {
   }
 
   @ConformanceTest
+  @Requires(Rpc.LEASE)
   void txn_unknownLeaseInTakenBranch_failsLeaseNotFound(EtcdTarget target, Client client) {
     long lease = grantLease(client);
     revokeLease(client, lease);
