@@ -1,0 +1,121 @@
+package dev.fakeetcd;
+
+import dev.fakeetcd.sim.VirtualClock;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The standalone server: {@code java -jar fake-etcd-server.jar --members 3 --port 2379}. It runs a
+ * cluster on real time, prints one client endpoint per line once a leader exists, and closes the
+ * cluster on SIGINT / SIGTERM.
+ */
+public final class FakeEtcdMain {
+
+  static final String USAGE = String.join(System.lineSeparator(),
+      "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S]",
+      "Runs a simulated etcd cluster on 127.0.0.1 and prints each member's client endpoint.",
+      "  --members N  number of members (default 3)",
+      "  --port P     first member's port; member i listens on P+i (default 2379; 0: any free ports)",
+      "  --seed S     seed of the simulation's random choices (default: random, printed on stderr)",
+      "  --help       print this text");
+
+  private FakeEtcdMain() {
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    EtcdCluster cluster;
+    try {
+      cluster = run(args, System.out, System.err);
+    } catch (IllegalArgumentException e) {
+      System.err.println("fake-etcd-server: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    } catch (RuntimeException e) {
+      // Typically a port already in use.
+      System.err.println("fake-etcd-server: cannot start: " + e);
+      System.exit(1);
+      return;
+    }
+    if (cluster == null) {
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "fake-etcd-shutdown"));
+    // Every server thread is a daemon; this thread keeps the JVM up until a signal ends it.
+    new CountDownLatch(1).await();
+  }
+
+  /**
+   * Parses {@code args} and starts the cluster, printing its endpoints on {@code out} (and a
+   * random seed on {@code err}); returns null after printing help. The caller closes the cluster.
+   *
+   * @throws IllegalArgumentException naming the bad argument
+   */
+  static EtcdCluster run(String[] args, PrintStream out, PrintStream err) {
+    Integer members = null;
+    Integer port = null;
+    Long seed = null;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--help") || arg.equals("-h")) {
+        out.println(USAGE);
+        return null;
+      }
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg : arg.substring(0, eq);
+      if (!name.equals("--members") && !name.equals("--port") && !name.equals("--seed")) {
+        throw new IllegalArgumentException("unknown argument: " + arg);
+      }
+      String value;
+      if (eq >= 0) {
+        value = arg.substring(eq + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException(name + " needs a value");
+      }
+      switch (name) {
+        case "--members" -> members = parseInt(name, value, 1, 1000);
+        case "--port" -> port = parseInt(name, value, 0, 65535);
+        default -> seed = parseLong(name, value);
+      }
+    }
+    if (seed == null) {
+      seed = ThreadLocalRandom.current().nextLong();
+      err.println("fake-etcd-server: seed " + seed);
+    }
+    ClusterConfig.Builder config = ClusterConfig.builder()
+        .members(members == null ? 3 : members)
+        .seed(seed)
+        .clockMode(VirtualClock.Mode.WALL_CLOCK)
+        .tcp(true);
+    int first = port == null ? 2379 : port;
+    if (first != 0) {
+      config.basePort(first);
+    }
+    EtcdCluster cluster = FakeEtcd.newCluster(config.build());
+    for (URI endpoint : cluster.endpoints()) {
+      out.println(endpoint);
+    }
+    out.flush();
+    return cluster;
+  }
+
+  private static int parseInt(String name, String value, int min, int max) {
+    long n = parseLong(name, value);
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(name + " must be in " + min + ".." + max + ": " + value);
+    }
+    return (int) n;
+  }
+
+  private static long parseLong(String name, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " is not a number: " + value);
+    }
+  }
+}

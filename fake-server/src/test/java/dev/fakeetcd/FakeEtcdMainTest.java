@@ -1,0 +1,113 @@
+package dev.fakeetcd;
+
+import static dev.fakeetcd.Clusters.bytes;
+import static dev.fakeetcd.Clusters.get;
+import static dev.fakeetcd.Clusters.put;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.sim.VirtualClock;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class FakeEtcdMainTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private EtcdCluster run(String... args) {
+    return FakeEtcdMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  private List<String> lines(ByteArrayOutputStream stream) {
+    return stream.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  @Test
+  void run_printsEndpointsThatServeKv() throws InterruptedException {
+    try (EtcdCluster cluster = run("--members", "3", "--port", "0", "--seed", "5")) {
+      List<URI> printed = lines(out).stream().map(URI::create).toList();
+      assertThat(printed).hasSize(3).isEqualTo(cluster.endpoints());
+
+      ManagedChannel writer = channel(printed.get(0));
+      try {
+        KVGrpc.newBlockingStub(writer).put(put("k", "v"));
+      } finally {
+        writer.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      for (URI endpoint : printed) {
+        ManagedChannel reader = channel(endpoint);
+        try {
+          assertThat(KVGrpc.newBlockingStub(reader).range(get("k")).getKvs(0).getValue())
+              .isEqualTo(bytes("v"));
+        } finally {
+          reader.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+      }
+    }
+  }
+
+  @Test
+  void run_runsOnTheWallClockWithTheGivenSeed() {
+    try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=42")) {
+      assertThat(cluster.seed()).isEqualTo(42);
+      assertThat(cluster.config().clockMode()).isEqualTo(VirtualClock.Mode.WALL_CLOCK);
+      assertThat(lines(err)).isEmpty();
+    }
+  }
+
+  @Test
+  void run_withoutSeed_printsTheRandomSeedOnStderr() {
+    try (EtcdCluster cluster = run("--members", "1", "--port", "0")) {
+      assertThat(lines(err)).containsExactly("fake-etcd-server: seed " + cluster.seed());
+    }
+  }
+
+  @Test
+  void run_help_printsUsageAndStartsNothing() {
+    assertThat(run("--port", "0", "--help")).isNull();
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:").contains("--members N");
+  }
+
+  @Test
+  void run_notANumber_namesTheValue() {
+    assertThatThrownBy(() -> run("--members", "three"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--members is not a number: three");
+  }
+
+  @Test
+  void run_portOutOfRange_namesTheValue() {
+    assertThatThrownBy(() -> run("--port", "70000"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--port must be in 0..65535: 70000");
+  }
+
+  @Test
+  void run_unknownArgument_namesIt() {
+    assertThatThrownBy(() -> run("--memebrs", "3"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("unknown argument: --memebrs");
+  }
+
+  @Test
+  void run_missingValue_namesTheOption() {
+    assertThatThrownBy(() -> run("--port", "0", "--seed"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--seed needs a value");
+  }
+
+  private static ManagedChannel channel(URI endpoint) {
+    return NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort()).usePlaintext().build();
+  }
+}
