@@ -51,6 +51,22 @@ class EtcdClusterKvTest {
     });
   }
 
+  /** The README's first example. */
+  @Test
+  void isolate_leader_theOthersElectANewLeaderWithoutLosingAcknowledgedWrites() {
+    EtcdCluster cluster = clusters.start(3, 42);
+    Member leader = cluster.leader().orElseThrow();
+    clusters.kv(cluster, leader).put(put("k", "v"));
+
+    cluster.network().isolate(leader.id());
+    cluster.clock().advance(Duration.ofSeconds(3));
+
+    Member next = cluster.leader().orElseThrow();
+    assertThat(next).isNotEqualTo(leader);
+    assertThat(clusters.kv(cluster, next).range(get("k")).getKvsList())
+        .singleElement().satisfies(kv -> assertThat(kv.getValue()).isEqualTo(bytes("v")));
+  }
+
   @Test
   void put_healthyCluster_answersWithoutVirtualTimePassing() {
     EtcdCluster cluster = clusters.start(3, 2);
