@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Plaintext netty channels to single members. */
-final class Channels {
+public final class Channels {
 
   private Channels() {}
 
-  static ManagedChannel plaintext(URI endpoint) {
+  public static ManagedChannel plaintext(URI endpoint) {
     return NettyChannelBuilder.forAddress(new InetSocketAddress(endpoint.getHost(), endpoint.getPort()))
         .usePlaintext()
         .build();
   }
 
-  static void shutdown(List<ManagedChannel> channels) {
+  public static void shutdown(List<ManagedChannel> channels) {
     channels.forEach(ManagedChannel::shutdownNow);
     try {
       for (ManagedChannel channel : channels) {

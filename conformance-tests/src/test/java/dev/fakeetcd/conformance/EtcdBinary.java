@@ -8,12 +8,12 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** Locates the real etcd binary; as an extension, skips (or on CI fails) tests when it is missing. */
-final class EtcdBinary implements ExecutionCondition {
+public final class EtcdBinary implements ExecutionCondition {
 
   private static final String OVERRIDE_VARIABLE = "ETCD_BIN";
   private static final Path DEFAULT_PATH = Path.of("/usr/bin/etcd");
 
-  static Path path() {
+  public static Path path() {
     String override = System.getenv(OVERRIDE_VARIABLE);
     return override == null || override.isBlank() ? DEFAULT_PATH : Path.of(override);
   }

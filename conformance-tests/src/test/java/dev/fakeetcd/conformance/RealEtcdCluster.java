@@ -38,7 +38,7 @@ import java.util.stream.Stream;
  * {@link #ready}); {@link #close} (or the JVM shutdown hook) stops the processes and deletes the
  * data dirs.
  */
-final class RealEtcdCluster implements AutoCloseable {
+public final class RealEtcdCluster implements AutoCloseable {
 
   private static final Path LOG_ROOT = Path.of("target", "etcd-logs");
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -68,7 +68,7 @@ final class RealEtcdCluster implements AutoCloseable {
    * Starts {@code size} members with etcd's default flags plus {@code extraFlags}, retrying with new
    * ports when one was taken between probing and binding.
    */
-  static RealEtcdCluster start(Path etcdBinary, String name, int size, List<String> extraFlags) {
+  public static RealEtcdCluster start(Path etcdBinary, String name, int size, List<String> extraFlags) {
     for (int attempt = 1; ; attempt++) {
       RealEtcdCluster cluster = launch(etcdBinary, name, size, extraFlags);
       try {
@@ -91,7 +91,7 @@ final class RealEtcdCluster implements AutoCloseable {
     return List.copyOf(members);
   }
 
-  List<URI> clientUrls() {
+  public List<URI> clientUrls() {
     return members.stream().map(Member::clientUrl).toList();
   }
 
