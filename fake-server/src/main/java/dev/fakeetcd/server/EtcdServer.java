@@ -111,7 +111,8 @@ public final class EtcdServer implements AutoCloseable {
       // The last interceptor runs first: the receive limit, as grpc-go checks it before any handler.
       ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member),
           new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM)};
-      ServerServiceDefinition kv = ServerInterceptors.intercept(new KvService(this, member), interceptors);
+      ServerServiceDefinition kv = ServerInterceptors.intercept(
+          DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
       ServerServiceDefinition maintenance = ServerInterceptors.intercept(
           new MaintenanceService(this, member), interceptors);
       ServerServiceDefinition cluster = ServerInterceptors.intercept(

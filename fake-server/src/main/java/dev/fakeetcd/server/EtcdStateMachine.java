@@ -53,11 +53,13 @@ public final class EtcdStateMachine implements StateMachine {
     List<Event> events = List.of();
     try {
       WriteResult<?> result = switch (request.kind()) {
-        case PUT -> store.put(PutRequest.parseFrom(request.request()));
-        case DELETE_RANGE -> store.deleteRange(DeleteRangeRequest.parseFrom(request.request()));
-        case TXN -> store.txn(TxnRequest.parseFrom(request.request()));
+        case PUT -> store.put(DeepParsing.parse(PutRequest.parser(), request.request()));
+        case DELETE_RANGE -> store.deleteRange(
+            DeepParsing.parse(DeleteRangeRequest.parser(), request.request()));
+        case TXN -> store.txn(DeepParsing.parse(TxnRequest.parser(), request.request()));
         case COMPACTION -> new WriteResult<>(
-            store.compact(CompactionRequest.parseFrom(request.request())), store.revision(), List.of());
+            store.compact(DeepParsing.parse(CompactionRequest.parser(), request.request())),
+            store.revision(), List.of());
       };
       outcome = result.response();
       events = result.events();

@@ -252,6 +252,28 @@ class TxnRulesConformanceTest {
     assertThat(response.getHeader().getRevision()).isEqualTo(current);
   }
 
+  @ConformanceTest
+  void txn_fortyNestedLevels_appliesTheInnermostPut(EtcdTarget target) {
+    TxnResponse response = kv(target).txn(nestedPut(40).build());
+
+    assertThat(single(target, "deep").getModRevision()).isEqualTo(response.getHeader().getRevision());
+  }
+
+  @ConformanceTest
+  void txn_nestedBeyondTheOpBudget_failsTooManyOperations(EtcdTarget target) {
+    // One op per level: level n gets 129 - n ops of budget, so level 130 has none left.
+    assertFails(() -> kv(target).txn(nestedPut(130).build()), Status.Code.INVALID_ARGUMENT, TOO_MANY_OPS);
+  }
+
+  /** {@code levels} txns, each the only op of its parent, around one put of key "deep". */
+  private static TxnRequest.Builder nestedPut(int levels) {
+    TxnRequest.Builder txn = TxnRequest.newBuilder().addSuccess(putOp("deep", "v"));
+    for (int level = 1; level < levels; level++) {
+      txn = TxnRequest.newBuilder().addSuccess(txnOp(txn));
+    }
+    return txn;
+  }
+
   private static List<Compare> absentKeys(int count) {
     return IntStream.range(0, count).mapToObj(i -> version("absent/" + i, CompareResult.EQUAL, 0)).toList();
   }
