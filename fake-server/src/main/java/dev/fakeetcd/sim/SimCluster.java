@@ -92,8 +92,13 @@ public final class SimCluster<S extends StateMachine> {
     long id;
     do {
       id = random.nextLong(1, Long.MAX_VALUE);
-    } while (members.containsKey(id) || id == clusterId);
+    } while (id == clusterId || lowBitsTaken(id));
     return id;
+  }
+
+  /** Request ids start with a member's low 16 id bits, as etcd's do; members must differ there. */
+  private boolean lowBitsTaken(long id) {
+    return members.keySet().stream().anyMatch(other -> (other & 0xFFFF) == (id & 0xFFFF));
   }
 
   public long seed() {
