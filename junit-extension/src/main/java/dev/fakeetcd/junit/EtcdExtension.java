@@ -161,8 +161,9 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
     return value(parameter.getParameter(), parameter.getParameter().getType(),
         parameter.getParameter().getParameterizedType(),
-        "parameter '" + parameter.getParameter().getName() + "' of "
-            + parameter.getDeclaringExecutable().getName(), context);
+        "parameter " + (parameter.getParameter().isNamePresent()
+            ? "'" + parameter.getParameter().getName() + "'" : "#" + parameter.getIndex())
+            + " of method " + parameter.getDeclaringExecutable().getName(), context);
   }
 
   @Override

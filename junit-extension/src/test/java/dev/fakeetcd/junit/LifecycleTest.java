@@ -35,7 +35,7 @@ class LifecycleTest {
   @Test
   void perMethod_eachTestGetsItsOwnCluster() {
     PerMethod.SEEN.clear();
-    Kits.run(PerMethod.class).testEvents().assertStatistics(s -> s.succeeded(2));
+    Kits.assertAllSucceeded(Kits.run(PerMethod.class), 2);
     assertThat(PerMethod.SEEN).hasSize(2).doesNotHaveDuplicates();
   }
 
@@ -60,7 +60,7 @@ class LifecycleTest {
   @Test
   void perClassAttribute_testsShareOneCluster() {
     SharedByAttribute.SEEN.clear();
-    Kits.run(SharedByAttribute.class).testEvents().assertStatistics(s -> s.succeeded(2));
+    Kits.assertAllSucceeded(Kits.run(SharedByAttribute.class), 2);
     assertThat(SharedByAttribute.SEEN).hasSize(2).containsOnly(SharedByAttribute.SEEN.get(0));
   }
 
@@ -84,7 +84,7 @@ class LifecycleTest {
   @Test
   void testInstancePerClass_testsShareOneCluster() {
     SharedByInstanceLifecycle.SEEN.clear();
-    Kits.run(SharedByInstanceLifecycle.class).testEvents().assertStatistics(s -> s.succeeded(2));
+    Kits.assertAllSucceeded(Kits.run(SharedByInstanceLifecycle.class), 2);
     assertThat(SharedByInstanceLifecycle.SEEN).hasSize(2)
         .containsOnly(SharedByInstanceLifecycle.SEEN.get(0)).doesNotContainNull();
   }
@@ -105,7 +105,7 @@ class LifecycleTest {
   @Test
   void nested_inheritsTheEnclosingSettings() {
     Outer.SEEN.clear();
-    Kits.run(Outer.class).testEvents().assertStatistics(s -> s.succeeded(1));
+    Kits.assertAllSucceeded(Kits.run(Outer.class), 1);
     assertThat(Outer.SEEN).singleElement().satisfies(c -> {
       assertThat(c.members()).hasSize(5);
       assertThat(c.clock().mode()).isEqualTo(VirtualClock.Mode.MANUAL);
@@ -133,7 +133,7 @@ class LifecycleTest {
   @Test
   void nested_inASharingClass_usesTheSharedCluster() {
     SharedOuter.SEEN.clear();
-    Kits.run(SharedOuter.class).testEvents().assertStatistics(s -> s.succeeded(2));
+    Kits.assertAllSucceeded(Kits.run(SharedOuter.class), 2);
     assertThat(SharedOuter.SEEN).hasSize(2).containsOnly(SharedOuter.SEEN.get(0));
   }
 
@@ -155,7 +155,7 @@ class LifecycleTest {
   @Test
   void metaAnnotation_configuresTheCluster() {
     MetaAnnotated.SEEN.clear();
-    Kits.run(MetaAnnotated.class).testEvents().assertStatistics(s -> s.succeeded(1));
+    Kits.assertAllSucceeded(Kits.run(MetaAnnotated.class), 1);
     assertThat(MetaAnnotated.SEEN).singleElement().satisfies(c -> {
       assertThat(c.members()).hasSize(1);
       assertThat(c.seed()).isEqualTo(99);
@@ -176,7 +176,7 @@ class LifecycleTest {
   @Test
   void methodAnnotation_makesATestWithItsOwnSettings() {
     MethodOverride.SEEN.clear();
-    Kits.run(MethodOverride.class).testEvents().assertStatistics(s -> s.succeeded(1));
+    Kits.assertAllSucceeded(Kits.run(MethodOverride.class), 1);
     assertThat(MethodOverride.SEEN).singleElement().satisfies(c -> {
       assertThat(c.members()).hasSize(1);
       assertThat(c.config().maxTxnOps()).isEqualTo(4);
