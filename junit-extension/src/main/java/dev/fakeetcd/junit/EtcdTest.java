@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>On a class it applies to every test in it and in its {@code @Nested} classes; on a method it
- * makes the method a test with its own settings. It also works as a meta-annotation. Each test
+ * makes the method a test with its own settings, which replace the class's entirely. It also works as a meta-annotation. Each test
  * method gets its own cluster unless the class shares one: {@link #perClass()} or
  * {@code @TestInstance(PER_CLASS)}.
  *
