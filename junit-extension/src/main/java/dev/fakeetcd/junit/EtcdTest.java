@@ -28,9 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * }</pre>
  *
  * <p>On a class it applies to every test in it and in its {@code @Nested} classes; on a method it
- * makes the method a test with its own settings, which replace the class's entirely. It also works as a meta-annotation. Each test
- * method gets its own cluster unless the class shares one: {@link #perClass()} or
- * {@code @TestInstance(PER_CLASS)}.
+ * makes the method a test with its own settings, which replace the class's entirely. It also works
+ * as a meta-annotation. Each test method gets its own cluster unless the class shares one:
+ * {@link #perClass()} or {@code @TestInstance(PER_CLASS)}.
  *
  * <p>What can be injected (parameters of test and lifecycle methods, and non-static fields):
  * <ul>
