@@ -1,7 +1,7 @@
 package dev.fakeetcd;
 
 import dev.fakeetcd.server.EtcdServer;
-import dev.fakeetcd.sim.SimNetwork;
+import dev.fakeetcd.sim.Trace;
 import dev.fakeetcd.sim.VirtualClock;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -20,10 +20,14 @@ public final class EtcdCluster implements AutoCloseable {
   private final ClusterConfig config;
   private final EtcdServer server;
   private final List<Member> members = new ArrayList<>();
+  private final Network network;
+  private final ClientLinks clientLinks;
 
   EtcdCluster(ClusterConfig config, EtcdServer server) {
     this.config = config;
     this.server = server;
+    this.network = new Network(server);
+    this.clientLinks = new ClientLinks(server);
     List<Long> ids = server.memberIds();
     for (int i = 0; i < ids.size(); i++) {
       members.add(new Member(server, i, ids.get(i)));
@@ -75,11 +79,57 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   /**
-   * The simulated network between members (partitions, latency, loss). Call it while no other
-   * thread drives the cluster, or inside {@code synchronized (cluster.clock())}.
+   * The simulated network between members: partitions, one-way cuts, latency, loss, duplication,
+   * held messages.
+   *
+   * <pre>{@code cluster.network().isolate(cluster.member(0));}</pre>
    */
-  public SimNetwork network() {
-    return server.network();
+  public Network network() {
+    return network;
+  }
+
+  /**
+   * Faults between clients and members: failed calls with a chosen etcd error, delayed responses,
+   * dropped connections.
+   *
+   * <pre>{@code cluster.clientLinks().failNext(leader, "etcdserverpb.KV/Put", 1, EtcdFailure.NO_LEADER);}</pre>
+   */
+  public ClientLinks clientLinks() {
+    return clientLinks;
+  }
+
+  /**
+   * Asks the leader to hand leadership to {@code to}. On a healthy network the handover completes
+   * before this returns, without time passing; otherwise it goes on as the clock advances (check
+   * with {@link #leader()}).
+   *
+   * @throws IllegalStateException if there is no leader
+   */
+  public void transferLeadership(Member to) {
+    server.transferLeadership(to.id());
+  }
+
+  /** Every member's role, term, applied index and revision, taken at one instant. */
+  public List<MemberStatus> status() {
+    synchronized (server.lock()) {
+      List<MemberStatus> all = new ArrayList<>();
+      for (Member m : members) {
+        all.add(m.status());
+      }
+      return all;
+    }
+  }
+
+  /**
+   * The retained tail of the cluster's trace (elections, commits, deliveries, faults), one event
+   * per line with its virtual time; what a failure report shows.
+   */
+  public String trace() {
+    synchronized (server.lock()) {
+      Trace trace = server.trace();
+      long dropped = trace.recordedCount() - trace.events().size();
+      return (dropped > 0 ? "(" + dropped + " earlier events not retained)\n" : "") + trace.render();
+    }
   }
 
   /** The member that currently leads, if any. */

@@ -2,6 +2,8 @@ package dev.fakeetcd;
 
 import dev.fakeetcd.raft.Role;
 import dev.fakeetcd.server.EtcdServer;
+import dev.fakeetcd.server.EtcdStateMachine;
+import dev.fakeetcd.sim.SimMember;
 import java.net.URI;
 import java.util.Optional;
 
@@ -54,6 +56,18 @@ public final class Member {
   public long term() {
     synchronized (server.lock()) {
       return server.member(id).term();
+    }
+  }
+
+  /** This member's role, term, applied index and revision now. */
+  public MemberStatus status() {
+    synchronized (server.lock()) {
+      SimMember<EtcdStateMachine> m = server.member(id);
+      if (!m.isUp()) {
+        return new MemberStatus(this, "DOWN", false, 0, 0, 0);
+      }
+      return new MemberStatus(this, m.role().name(), m.isPaused(), m.term(), m.appliedIndex(),
+          server.revision(id));
     }
   }
 

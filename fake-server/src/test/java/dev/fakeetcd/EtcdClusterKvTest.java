@@ -58,7 +58,7 @@ class EtcdClusterKvTest {
     Member leader = cluster.leader().orElseThrow();
     clusters.kv(cluster, leader).put(put("k", "v"));
 
-    cluster.network().isolate(leader.id());
+    cluster.network().isolate(leader);
     cluster.clock().advance(Duration.ofSeconds(3));
 
     Member next = cluster.leader().orElseThrow();
@@ -95,7 +95,7 @@ class EtcdClusterKvTest {
     EtcdCluster cluster = clusters.start(3, 4);
     Member isolated = follower(cluster);
     clusters.kv(cluster, cluster.awaitLeader()).put(put("k", "old"));
-    cluster.network().isolate(isolated.id());
+    cluster.network().isolate(isolated);
 
     clusters.kv(cluster, cluster.awaitLeader()).put(put("k", "new"));
     RangeResponse stale = clusters.kv(cluster, isolated).range(serializableGet("k"));
@@ -107,7 +107,7 @@ class EtcdClusterKvTest {
   void put_onPartitionedMember_timesOutAfterTheRequestTimeout() throws Exception {
     EtcdCluster cluster = clusters.start(3, 5);
     Member isolated = follower(cluster);
-    cluster.network().isolate(isolated.id());
+    cluster.network().isolate(isolated);
 
     ListenableFuture<PutResponse> put = clusters.kvAsync(cluster, isolated).put(put("k", "v"));
     cluster.clock().advance(REQUEST_TIMEOUT.minusMillis(1));
@@ -125,7 +125,7 @@ class EtcdClusterKvTest {
   void range_linearizableOnPartitionedMember_timesOutAfterTheRequestTimeout() throws Exception {
     EtcdCluster cluster = clusters.start(3, 6);
     Member isolated = follower(cluster);
-    cluster.network().isolate(isolated.id());
+    cluster.network().isolate(isolated);
 
     ListenableFuture<RangeResponse> range = clusters.kvAsync(cluster, isolated).range(get("k"));
     cluster.clock().advance(REQUEST_TIMEOUT);
@@ -137,7 +137,7 @@ class EtcdClusterKvTest {
   void put_withHasLeaderMetadataOnLeaderlessMember_failsWithNoLeader() {
     EtcdCluster cluster = clusters.start(3, 7);
     Member isolated = follower(cluster);
-    cluster.network().isolate(isolated.id());
+    cluster.network().isolate(isolated);
     cluster.clock().advance(Duration.ofSeconds(3)); // past its election timeout: it has lost the leader
     Metadata md = new Metadata();
     md.put(Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER), "true");
@@ -155,7 +155,7 @@ class EtcdClusterKvTest {
   void heal_partitionedMemberCatchesUpWithWritesItMissed() {
     EtcdCluster cluster = clusters.start(3, 8);
     Member isolated = follower(cluster);
-    cluster.network().isolate(isolated.id());
+    cluster.network().isolate(isolated);
     clusters.kv(cluster, cluster.awaitLeader()).put(put("k", "missed"));
 
     cluster.network().heal();

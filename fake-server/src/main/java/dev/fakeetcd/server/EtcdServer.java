@@ -9,6 +9,7 @@ import dev.fakeetcd.sim.SimCluster;
 import dev.fakeetcd.sim.SimConfig;
 import dev.fakeetcd.sim.SimMember;
 import dev.fakeetcd.sim.SimNetwork;
+import dev.fakeetcd.sim.Trace;
 import dev.fakeetcd.sim.VirtualClock;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
@@ -63,7 +64,11 @@ public final class EtcdServer implements AutoCloseable {
   private final List<Long> memberIds = new ArrayList<>();
   private final List<String> inProcessNames = new ArrayList<>();
   private final List<URI> endpoints = new ArrayList<>();
-  private final List<Server> grpcServers = new ArrayList<>();
+  private final List<List<ServerServiceDefinition>> services = new ArrayList<>();
+  private final List<ClientLinkFaults> linkFaults = new ArrayList<>();
+  /** Per member index; replaced when its client connections are dropped. */
+  private final List<Server> inProcessServers = new ArrayList<>();
+  private final List<Server> tcpServers = new ArrayList<>();
   private final WallClockDriver driver;
 
   private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes) {
@@ -108,37 +113,47 @@ public final class EtcdServer implements AutoCloseable {
     long instance = INSTANCES.incrementAndGet();
     for (int i = 0; i < memberIds.size(); i++) {
       MemberServer member = servers.get(memberIds.get(i));
-      // The last interceptor runs first: the receive limit, as grpc-go checks it before any handler.
+      ClientLinkFaults faults = new ClientLinkFaults(clock);
+      linkFaults.add(faults);
+      // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
+      // checks it before any handler.
       ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member),
-          new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM)};
+          new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), faults};
       ServerServiceDefinition kv = ServerInterceptors.intercept(
           DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
       ServerServiceDefinition maintenance = ServerInterceptors.intercept(
           new MaintenanceService(this, member), interceptors);
       ServerServiceDefinition cluster = ServerInterceptors.intercept(
           new ClusterService(this, member), interceptors);
-      String name = "fake-etcd-" + instance + "-" + i;
-      inProcessNames.add(name);
-      // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
-      // request sent asynchronously is registered before the caller moves the clock.
-      grpcServers.add(startServer(InProcessServerBuilder.forName(name).directExecutor()
-          .addService(kv).addService(maintenance).addService(cluster)));
+      services.add(List.of(kv, maintenance, cluster));
+      inProcessNames.add("fake-etcd-" + instance + "-" + i);
+      inProcessServers.add(startInProcess(i));
       if (basePort >= 0) {
-        Server tcp = startServer(NettyServerBuilder
-            .forAddress(new InetSocketAddress("127.0.0.1", basePort == 0 ? 0 : basePort + i))
-            // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
-            .permitKeepAliveTime(10, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
-            .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE)
-            .addService(kv).addService(maintenance).addService(cluster));
-        grpcServers.add(tcp);
+        Server tcp = startTcp(i, basePort == 0 ? 0 : basePort + i);
+        tcpServers.add(tcp);
         endpoints.add(URI.create("http://127.0.0.1:" + tcp.getPort()));
       }
     }
   }
 
-  private Server startServer(io.grpc.ServerBuilder<?> builder) {
+  private Server startInProcess(int index) {
+    // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
+    // request sent asynchronously is registered before the caller moves the clock.
+    return startServer(InProcessServerBuilder.forName(inProcessNames.get(index)).directExecutor(),
+        index);
+  }
+
+  private Server startTcp(int index, int port) {
+    return startServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
+        .permitKeepAliveTime(10, TimeUnit.SECONDS)
+        .permitKeepAliveWithoutCalls(true)
+        // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
+        .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE), index);
+  }
+
+  private Server startServer(io.grpc.ServerBuilder<?> builder, int index) {
+    services.get(index).forEach(builder::addService);
     try {
       return builder.build().start();
     } catch (IOException e) {
@@ -252,6 +267,47 @@ public final class EtcdServer implements AutoCloseable {
     return sim.network();
   }
 
+  public Trace trace() {
+    return sim.trace();
+  }
+
+  /** The client-link faults of member {@code index}. */
+  public ClientLinkFaults linkFaults(int index) {
+    return linkFaults.get(index);
+  }
+
+  /** Member {@code id}'s store revision; call only while holding {@link #lock()}. */
+  public long revision(long id) {
+    return sim.member(id).stateMachine().store().revision();
+  }
+
+  /**
+   * Closes every client connection of member {@code index}, as a restart of its listener would:
+   * calls in flight fail with UNAVAILABLE and clients reconnect to the same name and port. Not under
+   * the cluster lock: closing waits for the transports, whose calls may need it.
+   */
+  public void dropClientConnections(int index) {
+    synchronized (inProcessServers) {
+      inProcessServers.set(index, restart(inProcessServers.get(index), () -> startInProcess(index)));
+      if (!tcpServers.isEmpty()) {
+        Server old = tcpServers.get(index);
+        int port = old.getPort();
+        tcpServers.set(index, restart(old, () -> startTcp(index, port)));
+      }
+    }
+  }
+
+  private static Server restart(Server old, Supplier<Server> start) {
+    old.shutdownNow();
+    try {
+      old.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while dropping client connections", e);
+    }
+    return start.get();
+  }
+
   public long seed() {
     return sim.seed();
   }
@@ -293,6 +349,13 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
+  /** Asks the leader to hand over to member {@code id}; done at once on a healthy network. */
+  public void transferLeadership(long id) {
+    synchronized (clock) {
+      sim.transferLeadership(id);
+    }
+  }
+
   public Optional<Long> leaderId() {
     synchronized (clock) {
       return sim.leader().map(SimMember::id);
@@ -330,6 +393,11 @@ public final class EtcdServer implements AutoCloseable {
   public void close() {
     if (driver != null) {
       driver.stop();
+    }
+    List<Server> grpcServers = new ArrayList<>();
+    synchronized (inProcessServers) {
+      grpcServers.addAll(inProcessServers);
+      grpcServers.addAll(tcpServers);
     }
     for (Server s : grpcServers) {
       s.shutdownNow();

@@ -1,0 +1,73 @@
+package dev.fakeetcd;
+
+import static dev.fakeetcd.Clusters.follower;
+import static dev.fakeetcd.Clusters.put;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class EtcdClusterFaultTest {
+
+  private final Clusters clusters = new Clusters();
+
+  @AfterEach
+  void closeAll() {
+    clusters.close();
+  }
+
+  @Test
+  void transferLeadership_toFollower_followerLeadsAtOnce() {
+    EtcdCluster cluster = clusters.start(3, 31);
+    Member target = follower(cluster);
+    long term = cluster.leader().orElseThrow().term();
+
+    cluster.transferLeadership(target);
+
+    assertThat(cluster.leader()).contains(target);
+    assertThat(target.term()).isGreaterThan(term);
+  }
+
+  @Test
+  void status_afterAWrite_showsRolesTermsAndRevisions() {
+    EtcdCluster cluster = clusters.start(3, 32);
+    Member leader = cluster.leader().orElseThrow();
+    clusters.kv(cluster, leader).put(put("k", "v"));
+
+    List<MemberStatus> status = cluster.status();
+
+    assertThat(status).extracting(MemberStatus::role).containsOnly("LEADER", "FOLLOWER")
+        .containsOnlyOnce("LEADER");
+    assertThat(status).extracting(MemberStatus::revision).containsOnly(2L);
+    assertThat(status).extracting(MemberStatus::term).containsOnly(leader.term());
+    assertThat(status.get(leader.index()).toString())
+        .startsWith(leader.name() + " id=" + Long.toUnsignedString(leader.id(), 16) + " LEADER term=");
+  }
+
+  @Test
+  void status_crashedAndPausedMembers_areShownSo() {
+    EtcdCluster cluster = clusters.start(3, 33);
+    cluster.member(0).crash();
+    cluster.member(1).pause();
+
+    List<MemberStatus> status = cluster.status();
+
+    assertThat(status.get(0).role()).isEqualTo("DOWN");
+    assertThat(status.get(0).isUp()).isFalse();
+    assertThat(status.get(1).paused()).isTrue();
+    assertThat(status.get(1).toString()).contains("(paused)");
+  }
+
+  @Test
+  void trace_recordsFaultsWithTheirVirtualTime() {
+    EtcdCluster cluster = clusters.start(3, 34);
+    cluster.clock().advance(Duration.ofSeconds(1));
+
+    cluster.network().isolate(cluster.member(2));
+
+    assertThat(cluster.trace().lines().reduce((a, b) -> b).orElseThrow())
+        .matches("\\d+ \\d+\\.\\d{9}s FAULT " + cluster.member(2).id() + " isolate");
+  }
+}

@@ -1,0 +1,103 @@
+package dev.fakeetcd.junit;
+
+import dev.fakeetcd.sim.VirtualClock;
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Runs a test against a fresh simulated etcd cluster and injects it, its members, channels, a jetcd
+ * {@code Client} and endpoints into test parameters and fields.
+ *
+ * <pre>{@code
+ * @EtcdTest(members = 3)
+ * class LeaderElectionTest {
+ *   @Test
+ *   void failsOver(EtcdCluster cluster, Client client) throws Exception {
+ *     client.getKVClient().put(key("k"), value("v")).get();
+ *     cluster.network().isolate(cluster.leader().orElseThrow());
+ *     cluster.clock().advance(Duration.ofSeconds(3));
+ *     EtcdAssertions.assertThat(cluster).hasLeader().hasKey("k").withValue("v");
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>On a class it applies to every test in it and in its {@code @Nested} classes; on a method it
+ * makes the method a test with its own settings, which replace the class's entirely. It also works
+ * as a meta-annotation. Each test method gets its own cluster unless the class shares one:
+ * {@link #perClass()} or {@code @TestInstance(PER_CLASS)}.
+ *
+ * <p>What can be injected (parameters of test and lifecycle methods, and non-static fields):
+ * <ul>
+ *   <li>{@code EtcdCluster} — the cluster;
+ *   <li>{@code Member} — the leader, or the member {@link EtcdMember#value() @EtcdMember(i)};
+ *   <li>{@code ManagedChannel} (or {@code Channel}) — an in-process channel to the leader or to
+ *       {@code @EtcdMember(i)}; closed after the test;
+ *   <li>{@code io.etcd.jetcd.Client} — a jetcd client on every member's TCP endpoint, if jetcd is on
+ *       the test classpath; closed after the test;
+ *   <li>{@link Endpoints @Endpoints} {@code List<URI>} or {@code String} — the members' TCP
+ *       endpoints.
+ * </ul>
+ *
+ * <p>Seeds: without {@link #seed()} every cluster gets a random seed. When a test fails, the seed,
+ * the line that reruns it with the same seed ({@code -Dfake-etcd.seed=N}, which overrides every
+ * seed) and the tail of the cluster's trace are printed and attached to the failure; the whole
+ * trace is written to {@code target/fake-etcd/<test>.trace}.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@Test
+@ExtendWith(EtcdExtension.class)
+public @interface EtcdTest {
+
+  /** The value of {@link #seed()} that asks for a random seed. */
+  long RANDOM_SEED = Long.MIN_VALUE;
+
+  /** Number of members. */
+  int members() default 3;
+
+  /**
+   * The seed every random choice of the cluster derives from; {@link #RANDOM_SEED} (the default)
+   * for a new random one per cluster. The system property or JUnit configuration parameter
+   * {@code fake-etcd.seed} overrides it.
+   */
+  long seed() default RANDOM_SEED;
+
+  /**
+   * How virtual time moves. The default, {@code AUTO_ADVANCE}, jumps time while a client request
+   * waits on it (a write on a cut-off member times out at once, in virtual time); {@code MANUAL}
+   * leaves it to {@code cluster.clock().advance(...)}; {@code WALL_CLOCK} follows real time.
+   */
+  VirtualClock.Mode clock() default VirtualClock.Mode.AUTO_ADVANCE;
+
+  /** Raft heartbeat interval in milliseconds (etcd's {@code --heartbeat-interval}). */
+  long heartbeatMillis() default 100;
+
+  /** Election timeout in milliseconds, a multiple of the heartbeat (etcd's {@code --election-timeout}). */
+  long electionMillis() default 1000;
+
+  /** etcd's {@code --max-txn-ops}. */
+  int maxTxnOps() default 128;
+
+  /** etcd's {@code --max-request-bytes}. */
+  int maxRequestBytes() default 1_572_864;
+
+  /**
+   * Whether members listen on 127.0.0.1 TCP ports as well as in-process (the default). A jetcd
+   * {@code Client} and {@link Endpoints} need TCP; in-process channels do not.
+   */
+  boolean tcp() default true;
+
+  /**
+   * One cluster for every test of the annotated class (and its {@code @Nested} classes), closed
+   * after the class, instead of one per test method. {@code @TestInstance(PER_CLASS)} does the same.
+   */
+  boolean perClass() default false;
+}

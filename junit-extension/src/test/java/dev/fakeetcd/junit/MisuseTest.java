@@ -1,0 +1,150 @@
+package dev.fakeetcd.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.fakeetcd.EtcdCluster;
+import dev.fakeetcd.Member;
+import io.etcd.jetcd.Client;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+
+class MisuseTest {
+
+  private static void assertMisuse(Class<?> testClass, String... parts) {
+    assertMisuse(testClass, Map.of(), parts);
+  }
+
+  private static void assertMisuse(Class<?> testClass, Map<String, String> params,
+      String... parts) {
+    Throwable failure = Kits.failures(Kits.run(testClass, params)).get(0);
+    // Parameter resolution wraps it in JUnit's ParameterResolutionException, message included.
+    Throwable misuse = failure instanceof ExtensionConfigurationException ? failure
+        : failure.getCause();
+    assertThat(misuse).isInstanceOf(ExtensionConfigurationException.class);
+    assertThat(failure.getMessage()).contains(misuse.getMessage());
+    for (String part : parts) {
+      assertThat(misuse).hasMessageContaining(part);
+    }
+  }
+
+  @EtcdTest(members = 3)
+  static class MemberOutOfRange {
+    @Test
+    void test(@EtcdMember(7) Member m) {
+    }
+  }
+
+  @Test
+  void etcdMember_outOfRange_namesTheRangeAndTheFix() {
+    assertMisuse(MemberOutOfRange.class, "@EtcdMember(7) on parameter #0 of method test", "has 3 members",
+        "indexes 0 to 2", "@EtcdTest(members = 8)");
+  }
+
+  @EtcdTest(members = 1)
+  static class MemberOnString {
+    @Test
+    void test(@EtcdMember(0) String s) {
+    }
+  }
+
+  @Test
+  void etcdMember_onWrongType_namesTheTypesItSelectsFor() {
+    assertMisuse(MemberOnString.class, "of type String", "use one of those types");
+  }
+
+  @EtcdTest(members = 1)
+  static class EndpointsOnInteger {
+    @Test
+    void test(@Endpoints Integer i) {
+    }
+  }
+
+  @Test
+  void endpoints_onWrongType_namesTheTypesToUse() {
+    assertMisuse(EndpointsOnInteger.class, "@Endpoints on parameter", "java.lang.Integer",
+        "use List<URI> or String");
+  }
+
+  @EtcdTest(members = 1, tcp = false)
+  static class ClientWithoutTcp {
+    @Test
+    void test(Client client) {
+    }
+  }
+
+  @Test
+  void client_withoutTcp_saysToRemoveTcpFalse() {
+    assertMisuse(ClientWithoutTcp.class, "needs TCP endpoints", "remove tcp = false");
+  }
+
+  @EtcdTest(members = 1)
+  static class FinalField {
+    final EtcdCluster cluster = null;
+
+    @Test
+    void test() {
+    }
+  }
+
+  @Test
+  void finalField_saysToMakeItNonFinal() {
+    assertMisuse(FinalField.class, "field 'cluster' of FinalField is final", "make it non-final");
+  }
+
+  @EtcdTest(members = 1)
+  static class PerClassOnMethod {
+    @EtcdTest(perClass = true)
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void perClass_onMethod_saysToPutItOnTheClass() {
+    assertMisuse(PerClassOnMethod.class, "perClass = true) on method test",
+        "put perClass on the class");
+  }
+
+  @EtcdTest(heartbeatMillis = 100, electionMillis = 150)
+  static class BadElection {
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void invalidSettings_nameTheValue() {
+    assertMisuse(BadElection.class, "@EtcdTest for", "election must be a multiple", "PT0.15S");
+  }
+
+  @EtcdTest(members = 1)
+  static class InBeforeAll {
+    @BeforeAll
+    static void setUp(EtcdCluster cluster) {
+    }
+
+    @Test
+    void test() {
+    }
+  }
+
+  @Test
+  void beforeAll_withoutSharing_saysHowToShare() {
+    assertMisuse(InBeforeAll.class, "outside a test method there is no cluster",
+        "@EtcdTest(perClass = true)");
+  }
+
+  @EtcdTest(members = 1)
+  static class AnyTest {
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void seedParameter_notALong_isRejected() {
+    assertMisuse(AnyTest.class, Map.of(EtcdExtension.SEED_PARAMETER, "abc"),
+        "fake-etcd.seed must be a long: 'abc'");
+  }
+}
