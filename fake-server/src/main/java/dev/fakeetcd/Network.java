@@ -111,7 +111,11 @@ public final class Network {
     }
   }
 
-  /** Delivers each message twice with {@code probability}. */
+  /**
+   * Delivers each Raft message twice with {@code probability}, as retransmissions would. Client
+   * proposals a follower forwards to the leader are never copied: etcd's transport does not
+   * deliver twice, and a copied proposal would be a second write.
+   */
   public void duplicationRate(double probability) {
     synchronized (server.lock()) {
       server.network().duplicationRate(probability);

@@ -86,6 +86,17 @@ class NetworkTest {
   }
 
   @Test
+  void duplicationRate_one_aWriteForwardedByAFollowerAppliesOnce() {
+    EtcdCluster cluster = clusters.start(3, 15);
+    Member follower = cluster.members().stream().filter(m -> !m.isLeader()).findFirst().orElseThrow();
+    cluster.network().duplicationRate(1.0);
+
+    clusters.kv(cluster, follower).put(put("a", "1"));
+
+    assertThat(cluster.status()).extracting(MemberStatus::revision).containsOnly(2L);
+  }
+
+  @Test
   void lossRate_allLost_thenHeal_clusterServesAgain() {
     EtcdCluster cluster = clusters.start(3, 16);
     Member leader = cluster.leader().orElseThrow();

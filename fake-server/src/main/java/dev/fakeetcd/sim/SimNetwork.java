@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The simulated network between members. Links are directional. Every delivery is a timer on the
@@ -50,6 +51,7 @@ public final class SimNetwork {
   private final VirtualClock clock;
   private final SplittableRandom random;
   private final Trace trace;
+  private final Predicate<Object> duplicable;
   private final TreeMap<Long, Receiver> receivers = new TreeMap<>();
   private final TreeSet<Link> cuts = new TreeSet<>();
   private final TreeMap<Link, Double> linkLoss = new TreeMap<>();
@@ -59,10 +61,15 @@ public final class SimNetwork {
   private double duplication;
   private Latency latency = Latency.NONE;
 
-  SimNetwork(VirtualClock clock, SplittableRandom random, Trace trace) {
+  /**
+   * @param duplicable which messages a duplication fault may copy; a real transport (TCP) never
+   *     delivers a message twice, so only what a retransmission could repeat qualifies
+   */
+  SimNetwork(VirtualClock clock, SplittableRandom random, Trace trace, Predicate<Object> duplicable) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.trace = Objects.requireNonNull(trace, "trace");
+    this.duplicable = Objects.requireNonNull(duplicable, "duplicable");
   }
 
   void attach(long id, Receiver receiver) {
@@ -87,7 +94,7 @@ public final class SimNetwork {
       return;
     }
     transmit(link, message);
-    if (duplication > 0 && random.nextDouble() < duplication) {
+    if (duplication > 0 && duplicable.test(message) && random.nextDouble() < duplication) {
       trace.record(Trace.Type.DUPLICATE, to, link + " " + message);
       transmit(link, message);
     }

@@ -17,7 +17,7 @@ class SimNetworkTest {
   private final List<String> received = new ArrayList<>();
   private final List<String> bounced = new ArrayList<>();
   private final List<Endpoint> endpoints = new ArrayList<>();
-  private final SimNetwork network = new SimNetwork(clock, new SplittableRandom(42), trace);
+  private final SimNetwork network = new SimNetwork(clock, new SplittableRandom(42), trace, message -> !"unique".equals(message));
 
   SimNetworkTest() {
     for (long id = 1; id <= 3; id++) {
@@ -207,6 +207,14 @@ class SimNetworkTest {
   }
 
   @Test
+  void duplicationRate_neverCopiesAMessageThatMustArriveOnce() {
+    network.duplicationRate(1.0);
+    network.send(1, 2, "unique");
+    clock.runUntilIdle();
+    assertThat(received).containsExactly("1->2:unique");
+  }
+
+  @Test
   void hold_keepsMessagesUntilReleasedInOrder() {
     network.hold(1, 2);
     network.send(1, 2, "a");
@@ -265,7 +273,7 @@ class SimNetworkTest {
     for (int run = 0; run < 2; run++) {
       VirtualClock c = new VirtualClock(VirtualClock.Mode.MANUAL);
       List<String> got = new ArrayList<>();
-      SimNetwork n = new SimNetwork(c, new SplittableRandom(7), new Trace(c, 10));
+      SimNetwork n = new SimNetwork(c, new SplittableRandom(7), new Trace(c, 10), message -> true);
       n.attach(1, new Endpoint(1));
       n.attach(2, new SimNetwork.Receiver() {
         @Override
