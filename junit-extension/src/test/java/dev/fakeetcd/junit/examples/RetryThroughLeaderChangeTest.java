@@ -9,6 +9,7 @@ import dev.fakeetcd.Member;
 import dev.fakeetcd.junit.EtcdTest;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -33,8 +34,7 @@ class RetryThroughLeaderChangeTest {
   }
 
   @Test
-  void put_duringLeaderChange_succeedsOnRetry(EtcdCluster cluster, Client client, Member leader)
-      throws Exception {
+  void put_duringLeaderChange_succeedsOnRetry(EtcdCluster cluster, Member leader) throws Exception {
     long term = leader.term();
     cluster.network().isolate(leader);
     cluster.clock().advance(Duration.ofSeconds(3));          // the old leader steps down
@@ -42,8 +42,14 @@ class RetryThroughLeaderChangeTest {
     for (Member m : cluster.members()) {                     // what clients see mid-change
       cluster.clientLinks().failNext(m, "etcdserverpb.KV/Put", 1, EtcdFailure.LEADER_CHANGED);
     }
+    // The service's client knows the members that can still reach a quorum.
+    URI[] majority = cluster.members().stream().filter(m -> !m.equals(leader))
+        .map(m -> m.endpoint().orElseThrow()).toArray(URI[]::new);
 
-    int attempts = putWithRetry(client, "config/a", "1");
+    int attempts;
+    try (Client client = Client.builder().endpoints(majority).build()) {
+      attempts = putWithRetry(client, "config/a", "1");
+    }
 
     assertThat(attempts).isGreaterThan(1);
     assertThat(cluster).hasLeader().termIsGreaterThan(term).hasKey("config/a").withValue("1");
