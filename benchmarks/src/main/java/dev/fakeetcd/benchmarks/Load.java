@@ -20,7 +20,9 @@ record Load(Duration warmup, Duration measure, int maxCalls) {
   Stats run(Workload.Call call, int callers) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(callers);
     try {
-      phase(pool, call, callers, warmup);
+      if (!warmup.isZero()) {
+        phase(pool, call, callers, warmup);
+      }
       return phase(pool, call, callers, measure);
     } finally {
       pool.shutdownNow();
