@@ -191,53 +191,69 @@ public final class Bench {
     }
   }
 
+  /**
+   * Every server runs at once and each cell measures the targets back to back, so drift in the
+   * machine's load or in the JIT does not favour whichever target happens to come first.
+   */
   private void throughput() throws Exception {
-    try (NoopKv noop = new NoopKv()) {
-      // The client code paths are hot before the first cell, whichever target comes first.
+    List<AutoCloseable> servers = new ArrayList<>();
+    try {
+      NoopKv noop = new NoopKv();
+      servers.add(noop);
+      Map<String, List<URI>> tcp = new LinkedHashMap<>();
+      Map<String, ManagedChannel> inProcess = new LinkedHashMap<>();
+      tcp.put("no-op", List.of(noop.endpoint()));
+      inProcess.put("no-op", noop.inProcessChannel());
+      for (int members : SIZES) {
+        EtcdCluster fake = FakeEtcd.newCluster(
+            ClusterConfig.builder().members(members).seed(7).tcp(true).build());
+        servers.add(fake);
+        tcp.put("fake-" + members, fake.endpoints());
+        inProcess.put("fake-" + members, fake.inProcessChannel(fake.leader().orElseThrow()));
+        RealEtcd real = RealEtcd.start(members, logDir);
+        servers.add(real);
+        tcp.put("real-" + members, real.endpoints());
+      }
+      Map<String, Workload.Calls> jetcd = new LinkedHashMap<>();
+      Map<String, Workload.Calls> plain = new LinkedHashMap<>();
+      Map<String, Workload.Calls> stubs = new LinkedHashMap<>();
+      for (Map.Entry<String, List<URI>> e : tcp.entrySet()) {
+        jetcd.put(e.getKey(), jetcdCalls(e.getValue().toArray(URI[]::new)));
+        if (e.getValue().size() == 1) {
+          plain.put(e.getKey(), tcpCalls(e.getValue().get(0)));
+        }
+      }
+      inProcess.forEach((target, channel) -> {
+        open.add(() -> channel.shutdownNow());
+        stubs.put(target, Workload.stub(channel));
+      });
+      // The client code paths are hot before the first cell.
       Load warm = new Load(Duration.ZERO, load.warmup(), load.maxCalls());
-      for (Workload.Calls calls : List.of(jetcdCalls(noop.endpoint()), tcpCalls(noop.endpoint()))) {
+      for (Workload.Calls calls : List.of(jetcd.get("no-op"), plain.get("no-op"))) {
         for (String op : Workload.OPS) {
           warm.run(calls.byName(op), 8);
         }
       }
-      closeAll();
-      serve("no-op", List.of(noop.endpoint()), true);
-      for (int members : SIZES) {
-        try (EtcdCluster fake = FakeEtcd.newCluster(
-            ClusterConfig.builder().members(members).seed(7).tcp(true).build())) {
-          serve("fake-" + members, fake.endpoints(), members == 1);
-        }
-        try (RealEtcd real = RealEtcd.start(members, logDir)) {
-          serve("real-" + members, real.endpoints(), members == 1);
-        }
-      }
-      ManagedChannel noopChannel = noop.inProcessChannel();
-      try {
-        rows("in-process", "no-op", Workload.stub(noopChannel), CALLERS);
-      } finally {
-        noopChannel.shutdownNow();
-      }
-      for (int members : SIZES) {
-        try (EtcdCluster fake = FakeEtcd.newCluster(
-            ClusterConfig.builder().members(members).seed(7).build())) {
-          ManagedChannel channel = fake.inProcessChannel(fake.leader().orElseThrow());
-          try {
-            rows("in-process", "fake-" + members, Workload.stub(channel), CALLERS);
-          } finally {
-            channel.shutdownNow();
-          }
-        }
+      cells("jetcd", jetcd, CALLERS);
+      cells("tcp", plain, CALLERS);
+      cells("in-process", stubs, CALLERS);
+    } finally {
+      open.forEach(Runnable::run);
+      open.clear();
+      for (AutoCloseable server : servers) {
+        server.close();
       }
     }
-    rows("direct", "MvccStore", Workload.store(new MvccStore(lease -> false)), new int[] {1});
+    cells("direct", Map.of("MvccStore", Workload.store(new MvccStore(lease -> false))),
+        new int[] {1});
 
     section("Unary calls through jetcd on loopback");
     line("jetcd-core 0.8.7, one client on every member's endpoint, shared by the callers; the fake"
         + " in its default MANUAL clock mode over TCP.");
     table("jetcd");
     section("Unary calls through a plain grpc-java channel on loopback");
-    line("For comparison with jetcd: our generated blocking stubs on one grpc-netty channel to"
-        + " member 0 (1-member clusters only), shared by the callers.");
+    line("For comparison with jetcd: our generated blocking stubs on one grpc-netty channel"
+        + " (1-member clusters only), shared by the callers.");
     table("tcp");
     section("Unary calls through an in-process channel");
     line("Our generated blocking stubs (`dev.fakeetcd.api.KVGrpc`) on a direct-executor"
@@ -248,18 +264,6 @@ public final class Bench {
         + " entry point is `dev.fakeetcd.server.MvccStore`, one member's MVCC store: no gRPC, no"
         + " Raft, no cluster lock. It is single-threaded, so only one caller.");
     table("direct");
-  }
-
-  /** Measures jetcd on {@code endpoints} and, if {@code plain}, our stubs on a plain channel. */
-  private void serve(String target, List<URI> endpoints, boolean plain) throws Exception {
-    try {
-      rows("jetcd", target, jetcdCalls(endpoints.toArray(URI[]::new)), CALLERS);
-      if (plain) {
-        rows("tcp", target, tcpCalls(endpoints.get(0)), CALLERS);
-      }
-    } finally {
-      closeAll();
-    }
   }
 
   private Workload.Calls jetcdCalls(URI... endpoints) throws Exception {
@@ -276,23 +280,30 @@ public final class Bench {
     return Workload.stub(channel);
   }
 
-  private void closeAll() {
-    open.forEach(Runnable::run);
-    open.clear();
-  }
-
-  private void rows(String transport, String target, Workload.Calls calls, int[] callers)
+  /** Per call and number of callers, every target in turn; rows come out grouped by target. */
+  private void cells(String transport, Map<String, Workload.Calls> targets, int[] callers)
       throws Exception {
     for (String op : Workload.OPS) {
       for (int c : callers) {
-        Load.Stats s = load.run(calls.byName(op), c);
-        stats.put(transport + "/" + target + "/" + op + "/" + c, s);
-        tables.computeIfAbsent(transport, t -> new StringBuilder()).append(String.format(
-            Locale.ROOT, "| %s | %s | %d | %,.0f | %.0f | %.0f | %,d |%n", target, op, c,
-            s.perSecond(), s.p50Micros(), s.p99Micros(), s.calls()));
-        System.out.printf("%s %s %s x%d: %,.0f/s%n", transport, target, op, c, s.perSecond());
+        for (Map.Entry<String, Workload.Calls> e : targets.entrySet()) {
+          Load.Stats s = load.run(e.getValue().byName(op), c);
+          stats.put(transport + "/" + e.getKey() + "/" + op + "/" + c, s);
+          System.out.printf("%s %s %s x%d: %,.0f/s%n", transport, e.getKey(), op, c,
+              s.perSecond());
+        }
       }
     }
+    StringBuilder rows = new StringBuilder();
+    for (String target : targets.keySet()) {
+      for (String op : Workload.OPS) {
+        for (int c : callers) {
+          Load.Stats s = stats.get(transport + "/" + target + "/" + op + "/" + c);
+          rows.append(String.format(Locale.ROOT, "| %s | %s | %d | %,.0f | %.0f | %.0f | %,d |%n",
+              target, op, c, s.perSecond(), s.p50Micros(), s.p99Micros(), s.calls()));
+        }
+      }
+    }
+    tables.put(transport, rows);
   }
 
   private void table(String transport) {
