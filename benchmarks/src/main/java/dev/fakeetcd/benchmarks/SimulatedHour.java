@@ -39,9 +39,23 @@ public final class SimulatedHour {
   private SimulatedHour() {
   }
 
+  /** The sorted wall times of the measured runs, and the trace events one run records. */
+  record Runs(long[] millis, long events) {
+    long median() {
+      return millis[millis.length / 2];
+    }
+  }
+
   public static void main(String[] args) {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int warmups = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    Runs result = measure(runs, warmups);
+    System.out.printf("one simulated hour, healthy 5-member cluster: median %d ms wall"
+        + " (runs %s, %d trace events per run)%n", result.median(),
+        Arrays.toString(result.millis()), result.events());
+  }
+
+  static Runs measure(int runs, int warmups) {
     for (int i = 0; i < warmups; i++) {
       runOnce(i);
     }
@@ -53,8 +67,7 @@ public final class SimulatedHour {
       millis[i] = (System.nanoTime() - start) / 1_000_000;
     }
     Arrays.sort(millis);
-    System.out.printf("one simulated hour, healthy 5-member cluster: median %d ms wall"
-        + " (runs %s, %d trace events per run)%n", millis[runs / 2], Arrays.toString(millis), events);
+    return new Runs(millis, events);
   }
 
   private static long runOnce(long seed) {
