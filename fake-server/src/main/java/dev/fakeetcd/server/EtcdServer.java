@@ -30,6 +30,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -49,7 +52,7 @@ import java.util.function.Supplier;
 public final class EtcdServer implements AutoCloseable {
 
   /** grpc-java's default limit is below etcd's; etcd allows max-request-bytes plus 512 KiB. */
-  private static final int RECEIVE_HEADROOM = 512 * 1024;
+  static final int RECEIVE_HEADROOM = 512 * 1024;
   /** What the Netty transport buffers at most; bigger messages get grpc-java's own refusal. */
   private static final int TRANSPORT_MAX_MESSAGE = 256 * 1024 * 1024;
   private static final AtomicLong INSTANCES = new AtomicLong();
@@ -65,6 +68,14 @@ public final class EtcdServer implements AutoCloseable {
   private final List<URI> endpoints = new ArrayList<>();
   private final List<Server> grpcServers = new ArrayList<>();
   private final WallClockDriver driver;
+  /** Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}). */
+  private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "fake-etcd-watch-sender");
+    t.setDaemon(true);
+    return t;
+  });
+  /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
+  private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
 
   private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes) {
     this.maxTxnOps = maxTxnOps;
@@ -117,12 +128,14 @@ public final class EtcdServer implements AutoCloseable {
           new MaintenanceService(this, member), interceptors);
       ServerServiceDefinition cluster = ServerInterceptors.intercept(
           new ClusterService(this, member), interceptors);
+      ServerServiceDefinition watch = ServerInterceptors.intercept(
+          new WatchService(member.watches()), interceptors);
       String name = "fake-etcd-" + instance + "-" + i;
       inProcessNames.add(name);
       // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
       // request sent asynchronously is registered before the caller moves the clock.
       grpcServers.add(startServer(InProcessServerBuilder.forName(name).directExecutor()
-          .addService(kv).addService(maintenance).addService(cluster)));
+          .addService(kv).addService(maintenance).addService(cluster).addService(watch)));
       if (basePort >= 0) {
         Server tcp = startServer(NettyServerBuilder
             .forAddress(new InetSocketAddress("127.0.0.1", basePort == 0 ? 0 : basePort + i))
@@ -131,7 +144,7 @@ public final class EtcdServer implements AutoCloseable {
             .permitKeepAliveWithoutCalls(true)
             // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
             .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE)
-            .addService(kv).addService(maintenance).addService(cluster));
+            .addService(kv).addService(maintenance).addService(cluster).addService(watch));
         grpcServers.add(tcp);
         endpoints.add(URI.create("http://127.0.0.1:" + tcp.getPort()));
       }
@@ -215,6 +228,14 @@ public final class EtcdServer implements AutoCloseable {
 
   Duration election() {
     return sim.config().election();
+  }
+
+  Executor watchSender() {
+    return watchSender;
+  }
+
+  Duration watchProgressNotifyInterval() {
+    return watchProgressNotifyInterval;
   }
 
   MemberListResponse memberList(MemberServer asking) {
@@ -305,6 +326,19 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
+  /**
+   * How often watchers that asked for progress notifications hear of the current revision while
+   * they get no events (etcd's default: 10 minutes of virtual time); applies to streams opened
+   * afterwards.
+   */
+  public void watchProgressNotifyInterval(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("watch progress notify interval must be positive: "
+          + interval);
+    }
+    watchProgressNotifyInterval = interval;
+  }
+
   /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
   public CompactionResponse compact(long revision) {
     synchronized (clock) {
@@ -342,5 +376,6 @@ public final class EtcdServer implements AutoCloseable {
         return;
       }
     }
+    watchSender.shutdownNow();
   }
 }
