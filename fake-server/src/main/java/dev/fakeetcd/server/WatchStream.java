@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -364,7 +365,11 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
   private void kick() {
     if (!closed && sending.compareAndSet(false, true)) {
-      sender.execute(this::drain);
+      try {
+        sender.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        closed = true; // the cluster is closed; its transports ended the call already
+      }
     }
   }
 
