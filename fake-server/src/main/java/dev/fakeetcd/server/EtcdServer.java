@@ -31,6 +31,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -50,7 +53,7 @@ import java.util.function.Supplier;
 public final class EtcdServer implements AutoCloseable {
 
   /** grpc-java's default limit is below etcd's; etcd allows max-request-bytes plus 512 KiB. */
-  private static final int RECEIVE_HEADROOM = 512 * 1024;
+  static final int RECEIVE_HEADROOM = 512 * 1024;
   /** What the Netty transport buffers at most; bigger messages get grpc-java's own refusal. */
   private static final int TRANSPORT_MAX_MESSAGE = 256 * 1024 * 1024;
   private static final AtomicLong INSTANCES = new AtomicLong();
@@ -70,6 +73,14 @@ public final class EtcdServer implements AutoCloseable {
   private final List<Server> inProcessServers = new ArrayList<>();
   private final List<Server> tcpServers = new ArrayList<>();
   private final WallClockDriver driver;
+  /** Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}). */
+  private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "fake-etcd-watch-sender");
+    t.setDaemon(true);
+    return t;
+  });
+  /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
+  private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
 
   private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes) {
     this.maxTxnOps = maxTxnOps;
@@ -125,7 +136,9 @@ public final class EtcdServer implements AutoCloseable {
           new MaintenanceService(this, member), interceptors);
       ServerServiceDefinition cluster = ServerInterceptors.intercept(
           new ClusterService(this, member), interceptors);
-      services.add(List.of(kv, maintenance, cluster));
+      ServerServiceDefinition watch = ServerInterceptors.intercept(
+          new WatchService(member.watches()), interceptors);
+      services.add(List.of(kv, maintenance, cluster, watch));
       inProcessNames.add("fake-etcd-" + instance + "-" + i);
       inProcessServers.add(startInProcess(i));
       if (basePort >= 0) {
@@ -230,6 +243,14 @@ public final class EtcdServer implements AutoCloseable {
 
   Duration election() {
     return sim.config().election();
+  }
+
+  Executor watchSender() {
+    return watchSender;
+  }
+
+  Duration watchProgressNotifyInterval() {
+    return watchProgressNotifyInterval;
   }
 
   MemberListResponse memberList(MemberServer asking) {
@@ -368,6 +389,19 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
+  /**
+   * How often watchers that asked for progress notifications hear of the current revision while
+   * they get no events (etcd's default: 10 minutes of virtual time); applies to streams opened
+   * afterwards.
+   */
+  public void watchProgressNotifyInterval(Duration interval) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("watch progress notify interval must be positive: "
+          + interval);
+    }
+    watchProgressNotifyInterval = interval;
+  }
+
   /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
   public CompactionResponse compact(long revision) {
     synchronized (clock) {
@@ -410,5 +444,6 @@ public final class EtcdServer implements AutoCloseable {
         return;
       }
     }
+    watchSender.shutdownNow();
   }
 }

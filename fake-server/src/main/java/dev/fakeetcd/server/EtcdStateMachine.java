@@ -29,6 +29,9 @@ public final class EtcdStateMachine implements StateMachine {
 
     /** An empty entry: a leader of {@code term} has just committed its first entry. */
     void leaderCommitted(long index, long term);
+
+    /** The store was replaced by a snapshot; what it held before is gone. */
+    void restored();
   }
 
   private final MvccStore store = new MvccStore(lease -> false);
@@ -84,5 +87,6 @@ public final class EtcdStateMachine implements StateMachine {
   @Override
   public void restore(long index, long term, byte[] snapshot) {
     store.restore(snapshot);
+    listener.restored();
   }
 }

@@ -44,6 +44,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   private final EtcdServer server;
   private final KvValidator validator;
   private final TreeMap<Long, Waiter> waiters = new TreeMap<>();
+  private final WatchHub watches;
   private long nextRequest = 1;
   private long highestLeaderTerm;
   private long leaderElectedNanos = Long.MIN_VALUE / 2;
@@ -52,6 +53,19 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     this.id = id;
     this.server = server;
     this.validator = new KvValidator(server.maxTxnOps());
+    this.watches = new WatchHub(server, this);
+  }
+
+  WatchHub watches() {
+    return watches;
+  }
+
+  boolean isUp() {
+    return member().isUp();
+  }
+
+  MvccStore store() {
+    return member().stateMachine().store();
   }
 
   long id() {
@@ -207,6 +221,9 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
 
   @Override
   public void applied(long index, long requestId, Object outcome, List<Event> events) {
+    if (!events.isEmpty()) {
+      watches.applied(events);
+    }
     Waiter waiter = waiters.remove(requestId);
     if (waiter == null) {
       return;
@@ -220,6 +237,11 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
         waiter.future().complete(outcome);
       }
     });
+  }
+
+  @Override
+  public void restored() {
+    watches.restored();
   }
 
   @Override
@@ -237,6 +259,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
       w.future().completeExceptionally(EtcdError.STOPPED.toException());
     }
     waiters.clear();
+    watches.stopped();
   }
 
   private SimMember<EtcdStateMachine> requireUp() {

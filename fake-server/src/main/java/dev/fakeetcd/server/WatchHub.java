@@ -1,0 +1,97 @@
+package dev.fakeetcd.server;
+
+import dev.fakeetcd.api.Event;
+import dev.fakeetcd.api.ResponseHeader;
+import dev.fakeetcd.api.WatchResponse;
+import dev.fakeetcd.sim.VirtualClock;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The watch streams of one member, fed by that member's applied entries only: a member cut off
+ * from the cluster applies nothing, so its watchers stall, and catch up in order once it applies
+ * again (from new entries one revision at a time, or from its store's history after a snapshot).
+ * Called under the cluster lock except where noted.
+ */
+final class WatchHub {
+
+  private final EtcdServer server;
+  private final MemberServer member;
+  private final List<WatchStream> streams = new ArrayList<>();
+
+  WatchHub(EtcdServer server, MemberServer member) {
+    this.server = server;
+    this.member = member;
+  }
+
+  /** A new stream for a client; any thread. A member that is down ends it at once. */
+  WatchStream open(ServerCallStreamObserver<WatchResponse> out) {
+    WatchStream stream = new WatchStream(this, out, server.watchSender(),
+        server.maxRequestBytes() + EtcdServer.RECEIVE_HEADROOM);
+    run(() -> {
+      if (member.isUp()) {
+        streams.add(stream);
+        stream.start();
+      } else {
+        stream.stop(EtcdError.STOPPED.status());
+      }
+    });
+    return stream;
+  }
+
+  /** Runs {@code action} under the cluster lock, then whatever it made due now; any thread. */
+  void run(Runnable action) {
+    VirtualClock clock = server.clock();
+    synchronized (clock) {
+      action.run();
+      if (!clock.isRunning()) {
+        clock.runUntilIdle();
+      }
+    }
+  }
+
+  void remove(WatchStream stream) {
+    streams.remove(stream);
+  }
+
+  /** The member applied a revision; {@code events} are its changes in etcd's order. */
+  void applied(List<Event> events) {
+    long revision = events.get(0).getKv().getModRevision();
+    for (WatchStream s : streams) {
+      s.applied(revision, events);
+    }
+  }
+
+  /** The member's store was replaced by a snapshot. */
+  void restored() {
+    for (WatchStream s : streams) {
+      s.restored();
+    }
+  }
+
+  /** The member went down: every stream ends as its connection would. */
+  void stopped() {
+    for (WatchStream s : streams) {
+      s.stop(EtcdError.STOPPED.status());
+    }
+    streams.clear();
+  }
+
+  MvccStore store() {
+    return member.store();
+  }
+
+  ResponseHeader header(long revision) {
+    return member.header(ResponseHeader.newBuilder().setRevision(revision).build());
+  }
+
+  VirtualClock clock() {
+    return server.clock();
+  }
+
+  Duration progressInterval() {
+    return server.watchProgressNotifyInterval();
+  }
+}

@@ -1,0 +1,22 @@
+package dev.fakeetcd.server;
+
+import dev.fakeetcd.api.WatchGrpc;
+import dev.fakeetcd.api.WatchRequest;
+import dev.fakeetcd.api.WatchResponse;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/** {@code etcdserverpb.Watch} of one member: each call opens a stream on the member's hub. */
+final class WatchService extends WatchGrpc.WatchImplBase {
+
+  private final WatchHub hub;
+
+  WatchService(WatchHub hub) {
+    this.hub = hub;
+  }
+
+  @Override
+  public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
+    return hub.open((ServerCallStreamObserver<WatchResponse>) responses);
+  }
+}
