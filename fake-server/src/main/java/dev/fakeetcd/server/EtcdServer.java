@@ -10,6 +10,7 @@ import dev.fakeetcd.sim.SimConfig;
 import dev.fakeetcd.sim.SimMember;
 import dev.fakeetcd.sim.SimNetwork;
 import dev.fakeetcd.sim.VirtualClock;
+import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -63,7 +64,10 @@ public final class EtcdServer implements AutoCloseable {
   private final List<Long> memberIds = new ArrayList<>();
   private final List<String> inProcessNames = new ArrayList<>();
   private final List<URI> endpoints = new ArrayList<>();
-  private final List<Server> grpcServers = new ArrayList<>();
+  /** Per member index: its in-process server and, with TCP, its Netty server (null while down). */
+  private final List<Server> inProcessServers = new ArrayList<>();
+  private final List<Server> tcpServers = new ArrayList<>();
+  private final List<ServerServiceDefinition[]> services = new ArrayList<>();
   private final WallClockDriver driver;
 
   private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes) {
@@ -117,23 +121,63 @@ public final class EtcdServer implements AutoCloseable {
           new MaintenanceService(this, member), interceptors);
       ServerServiceDefinition cluster = ServerInterceptors.intercept(
           new ClusterService(this, member), interceptors);
-      String name = "fake-etcd-" + instance + "-" + i;
-      inProcessNames.add(name);
-      // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
-      // request sent asynchronously is registered before the caller moves the clock.
-      grpcServers.add(startServer(InProcessServerBuilder.forName(name).directExecutor()
-          .addService(kv).addService(maintenance).addService(cluster)));
+      inProcessNames.add("fake-etcd-" + instance + "-" + i);
+      services.add(new ServerServiceDefinition[] {kv, maintenance, cluster});
+      inProcessServers.add(null);
+      tcpServers.add(null);
+      startServers(i, basePort < 0 ? -1 : basePort == 0 ? 0 : basePort + i);
       if (basePort >= 0) {
-        Server tcp = startServer(NettyServerBuilder
-            .forAddress(new InetSocketAddress("127.0.0.1", basePort == 0 ? 0 : basePort + i))
-            // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
-            .permitKeepAliveTime(10, TimeUnit.SECONDS)
-            .permitKeepAliveWithoutCalls(true)
-            // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
-            .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE)
-            .addService(kv).addService(maintenance).addService(cluster));
-        grpcServers.add(tcp);
-        endpoints.add(URI.create("http://127.0.0.1:" + tcp.getPort()));
+        endpoints.add(URI.create("http://127.0.0.1:" + tcpServers.get(i).getPort()));
+      }
+    }
+  }
+
+  /** Starts member {@code i}'s servers; {@code port} as for {@link #start}, per member. */
+  private void startServers(int i, int port) {
+    ServerServiceDefinition[] defs = services.get(i);
+    // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
+    // request sent asynchronously is registered before the caller moves the clock.
+    InProcessServerBuilder inProcess = InProcessServerBuilder.forName(inProcessNames.get(i))
+        .directExecutor();
+    for (ServerServiceDefinition def : defs) {
+      inProcess.addService(def);
+    }
+    inProcessServers.set(i, startServer(inProcess));
+    if (port >= 0) {
+      NettyServerBuilder tcp = NettyServerBuilder
+          .forAddress(new InetSocketAddress("127.0.0.1", port))
+          // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
+          .permitKeepAliveTime(10, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
+          // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
+          .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE);
+      for (ServerServiceDefinition def : defs) {
+        tcp.addService(def);
+      }
+      tcpServers.set(i, startServer(tcp));
+    }
+  }
+
+  /** Stops member {@code i}'s servers at once: its port refuses connections, calls in flight fail. */
+  private List<Server> stopServers(int i) {
+    List<Server> stopped = new ArrayList<>();
+    for (List<Server> list : List.of(inProcessServers, tcpServers)) {
+      Server s = list.set(i, null);
+      if (s != null) {
+        s.shutdownNow();
+        stopped.add(s);
+      }
+    }
+    return stopped;
+  }
+
+  private static void awaitTermination(List<Server> servers) {
+    for (Server s : servers) {
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       }
     }
   }
@@ -148,10 +192,23 @@ public final class EtcdServer implements AutoCloseable {
 
   // ---- the lock ----
 
-  /** Runs {@code action} under the cluster lock, then lets the simulation settle around it. */
-  <T> void call(StreamObserver<T> responses, Supplier<CompletableFuture<T>> action) {
+  /**
+   * Runs {@code action} on {@code member} under the cluster lock, then lets the simulation settle
+   * around it. A paused member takes the call only when it resumes, and answers only while running.
+   */
+  <T> void call(MemberServer member, StreamObserver<T> responses,
+      Supplier<CompletableFuture<T>> action) {
     CompletableFuture<T> future;
     synchronized (clock) {
+      if (sim.member(member.id()).isPaused()) {
+        Context context = Context.current();
+        member.whenRunning(() -> {
+          if (!context.isCancelled()) {
+            call(member, responses, action);
+          }
+        });
+        return;
+      }
       try {
         future = action.get();
       } catch (RuntimeException e) {
@@ -161,14 +218,14 @@ public final class EtcdServer implements AutoCloseable {
         settle(future);
       } // else a callback inside a timer made this call: the running loop will get to it
     }
-    future.whenComplete((response, failure) -> {
+    future.whenComplete((response, failure) -> member.whenRunning(() -> {
       if (failure == null) {
         responses.onNext(response);
         responses.onCompleted();
       } else {
         responses.onError(toStatus(failure));
       }
-    });
+    }));
   }
 
   private void settle(CompletableFuture<?> future) {
@@ -284,11 +341,43 @@ public final class EtcdServer implements AutoCloseable {
     return sim.member(id);
   }
 
-  /** Crashes member {@code id}; requests waiting on it fail as their connections would. */
+  /**
+   * Crashes member {@code id}: its servers stop at once (its port refuses connections, calls in
+   * flight fail as on a lost connection) and its process state is lost.
+   */
   public void crash(long id) {
+    List<Server> stopped;
     synchronized (clock) {
+      stopped = stopServers(memberIds.indexOf(id));
       sim.member(id).crash();
       servers.get(id).stopped();
+      clock.runUntilIdle();
+    }
+    awaitTermination(stopped);
+  }
+
+  /** Restarts crashed member {@code id} from its disk; it serves again on the same endpoints. */
+  public void restart(long id) {
+    int index = memberIds.indexOf(id);
+    synchronized (clock) {
+      sim.member(id).restart();
+      clock.runUntilIdle();
+      startServers(index, endpoints.isEmpty() ? -1 : endpoints.get(index).getPort());
+    }
+  }
+
+  /** Freezes member {@code id}: it takes and answers no call until {@link #resume}. */
+  public void pause(long id) {
+    synchronized (clock) {
+      sim.member(id).pause();
+    }
+  }
+
+  /** Lets paused member {@code id} run on: it handles what waited, then the calls that waited. */
+  public void resume(long id) {
+    synchronized (clock) {
+      sim.member(id).resume();
+      servers.get(id).resumed();
       clock.runUntilIdle();
     }
   }
@@ -331,16 +420,12 @@ public final class EtcdServer implements AutoCloseable {
     if (driver != null) {
       driver.stop();
     }
-    for (Server s : grpcServers) {
-      s.shutdownNow();
-    }
-    for (Server s : grpcServers) {
-      try {
-        s.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    List<Server> stopped = new ArrayList<>();
+    synchronized (clock) {
+      for (int i = 0; i < inProcessServers.size(); i++) {
+        stopped.addAll(stopServers(i));
       }
     }
+    awaitTermination(stopped);
   }
 }
