@@ -78,24 +78,16 @@ public final class Member {
 
   /** Starts a crashed member again from its disk. */
   public void restart() {
-    synchronized (server.lock()) {
-      server.member(id).restart();
-      server.clock().runUntilIdle();
-    }
+    server.restart(id);
   }
 
   /** Freezes the process; what arrives meanwhile waits. */
   public void pause() {
-    synchronized (server.lock()) {
-      server.member(id).pause();
-    }
+    server.pause(id);
   }
 
   public void resume() {
-    synchronized (server.lock()) {
-      server.member(id).resume();
-      server.clock().runUntilIdle();
-    }
+    server.resume(id);
   }
 
   @Override

@@ -19,6 +19,6 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> responses) {
-    server.call(responses, () -> CompletableFuture.completedFuture(server.memberList(member)));
+    server.call(member, responses, () -> CompletableFuture.completedFuture(server.memberList(member)));
   }
 }

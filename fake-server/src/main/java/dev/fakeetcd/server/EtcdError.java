@@ -93,7 +93,14 @@ public enum EtcdError {
   AUTH_RAW_USER_NOT_FOUND(Status.Code.UNKNOWN, "auth: user not found"),
   ELECTION_NOT_LEADER(Status.Code.UNKNOWN, "election: not leader"),
   ELECTION_NO_LEADER(Status.Code.UNKNOWN, "election: no leader"),
-  ELECTION_MISSING_LEADER(Status.Code.UNKNOWN, "\"leader\" field must be provided");
+  ELECTION_MISSING_LEADER(Status.Code.UNKNOWN, "\"leader\" field must be provided"),
+  // Raft's own errors, which etcd hands to gRPC unmapped.
+  PROPOSAL_DROPPED(Status.Code.UNKNOWN, "raft proposal dropped"),
+  /**
+   * A proposal still waiting for a leader when the request timeout ends: Go's context error, which
+   * etcd 3.4's gRPC (1.26) reports as Unknown.
+   */
+  CONTEXT_DEADLINE_EXCEEDED(Status.Code.UNKNOWN, "context deadline exceeded");
 
   private final Status.Code code;
   private final String message;

@@ -11,6 +11,7 @@ import dev.fakeetcd.sim.SimMember;
 import dev.fakeetcd.sim.SimNetwork;
 import dev.fakeetcd.sim.Trace;
 import dev.fakeetcd.sim.VirtualClock;
+import io.grpc.Context;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -31,9 +32,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -67,12 +68,11 @@ public final class EtcdServer implements AutoCloseable {
   private final List<Long> memberIds = new ArrayList<>();
   private final List<String> inProcessNames = new ArrayList<>();
   private final List<URI> endpoints = new ArrayList<>();
-  private final List<List<ServerServiceDefinition>> services = new ArrayList<>();
-  private final List<ClientLinkFaults> linkFaults = new ArrayList<>();
-  /** Per member index; replaced when its client connections are dropped. */
+  /** Per member index: its in-process server and, with TCP, its Netty server (null while down). */
   private final List<Server> inProcessServers = new ArrayList<>();
   private final List<Server> tcpServers = new ArrayList<>();
-  private final WallClockDriver driver;
+  private final List<List<ServerServiceDefinition>> services = new ArrayList<>();
+  private final List<ClientLinkFaults> linkFaults = new ArrayList<>();
   /** Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}). */
   private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-etcd-watch-sender");
@@ -81,6 +81,7 @@ public final class EtcdServer implements AutoCloseable {
   });
   /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
+  private final WallClockDriver driver;
 
   private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes) {
     this.maxTxnOps = maxTxnOps;
@@ -136,37 +137,70 @@ public final class EtcdServer implements AutoCloseable {
           new MaintenanceService(this, member), interceptors);
       ServerServiceDefinition cluster = ServerInterceptors.intercept(
           new ClusterService(this, member), interceptors);
+      inProcessNames.add("fake-etcd-" + instance + "-" + i);
       ServerServiceDefinition watch = ServerInterceptors.intercept(
           new WatchService(member.watches()), interceptors);
       services.add(List.of(kv, maintenance, cluster, watch));
-      inProcessNames.add("fake-etcd-" + instance + "-" + i);
-      inProcessServers.add(startInProcess(i));
+      inProcessServers.add(null);
+      tcpServers.add(null);
+      startServers(i, basePort < 0 ? -1 : basePort == 0 ? 0 : basePort + i);
       if (basePort >= 0) {
-        Server tcp = startTcp(i, basePort == 0 ? 0 : basePort + i);
-        tcpServers.add(tcp);
-        endpoints.add(URI.create("http://127.0.0.1:" + tcp.getPort()));
+        endpoints.add(URI.create("http://127.0.0.1:" + tcpServers.get(i).getPort()));
       }
     }
   }
 
-  private Server startInProcess(int index) {
+  /** Starts member {@code i}'s servers; {@code port} as for {@link #start}, per member. */
+  private void startServers(int i, int port) {
+    List<ServerServiceDefinition> defs = services.get(i);
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
     // request sent asynchronously is registered before the caller moves the clock.
-    return startServer(InProcessServerBuilder.forName(inProcessNames.get(index)).directExecutor(),
-        index);
+    InProcessServerBuilder inProcess = InProcessServerBuilder.forName(inProcessNames.get(i))
+        .directExecutor();
+    for (ServerServiceDefinition def : defs) {
+      inProcess.addService(def);
+    }
+    inProcessServers.set(i, startServer(inProcess));
+    if (port >= 0) {
+      NettyServerBuilder tcp = NettyServerBuilder
+          .forAddress(new InetSocketAddress("127.0.0.1", port))
+          // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
+          .permitKeepAliveTime(10, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
+          // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
+          .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE);
+      for (ServerServiceDefinition def : defs) {
+        tcp.addService(def);
+      }
+      tcpServers.set(i, startServer(tcp));
+    }
   }
 
-  private Server startTcp(int index, int port) {
-    return startServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-        // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
-        .permitKeepAliveTime(10, TimeUnit.SECONDS)
-        .permitKeepAliveWithoutCalls(true)
-        // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
-        .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE), index);
+  /** Stops member {@code i}'s servers at once: its port refuses connections, calls in flight fail. */
+  private List<Server> stopServers(int i) {
+    List<Server> stopped = new ArrayList<>();
+    for (List<Server> list : List.of(inProcessServers, tcpServers)) {
+      Server s = list.set(i, null);
+      if (s != null) {
+        s.shutdownNow();
+        stopped.add(s);
+      }
+    }
+    return stopped;
   }
 
-  private Server startServer(io.grpc.ServerBuilder<?> builder, int index) {
-    services.get(index).forEach(builder::addService);
+  private static void awaitTermination(List<Server> servers) {
+    for (Server s : servers) {
+      try {
+        s.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private Server startServer(io.grpc.ServerBuilder<?> builder) {
     try {
       return builder.build().start();
     } catch (IOException e) {
@@ -176,10 +210,23 @@ public final class EtcdServer implements AutoCloseable {
 
   // ---- the lock ----
 
-  /** Runs {@code action} under the cluster lock, then lets the simulation settle around it. */
-  <T> void call(StreamObserver<T> responses, Supplier<CompletableFuture<T>> action) {
+  /**
+   * Runs {@code action} on {@code member} under the cluster lock, then lets the simulation settle
+   * around it. A paused member takes the call only when it resumes, and answers only while running.
+   */
+  <T> void call(MemberServer member, StreamObserver<T> responses,
+      Supplier<CompletableFuture<T>> action) {
     CompletableFuture<T> future;
     synchronized (clock) {
+      if (sim.member(member.id()).isPaused()) {
+        Context context = Context.current();
+        member.whenRunning(() -> {
+          if (!context.isCancelled()) {
+            call(member, responses, action);
+          }
+        });
+        return;
+      }
       try {
         future = action.get();
       } catch (RuntimeException e) {
@@ -189,14 +236,14 @@ public final class EtcdServer implements AutoCloseable {
         settle(future);
       } // else a callback inside a timer made this call: the running loop will get to it
     }
-    future.whenComplete((response, failure) -> {
+    future.whenComplete((response, failure) -> member.whenRunning(() -> {
       if (failure == null) {
         responses.onNext(response);
         responses.onCompleted();
       } else {
         responses.onError(toStatus(failure));
       }
-    });
+    }));
   }
 
   private void settle(CompletableFuture<?> future) {
@@ -245,14 +292,6 @@ public final class EtcdServer implements AutoCloseable {
     return sim.config().election();
   }
 
-  Executor watchSender() {
-    return watchSender;
-  }
-
-  Duration watchProgressNotifyInterval() {
-    return watchProgressNotifyInterval;
-  }
-
   MemberListResponse memberList(MemberServer asking) {
     MemberListResponse.Builder list = MemberListResponse.newBuilder()
         // Cluster responses carry no revision (reference §8).
@@ -288,47 +327,6 @@ public final class EtcdServer implements AutoCloseable {
     return sim.network();
   }
 
-  public Trace trace() {
-    return sim.trace();
-  }
-
-  /** The client-link faults of member {@code index}. */
-  public ClientLinkFaults linkFaults(int index) {
-    return linkFaults.get(index);
-  }
-
-  /** Member {@code id}'s store revision; call only while holding {@link #lock()}. */
-  public long revision(long id) {
-    return sim.member(id).stateMachine().store().revision();
-  }
-
-  /**
-   * Closes every client connection of member {@code index}, as a restart of its listener would:
-   * calls in flight fail with UNAVAILABLE and clients reconnect to the same name and port. Not under
-   * the cluster lock: closing waits for the transports, whose calls may need it.
-   */
-  public void dropClientConnections(int index) {
-    synchronized (inProcessServers) {
-      inProcessServers.set(index, restart(inProcessServers.get(index), () -> startInProcess(index)));
-      if (!tcpServers.isEmpty()) {
-        Server old = tcpServers.get(index);
-        int port = old.getPort();
-        tcpServers.set(index, restart(old, () -> startTcp(index, port)));
-      }
-    }
-  }
-
-  private static Server restart(Server old, Supplier<Server> start) {
-    old.shutdownNow();
-    try {
-      old.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while dropping client connections", e);
-    }
-    return start.get();
-  }
-
   public long seed() {
     return sim.seed();
   }
@@ -361,12 +359,43 @@ public final class EtcdServer implements AutoCloseable {
     return sim.member(id);
   }
 
-  /** Crashes member {@code id}; requests waiting on it fail as their connections would. */
-  public void crash(long id) {
+  Executor watchSender() {
+    return watchSender;
+  }
+
+  Duration watchProgressNotifyInterval() {
+    return watchProgressNotifyInterval;
+  }
+
+  public Trace trace() {
+    return sim.trace();
+  }
+
+  /** The client-link faults of member {@code index}. */
+  public ClientLinkFaults linkFaults(int index) {
+    return linkFaults.get(index);
+  }
+
+  /** Member {@code id}'s store revision; call only while holding {@link #lock()}. */
+  public long revision(long id) {
+    return sim.member(id).stateMachine().store().revision();
+  }
+
+  /**
+   * Closes every client connection of member {@code index}, as a restart of its listener would:
+   * calls in flight fail with UNAVAILABLE and clients reconnect to the same name and port. Waits
+   * for the transports outside the cluster lock: their calls may need it.
+   */
+  public void dropClientConnections(int index) {
+    List<Server> stopped;
     synchronized (clock) {
-      sim.member(id).crash();
-      servers.get(id).stopped();
-      clock.runUntilIdle();
+      stopped = stopServers(index);
+    }
+    awaitTermination(stopped);
+    synchronized (clock) {
+      if (sim.member(memberIds.get(index)).isUp()) {
+        startServers(index, endpoints.isEmpty() ? -1 : endpoints.get(index).getPort());
+      }
     }
   }
 
@@ -374,18 +403,6 @@ public final class EtcdServer implements AutoCloseable {
   public void transferLeadership(long id) {
     synchronized (clock) {
       sim.transferLeadership(id);
-    }
-  }
-
-  public Optional<Long> leaderId() {
-    synchronized (clock) {
-      return sim.leader().map(SimMember::id);
-    }
-  }
-
-  public long awaitLeader(Duration max) {
-    synchronized (clock) {
-      return sim.awaitLeader(max).id();
     }
   }
 
@@ -400,6 +417,59 @@ public final class EtcdServer implements AutoCloseable {
           + interval);
     }
     watchProgressNotifyInterval = interval;
+  }
+
+  /**
+   * Crashes member {@code id}: its servers stop at once (its port refuses connections, calls in
+   * flight fail as on a lost connection) and its process state is lost.
+   */
+  public void crash(long id) {
+    List<Server> stopped;
+    synchronized (clock) {
+      stopped = stopServers(memberIds.indexOf(id));
+      sim.member(id).crash();
+      servers.get(id).stopped();
+      clock.runUntilIdle();
+    }
+    awaitTermination(stopped);
+  }
+
+  /** Restarts crashed member {@code id} from its disk; it serves again on the same endpoints. */
+  public void restart(long id) {
+    int index = memberIds.indexOf(id);
+    synchronized (clock) {
+      sim.member(id).restart();
+      clock.runUntilIdle();
+      startServers(index, endpoints.isEmpty() ? -1 : endpoints.get(index).getPort());
+    }
+  }
+
+  /** Freezes member {@code id}: it takes and answers no call until {@link #resume}. */
+  public void pause(long id) {
+    synchronized (clock) {
+      sim.member(id).pause();
+    }
+  }
+
+  /** Lets paused member {@code id} run on: it handles what waited, then the calls that waited. */
+  public void resume(long id) {
+    synchronized (clock) {
+      sim.member(id).resume();
+      servers.get(id).resumed();
+      clock.runUntilIdle();
+    }
+  }
+
+  public Optional<Long> leaderId() {
+    synchronized (clock) {
+      return sim.leader().map(SimMember::id);
+    }
+  }
+
+  public long awaitLeader(Duration max) {
+    synchronized (clock) {
+      return sim.awaitLeader(max).id();
+    }
   }
 
   /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
@@ -428,22 +498,13 @@ public final class EtcdServer implements AutoCloseable {
     if (driver != null) {
       driver.stop();
     }
-    List<Server> grpcServers = new ArrayList<>();
-    synchronized (inProcessServers) {
-      grpcServers.addAll(inProcessServers);
-      grpcServers.addAll(tcpServers);
-    }
-    for (Server s : grpcServers) {
-      s.shutdownNow();
-    }
-    for (Server s : grpcServers) {
-      try {
-        s.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    List<Server> stopped = new ArrayList<>();
+    synchronized (clock) {
+      for (int i = 0; i < inProcessServers.size(); i++) {
+        stopped.addAll(stopServers(i));
       }
     }
+    awaitTermination(stopped);
     watchSender.shutdownNow();
   }
 }

@@ -27,8 +27,8 @@ public final class EtcdStateMachine implements StateMachine {
      */
     void applied(long index, long requestId, Object outcome, List<Event> events);
 
-    /** An empty entry: a leader of {@code term} has just committed its first entry. */
-    void leaderCommitted(long index, long term);
+    /** The member learned of a new leader, {@code leaderId} (possibly itself), in {@code term}. */
+    void leaderChanged(long leaderId, long term);
 
     /** The store was replaced by a snapshot; what it held before is gone. */
     void restored();
@@ -48,8 +48,7 @@ public final class EtcdStateMachine implements StateMachine {
   @Override
   public void apply(long index, long term, byte[] data) {
     if (data.length == 0) {
-      listener.leaderCommitted(index, term);
-      return;
+      return; // a new leader's empty entry
     }
     RaftRequest request = RaftRequest.decode(data);
     Object outcome;
@@ -77,6 +76,11 @@ public final class EtcdStateMachine implements StateMachine {
   @Override
   public void applyConfChange(long index, long term, ConfChange change, ConfState confState) {
     // Membership is Raft's alone for now; the etcd member list follows the configuration.
+  }
+
+  @Override
+  public void leaderChanged(long leaderId, long term) {
+    listener.leaderChanged(leaderId, term);
   }
 
   @Override

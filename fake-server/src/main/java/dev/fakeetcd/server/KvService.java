@@ -26,26 +26,26 @@ final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
-    server.call(responses, () -> member.range(request));
+    server.call(member, responses, () -> member.range(request));
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> responses) {
-    server.call(responses, () -> member.put(request));
+    server.call(member, responses, () -> member.put(request));
   }
 
   @Override
   public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
-    server.call(responses, () -> member.deleteRange(request));
+    server.call(member, responses, () -> member.deleteRange(request));
   }
 
   @Override
   public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
-    server.call(responses, () -> member.txn(request));
+    server.call(member, responses, () -> member.txn(request));
   }
 
   @Override
   public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-    server.call(responses, () -> member.compact(request));
+    server.call(member, responses, () -> member.compact(request));
   }
 }

@@ -19,6 +19,6 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
-    server.call(responses, () -> CompletableFuture.completedFuture(member.status()));
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.status()));
   }
 }

@@ -14,12 +14,18 @@ import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
+import dev.fakeetcd.raft.ConfState;
+import dev.fakeetcd.raft.ProposalDroppedException;
 import dev.fakeetcd.raft.RaftStatus;
 import dev.fakeetcd.sim.SimMember;
 import dev.fakeetcd.sim.VirtualClock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -36,6 +42,8 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   /** etcd's bolt database is never smaller than this (reference: a fresh member reports it). */
   private static final long MIN_DB_SIZE = 20_480;
   private static final long PAGE = 4096;
+  /** etcd 3.4's {@code readIndexRetryTime}. */
+  private static final Duration READ_INDEX_RETRY = Duration.ofMillis(500);
 
   private record Waiter(CompletableFuture<Object> future, VirtualClock.Timer timer) {
   }
@@ -45,8 +53,13 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   private final KvValidator validator;
   private final TreeMap<Long, Waiter> waiters = new TreeMap<>();
   private final WatchHub watches;
+  /** Reads waiting for the next round of the read loop, in arrival order. */
+  private final List<ReadWaiter> nextReads = new ArrayList<>();
+  private ReadRound readRound;
+  /** While paused: calls to take and answers to send once the member resumes. */
+  private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
   private long nextRequest = 1;
-  private long highestLeaderTerm;
+  /** When this member last became leader (etcd's {@code leadElectedTime}). */
   private long leaderElectedNanos = Long.MIN_VALUE / 2;
 
   MemberServer(long id, EtcdServer server) {
@@ -155,38 +168,112 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     return query.apply(requireUp().stateMachine());
   }
 
-  /** A read through ReadIndex: answered once this member has applied up to the leader's commit. */
+  /**
+   * A read through ReadIndex, batched as etcd 3.4's read loop does: reads that arrive while a round
+   * is waiting for its read index join the next round. A round asks Raft again every 500 ms and
+   * fails with {@code leader changed} when this member learns a new leader, or with {@code request
+   * timed out} after the request timeout; once the index is known it waits for apply alone.
+   */
   private <T> CompletableFuture<T> linearizable(Function<EtcdStateMachine, T> query) {
-    SimMember<EtcdStateMachine> m = requireUp();
-    CompletableFuture<T> result = new CompletableFuture<>();
-    // etcd 3.4's read loop gives up after the request timeout with the plain timeout error.
-    VirtualClock.Timer timer = server.clock().schedule(server.requestTimeout(),
-        () -> result.completeExceptionally(EtcdError.TIMEOUT.toException()));
-    m.read(sm -> {
-      try {
-        return new ReadOutcome(query.apply(sm), null);
-      } catch (EtcdException e) {
-        return new ReadOutcome(null, e);
-      }
-    }).whenComplete((outcome, failure) -> {
-      timer.cancel();
-      if (failure != null) {
-        result.completeExceptionally(EtcdError.STOPPED.toException());
-      } else if (outcome.error() != null) {
-        result.completeExceptionally(outcome.error());
-      } else {
-        @SuppressWarnings("unchecked")
-        T value = (T) outcome.value();
-        result.complete(value);
-      }
-    });
-    return result;
+    requireUp();
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    nextReads.add(new ReadWaiter(query, result));
+    if (readRound == null) {
+      startReadRound();
+    }
+    @SuppressWarnings("unchecked")
+    CompletableFuture<T> typed = (CompletableFuture<T>) (CompletableFuture<?>) result;
+    return typed;
   }
 
-  private record ReadOutcome(Object value, EtcdException error) {
+  private record ReadWaiter(Function<EtcdStateMachine, ?> query, CompletableFuture<Object> future) {
   }
 
-  /** Proposes a write and completes with this member's own apply outcome, or etcd's timeout. */
+  /** One round of the read loop: its readers, the Raft read and the timers waiting on its index. */
+  private final class ReadRound {
+    final List<ReadWaiter> readers;
+    final CompletableFuture<List<Object>> read;
+    final VirtualClock.Timer timeout;
+    VirtualClock.Timer retry;
+    boolean indexKnown;
+
+    ReadRound(List<ReadWaiter> readers) {
+      this.readers = readers;
+      this.timeout = server.clock().schedule(server.requestTimeout(),
+          () -> endRound(this, EtcdError.TIMEOUT));
+      this.retry = server.clock().schedule(READ_INDEX_RETRY, this::resend);
+      this.read = member().read(this::answer, index -> {
+        indexKnown = true;
+        timeout.cancel();
+        retry.cancel();
+      });
+      read.whenComplete((outcomes, failure) -> {
+        if (readRound != this) {
+          return;
+        }
+        if (failure != null) {
+          endRound(this, EtcdError.STOPPED);
+          return;
+        }
+        for (int i = 0; i < readers.size(); i++) {
+          Object outcome = outcomes.get(i);
+          if (outcome instanceof EtcdException e) {
+            readers.get(i).future().completeExceptionally(e);
+          } else {
+            readers.get(i).future().complete(outcome);
+          }
+        }
+        readRound = null;
+        startReadRound();
+      });
+    }
+
+    private List<Object> answer(EtcdStateMachine sm) {
+      List<Object> outcomes = new ArrayList<>();
+      for (ReadWaiter r : readers) {
+        try {
+          outcomes.add(r.query().apply(sm));
+        } catch (EtcdException e) {
+          outcomes.add(e);
+        }
+      }
+      return outcomes;
+    }
+
+    private void resend() {
+      member().resendReads();
+      retry = server.clock().schedule(READ_INDEX_RETRY, this::resend);
+    }
+  }
+
+  private void startReadRound() {
+    if (nextReads.isEmpty() || !member().isUp()) {
+      return;
+    }
+    List<ReadWaiter> readers = List.copyOf(nextReads);
+    nextReads.clear();
+    readRound = new ReadRound(readers);
+  }
+
+  /** Fails the round's readers with {@code error} and lets the loop go on. */
+  private void endRound(ReadRound round, EtcdError error) {
+    if (readRound != round) {
+      return;
+    }
+    readRound = null;
+    round.timeout.cancel();
+    round.retry.cancel();
+    round.read.cancel(false);
+    for (ReadWaiter r : round.readers) {
+      r.future().completeExceptionally(error.toException());
+    }
+    startReadRound();
+  }
+
+  /**
+   * Proposes a write and completes with this member's own apply outcome, or etcd's timeout. While
+   * the member knows no leader the proposal waits in Raft's input, as etcd's raft node blocks it.
+   */
   private CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request) {
     SimMember<EtcdStateMachine> m = requireUp();
     long requestId = ((id & 0xFFFF) << 48) | (nextRequest++ & 0xFFFF_FFFF_FFFFL);
@@ -197,26 +284,67 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     VirtualClock clock = server.clock();
     long start = clock.nanos();
     CompletableFuture<Object> future = new CompletableFuture<>();
+    // Set once submitted; the waiter must exist first, as a single member applies at once.
+    var handed = new Object() {
+      CompletableFuture<Void> future;
+    };
     VirtualClock.Timer timer = clock.schedule(server.requestTimeout(), () -> {
       if (waiters.remove(requestId) != null) {
-        future.completeExceptionally(proposalTimeout(start).toException());
+        // Still waiting for a leader: Raft never took it, and Go's context error reaches the client.
+        EtcdError error = handed.future.cancel(false) ? EtcdError.CONTEXT_DEADLINE_EXCEEDED
+            : proposalTimeout(start);
+        future.completeExceptionally(error.toException());
       }
     });
     waiters.put(requestId, new Waiter(future, timer));
-    m.submit(data);
+    handed.future = m.submit(data);
+    handed.future.whenComplete((ignored, failure) -> {
+      if (failure instanceof ProposalDroppedException && waiters.remove(requestId) != null) {
+        timer.cancel();
+        future.completeExceptionally(EtcdError.PROPOSAL_DROPPED.toException());
+      }
+    });
     return future;
   }
 
   /**
-   * etcd's choice of timeout message: a request started in the window of 2 election timeouts
-   * before this member saw a new leader blames the old leader's failure.
+   * etcd's {@code parseProposeCtxErr}: a request started in the 2 election timeouts before this
+   * member itself became leader blames the old leader's failure; one whose leader (or, on the
+   * leader, a quorum) has not been connected to this member since before it started blames the
+   * connection; otherwise the plain timeout.
    */
   private EtcdError proposalTimeout(long startNanos) {
     long leaderLost = leaderElectedNanos - 2 * server.election().toNanos();
     if (startNanos > leaderLost && startNanos < leaderElectedNanos) {
       return EtcdError.TIMEOUT_DUE_TO_LEADER_FAIL;
     }
+    SimMember<EtcdStateMachine> m = member();
+    long lead = m.isUp() ? m.leaderId() : 0;
+    if (lead == id && !connectedToQuorumSince(m, startNanos)) {
+      return EtcdError.TIMEOUT_DUE_TO_CONNECTION_LOST;
+    }
+    if (lead != 0 && lead != id && !connectedSince(lead, startNanos)) {
+      return EtcdError.TIMEOUT_DUE_TO_CONNECTION_LOST;
+    }
     return EtcdError.TIMEOUT;
+  }
+
+  private boolean connectedToQuorumSince(SimMember<EtcdStateMachine> m, long startNanos) {
+    ConfState conf = m.status().confState();
+    TreeSet<Long> members = new TreeSet<>(conf.voters());
+    members.addAll(conf.learners());
+    int connected = 1;
+    for (long other : members) {
+      if (other != id && connectedSince(other, startNanos)) {
+        connected++;
+      }
+    }
+    return connected >= members.size() / 2 + 1;
+  }
+
+  private boolean connectedSince(long peer, long startNanos) {
+    OptionalLong since = server.sim().network().connectedSince(id, peer);
+    return since.isPresent() && since.getAsLong() < startNanos;
   }
 
   @Override
@@ -245,21 +373,49 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   }
 
   @Override
-  public void leaderCommitted(long index, long term) {
-    if (term > highestLeaderTerm) {
-      highestLeaderTerm = term;
+  public void leaderChanged(long leaderId, long term) {
+    if (leaderId == id) {
       leaderElectedNanos = server.clock().nanos();
+    }
+    ReadRound round = readRound;
+    if (round != null && !round.indexKnown) {
+      // Outside Raft processing: failing the round completes client calls.
+      server.clock().schedule(Duration.ZERO, () -> endRound(round, EtcdError.LEADER_CHANGED));
+    }
+  }
+
+  /** Runs {@code answer} now, or when the member resumes if it is paused. */
+  void whenRunning(Runnable answer) {
+    if (member().isPaused()) {
+      parked.addLast(answer);
+    } else {
+      answer.run();
+    }
+  }
+
+  /** The member resumed: calls and answers that waited go on, in arrival order. */
+  void resumed() {
+    while (!parked.isEmpty()) {
+      parked.removeFirst().run();
     }
   }
 
   /** The member stopped: every waiting request fails as its connection would. */
   void stopped() {
+    parked.clear();
     for (Waiter w : waiters.values()) {
       w.timer().cancel();
       w.future().completeExceptionally(EtcdError.STOPPED.toException());
     }
     waiters.clear();
     watches.stopped();
+    if (readRound != null) {
+      endRound(readRound, EtcdError.STOPPED);
+    }
+    for (ReadWaiter r : nextReads) {
+      r.future().completeExceptionally(EtcdError.STOPPED.toException());
+    }
+    nextReads.clear();
   }
 
   private SimMember<EtcdStateMachine> requireUp() {

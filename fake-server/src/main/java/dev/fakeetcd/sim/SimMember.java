@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -44,7 +45,11 @@ public final class SimMember<S extends StateMachine> {
   private record Pending(long term, CompletableFuture<Long> future) {
   }
 
-  private record PendingRead<S, T>(Function<? super S, T> query, CompletableFuture<T> future) {
+  private record PendingRead<S, T>(Function<? super S, T> query, LongConsumer indexKnown,
+      CompletableFuture<T> future) {
+  }
+
+  private record HeldProposal(byte[] data, CompletableFuture<Void> handed) {
   }
 
   private final long id;
@@ -55,12 +60,16 @@ public final class SimMember<S extends StateMachine> {
   private final TreeMap<Long, PendingRead<S, ?>> readsByContext = new TreeMap<>();
   /** Reads whose index is known, waiting for apply to reach it: read index to reads, in request order. */
   private final TreeMap<Long, List<PendingRead<S, ?>>> readsByIndex = new TreeMap<>();
+  /** Proposals waiting for this member to know a leader, oldest first. */
+  private final ArrayDeque<HeldProposal> held = new ArrayDeque<>();
   private State state = State.CRASHED;
   private RaftNode node;
   private S stateMachine;
   private VirtualClock.Timer tickTimer;
   private long applied;
   private long nextReadContext;
+  /** The leader (or 0) of this member's last soft state, as etcd's server tracks it. */
+  private long knownLeader;
   private boolean processing;
 
   SimMember(long id, SimCluster<S> cluster) {
@@ -94,6 +103,8 @@ public final class SimMember<S extends StateMachine> {
       stateMachine.restore(snapshot.index(), snapshot.term(), snapshot.data());
     }
     cluster.checker().restarted(this, applied);
+    cluster.network().restarted(id);
+    knownLeader = 0;
     state = State.UP;
     scheduleTick(cluster.randomTickPhase());
     process();
@@ -203,21 +214,41 @@ public final class SimMember<S extends StateMachine> {
 
   /**
    * Hands {@code data} to Raft as etcd's server does: proposed here when this member leads, forwarded
-   * to the leader over the simulated network when it knows one, dropped otherwise. Nothing reports
-   * back; the caller recognises its entry when it is applied (and times out when it never is).
+   * to the leader over the simulated network when it knows one; while it knows none the proposal
+   * waits (etcd's raft node does not take proposals then), oldest first. The returned future
+   * completes once Raft has taken the proposal, or fails if Raft drops it
+   * ({@link ProposalDroppedException}: a leadership transfer is in progress) or the member stops;
+   * cancelling it withdraws a proposal still waiting. Whether the entry commits the caller learns
+   * from the applied log only.
    */
-  public void submit(byte[] data) {
+  public CompletableFuture<Void> submit(byte[] data) {
+    CompletableFuture<Void> handed = new CompletableFuture<>();
     if (!isUp()) {
-      return;
+      handed.completeExceptionally(new IllegalStateException("member " + id + " is down"));
+      return handed;
     }
-    byte[] copy = data.clone();
+    HeldProposal proposal = new HeldProposal(data.clone(), handed);
     input(() -> {
+      held.addLast(proposal);
+      handHeldProposals();
+    });
+    return handed;
+  }
+
+  private void handHeldProposals() {
+    while (!held.isEmpty() && node.leaderId() != 0) {
+      HeldProposal p = held.removeFirst();
+      if (p.handed().isDone()) {
+        continue;
+      }
       try {
-        node.proposeOrForward(copy);
+        node.proposeOrForward(p.data());
+        completeLater(p.handed(), null, null);
       } catch (ProposalDroppedException e) {
         cluster.trace().record(Trace.Type.CLIENT, id, "proposal dropped: " + e.getMessage());
+        completeLater(p.handed(), null, e);
       }
-    });
+    }
   }
 
   CompletableFuture<Long> proposeConfChange(ConfChange change) {
@@ -243,21 +274,53 @@ public final class SimMember<S extends StateMachine> {
 
   /**
    * A linearizable read: asks Raft for a read index (through the leader) and, once this member has
-   * applied up to it, runs {@code query} against the state machine. Without a leader the request is
-   * dropped, as in etcd, and the future stays pending; it fails if the member crashes.
+   * applied up to it, runs {@code query} against the state machine. Without a leader Raft drops the
+   * request, as etcd's does: the future stays pending until {@link #resendReads()} gets an answer
+   * or the caller completes or cancels it (which forgets the read); it fails if the member stops.
    */
   public <T> CompletableFuture<T> read(Function<? super S, T> query) {
+    return read(query, index -> { });
+  }
+
+  /** As {@link #read(Function)}; {@code indexKnown} hears the read index, in an event of its own. */
+  public <T> CompletableFuture<T> read(Function<? super S, T> query, LongConsumer indexKnown) {
     CompletableFuture<T> future = new CompletableFuture<>();
     if (!isUp()) {
       future.completeExceptionally(new IllegalStateException("member " + id + " is down"));
       return future;
     }
+    long context = nextReadContext++;
+    PendingRead<S, T> read = new PendingRead<>(query, indexKnown, future);
+    future.whenComplete((value, failure) -> forget(context, read));
     input(() -> {
-      long context = nextReadContext++;
-      readsByContext.put(context, new PendingRead<>(query, future));
-      node.readIndex(ByteBuffer.allocate(Long.BYTES).putLong(context).array());
+      if (!future.isDone()) {
+        readsByContext.put(context, read);
+        node.readIndex(readContext(context));
+      }
     });
     return future;
+  }
+
+  /** Asks Raft again for the index of every read still waiting for one (etcd retries every 500 ms). */
+  public void resendReads() {
+    if (isUp()) {
+      input(() -> {
+        for (long context : readsByContext.keySet()) {
+          node.readIndex(readContext(context));
+        }
+      });
+    }
+  }
+
+  private static byte[] readContext(long context) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(context).array();
+  }
+
+  private void forget(long context, PendingRead<S, ?> read) {
+    readsByContext.remove(context);
+    for (List<PendingRead<S, ?>> reads : readsByIndex.values()) {
+      reads.remove(read);
+    }
   }
 
   void transferLeadership(long transferee) {
@@ -321,6 +384,8 @@ public final class SimMember<S extends StateMachine> {
           handle(node.ready());
         } else if (!inbox.isEmpty()) {
           inbox.removeFirst().run();
+        } else if (!held.isEmpty() && node.leaderId() != 0) {
+          handHeldProposals();
         } else {
           break;
         }
@@ -346,6 +411,11 @@ public final class SimMember<S extends StateMachine> {
     SoftState soft = ready.softState();
     if (soft != null) {
       traceSoftState(trace, soft);
+      boolean newLeader = soft.leaderId() != 0 && soft.leaderId() != knownLeader;
+      knownLeader = soft.leaderId();
+      if (newLeader) {
+        stateMachine.leaderChanged(knownLeader, node.term());
+      }
     }
     cluster.checker().persisted(this, storage, ready, node.term());
     for (Message m : ready.messages()) {
@@ -369,6 +439,8 @@ public final class SimMember<S extends StateMachine> {
       PendingRead<S, ?> read = readsByContext.remove(context);
       if (read != null) {
         readsByIndex.computeIfAbsent(rs.index(), i -> new ArrayList<>()).add(read);
+        long index = rs.index();
+        cluster.clock().schedule(Duration.ZERO, () -> read.indexKnown().accept(index));
       }
     }
     serveReads();
@@ -446,7 +518,9 @@ public final class SimMember<S extends StateMachine> {
 
   /** Runs the query now, at the applied index, and completes its future in an event of its own. */
   private <T> void serve(PendingRead<S, T> read) {
-    completeLater(read.future(), read.query().apply(stateMachine), null);
+    if (!read.future().isDone()) {
+      completeLater(read.future(), read.query().apply(stateMachine), null);
+    }
   }
 
   private void maybeSnapshot() {
@@ -481,6 +555,10 @@ public final class SimMember<S extends StateMachine> {
       }
     }
     readsByIndex.clear();
+    for (HeldProposal p : held) {
+      completeLater(p.handed(), null, down);
+    }
+    held.clear();
   }
 
   private <T> void completeLater(CompletableFuture<T> future, T value, Throwable failure) {

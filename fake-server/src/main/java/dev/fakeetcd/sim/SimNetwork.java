@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -57,6 +58,10 @@ public final class SimNetwork {
   private final TreeMap<Link, Double> linkLoss = new TreeMap<>();
   private final TreeMap<Link, Latency> linkLatency = new TreeMap<>();
   private final TreeMap<Link, ArrayDeque<Object>> holds = new TreeMap<>();
+  /** When each member last (re)started its transport, in virtual nanos. */
+  private final TreeMap<Long, Long> startedAt = new TreeMap<>();
+  /** When the cuts between a pair (lower id first) were last healed. */
+  private final TreeMap<Link, Long> healedAt = new TreeMap<>();
   private double loss;
   private double duplication;
   private Latency latency = Latency.NONE;
@@ -79,6 +84,32 @@ public final class SimNetwork {
     if (receivers.putIfAbsent(id, Objects.requireNonNull(receiver, "receiver")) != null) {
       throw new IllegalArgumentException("member id already attached: " + id);
     }
+    startedAt.put(id, clock.nanos());
+  }
+
+  /** Member {@code id} started again: its connections to every peer are new from now on. */
+  void restarted(long id) {
+    startedAt.put(id, clock.nanos());
+  }
+
+  /**
+   * Since when {@code a} and {@code b} have been connected both ways without interruption (etcd's
+   * transport {@code ActiveSince}), or empty if they are not connected now: a link is cut, or one of
+   * them is down. A paused member stays connected, as a stopped process keeps its sockets.
+   */
+  public OptionalLong connectedSince(long a, long b) {
+    requireMember(a);
+    requireMember(b);
+    if (cuts.contains(link(a, b)) || cuts.contains(link(b, a)) || !receivers.get(a).isUp()
+        || !receivers.get(b).isUp()) {
+      return OptionalLong.empty();
+    }
+    long since = Math.max(startedAt.get(a), startedAt.get(b));
+    return OptionalLong.of(Math.max(since, healedAt.getOrDefault(pair(a, b), Long.MIN_VALUE)));
+  }
+
+  private static Link pair(long a, long b) {
+    return new Link(Math.min(a, b), Math.max(a, b));
   }
 
   /** Sends one message; what happens to it depends on the link's state now and on arrival. */
@@ -193,6 +224,9 @@ public final class SimNetwork {
    * that were held are released, oldest first, link by link.
    */
   public void heal() {
+    for (Link cut : cuts) {
+      healedAt.put(pair(cut.from, cut.to), clock.nanos());
+    }
     cuts.clear();
     linkLoss.clear();
     linkLatency.clear();

@@ -20,6 +20,13 @@ public interface StateMachine {
   /** The state after the last applied entry, as bytes that {@link #restore} accepts. */
   byte[] snapshot();
 
+  /**
+   * The member has learned of a new leader ({@code leaderId} may be the member itself), as etcd's
+   * server notices it; called inside Raft processing, so it must not call back into the member.
+   */
+  default void leaderChanged(long leaderId, long term) {
+  }
+
   /** Replaces the whole state with a snapshot taken at {@code index} (possibly on another member). */
   void restore(long index, long term, byte[] snapshot);
 }

@@ -350,10 +350,7 @@ class WatchServiceTest {
 
     server.crash(id);
     Status status = c.ended();
-    synchronized (server.lock()) {
-      server.member(id).restart();
-      server.clock().runUntilIdle();
-    }
+    server.restart(id);
     server.awaitLeader(Duration.ofSeconds(10));
     WatchTestClient again = client();
     again.created(watch("k"));

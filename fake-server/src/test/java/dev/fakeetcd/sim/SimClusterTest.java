@@ -119,6 +119,62 @@ class SimClusterTest {
   }
 
   @Test
+  void submit_withoutALeaderWaitsAndIsForwardedOnceOneIsKnown() {
+    SimCluster<ReplicatedList> cluster = start(config(3));
+    cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> follower = aFollower(cluster);
+    cluster.network().isolate(follower.id());
+    cluster.clock().advance(Duration.ofSeconds(5));
+    CompletableFuture<Void> handed = follower.submit(command("late"));
+    cluster.clock().runUntilIdle();
+    boolean handedWhileLeaderless = handed.isDone();
+
+    cluster.network().heal();
+    cluster.awaitLeader(MAX);
+    cluster.clock().advance(Duration.ofSeconds(1));
+
+    assertThat(handedWhileLeaderless).isFalse();
+    assertThat(handed).isCompleted();
+    assertThat(follower.stateMachine().commands()).contains("late");
+  }
+
+  @Test
+  void submit_cancelledWhileWaitingForALeaderIsNeverProposed() {
+    SimCluster<ReplicatedList> cluster = start(config(3));
+    cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> follower = aFollower(cluster);
+    cluster.network().isolate(follower.id());
+    cluster.clock().advance(Duration.ofSeconds(5));
+    follower.submit(command("withdrawn")).cancel(false);
+
+    cluster.network().heal();
+    cluster.awaitLeader(MAX);
+    cluster.clock().advance(Duration.ofSeconds(1));
+
+    assertThat(follower.stateMachine().commands()).doesNotContain("withdrawn");
+  }
+
+  @Test
+  void resendReads_answersAReadDroppedWhileLeaderless() {
+    SimCluster<ReplicatedList> cluster = start(config(3));
+    cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> follower = aFollower(cluster);
+    cluster.network().isolate(follower.id());
+    cluster.clock().advance(Duration.ofSeconds(5));
+    CompletableFuture<List<String>> read = follower.read(ReplicatedList::commands);
+    cluster.network().heal();
+    cluster.awaitLeader(MAX);
+    cluster.clock().advance(Duration.ofSeconds(1));
+    boolean answeredWithoutResend = read.isDone();
+
+    follower.resendReads();
+    cluster.clock().runUntilIdle();
+
+    assertThat(answeredWithoutResend).isFalse();
+    assertThat(read).isCompleted();
+  }
+
+  @Test
   void preVote_isolatedMemberRejoinsWithoutDisruptingTheLeader() {
     SimCluster<ReplicatedList> cluster = start(config(3));
     SimMember<ReplicatedList> leader = cluster.awaitLeader(MAX);

@@ -52,6 +52,27 @@ class SimNetworkTest {
   }
 
   @Test
+  void connectedSince_isEmptyWhileCutOrDownAndRestartsAtHealOrRestart() {
+    clock.advance(Duration.ofSeconds(1));
+    network.cut(1, 2);
+    boolean connectedWhileCut = network.connectedSince(2, 1).isPresent();
+    clock.advance(Duration.ofSeconds(1));
+    network.heal();
+    long healed = clock.nanos();
+    clock.advance(Duration.ofSeconds(1));
+    endpoints.get(2).up = false;
+    boolean connectedWhileDown = network.connectedSince(1, 3).isPresent();
+    endpoints.get(2).up = true;
+    network.restarted(3);
+
+    assertThat(connectedWhileCut).isFalse();
+    assertThat(connectedWhileDown).isFalse();
+    assertThat(network.connectedSince(1, 2)).hasValue(healed);
+    assertThat(network.connectedSince(1, 3)).hasValue(clock.nanos());
+    assertThat(network.connectedSince(2, 3)).hasValue(clock.nanos());
+  }
+
+  @Test
   void send_onHealthyLinkArrivesWithoutTimePassingButOnlyWhenRun() {
     network.send(1, 2, "a");
     assertThat(received).isEmpty();

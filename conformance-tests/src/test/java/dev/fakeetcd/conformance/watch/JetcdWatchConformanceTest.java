@@ -39,8 +39,11 @@ class JetcdWatchConformanceTest {
   void watch_prefix_receivesPutsAndDeletesInOrder(EtcdTarget target, Client client) throws Exception {
     List<WatchEvent> events = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> three = new CompletableFuture<>();
+    // jetcd creates the watch asynchronously: start it at the next revision so no put can slip
+    // in before the server has it.
+    long next = await(client.getKVClient().get(sequence("p/"))).getHeader().getRevision() + 1;
     try (Watch.Watcher watcher = client.getWatchClient().watch(sequence("p/"),
-        WatchOption.builder().isPrefix(true).withPrevKV(true).build(), response -> {
+        WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(next).build(), response -> {
           events.addAll(response.getEvents());
           if (events.size() >= 3) {
             three.complete(null);
