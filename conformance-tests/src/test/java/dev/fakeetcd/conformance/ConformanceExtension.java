@@ -4,12 +4,17 @@ import static dev.fakeetcd.conformance.Await.await;
 import static org.junit.platform.commons.support.AnnotationSupport.findAnnotation;
 import static org.junit.platform.commons.support.AnnotationSupport.isAnnotated;
 
+import com.google.protobuf.ByteString;
+import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.RangeRequest;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.DeleteOption;
+import io.grpc.ManagedChannel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -72,8 +77,33 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
 
     @Override
     public void beforeEach(ExtensionContext context) {
-      await(started(context).client().getKVClient()
-          .delete(EVERY_KEY, DeleteOption.builder().withRange(EVERY_KEY).build()));
+      EtcdTarget target = started(context);
+      long cleared = await(target.client().getKVClient()
+          .delete(EVERY_KEY, DeleteOption.builder().withRange(EVERY_KEY).build()))
+          .getHeader().getRevision();
+      // Followers apply asynchronously: without this a watch opened on one could still see the
+      // clean-up's deletes as events of the test.
+      for (ManagedChannel channel : target.channels()) {
+        awaitApplied(channel, cleared);
+      }
+    }
+
+    private static void awaitApplied(ManagedChannel channel, long revision) {
+      KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel);
+      RangeRequest probe = RangeRequest.newBuilder().setKey(ByteString.copyFrom(new byte[] {0}))
+          .setSerializable(true).setCountOnly(true).build();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (kv.withDeadlineAfter(10, TimeUnit.SECONDS).range(probe).getHeader().getRevision() < revision) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("a member did not apply revision " + revision + " within 10 s");
+        }
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while waiting for a member", e);
+        }
+      }
     }
 
     @Override
