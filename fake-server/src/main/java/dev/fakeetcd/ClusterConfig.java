@@ -3,6 +3,7 @@ package dev.fakeetcd;
 import dev.fakeetcd.sim.VirtualClock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Immutable settings of a fake etcd cluster; build one with {@link #builder()}. Defaults follow
@@ -21,6 +22,7 @@ public final class ClusterConfig {
   private final int maxRequestBytes;
   private final boolean tcp;
   private final int basePort;
+  private final AutoCompaction autoCompaction;
 
   private ClusterConfig(Builder b) {
     members = b.members;
@@ -32,6 +34,7 @@ public final class ClusterConfig {
     maxRequestBytes = b.maxRequestBytes;
     tcp = b.tcp;
     basePort = b.basePort;
+    autoCompaction = b.autoCompaction;
   }
 
   public static Builder builder() {
@@ -82,6 +85,11 @@ public final class ClusterConfig {
     return basePort;
   }
 
+  /** etcd's auto-compaction; empty (off) by default, as in etcd. */
+  public Optional<AutoCompaction> autoCompaction() {
+    return Optional.ofNullable(autoCompaction);
+  }
+
   /** Builder; every setter rejects a bad value at once, naming it. */
   public static final class Builder {
     private int members = 3;
@@ -93,6 +101,7 @@ public final class ClusterConfig {
     private int maxRequestBytes = 1_572_864;
     private boolean tcp;
     private int basePort;
+    private AutoCompaction autoCompaction;
 
     private Builder() {
     }
@@ -162,6 +171,12 @@ public final class ClusterConfig {
       return this;
     }
 
+    /** Switches etcd's auto-compaction on, e.g. {@code AutoCompaction.periodic(Duration.ofHours(1))}. */
+    public Builder autoCompaction(AutoCompaction setting) {
+      autoCompaction = Objects.requireNonNull(setting, "autoCompaction");
+      return this;
+    }
+
     public ClusterConfig build() {
       long hb = heartbeat.toNanos();
       long el = election.toNanos();
@@ -181,6 +196,6 @@ public final class ClusterConfig {
   public String toString() {
     return "ClusterConfig[members=" + members + ", seed=" + seed + ", clockMode=" + clockMode
         + ", heartbeat=" + heartbeat + ", election=" + election + ", maxTxnOps=" + maxTxnOps
-        + ", maxRequestBytes=" + maxRequestBytes + ", tcp=" + tcp + ", basePort=" + basePort + "]";
+        + ", maxRequestBytes=" + maxRequestBytes + ", tcp=" + tcp + ", basePort=" + basePort + ", autoCompaction=" + autoCompaction + "]";
   }
 }

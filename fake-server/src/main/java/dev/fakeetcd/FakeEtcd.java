@@ -24,7 +24,9 @@ public final class FakeEtcd {
         .checkQuorum(true)
         .build();
     int port = !config.tcp() ? -1 : config.basePort();
-    return new EtcdCluster(config,
-        EtcdServer.start(config.seed(), sim, config.maxTxnOps(), config.maxRequestBytes(), port));
+    AutoCompaction compaction = config.autoCompaction().orElse(null);
+    return new EtcdCluster(config, EtcdServer.start(config.seed(), sim, config.maxTxnOps(),
+        config.maxRequestBytes(), port, compaction == null ? null : compaction.etcdMode(),
+        compaction == null ? 0 : compaction.rawRetention()));
   }
 }

@@ -73,6 +73,10 @@ public final class EtcdServer implements AutoCloseable {
   private final List<Server> tcpServers = new ArrayList<>();
   private final List<List<ServerServiceDefinition>> services = new ArrayList<>();
   private final List<ClientLinkFaults> linkFaults = new ArrayList<>();
+  /** etcd's --auto-compaction-mode, null when off, and -retention (see {@link AutoCompactor}). */
+  private final String autoCompactionMode;
+  private final long autoCompactionRetention;
+  private final TreeMap<Long, AutoCompactor> compactors = new TreeMap<>();
   /** Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}). */
   private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-etcd-watch-sender");
@@ -83,8 +87,11 @@ public final class EtcdServer implements AutoCloseable {
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
   private final WallClockDriver driver;
 
-  private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes) {
+  private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
+      String autoCompactionMode, long autoCompactionRetention) {
     this.maxTxnOps = maxTxnOps;
+    this.autoCompactionMode = autoCompactionMode;
+    this.autoCompactionRetention = autoCompactionRetention;
     this.maxRequestBytes = maxRequestBytes;
     // etcd: 5 s plus two election timeouts (reference §0).
     this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));
@@ -97,17 +104,30 @@ public final class EtcdServer implements AutoCloseable {
     this.driver = config.clockMode() == VirtualClock.Mode.WALL_CLOCK ? new WallClockDriver(clock) : null;
   }
 
+  /** Starts a cluster without auto-compaction; see {@link #start(long, SimConfig, int, int, int, String, long)}. */
+  public static EtcdServer start(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
+      int basePort) {
+    return start(seed, config, maxTxnOps, maxRequestBytes, basePort, null, 0);
+  }
+
   /**
    * Starts a cluster and waits (in virtual time) for its first leader.
    *
    * @param basePort {@code -1} for in-process only; {@code 0} for a free port per member; otherwise
    *     member {@code i} listens on {@code basePort + i}
+   * @param autoCompactionMode etcd's --auto-compaction-mode, {@code "periodic"} (retention in
+   *     nanoseconds, at least 10) or {@code "revision"} (retention a positive count); null for off
    */
   public static EtcdServer start(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
-      int basePort) {
-    EtcdServer server = new EtcdServer(seed, config, maxTxnOps, maxRequestBytes);
+      int basePort, String autoCompactionMode, long autoCompactionRetention) {
+    EtcdServer server = new EtcdServer(seed, config, maxTxnOps, maxRequestBytes,
+        autoCompactionMode, autoCompactionRetention);
     try {
       synchronized (server.clock) {
+        // As etcd's: every member's compactor starts with its server, before the first election.
+        for (long id : server.memberIds) {
+          server.startCompactor(id);
+        }
         server.sim.awaitLeader(config.election().multipliedBy(50));
       }
       server.startGrpc(basePort);
@@ -118,6 +138,20 @@ public final class EtcdServer implements AutoCloseable {
     } catch (RuntimeException e) {
       server.close();
       throw e;
+    }
+  }
+
+  private void startCompactor(long id) {
+    if (autoCompactionMode != null) {
+      compactors.put(id, AutoCompactor.start(servers.get(id), this, autoCompactionMode,
+          autoCompactionRetention));
+    }
+  }
+
+  private void stopCompactor(long id) {
+    AutoCompactor compactor = compactors.remove(id);
+    if (compactor != null) {
+      compactor.stop();
     }
   }
 
@@ -427,6 +461,7 @@ public final class EtcdServer implements AutoCloseable {
     List<Server> stopped;
     synchronized (clock) {
       stopped = stopServers(memberIds.indexOf(id));
+      stopCompactor(id);
       sim.member(id).crash();
       servers.get(id).stopped();
       clock.runUntilIdle();
@@ -439,6 +474,7 @@ public final class EtcdServer implements AutoCloseable {
     int index = memberIds.indexOf(id);
     synchronized (clock) {
       sim.member(id).restart();
+      startCompactor(id);
       clock.runUntilIdle();
       startServers(index, endpoints.isEmpty() ? -1 : endpoints.get(index).getPort());
     }
@@ -500,6 +536,9 @@ public final class EtcdServer implements AutoCloseable {
     }
     List<Server> stopped = new ArrayList<>();
     synchronized (clock) {
+      for (long id : memberIds) {
+        stopCompactor(id);
+      }
       for (int i = 0; i < inProcessServers.size(); i++) {
         stopped.addAll(stopServers(i));
       }

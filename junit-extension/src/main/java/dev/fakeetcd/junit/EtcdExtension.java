@@ -2,6 +2,7 @@ package dev.fakeetcd.junit;
 
 import static org.junit.platform.commons.support.AnnotationSupport.findAnnotation;
 
+import dev.fakeetcd.AutoCompaction;
 import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
@@ -131,7 +132,10 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     }
     ClusterConfig config;
     try {
-      config = ClusterConfig.builder()
+      ClusterConfig.Builder builder = ClusterConfig.builder();
+      AutoCompaction.parse(settings.autoCompactionMode(), settings.autoCompactionRetention())
+          .ifPresent(builder::autoCompaction);
+      config = builder
           .members(settings.members())
           .seed(seed)
           .clockMode(settings.clock())

@@ -89,6 +89,15 @@ public @interface EtcdTest {
   /** etcd's {@code --max-request-bytes}. */
   int maxRequestBytes() default 1_572_864;
 
+  /** etcd's {@code --auto-compaction-mode}: {@code periodic} or {@code revision}. */
+  String autoCompactionMode() default "periodic";
+
+  /**
+   * etcd's {@code --auto-compaction-retention}: {@code 0} (off, the default), a count (hours in
+   * periodic mode, revisions in revision mode) or a duration such as {@code 30m}, on the virtual clock.
+   */
+  String autoCompactionRetention() default "0";
+
   /**
    * Whether members listen on 127.0.0.1 TCP ports as well as in-process (the default). A jetcd
    * {@code Client} and {@link Endpoints} need TCP; in-process channels do not.

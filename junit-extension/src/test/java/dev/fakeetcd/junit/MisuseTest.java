@@ -147,4 +147,15 @@ class MisuseTest {
     assertMisuse(AnyTest.class, Map.of(EtcdExtension.SEED_PARAMETER, "abc"),
         "fake-etcd.seed must be a long: 'abc'");
   }
+
+  static class NegativeRetention {
+    @EtcdTest(autoCompactionMode = "revision", autoCompactionRetention = "-5")
+    void test(dev.fakeetcd.EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void autoCompactionRetention_notACount_namesTheValue() {
+    assertMisuse(NegativeRetention.class, "revision auto-compaction retention", "\"-5\"");
+  }
 }
