@@ -24,7 +24,9 @@ public final class FakeEtcd {
         .checkQuorum(true)
         .build();
     int port = !config.tcp() ? -1 : config.basePort();
-    return new EtcdCluster(config,
-        EtcdServer.start(config.seed(), sim, config.maxTxnOps(), config.maxRequestBytes(), port));
+    EtcdServer server =
+        EtcdServer.start(config.seed(), sim, config.maxTxnOps(), config.maxRequestBytes(), port);
+    server.leaseCheckpointInterval(config.leaseCheckpointInterval());
+    return new EtcdCluster(config, server);
   }
 }

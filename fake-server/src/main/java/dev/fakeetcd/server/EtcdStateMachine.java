@@ -1,14 +1,26 @@
 package dev.fakeetcd.server;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.Event;
+import dev.fakeetcd.api.LeaseCheckpointRequest;
+import dev.fakeetcd.api.LeaseCheckpointResponse;
+import dev.fakeetcd.api.LeaseGrantRequest;
+import dev.fakeetcd.api.LeaseGrantResponse;
+import dev.fakeetcd.api.LeaseRevokeRequest;
+import dev.fakeetcd.api.LeaseRevokeResponse;
 import dev.fakeetcd.api.PutRequest;
+import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.raft.ConfChange;
 import dev.fakeetcd.raft.ConfState;
 import dev.fakeetcd.sim.StateMachine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -34,15 +46,22 @@ public final class EtcdStateMachine implements StateMachine {
     void restored();
   }
 
-  private final MvccStore store = new MvccStore(lease -> false);
+  private final Lessor lessor;
+  private final MvccStore store;
   private final ApplyListener listener;
 
-  EtcdStateMachine(ApplyListener listener) {
+  EtcdStateMachine(ApplyListener listener, Lessor lessor) {
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.lessor = Objects.requireNonNull(lessor, "lessor");
+    this.store = new MvccStore(lessor::exists);
   }
 
   MvccStore store() {
     return store;
+  }
+
+  Lessor lessor() {
+    return lessor;
   }
 
   @Override
@@ -63,6 +82,13 @@ public final class EtcdStateMachine implements StateMachine {
         case COMPACTION -> new WriteResult<>(
             store.compact(DeepParsing.parse(CompactionRequest.parser(), request.request())),
             store.revision(), List.of());
+        case LEASE_GRANT -> grant(DeepParsing.parse(LeaseGrantRequest.parser(), request.request()));
+        case LEASE_REVOKE -> revoke(DeepParsing.parse(LeaseRevokeRequest.parser(), request.request()));
+        case LEASE_CHECKPOINT -> {
+          lessor.checkpoint(DeepParsing.parse(LeaseCheckpointRequest.parser(), request.request()));
+          yield new WriteResult<>(LeaseCheckpointResponse.newBuilder()
+              .setHeader(revisionHeader(store.revision())).build(), store.revision(), List.of());
+        }
       };
       outcome = result.response();
       events = result.events();
@@ -74,6 +100,27 @@ public final class EtcdStateMachine implements StateMachine {
     listener.applied(index, request.id(), outcome, events);
   }
 
+  private WriteResult<LeaseGrantResponse> grant(LeaseGrantRequest request) {
+    long ttl = lessor.grant(request.getID(), request.getTTL());
+    return new WriteResult<>(LeaseGrantResponse.newBuilder()
+        .setHeader(revisionHeader(store.revision())).setID(request.getID()).setTTL(ttl).build(),
+        store.revision(), List.of());
+  }
+
+  /** Deletes the lease's keys in one revision (events in key order), then the lease. */
+  private WriteResult<LeaseRevokeResponse> revoke(LeaseRevokeRequest request) {
+    lessor.requireExists(request.getID());
+    WriteResult<Void> deleted = store.deleteAttached(request.getID());
+    lessor.remove(request.getID());
+    return new WriteResult<>(LeaseRevokeResponse.newBuilder()
+        .setHeader(revisionHeader(deleted.revision())).build(), deleted.revision(),
+        deleted.events());
+  }
+
+  private static ResponseHeader revisionHeader(long revision) {
+    return ResponseHeader.newBuilder().setRevision(revision).build();
+  }
+
   @Override
   public void applyConfChange(long index, long term, ConfChange change, ConfState confState) {
     // Membership is Raft's alone for now; the etcd member list follows the configuration.
@@ -81,12 +128,27 @@ public final class EtcdStateMachine implements StateMachine {
 
   @Override
   public byte[] snapshot() {
-    return store.snapshot();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      out.writeByteArrayNoTag(store.snapshot());
+      lessor.writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   @Override
   public void restore(long index, long term, byte[] snapshot) {
-    store.restore(snapshot);
+    CodedInputStream in = CodedInputStream.newInstance(snapshot);
+    try {
+      store.restore(in.readByteArray());
+      lessor.readFrom(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not an etcd state machine snapshot", e);
+    }
     listener.restored();
   }
 }

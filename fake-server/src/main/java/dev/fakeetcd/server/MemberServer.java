@@ -45,6 +45,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   private final KvValidator validator;
   private final TreeMap<Long, Waiter> waiters = new TreeMap<>();
   private final WatchHub watches;
+  private final MemberLeases leases;
   private long nextRequest = 1;
   private long highestLeaderTerm;
   private long leaderElectedNanos = Long.MIN_VALUE / 2;
@@ -54,6 +55,11 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     this.server = server;
     this.validator = new KvValidator(server.maxTxnOps());
     this.watches = new WatchHub(server, this);
+    this.leases = new MemberLeases(server, this);
+  }
+
+  MemberLeases leases() {
+    return leases;
   }
 
   WatchHub watches() {
@@ -187,7 +193,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   }
 
   /** Proposes a write and completes with this member's own apply outcome, or etcd's timeout. */
-  private CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request) {
+  CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request) {
     SimMember<EtcdStateMachine> m = requireUp();
     long requestId = ((id & 0xFFFF) << 48) | (nextRequest++ & 0xFFFF_FFFF_FFFFL);
     byte[] data = RaftRequest.encode(requestId, kind, request);
@@ -250,6 +256,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
       highestLeaderTerm = term;
       leaderElectedNanos = server.clock().nanos();
     }
+    leases.leaderCommitted(term);
   }
 
   /** The member stopped: every waiting request fails as its connection would. */
@@ -260,6 +267,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     }
     waiters.clear();
     watches.stopped();
+    leases.stopped();
   }
 
   private SimMember<EtcdStateMachine> requireUp() {
