@@ -15,8 +15,8 @@ import java.util.concurrent.CompletionException;
  * One {@code LeaseKeepAlive} stream, served as etcd's loop: one request at a time, each answered
  * {@code {ID, TTL}} with a header taken before the renewal; an unknown or expired lease gets TTL 0,
  * any other failure ends the stream with its status. The client half-closing ends it once the
- * last answer is out. Answers go to gRPC from the server's sender pool, never under the cluster
- * lock; the next request is taken only after the previous answer is out.
+ * last answer is out. Answers go to gRPC in order from the server's sender pool, never under the
+ * cluster lock; the next request is taken once the previous one is answered.
  */
 final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest> {
 
@@ -28,6 +28,9 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
   private boolean busy;
   private boolean halfClosed;
   private boolean ended;
+  /** What is still to be handed to gRPC, in order; drained by one sender task at a time. */
+  private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
+  private boolean draining;
 
   LeaseKeepAliveStream(EtcdServer server, MemberLeases leases,
       ServerCallStreamObserver<LeaseKeepAliveResponse> out) {
@@ -64,7 +67,7 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
   void stop(EtcdException failure) {
     if (!ended) {
       end();
-      server.watchSender().execute(() -> closeWith(failure.asStatusException()));
+      emit(() -> closeWith(failure.asStatusException()));
     }
   }
 
@@ -76,7 +79,7 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
     if (request == null) {
       if (halfClosed) {
         end();
-        server.watchSender().execute(out::onCompleted);
+        emit(out::onCompleted);
       }
       return;
     }
@@ -89,29 +92,54 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
     } catch (EtcdException e) {
       renewal = CompletableFuture.failedFuture(e);
     }
-    renewal.whenComplete((ttl, failure) -> server.watchSender().execute(
-        () -> answer(answer, ttl, failure)));
+    // Completed under the cluster lock: by a simulation event, or at once in here.
+    renewal.whenComplete((ttl, failure) -> answered(answer, ttl, failure));
   }
 
-  /** Outside the cluster lock. */
-  private void answer(LeaseKeepAliveResponse.Builder answer, Long ttl, Throwable failure) {
+  private void answered(LeaseKeepAliveResponse.Builder answer, Long ttl, Throwable failure) {
+    if (ended) {
+      return;
+    }
     if (failure != null && !MemberLeases.isNotFound(failure)) {
-      boolean first = endLocked();
-      if (first) {
-        closeWith(toStatus(failure));
+      end();
+      emit(() -> closeWith(toStatus(failure)));
+      return;
+    }
+    LeaseKeepAliveResponse response = answer.setTTL(failure == null ? ttl : 0).build();
+    emit(() -> {
+      try {
+        out.onNext(response);
+      } catch (RuntimeException e) {
+        locked(this::end);
       }
-      return;
-    }
-    try {
-      out.onNext(answer.setTTL(failure == null ? ttl : 0).build());
-    } catch (RuntimeException e) {
-      locked(this::end);
-      return;
-    }
-    locked(() -> {
-      busy = false;
-      next();
     });
+    busy = false;
+    next();
+  }
+
+  private void emit(Runnable send) {
+    synchronized (outbox) {
+      outbox.addLast(send);
+      if (draining) {
+        return;
+      }
+      draining = true;
+    }
+    server.watchSender().execute(this::drain);
+  }
+
+  private void drain() {
+    while (true) {
+      Runnable send;
+      synchronized (outbox) {
+        send = outbox.pollFirst();
+        if (send == null) {
+          draining = false;
+          return;
+        }
+      }
+      send.run();
+    }
   }
 
   private void closeWith(StatusRuntimeException status) {
@@ -129,16 +157,6 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
       return e.asStatusException();
     }
     return Status.INTERNAL.withDescription(String.valueOf(cause)).asRuntimeException();
-  }
-
-  private boolean endLocked() {
-    synchronized (server.lock()) {
-      if (ended) {
-        return false;
-      }
-      end();
-      return true;
-    }
   }
 
   private void end() {
