@@ -22,12 +22,14 @@ public final class EtcdCluster implements AutoCloseable {
   private final List<Member> members = new ArrayList<>();
   private final Network network;
   private final ClientLinks clientLinks;
+  private final Leases leases;
 
   EtcdCluster(ClusterConfig config, EtcdServer server) {
     this.config = config;
     this.server = server;
     this.network = new Network(server);
     this.clientLinks = new ClientLinks(server);
+    this.leases = new Leases(server);
     List<Long> ids = server.memberIds();
     for (int i = 0; i < ids.size(); i++) {
       members.add(new Member(server, i, ids.get(i)));
@@ -96,6 +98,11 @@ public final class EtcdCluster implements AutoCloseable {
    */
   public ClientLinks clientLinks() {
     return clientLinks;
+  }
+
+  /** The leases the leader holds; expiring one at once. */
+  public Leases leases() {
+    return leases;
   }
 
   /**

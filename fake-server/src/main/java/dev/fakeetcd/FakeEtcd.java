@@ -25,8 +25,10 @@ public final class FakeEtcd {
         .build();
     int port = !config.tcp() ? -1 : config.basePort();
     AutoCompaction compaction = config.autoCompaction().orElse(null);
-    return new EtcdCluster(config, EtcdServer.start(config.seed(), sim, config.maxTxnOps(),
+    EtcdServer server = EtcdServer.start(config.seed(), sim, config.maxTxnOps(),
         config.maxRequestBytes(), port, compaction == null ? null : compaction.etcdMode(),
-        compaction == null ? 0 : compaction.rawRetention()));
+        compaction == null ? 0 : compaction.rawRetention());
+    server.leaseCheckpointInterval(config.leaseCheckpointInterval());
+    return new EtcdCluster(config, server);
   }
 }

@@ -33,7 +33,7 @@ final class FakeEtcdTarget implements EtcdTarget {
   }
 
   /** Beyond KV (and the Status/MemberList the harness uses), the RPCs the fake serves so far. */
-  private static final Set<Rpc> SERVED = EnumSet.of(Rpc.WATCH);
+  private static final Set<Rpc> SERVED = EnumSet.of(Rpc.WATCH, Rpc.LEASE);
 
   static EtcdTargetFactory factory(int members) {
     return new EtcdTargetFactory() {

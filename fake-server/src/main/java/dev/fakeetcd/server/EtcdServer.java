@@ -86,6 +86,10 @@ public final class EtcdServer implements AutoCloseable {
   /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
   private final WallClockDriver driver;
+  /** etcd's minimum lease TTL in seconds, from the election settings (reference §0). */
+  private final long minLeaseTtl;
+  /** etcd's --experimental-enable-lease-checkpoint (5 min interval when on); zero = off. */
+  private volatile Duration leaseCheckpointInterval = Duration.ZERO;
 
   private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
       String autoCompactionMode, long autoCompactionRetention) {
@@ -95,9 +99,17 @@ public final class EtcdServer implements AutoCloseable {
     this.maxRequestBytes = maxRequestBytes;
     // etcd: 5 s plus two election timeouts (reference §0).
     this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));
-    this.sim = SimCluster.start(seed, config,
-        id -> new EtcdStateMachine(servers.computeIfAbsent(id, i -> new MemberServer(i, this))));
+    long heartbeat = config.heartbeat().toNanos();
+    long minTtlNanos = (3 * (config.election().toNanos() / heartbeat) / 2) * heartbeat;
+    this.minLeaseTtl = (minTtlNanos + 999_999_999L) / 1_000_000_000L;
+    this.sim = SimCluster.start(seed, config, id -> {
+      MemberServer member = servers.computeIfAbsent(id, i -> new MemberServer(i, this));
+      return new EtcdStateMachine(member, member.leases().newLessor());
+    });
     this.clock = sim.clock();
+    for (MemberServer member : servers.values()) {
+      member.leases().startScans();
+    }
     for (SimMember<EtcdStateMachine> m : sim.members()) {
       memberIds.add(m.id());
     }
@@ -174,7 +186,9 @@ public final class EtcdServer implements AutoCloseable {
       inProcessNames.add("fake-etcd-" + instance + "-" + i);
       ServerServiceDefinition watch = ServerInterceptors.intercept(
           new WatchService(member.watches()), interceptors);
-      services.add(List.of(kv, maintenance, cluster, watch));
+      ServerServiceDefinition lease = ServerInterceptors.intercept(
+          DeepParsing.requests(new LeaseService(this, member).bindService()), interceptors);
+      services.add(List.of(kv, maintenance, cluster, watch, lease));
       inProcessServers.add(null);
       tcpServers.add(null);
       startServers(i, basePort < 0 ? -1 : basePort == 0 ? 0 : basePort + i);
@@ -324,6 +338,18 @@ public final class EtcdServer implements AutoCloseable {
 
   Duration election() {
     return sim.config().election();
+  }
+
+  long minLeaseTtl() {
+    return minLeaseTtl;
+  }
+
+  Duration leaseCheckpointInterval() {
+    return leaseCheckpointInterval;
+  }
+
+  MemberServer memberServer(long id) {
+    return servers.get(id);
   }
 
   MemberListResponse memberList(MemberServer asking) {
@@ -505,6 +531,47 @@ public final class EtcdServer implements AutoCloseable {
   public long awaitLeader(Duration max) {
     synchronized (clock) {
       return sim.awaitLeader(max).id();
+    }
+  }
+
+  /**
+   * Turns etcd's lease checkpointing on (every {@code interval}; etcd's is 5 minutes) or off
+   * ({@link Duration#ZERO}, the default): the leader then records the remaining TTL of long leases
+   * through Raft, so that a new leader continues from it instead of the full TTL.
+   */
+  public void leaseCheckpointInterval(Duration interval) {
+    if (interval.isNegative()) {
+      throw new IllegalArgumentException("lease checkpoint interval must not be negative: "
+          + interval);
+    }
+    leaseCheckpointInterval = interval;
+  }
+
+  /** How a caller of {@link #leases} sees one lease. */
+  @FunctionalInterface
+  public interface LeaseView<T> {
+    /** @param remainingNanos {@code Long.MAX_VALUE} while the leader's lessor has not taken over */
+    T of(long id, long grantedTtlSeconds, long remainingNanos);
+  }
+
+  /** Every lease as the leader's lessor sees it, soonest expiry first. */
+  public <T> List<T> leases(LeaseView<T> view) {
+    synchronized (clock) {
+      long leader = sim.awaitLeader(requestTimeout).id();
+      return servers.get(leader).leases().list(view);
+    }
+  }
+
+  /**
+   * Makes lease {@code id} expire now on the leader and proposes its revoke, as the leader's
+   * expiry scan would; returns false if the leader's lessor does not hold it (yet).
+   */
+  public boolean expireLease(long id) {
+    synchronized (clock) {
+      long leader = sim.awaitLeader(requestTimeout).id();
+      boolean expired = servers.get(leader).leases().expireNow(id);
+      clock.runUntilIdle();
+      return expired;
     }
   }
 

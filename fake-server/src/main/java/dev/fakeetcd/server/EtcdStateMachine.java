@@ -1,14 +1,26 @@
 package dev.fakeetcd.server;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.Event;
+import dev.fakeetcd.api.LeaseCheckpointRequest;
+import dev.fakeetcd.api.LeaseCheckpointResponse;
+import dev.fakeetcd.api.LeaseGrantRequest;
+import dev.fakeetcd.api.LeaseGrantResponse;
+import dev.fakeetcd.api.LeaseRevokeRequest;
+import dev.fakeetcd.api.LeaseRevokeResponse;
 import dev.fakeetcd.api.PutRequest;
+import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.raft.ConfChange;
 import dev.fakeetcd.raft.ConfState;
 import dev.fakeetcd.sim.StateMachine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Objects;
 
@@ -30,25 +42,36 @@ public final class EtcdStateMachine implements StateMachine {
     /** The member learned of a new leader, {@code leaderId} (possibly itself), in {@code term}. */
     void leaderChanged(long leaderId, long term);
 
+    /** An empty entry: a leader of {@code term} has just committed its first entry. */
+    void leaderCommitted(long index, long term);
+
     /** The store was replaced by a snapshot; what it held before is gone. */
     void restored();
   }
 
-  private final MvccStore store = new MvccStore(lease -> false);
+  private final Lessor lessor;
+  private final MvccStore store;
   private final ApplyListener listener;
 
-  EtcdStateMachine(ApplyListener listener) {
+  EtcdStateMachine(ApplyListener listener, Lessor lessor) {
     this.listener = Objects.requireNonNull(listener, "listener");
+    this.lessor = Objects.requireNonNull(lessor, "lessor");
+    this.store = new MvccStore(lessor::exists);
   }
 
   MvccStore store() {
     return store;
   }
 
+  Lessor lessor() {
+    return lessor;
+  }
+
   @Override
   public void apply(long index, long term, byte[] data) {
     if (data.length == 0) {
-      return; // a new leader's empty entry
+      listener.leaderCommitted(index, term);
+      return;
     }
     RaftRequest request = RaftRequest.decode(data);
     Object outcome;
@@ -62,6 +85,13 @@ public final class EtcdStateMachine implements StateMachine {
         case COMPACTION -> new WriteResult<>(
             store.compact(DeepParsing.parse(CompactionRequest.parser(), request.request())),
             store.revision(), List.of());
+        case LEASE_GRANT -> grant(DeepParsing.parse(LeaseGrantRequest.parser(), request.request()));
+        case LEASE_REVOKE -> revoke(DeepParsing.parse(LeaseRevokeRequest.parser(), request.request()));
+        case LEASE_CHECKPOINT -> {
+          lessor.checkpoint(DeepParsing.parse(LeaseCheckpointRequest.parser(), request.request()));
+          yield new WriteResult<>(LeaseCheckpointResponse.newBuilder()
+              .setHeader(revisionHeader(store.revision())).build(), store.revision(), List.of());
+        }
       };
       outcome = result.response();
       events = result.events();
@@ -71,6 +101,27 @@ public final class EtcdStateMachine implements StateMachine {
       throw new IllegalStateException("undecodable request in entry " + index, e);
     }
     listener.applied(index, request.id(), outcome, events);
+  }
+
+  private WriteResult<LeaseGrantResponse> grant(LeaseGrantRequest request) {
+    long ttl = lessor.grant(request.getID(), request.getTTL());
+    return new WriteResult<>(LeaseGrantResponse.newBuilder()
+        .setHeader(revisionHeader(store.revision())).setID(request.getID()).setTTL(ttl).build(),
+        store.revision(), List.of());
+  }
+
+  /** Deletes the lease's keys in one revision (events in key order), then the lease. */
+  private WriteResult<LeaseRevokeResponse> revoke(LeaseRevokeRequest request) {
+    lessor.requireExists(request.getID());
+    WriteResult<Void> deleted = store.deleteAttached(request.getID());
+    lessor.remove(request.getID());
+    return new WriteResult<>(LeaseRevokeResponse.newBuilder()
+        .setHeader(revisionHeader(deleted.revision())).build(), deleted.revision(),
+        deleted.events());
+  }
+
+  private static ResponseHeader revisionHeader(long revision) {
+    return ResponseHeader.newBuilder().setRevision(revision).build();
   }
 
   @Override
@@ -85,12 +136,27 @@ public final class EtcdStateMachine implements StateMachine {
 
   @Override
   public byte[] snapshot() {
-    return store.snapshot();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      out.writeByteArrayNoTag(store.snapshot());
+      lessor.writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   @Override
   public void restore(long index, long term, byte[] snapshot) {
-    store.restore(snapshot);
+    CodedInputStream in = CodedInputStream.newInstance(snapshot);
+    try {
+      store.restore(in.readByteArray());
+      lessor.readFrom(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not an etcd state machine snapshot", e);
+    }
     listener.restored();
   }
 }

@@ -58,6 +58,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   private ReadRound readRound;
   /** While paused: calls to take and answers to send once the member resumes. */
   private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
+  private final MemberLeases leases;
   private long nextRequest = 1;
   /** When this member last became leader (etcd's {@code leadElectedTime}). */
   private long leaderElectedNanos = Long.MIN_VALUE / 2;
@@ -67,6 +68,11 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     this.server = server;
     this.validator = new KvValidator(server.maxTxnOps());
     this.watches = new WatchHub(server, this);
+    this.leases = new MemberLeases(server, this);
+  }
+
+  MemberLeases leases() {
+    return leases;
   }
 
   WatchHub watches() {
@@ -274,7 +280,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
    * Proposes a write and completes with this member's own apply outcome, or etcd's timeout. While
    * the member knows no leader the proposal waits in Raft's input, as etcd's raft node blocks it.
    */
-  private CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request) {
+  CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request) {
     SimMember<EtcdStateMachine> m = requireUp();
     long requestId = ((id & 0xFFFF) << 48) | (nextRequest++ & 0xFFFF_FFFF_FFFFL);
     byte[] data = RaftRequest.encode(requestId, kind, request);
@@ -400,6 +406,11 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     }
   }
 
+  @Override
+  public void leaderCommitted(long index, long term) {
+    leases.leaderCommitted(term);
+  }
+
   /** The member stopped: every waiting request fails as its connection would. */
   void stopped() {
     parked.clear();
@@ -416,6 +427,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
       r.future().completeExceptionally(EtcdError.STOPPED.toException());
     }
     nextReads.clear();
+    leases.stopped();
   }
 
   private SimMember<EtcdStateMachine> requireUp() {

@@ -171,6 +171,18 @@ public final class MvccStore {
     return keys == null ? List.of() : List.copyOf(keys);
   }
 
+  /**
+   * Deletes every key attached to {@code lease} in one revision, events in key order, as a lease
+   * revoke does; no revision when none is attached. The lease itself is the lessor's business.
+   */
+  public WriteResult<Void> deleteAttached(long lease) {
+    Batch batch = new Batch();
+    for (ByteString key : keysAttachedTo(lease)) {
+      batch.record(key, latest(key), null);
+    }
+    return batch.commit(null);
+  }
+
   // ---- reads ----
 
   private RangeResponse range(RangeRequest request, long currentRevision) {

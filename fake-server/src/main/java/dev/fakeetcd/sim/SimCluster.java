@@ -45,7 +45,7 @@ public final class SimCluster<S extends StateMachine> {
     // A forwarded proposal delivered twice would be committed twice: etcd's TCP transport never
     // does that, while repeated replication traffic is what Raft is built to absorb.
     this.network = new SimNetwork(clock, random.split(), trace,
-        message -> ((Message) message).type() != MessageType.MSG_PROP);
+        message -> message instanceof Message m && m.type() != MessageType.MSG_PROP);
     this.checker = config.checkInvariants() ? new SafetyChecker(seed) : MemberObserver.NONE;
     this.clusterId = newId();
   }

@@ -327,8 +327,19 @@ public final class SimMember<S extends StateMachine> {
     input(() -> node.transferLeadership(transferee));
   }
 
+  /** Sends {@code message} to member {@code to} over the simulated network; nothing if down. */
+  public void sendPeer(long to, PeerMessage message) {
+    if (isUp()) {
+      cluster.network().send(id, to, message);
+    }
+  }
+
   /** From the network, while up: a message for this member. */
   void receive(long from, Object message) {
+    if (message instanceof PeerMessage peer) {
+      input(peer::arrived);
+      return;
+    }
     Message m = (Message) message;
     if (m.type() == MessageType.MSG_SNAP) {
       // etcd's transport tells the sender when a snapshot transfer completes; without it a lost
@@ -347,6 +358,10 @@ public final class SimMember<S extends StateMachine> {
 
   /** From the network: a message this member sent was lost; etcd's transport reports the same. */
   void undelivered(long to, Object message) {
+    if (message instanceof PeerMessage peer) {
+      peer.lost();
+      return;
+    }
     if (!isUp()) {
       return;
     }
