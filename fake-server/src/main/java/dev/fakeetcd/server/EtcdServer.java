@@ -73,7 +73,10 @@ public final class EtcdServer implements AutoCloseable {
   private final List<Server> inProcessServers = new ArrayList<>();
   private final List<Server> tcpServers = new ArrayList<>();
   private final WallClockDriver driver;
-  /** Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}). */
+  /**
+   * Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}), and ends
+   * streams for the leader monitor ({@link HasLeaderInterceptor}).
+   */
   private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-etcd-watch-sender");
     t.setDaemon(true);
@@ -128,7 +131,7 @@ public final class EtcdServer implements AutoCloseable {
       linkFaults.add(faults);
       // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
       // checks it before any handler.
-      ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member),
+      ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
           new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), faults};
       ServerServiceDefinition kv = ServerInterceptors.intercept(
           DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
@@ -303,12 +306,14 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * Closes every client connection of member {@code index}, as a restart of its listener would:
-   * calls in flight fail with UNAVAILABLE and clients reconnect to the same name and port. Not under
-   * the cluster lock: closing waits for the transports, whose calls may need it.
+   * Closes every client connection of member {@code index}, as a restart of its process would:
+   * calls in flight (watch streams too) fail with UNAVAILABLE and clients reconnect to the same
+   * name and port. Not under the cluster lock: closing waits for the transports, whose calls may
+   * need it.
    */
   public void dropClientConnections(int index) {
     synchronized (inProcessServers) {
+      linkFaults.get(index).endOpenCalls();
       inProcessServers.set(index, restart(inProcessServers.get(index), () -> startInProcess(index)));
       if (!tcpServers.isEmpty()) {
         Server old = tcpServers.get(index);
