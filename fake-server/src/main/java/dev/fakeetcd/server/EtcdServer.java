@@ -82,6 +82,8 @@ public final class EtcdServer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Every stream's sends, in one task at a time. */
+  private final SendQueue watchSends = new SendQueue(watchSender);
   /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
 
@@ -249,7 +251,7 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   Executor watchSender() {
-    return watchSender;
+    return watchSends;
   }
 
   Duration watchProgressNotifyInterval() {
