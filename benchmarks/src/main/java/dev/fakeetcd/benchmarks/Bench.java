@@ -37,6 +37,7 @@ public final class Bench {
   private static final int[] CALLERS = {1, 8};
   private static final int[] SIZES = {1, 3};
   private static final int IDLE_CLUSTERS = 1000;
+  private static final Duration FAN_OUT_LIMIT = Duration.ofSeconds(60);
   private static final PutRequest FIRST_PUT = PutRequest.newBuilder()
       .setKey(ByteString.copyFromUtf8("first")).setValue(ByteString.copyFromUtf8("1")).build();
 
@@ -68,6 +69,7 @@ public final class Bench {
     bench.startup();
     bench.memory();
     bench.throughput();
+    bench.watchFanOut();
     bench.simulatedHour();
     bench.ratios(out.resolveSibling("analysis.md"));
     bench.md.append(String.format(Locale.ROOT, "%nWhole run: %.0f s wall.%n",
@@ -278,6 +280,43 @@ public final class Bench {
         + " entry point is `dev.fakeetcd.server.MvccStore`, one member's MVCC store: no gRPC, no"
         + " Raft, no cluster lock. It is single-threaded, so only one caller.");
     table("direct");
+  }
+
+  private void watchFanOut() throws Exception {
+    section("Watch fan-out through jetcd");
+    line("%d jetcd watchers (one client, a stream each) on one prefix, %,d puts under it from %d"
+        + " callers of a second client; from the first put until every watcher has had every"
+        + " event exactly once (%,d events). The fake in its default MANUAL clock mode over TCP.",
+        WatchFanOut.WATCHERS, WatchFanOut.PUTS, WatchFanOut.WRITERS,
+        (long) WatchFanOut.WATCHERS * WatchFanOut.PUTS);
+    line("");
+    line("| members | target | puts done | all delivered | events/s delivered |");
+    line("|---|---|---|---|---|");
+    for (int members : SIZES) {
+      WatchFanOut.Result fake;
+      try (EtcdCluster cluster = FakeEtcd.newCluster(
+          ClusterConfig.builder().members(members).seed(7).tcp(true).build())) {
+        fake = WatchFanOut.run(cluster.endpoints(), FAN_OUT_LIMIT);
+      }
+      WatchFanOut.Result real;
+      try (RealEtcd etcd = RealEtcd.start(members, logDir)) {
+        real = WatchFanOut.run(etcd.endpoints(), FAN_OUT_LIMIT);
+      }
+      fanOutRow(members, "fake", fake);
+      fanOutRow(members, "real etcd", real);
+      String ratio = fake.complete() && real.complete()
+          ? String.format(Locale.ROOT, "%.1fx (%s / %s)", real.deliverSeconds()
+              / fake.deliverSeconds(), WatchFanOut.describe(real), WatchFanOut.describe(fake))
+          : "fake " + WatchFanOut.describe(fake) + ", real " + WatchFanOut.describe(real);
+      summary.add(new String[] {"watch fan-out, " + members + " member" + (members > 1 ? "s" : "")
+          + ", real / fake time to deliver", ratio, "—", "—"});
+    }
+  }
+
+  private void fanOutRow(int members, String target, WatchFanOut.Result r) {
+    line("| %d | %s | %.2f s | %s | %,.0f |", members, target, r.writeSeconds(),
+        WatchFanOut.describe(r), r.eventsPerSecond());
+    System.out.printf("watch fan-out %s-%d: %s%n", target, members, WatchFanOut.describe(r));
   }
 
   private Workload.Calls jetcdCalls(URI... endpoints) throws Exception {

@@ -25,7 +25,15 @@ public final class ClientLinkFaults implements ServerInterceptor {
   private record Failure(int remaining, EtcdError error) {
   }
 
+  /**
+   * What a client's transport reports when the server's connection goes away without a goodbye:
+   * grpc-java's text for a peer process that stopped or restarted.
+   */
+  static final Status CONNECTION_LOST =
+      Status.UNAVAILABLE.withDescription("Network closed for unknown reason");
+
   private final VirtualClock clock;
+  private final OpenCalls open = new OpenCalls();
   /** Full method name (e.g. {@code etcdserverpb.KV/Put}) to the failures still to inject. */
   private final TreeMap<String, ArrayDeque<Failure>> failures = new TreeMap<>();
   private Duration delay = Duration.ZERO;
@@ -66,8 +74,22 @@ public final class ClientLinkFaults implements ServerInterceptor {
     }
   }
 
+  /**
+   * Ends every open call with {@link #CONNECTION_LOST}, as clients see a member process that went
+   * away. (A plain server shutdown resets streams with CANCEL instead, which clients such as
+   * jetcd's watch take as final.) Not under the cluster lock.
+   */
+  void endOpenCalls() {
+    open.endAll(CONNECTION_LOST);
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    return open.track(call, tracked -> intercepted(tracked, headers, next));
+  }
+
+  private <Q, R> ServerCall.Listener<Q> intercepted(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     EtcdError failure;
     Duration responseDelay;

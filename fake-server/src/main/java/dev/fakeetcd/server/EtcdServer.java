@@ -77,12 +77,17 @@ public final class EtcdServer implements AutoCloseable {
   private final String autoCompactionMode;
   private final long autoCompactionRetention;
   private final TreeMap<Long, AutoCompactor> compactors = new TreeMap<>();
-  /** Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}). */
+  /**
+   * Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}), and ends
+   * streams for the leader monitor ({@link HasLeaderInterceptor}).
+   */
   private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-etcd-watch-sender");
     t.setDaemon(true);
     return t;
   });
+  /** Every stream's sends, in one task at a time. */
+  private final SendQueue watchSends = new SendQueue(watchSender);
   /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
   private final WallClockDriver driver;
@@ -175,7 +180,7 @@ public final class EtcdServer implements AutoCloseable {
       linkFaults.add(faults);
       // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
       // checks it before any handler.
-      ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member),
+      ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
           new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), faults};
       ServerServiceDefinition kv = ServerInterceptors.intercept(
           DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
@@ -344,6 +349,14 @@ public final class EtcdServer implements AutoCloseable {
     return minLeaseTtl;
   }
 
+  Executor watchSender() {
+    return watchSends;
+  }
+
+  Duration watchProgressNotifyInterval() {
+    return watchProgressNotifyInterval;
+  }
+
   Duration leaseCheckpointInterval() {
     return leaseCheckpointInterval;
   }
@@ -419,14 +432,6 @@ public final class EtcdServer implements AutoCloseable {
     return sim.member(id);
   }
 
-  Executor watchSender() {
-    return watchSender;
-  }
-
-  Duration watchProgressNotifyInterval() {
-    return watchProgressNotifyInterval;
-  }
-
   public Trace trace() {
     return sim.trace();
   }
@@ -442,13 +447,15 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * Closes every client connection of member {@code index}, as a restart of its listener would:
-   * calls in flight fail with UNAVAILABLE and clients reconnect to the same name and port. Waits
+   * Closes every client connection of member {@code index}, as a restart of its process would:
+   * calls in flight (watch streams too) fail with UNAVAILABLE and clients reconnect to the same
+   * name and port. Waits
    * for the transports outside the cluster lock: their calls may need it.
    */
   public void dropClientConnections(int index) {
     List<Server> stopped;
     synchronized (clock) {
+      linkFaults.get(index).endOpenCalls();
       stopped = stopServers(index);
     }
     awaitTermination(stopped);

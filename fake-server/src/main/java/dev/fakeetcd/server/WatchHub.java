@@ -52,6 +52,15 @@ final class WatchHub {
     }
   }
 
+  /**
+   * Runs {@code action} as the member's own work, under the cluster lock: a paused member (a
+   * stopped process) answers nothing until it resumes, then handles what waited in order; any
+   * thread.
+   */
+  void perform(Runnable action) {
+    run(() -> server.member(member.id()).perform(action));
+  }
+
   void remove(WatchStream stream) {
     streams.remove(stream);
   }

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * lock (an in-process transport calls back into the server while holding its own locks). At most
  * {@link #MAX_PENDING} responses wait in the outbox: beyond that watchers stop taking live events,
  * fall back to catching up from history once the client reads again, and the next request is not
- * read until the answers to the last one are handed over.
+ * read until the answers to the last one are handed over. Requests, catch-up and progress ticks
+ * are the member's own work: a paused member does them once it resumes.
  */
 final class WatchStream implements StreamObserver<WatchRequest> {
 
@@ -68,11 +69,12 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     out.disableAutoRequest();
     out.setOnReadyHandler(this::kick);
     out.setOnCancelHandler(this::clientGone);
+    out.setOnCloseHandler(this::clientGone); // ended from outside: a dropped client link
   }
 
   /** Starts the progress ticker and reads the first request; under the cluster lock. */
   void start() {
-    ticker = hub.clock().schedule(hub.progressInterval(), this::tick);
+    scheduleTick();
     outbox.add(READ_NEXT);
     kick();
   }
@@ -81,7 +83,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
   @Override
   public void onNext(WatchRequest request) {
-    hub.run(() -> {
+    hub.perform(() -> {
       if (ended) {
         return;
       }
@@ -190,7 +192,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
   private void scheduleSync() {
     if (!syncScheduled && !ended) {
       syncScheduled = true;
-      hub.clock().schedule(java.time.Duration.ZERO, this::sync);
+      hub.clock().schedule(java.time.Duration.ZERO, () -> hub.perform(this::sync));
     }
   }
 
@@ -251,8 +253,15 @@ final class WatchStream implements StreamObserver<WatchRequest> {
   }
 
   /** etcd's progress ticker: a quiet, synced progress-notify watcher hears the current revision. */
+  private void scheduleTick() {
+    ticker = hub.clock().schedule(hub.progressInterval(), () -> hub.perform(this::tick));
+  }
+
   private void tick() {
-    ticker = hub.clock().schedule(hub.progressInterval(), this::tick);
+    if (ended) {
+      return;
+    }
+    scheduleTick();
     long current = hub.store().revision();
     for (Watcher w : watchers.values()) {
       if (!w.progressNotify) {

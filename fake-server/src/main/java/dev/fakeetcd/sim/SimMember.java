@@ -203,6 +203,16 @@ public final class SimMember<S extends StateMachine> {
   }
 
   /**
+   * Runs {@code action} as part of this member's own work: now (after any Raft processing under
+   * way), or, while paused, once it resumes; never if the member is down or goes down first.
+   */
+  public void perform(Runnable action) {
+    if (isUp()) {
+      input(action);
+    }
+  }
+
+  /**
    * Proposes {@code data} on this member. The future completes with the entry's index once this
    * member has applied it, or fails: not the leader ({@link ProposalDroppedException}), the entry
    * was replaced after a leader change, or the member crashed.

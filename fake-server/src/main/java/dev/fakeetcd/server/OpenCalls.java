@@ -1,0 +1,98 @@
+package dev.fakeetcd.server;
+
+import io.grpc.ForwardingServerCall;
+import io.grpc.ForwardingServerCallListener;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Calls still open on a member that something outside their handlers may end: a dropped client
+ * connection, etcd's leader monitor. Once ended, whatever the handler still sends is dropped, as
+ * bytes written to a lost connection are. Thread-safe; never call it under the cluster lock (ending
+ * a call may call into the transport, which may call back into the server).
+ */
+final class OpenCalls {
+
+  /** Guarded by itself; in arrival order. */
+  private final Set<Tracked<?, ?>> open = new LinkedHashSet<>();
+
+  /** Starts {@code call} through {@code start}, so that {@link #endAll} can end it. */
+  <Q, R> ServerCall.Listener<Q> track(ServerCall<Q, R> call,
+      Function<ServerCall<Q, R>, ServerCall.Listener<Q>> start) {
+    Tracked<Q, R> tracked = new Tracked<>(call);
+    synchronized (open) {
+      open.add(tracked);
+    }
+    return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(
+        start.apply(tracked)) {
+      @Override
+      public void onComplete() {
+        forget(tracked);
+        super.onComplete();
+      }
+
+      @Override
+      public void onCancel() {
+        forget(tracked);
+        super.onCancel();
+      }
+    };
+  }
+
+  /** Ends every open call with {@code status}. */
+  void endAll(Status status) {
+    List<Tracked<?, ?>> calls;
+    synchronized (open) {
+      calls = List.copyOf(open);
+    }
+    calls.forEach(c -> c.close(status, new Metadata()));
+  }
+
+  boolean isEmpty() {
+    synchronized (open) {
+      return open.isEmpty();
+    }
+  }
+
+  private void forget(Tracked<?, ?> call) {
+    synchronized (open) {
+      open.remove(call);
+    }
+  }
+
+  private final class Tracked<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+    private boolean closed;
+
+    Tracked(ServerCall<Q, R> call) {
+      super(call);
+    }
+
+    @Override
+    public synchronized void sendHeaders(Metadata headers) {
+      if (!closed) {
+        delegate().sendHeaders(headers);
+      }
+    }
+
+    @Override
+    public synchronized void sendMessage(R message) {
+      if (!closed) {
+        delegate().sendMessage(message);
+      }
+    }
+
+    @Override
+    public synchronized void close(Status status, Metadata trailers) {
+      if (!closed) {
+        closed = true;
+        forget(this);
+        delegate().close(status, trailers);
+      }
+    }
+  }
+}
