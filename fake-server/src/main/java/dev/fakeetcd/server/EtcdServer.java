@@ -304,7 +304,7 @@ public final class EtcdServer implements AutoCloseable {
     clock.autoAdvance(() -> !future.isDone(), requestTimeout.plus(sim.config().election()));
   }
 
-  private static Throwable toStatus(Throwable failure) {
+  static Throwable toStatus(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause instanceof EtcdException e) {

@@ -13,12 +13,13 @@ import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.sim.VirtualClock;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What etcd's Lock and Election services use: a client inside one member (etcd's {@code
@@ -83,14 +84,8 @@ final class InProcessClient {
   static Throwable toStatus(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
-    if (cause instanceof EtcdException e) {
-      return e.error().asUnknownException();
-    }
-    if (cause instanceof StatusRuntimeException) {
-      return cause;
-    }
-    return io.grpc.Status.INTERNAL.withDescription(String.valueOf(cause)).withCause(cause)
-        .asRuntimeException();
+    return cause instanceof EtcdException e ? e.error().asUnknownException()
+        : EtcdServer.toStatus(cause);
   }
 
   /**
@@ -102,11 +97,24 @@ final class InProcessClient {
     ServerCallStreamObserver<T> responses = (ServerCallStreamObserver<T>) observer;
     Call call = new Call();
     responses.setOnCancelHandler(() -> run(call::cancel));
+    start(call, responses, action);
+  }
+
+  /** A paused member takes the call when it resumes, as {@link EtcdServer#call} does. */
+  private <T> void start(Call call, ServerCallStreamObserver<T> responses,
+      Function<Call, CompletableFuture<T>> action) {
     CompletableFuture<T> future;
     VirtualClock clock = server.clock();
     synchronized (clock) {
+      if (call.cancelled()) {
+        return;
+      }
       if (!member.isUp()) {
         responses.onError(EtcdError.STOPPED.asException());
+        return;
+      }
+      if (server.sim().member(member.id()).isPaused()) {
+        member.whenRunning(() -> start(call, responses, action));
         return;
       }
       try {
@@ -160,19 +168,19 @@ final class InProcessClient {
   }
 
   CompletableFuture<TxnResponse> txn(Call call, TxnRequest request) {
-    return call.track(start(() -> member.txn(request)));
+    return call.track(attempt(() -> member.txn(request)));
   }
 
   CompletableFuture<RangeResponse> range(Call call, RangeRequest request) {
-    return call.track(start(() -> member.range(request)));
+    return call.track(attempt(() -> member.range(request)));
   }
 
   CompletableFuture<DeleteRangeResponse> delete(Call call, ByteString key) {
-    return call.track(start(() -> member.deleteRange(DeleteRangeRequest.newBuilder().setKey(key)
+    return call.track(attempt(() -> member.deleteRange(DeleteRangeRequest.newBuilder().setKey(key)
         .build())));
   }
 
-  private static <T> CompletableFuture<T> start(java.util.function.Supplier<CompletableFuture<T>> r) {
+  private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> r) {
     try {
       return r.get();
     } catch (RuntimeException e) {
@@ -241,7 +249,7 @@ final class InProcessClient {
   private CompletableFuture<Void> waitDelete(Call call, ByteString key, long revision) {
     CompletableFuture<Void> deleted = new CompletableFuture<>();
     if (call.cancelled()) {
-      deleted.completeExceptionally(new java.util.concurrent.CancellationException());
+      deleted.completeExceptionally(new CancellationException());
       return deleted;
     }
     call.waiting = member.feed().subscribe(key, ByteString.EMPTY, revision, batch -> {

@@ -186,4 +186,19 @@ class LockServiceTest {
           assertThat(e.getStatus().getDescription()).startsWith("etcdserver: request timed out");
         });
   }
+
+  @Test
+  void lock_pausedMember_takesTheCallWhenResumed() {
+    start(1, 0);
+    long lease = grant(30);
+    long id = server.memberIds().get(0);
+    server.pause(id);
+
+    CompletableFuture<LockResponse> locking = lockAsync("job", lease);
+    server.clock().advance(Duration.ofSeconds(1));
+    assertThat(locking).isNotDone();
+    server.resume(id);
+
+    assertThat(locking.join().getKey().toStringUtf8()).isEqualTo("job/" + Long.toHexString(lease));
+  }
 }
