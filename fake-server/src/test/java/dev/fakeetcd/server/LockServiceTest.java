@@ -118,7 +118,7 @@ class LockServiceTest {
     unlock(first.getKey());
 
     LockResponse acquired = second.join();
-    // grant, grant, first key, second key, unlock: the Range that found no older key saw rev 4
+    // first key, second key, unlock: the Range that found no older key sees the unlock's revision
     assertThat(acquired.getHeader().getRevision()).isEqualTo(first.getHeader().getRevision() + 2);
   }
 

@@ -188,4 +188,27 @@ class LockConformanceTest {
     assertUnknown(() -> lock(target).lock(request("mylock", 0x7eadbeefL)),
         "etcdserver: requested lease not found");
   }
+
+  @ConformanceTest
+  void lock_waiterGivesUp_itsKeyIsDeleted(EtcdTarget target) throws Exception {
+    long a = grant(target, 60);
+    long b = grant(target, 60);
+    try {
+      lock(target).lock(request("mylock", a));
+      ByteString waiterKey = bytes("mylock/" + Long.toHexString(b));
+
+      assertThatThrownBy(() -> LockGrpc.newBlockingStub(target.channels().get(0))
+          .withDeadlineAfter(1, TimeUnit.SECONDS).lock(request("mylock", b)))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
+
+      for (int i = 0; i < 50 && get(target, waiterKey) != null; i++) {
+        Thread.sleep(100);
+      }
+      assertThat(get(target, waiterKey)).isNull();
+    } finally {
+      revoke(target, a);
+      revoke(target, b);
+    }
+  }
 }
