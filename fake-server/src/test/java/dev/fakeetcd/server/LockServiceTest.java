@@ -43,6 +43,9 @@ class LockServiceTest {
 
   @AfterEach
   void stop() throws InterruptedException {
+    if (server == null) {
+      return;
+    }
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.close();
   }
@@ -200,5 +203,14 @@ class LockServiceTest {
     server.resume(id);
 
     assertThat(locking.join().getKey().toStringUtf8()).isEqualTo("job/" + Long.toHexString(lease));
+  }
+
+  @Test
+  void keyOf_negativeLease_isGoHexOfTheSignedId() {
+    assertThat(InProcessClient.keyOf(bytes("job/"), -5).toStringUtf8()).isEqualTo("job/-5");
+    assertThat(InProcessClient.keyOf(bytes("job/"), Long.MIN_VALUE).toStringUtf8())
+        .isEqualTo("job/-8000000000000000");
+    assertThat(InProcessClient.keyOf(bytes("job/"), 0x2040a1fd9207efb5L).toStringUtf8())
+        .isEqualTo("job/2040a1fd9207efb5");
   }
 }
