@@ -193,7 +193,12 @@ public final class EtcdServer implements AutoCloseable {
           new WatchService(member.watches()), interceptors);
       ServerServiceDefinition lease = ServerInterceptors.intercept(
           DeepParsing.requests(new LeaseService(this, member).bindService()), interceptors);
-      services.add(List.of(kv, maintenance, cluster, watch, lease));
+      InProcessClient inProcessClient = new InProcessClient(this, member);
+      ServerServiceDefinition lock = ServerInterceptors.intercept(
+          DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
+      ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
+          new ElectionService(inProcessClient, watchSender).bindService()), interceptors);
+      services.add(List.of(kv, maintenance, cluster, watch, lease, lock, election));
       inProcessServers.add(null);
       tcpServers.add(null);
       startServers(i, basePort < 0 ? -1 : basePort == 0 ? 0 : basePort + i);
@@ -304,7 +309,7 @@ public final class EtcdServer implements AutoCloseable {
     clock.autoAdvance(() -> !future.isDone(), requestTimeout.plus(sim.config().election()));
   }
 
-  private static Throwable toStatus(Throwable failure) {
+  static Throwable toStatus(Throwable failure) {
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause instanceof EtcdException e) {

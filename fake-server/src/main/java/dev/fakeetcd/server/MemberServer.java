@@ -53,6 +53,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   private final KvValidator validator;
   private final TreeMap<Long, Waiter> waiters = new TreeMap<>();
   private final WatchHub watches;
+  private final KeyFeed feed;
   /** Reads waiting for the next round of the read loop, in arrival order. */
   private final List<ReadWaiter> nextReads = new ArrayList<>();
   private ReadRound readRound;
@@ -68,6 +69,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     this.server = server;
     this.validator = new KvValidator(server.maxTxnOps());
     this.watches = new WatchHub(server, this);
+    this.feed = new KeyFeed(server, this);
     this.leases = new MemberLeases(server, this);
   }
 
@@ -77,6 +79,10 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
 
   WatchHub watches() {
     return watches;
+  }
+
+  KeyFeed feed() {
+    return feed;
   }
 
   boolean isUp() {
@@ -357,6 +363,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   public void applied(long index, long requestId, Object outcome, List<Event> events) {
     if (!events.isEmpty()) {
       watches.applied(events);
+      feed.applied(events);
     }
     Waiter waiter = waiters.remove(requestId);
     if (waiter == null) {
@@ -376,6 +383,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   @Override
   public void restored() {
     watches.restored();
+    feed.restored();
   }
 
   @Override
@@ -420,6 +428,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     }
     waiters.clear();
     watches.stopped();
+    feed.stopped();
     if (readRound != null) {
       endRound(readRound, EtcdError.STOPPED);
     }

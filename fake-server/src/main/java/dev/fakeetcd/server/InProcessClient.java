@@ -1,0 +1,267 @@
+package dev.fakeetcd.server;
+
+import com.google.protobuf.ByteString;
+import dev.fakeetcd.api.Compare;
+import dev.fakeetcd.api.DeleteRangeRequest;
+import dev.fakeetcd.api.DeleteRangeResponse;
+import dev.fakeetcd.api.Event;
+import dev.fakeetcd.api.LeaseGrantRequest;
+import dev.fakeetcd.api.RangeRequest;
+import dev.fakeetcd.api.RangeResponse;
+import dev.fakeetcd.api.RequestOp;
+import dev.fakeetcd.api.ResponseHeader;
+import dev.fakeetcd.api.TxnRequest;
+import dev.fakeetcd.api.TxnResponse;
+import dev.fakeetcd.sim.VirtualClock;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What etcd's Lock and Election services use: a client inside one member (etcd's {@code
+ * v3client}, no retries) and the {@code clientv3/concurrency} steps built on it. Every step runs
+ * under the cluster lock; a {@link Call} tracks one gRPC call's internal requests, so that virtual
+ * time is moved only while one of them is in flight, never while the call merely waits for others.
+ */
+final class InProcessClient {
+
+  /** etcd's {@code concurrency.NewSession} default TTL, granted when a request names lease 0. */
+  static final long SESSION_TTL = 60;
+
+  private final EtcdServer server;
+  private final MemberServer member;
+
+  InProcessClient(EtcdServer server, MemberServer member) {
+    this.server = server;
+    this.member = member;
+  }
+
+  MemberServer member() {
+    return member;
+  }
+
+  /** One gRPC call: its internal requests in flight, its cancellation and the watch it waits on. */
+  static final class Call {
+    private int inFlight;
+    private boolean cancelled;
+    private KeyFeed.Subscription waiting;
+    private Runnable onCancel = () -> { };
+
+    boolean busy() {
+      return inFlight > 0;
+    }
+
+    boolean cancelled() {
+      return cancelled;
+    }
+
+    void onCancel(Runnable action) {
+      onCancel = action;
+    }
+
+    void cancel() {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      if (waiting != null) {
+        waiting.cancel();
+      }
+      onCancel.run();
+    }
+
+    <T> CompletableFuture<T> track(CompletableFuture<T> request) {
+      inFlight++;
+      return request.whenComplete((r, f) -> inFlight--);
+    }
+  }
+
+  /** The error a client of these services sees: etcd's errors as plain Go errors, code Unknown. */
+  static Throwable toStatus(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    return cause instanceof EtcdException e ? e.error().asUnknownException()
+        : EtcdServer.toStatus(cause);
+  }
+
+  /**
+   * Serves a unary call: starts {@code action} under the cluster lock, lets the simulation settle
+   * while an internal request is in flight, answers when it completes. A client's cancel ends the
+   * call as a cancelled Go context ends etcd's.
+   */
+  <T> void unary(StreamObserver<T> observer, Function<Call, CompletableFuture<T>> action) {
+    ServerCallStreamObserver<T> responses = (ServerCallStreamObserver<T>) observer;
+    Call call = new Call();
+    responses.setOnCancelHandler(() -> run(call::cancel));
+    start(call, responses, action);
+  }
+
+  /** A paused member takes the call when it resumes, as {@link EtcdServer#call} does. */
+  private <T> void start(Call call, ServerCallStreamObserver<T> responses,
+      Function<Call, CompletableFuture<T>> action) {
+    CompletableFuture<T> future;
+    VirtualClock clock = server.clock();
+    synchronized (clock) {
+      if (call.cancelled()) {
+        return;
+      }
+      if (!member.isUp()) {
+        responses.onError(EtcdError.STOPPED.asException());
+        return;
+      }
+      if (server.sim().member(member.id()).isPaused()) {
+        member.whenRunning(() -> start(call, responses, action));
+        return;
+      }
+      try {
+        future = action.apply(call);
+      } catch (RuntimeException e) {
+        future = CompletableFuture.failedFuture(e);
+      }
+      settle(call);
+    }
+    future.whenComplete((response, failure) -> member.whenRunning(() -> {
+      if (call.cancelled()) {
+        return;
+      }
+      if (failure == null) {
+        responses.onNext(response);
+        responses.onCompleted();
+      } else {
+        responses.onError(toStatus(failure));
+      }
+    }));
+  }
+
+  /** Runs {@code action} under the cluster lock and settles what it started; any thread. */
+  void run(Runnable action) {
+    VirtualClock clock = server.clock();
+    synchronized (clock) {
+      action.run();
+      if (!clock.isRunning()) {
+        clock.runUntilIdle();
+      }
+    }
+  }
+
+  /** Under the lock: moves virtual time (AUTO_ADVANCE) only while {@code call} has a request out. */
+  void settle(Call call) {
+    VirtualClock clock = server.clock();
+    if (!clock.isRunning()) {
+      clock.autoAdvance(call::busy, server.requestTimeout().plus(server.election()));
+    }
+  }
+
+  // ---- the in-process KV client ----
+
+  /** {@code concurrency.NewSession}: lease 0 grants a fresh 60 s lease, never kept alive. */
+  CompletableFuture<Long> session(Call call, long lease) {
+    if (lease != 0) {
+      return CompletableFuture.completedFuture(lease);
+    }
+    return call.track(member.leases().grant(LeaseGrantRequest.newBuilder().setTTL(SESSION_TTL)
+        .build())).thenApply(r -> r.getID());
+  }
+
+  CompletableFuture<TxnResponse> txn(Call call, TxnRequest request) {
+    return call.track(attempt(() -> member.txn(request)));
+  }
+
+  CompletableFuture<RangeResponse> range(Call call, RangeRequest request) {
+    return call.track(attempt(() -> member.range(request)));
+  }
+
+  CompletableFuture<DeleteRangeResponse> delete(Call call, ByteString key) {
+    return call.track(attempt(() -> member.deleteRange(DeleteRangeRequest.newBuilder().setKey(key)
+        .build())));
+  }
+
+  private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> r) {
+    try {
+      return r.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  // ---- clientv3/concurrency ----
+
+  /** The key of a session under {@code prefix}: Go's {@code %x} of the signed lease ID. */
+  static ByteString keyOf(ByteString prefix, long lease) {
+    String hex = lease < 0 ? "-" + Long.toHexString(-lease) : Long.toHexString(lease);
+    return prefix.concat(ByteString.copyFromUtf8(hex));
+  }
+
+  /** {@code name + "/"}, the prefix a mutex or an election keeps its keys under. */
+  static ByteString prefixOf(ByteString name) {
+    return name.concat(ByteString.copyFromUtf8("/"));
+  }
+
+  /** The end of the range of every key starting with {@code prefix} (clientv3's GetPrefixRangeEnd). */
+  static ByteString prefixEnd(ByteString prefix) {
+    byte[] end = prefix.toByteArray();
+    for (int i = end.length - 1; i >= 0; i--) {
+      if (end[i] != (byte) 0xff) {
+        end[i]++;
+        return ByteString.copyFrom(end, 0, i + 1);
+      }
+    }
+    return ByteString.copyFrom(new byte[] {0});
+  }
+
+  /** {@code WithFirstCreate}/{@code WithLastCreate}: the oldest or newest key under a prefix. */
+  static RangeRequest.Builder byCreate(ByteString prefix, RangeRequest.SortOrder order) {
+    return RangeRequest.newBuilder().setKey(prefix).setRangeEnd(prefixEnd(prefix)).setLimit(1)
+        .setSortTarget(RangeRequest.SortTarget.CREATE).setSortOrder(order);
+  }
+
+  static Compare createRevisionIs(ByteString key, long revision) {
+    return Compare.newBuilder().setKey(key).setTarget(Compare.CompareTarget.CREATE)
+        .setResult(Compare.CompareResult.EQUAL).setCreateRevision(revision).build();
+  }
+
+  static RequestOp get(RangeRequest.Builder range) {
+    return RequestOp.newBuilder().setRequestRange(range).build();
+  }
+
+  /**
+   * {@code waitDeletes}: until no key under {@code prefix} was created at or before {@code
+   * maxCreateRevision}; completes with the header of the Range that found none.
+   */
+  CompletableFuture<ResponseHeader> waitDeletes(Call call, ByteString prefix,
+      long maxCreateRevision) {
+    RangeRequest newest = byCreate(prefix, RangeRequest.SortOrder.DESCEND)
+        .setMaxCreateRevision(maxCreateRevision).build();
+    return range(call, newest).thenCompose(r -> {
+      if (r.getKvsCount() == 0) {
+        return CompletableFuture.completedFuture(r.getHeader());
+      }
+      return waitDelete(call, r.getKvs(0).getKey(), r.getHeader().getRevision())
+          .thenCompose(ignored -> waitDeletes(call, prefix, maxCreateRevision));
+    });
+  }
+
+  /** {@code waitDelete}: watches {@code key} from {@code revision} until a DELETE event. */
+  private CompletableFuture<Void> waitDelete(Call call, ByteString key, long revision) {
+    CompletableFuture<Void> deleted = new CompletableFuture<>();
+    if (call.cancelled()) {
+      deleted.completeExceptionally(new CancellationException());
+      return deleted;
+    }
+    call.waiting = member.feed().subscribe(key, ByteString.EMPTY, revision, batch -> {
+      for (Event e : batch.events()) {
+        if (e.getType() == Event.EventType.DELETE) {
+          call.waiting.cancel();
+          call.waiting = null;
+          deleted.complete(null);
+          return;
+        }
+      }
+    }, deleted::completeExceptionally);
+    return deleted;
+  }
+}
