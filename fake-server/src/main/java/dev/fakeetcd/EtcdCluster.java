@@ -23,6 +23,7 @@ public final class EtcdCluster implements AutoCloseable {
   private final Network network;
   private final ClientLinks clientLinks;
   private final Leases leases;
+  private final Alarms alarms;
 
   EtcdCluster(ClusterConfig config, EtcdServer server) {
     this.config = config;
@@ -30,6 +31,7 @@ public final class EtcdCluster implements AutoCloseable {
     this.network = new Network(server);
     this.clientLinks = new ClientLinks(server);
     this.leases = new Leases(server);
+    this.alarms = new Alarms(server);
     List<Long> ids = server.memberIds();
     for (int i = 0; i < ids.size(); i++) {
       members.add(new Member(server, i, ids.get(i)));
@@ -98,6 +100,11 @@ public final class EtcdCluster implements AutoCloseable {
    */
   public ClientLinks clientLinks() {
     return clientLinks;
+  }
+
+  /** The cluster's alarms (NOSPACE, CORRUPT): raising, clearing and listing them. */
+  public Alarms alarms() {
+    return alarms;
   }
 
   /** The leases the leader holds; expiring one at once. */

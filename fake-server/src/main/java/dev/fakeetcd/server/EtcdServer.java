@@ -1,5 +1,7 @@
 package dev.fakeetcd.server;
 
+import dev.fakeetcd.api.AlarmRequest;
+import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
 import dev.fakeetcd.api.Member;
@@ -38,6 +40,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -589,14 +592,24 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
   public CompactionResponse compact(long revision) {
+    return fromLeader("compaction at " + revision, m -> m.compact(
+        CompactionRequest.newBuilder().setRevision(revision).build()));
+  }
+
+  /** An Alarm request (GET, ACTIVATE, DEACTIVATE) through Raft, from the leader. */
+  public AlarmResponse alarm(AlarmRequest request) {
+    return fromLeader("alarm " + request.getAction(), m -> m.alarm(request));
+  }
+
+  /** Runs a Raft request on the leader and waits for it without time passing. */
+  private <T> T fromLeader(String what, Function<MemberServer, CompletableFuture<T>> request) {
     synchronized (clock) {
       long leader = sim.awaitLeader(requestTimeout).id();
-      CompletableFuture<CompactionResponse> future = servers.get(leader)
-          .compact(CompactionRequest.newBuilder().setRevision(revision).build());
+      CompletableFuture<T> future = request.apply(servers.get(leader));
       settle(future);
       clock.runUntilIdle();
       if (!future.isDone()) {
-        throw new IllegalStateException("compaction at " + revision + " did not finish without time"
+        throw new IllegalStateException(what + " did not finish without time"
             + " passing (seed " + sim.seed() + "):" + sim.describeMembers());
       }
       try {

@@ -3,6 +3,8 @@ package dev.fakeetcd.server;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.fakeetcd.api.AlarmRequest;
+import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.Event;
@@ -13,6 +15,7 @@ import dev.fakeetcd.api.LeaseGrantResponse;
 import dev.fakeetcd.api.LeaseRevokeRequest;
 import dev.fakeetcd.api.LeaseRevokeResponse;
 import dev.fakeetcd.api.PutRequest;
+import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.raft.ConfChange;
@@ -51,6 +54,7 @@ public final class EtcdStateMachine implements StateMachine {
 
   private final Lessor lessor;
   private final MvccStore store;
+  private final AlarmStore alarms = new AlarmStore();
   private final ApplyListener listener;
 
   EtcdStateMachine(ApplyListener listener, Lessor lessor) {
@@ -67,6 +71,10 @@ public final class EtcdStateMachine implements StateMachine {
     return lessor;
   }
 
+  AlarmStore alarms() {
+    return alarms;
+  }
+
   @Override
   public void apply(long index, long term, byte[] data) {
     if (data.length == 0) {
@@ -77,6 +85,7 @@ public final class EtcdStateMachine implements StateMachine {
     Object outcome;
     List<Event> events = List.of();
     try {
+      refuseUnderAlarm(request);
       WriteResult<?> result = switch (request.kind()) {
         case PUT -> store.put(DeepParsing.parse(PutRequest.parser(), request.request()));
         case DELETE_RANGE -> store.deleteRange(
@@ -92,6 +101,9 @@ public final class EtcdStateMachine implements StateMachine {
           yield new WriteResult<>(LeaseCheckpointResponse.newBuilder()
               .setHeader(revisionHeader(store.revision())).build(), store.revision(), List.of());
         }
+        case ALARM -> new WriteResult<>(
+            alarms.apply(DeepParsing.parse(AlarmRequest.parser(), request.request())),
+            store.revision(), List.of());
       };
       outcome = result.response();
       events = result.events();
@@ -101,6 +113,46 @@ public final class EtcdStateMachine implements StateMachine {
       throw new IllegalStateException("undecodable request in entry " + index, e);
     }
     listener.applied(index, request.id(), outcome, events);
+  }
+
+  /**
+   * etcd's corrupt and capped appliers: a CORRUPT alarm refuses every write, compaction and lease
+   * grant or revoke; a NOSPACE alarm refuses puts, lease grants and txns with a top-level put
+   * (whichever branch runs). Enforced at apply, so request validation comes first.
+   */
+  private void refuseUnderAlarm(RaftRequest request) throws InvalidProtocolBufferException {
+    switch (request.kind()) {
+      case PUT, DELETE_RANGE, TXN, COMPACTION, LEASE_GRANT, LEASE_REVOKE -> {
+        if (alarms.active(AlarmType.CORRUPT)) {
+          throw EtcdError.CORRUPT.toException();
+        }
+      }
+      default -> {
+        return;
+      }
+    }
+    if (!alarms.active(AlarmType.NOSPACE)) {
+      return;
+    }
+    boolean costs = switch (request.kind()) {
+      case PUT, LEASE_GRANT -> true;
+      case TXN -> hasTopLevelPut(DeepParsing.parse(TxnRequest.parser(), request.request()));
+      default -> false;
+    };
+    if (costs) {
+      throw EtcdError.NO_SPACE.toException();
+    }
+  }
+
+  private static boolean hasTopLevelPut(TxnRequest txn) {
+    for (List<RequestOp> ops : List.of(txn.getSuccessList(), txn.getFailureList())) {
+      for (RequestOp op : ops) {
+        if (op.hasRequestPut()) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private WriteResult<LeaseGrantResponse> grant(LeaseGrantRequest request) {
@@ -141,6 +193,7 @@ public final class EtcdStateMachine implements StateMachine {
     try {
       out.writeByteArrayNoTag(store.snapshot());
       lessor.writeTo(out);
+      alarms.writeTo(out);
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -154,6 +207,7 @@ public final class EtcdStateMachine implements StateMachine {
     try {
       store.restore(in.readByteArray());
       lessor.readFrom(in);
+      alarms.readFrom(in);
     } catch (IOException e) {
       throw new IllegalArgumentException("not an etcd state machine snapshot", e);
     }

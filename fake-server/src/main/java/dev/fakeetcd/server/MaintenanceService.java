@@ -1,12 +1,19 @@
 package dev.fakeetcd.server;
 
+import dev.fakeetcd.api.AlarmRequest;
+import dev.fakeetcd.api.AlarmResponse;
+import dev.fakeetcd.api.HashKVRequest;
+import dev.fakeetcd.api.HashKVResponse;
+import dev.fakeetcd.api.HashRequest;
+import dev.fakeetcd.api.HashResponse;
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
-/** {@code etcdserverpb.Maintenance} of one member; only Status so far. */
+/** {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Hash, HashKV. */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
   private final EtcdServer server;
@@ -20,5 +27,36 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
     server.call(member, responses, () -> CompletableFuture.completedFuture(member.status()));
+  }
+
+  /** etcd hands Alarm's errors to gRPC unconverted: code Unknown, same text (reference §1.1). */
+  @Override
+  public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
+    server.call(member, responses, () -> {
+      CompletableFuture<AlarmResponse> alarm;
+      try {
+        alarm = member.alarm(request);
+      } catch (EtcdException e) {
+        alarm = CompletableFuture.failedFuture(e);
+      }
+      return alarm.exceptionally(failure -> {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause() : failure;
+        if (cause instanceof EtcdException e) {
+          throw e.error().asUnknownException();
+        }
+        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+      });
+    });
+  }
+
+  @Override
+  public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.hash()));
+  }
+
+  @Override
+  public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.hashKv(request)));
   }
 }

@@ -1,11 +1,16 @@
 package dev.fakeetcd.server;
 
 import com.google.protobuf.MessageLite;
+import dev.fakeetcd.api.AlarmRequest;
+import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
 import dev.fakeetcd.api.Event;
+import dev.fakeetcd.api.HashKVRequest;
+import dev.fakeetcd.api.HashKVResponse;
+import dev.fakeetcd.api.HashResponse;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RangeRequest;
@@ -166,7 +171,34 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     if (raft.leaderId() == 0) {
       status.addErrors(EtcdError.NO_LEADER.message());
     }
+    status.addAllErrors(m.stateMachine().alarms().statusErrors());
     return status.build();
+  }
+
+  /** Through Raft like any write; the response has no header (reference §7.2). */
+  CompletableFuture<AlarmResponse> alarm(AlarmRequest request) {
+    return propose(RaftRequest.Kind.ALARM, request).thenApply(r -> (AlarmResponse) r);
+  }
+
+  /** From this member's applied store, as etcd's HashKV reads its own backend. */
+  HashKVResponse hashKv(HashKVRequest request) {
+    MvccStore.KvHash h = local(sm -> sm.store().hashKv(request.getRevision()));
+    return HashKVResponse.newBuilder()
+        .setHeader(header(ResponseHeader.newBuilder().setRevision(h.revision()).build()))
+        .setHash(h.hash())
+        .setCompactRevision(h.compactRevision())
+        .build();
+  }
+
+  /**
+   * A CRC-32C of this member's whole applied state (keys, leases, alarms). etcd hashes its bolt
+   * file; the fake has none, so only equality between members is meaningful, not the value.
+   */
+  HashResponse hash() {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(requireUp().stateMachine().snapshot());
+    return HashResponse.newBuilder().setHeader(header(ResponseHeader.getDefaultInstance()))
+        .setHash((int) crc.getValue()).build();
   }
 
   private static long roundUpToPage(long bytes) {

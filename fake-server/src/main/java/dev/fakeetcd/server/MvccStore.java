@@ -512,6 +512,68 @@ public final class MvccStore {
     }
   }
 
+  /** A HashKV answer: the hash, the store revision and the compact revision (-1 if none). */
+  record KvHash(int hash, long revision, long compactRevision) {
+  }
+
+  private static final byte[] KEY_BUCKET = {'k', 'e', 'y'};
+
+  /**
+   * etcd's {@code HashByRev}: CRC-32C of the bucket name "key" and then, in revision order, every
+   * stored (revision key, KeyValue) pair up to {@code rev} (0 = current). Revision keys are etcd's
+   * 17 bytes (main, '_', sub, big-endian) plus 't' for a tombstone, whose value is a KeyValue with
+   * the key alone. Of the pairs at or below the compact revision, only those a compaction at
+   * {@code rev} would keep count, unless it would keep none.
+   */
+  public KvHash hashKv(long rev) {
+    if (rev > 0 && rev <= compactRevision) {
+      throw EtcdError.COMPACTED.toException();
+    }
+    if (rev > revision) {
+      throw EtcdError.FUTURE_REV.toException();
+    }
+    long upTo = rev == 0 ? revision : rev;
+    Comparator<KeyHistory.Change> byRevision = Comparator.<KeyHistory.Change>comparingLong(
+        KeyHistory.Change::main).thenComparingInt(KeyHistory.Change::sub);
+    TreeMap<KeyHistory.Change, byte[]> pairs = new TreeMap<>(byRevision);
+    TreeSet<KeyHistory.Change> kept = new TreeSet<>(byRevision);
+    for (Map.Entry<ByteString, KeyHistory> entry : index.entrySet()) {
+      KeyHistory.Change last = null;
+      for (KeyHistory.Change change : entry.getValue().changes()) {
+        if (change.main() > upTo) {
+          break;
+        }
+        pairs.put(change, pair(entry.getKey(), change));
+        last = change;
+      }
+      if (last != null && !last.isTombstone()) {
+        kept.add(last);
+      }
+    }
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(KEY_BUCKET);
+    for (Map.Entry<KeyHistory.Change, byte[]> pair : pairs.entrySet()) {
+      if (pair.getKey().main() <= compactRevision && !kept.isEmpty()
+          && !kept.contains(pair.getKey())) {
+        continue;
+      }
+      crc.update(pair.getValue());
+    }
+    return new KvHash((int) crc.getValue(), revision, compactRevision);
+  }
+
+  private static byte[] pair(ByteString key, KeyHistory.Change change) {
+    byte[] value = (change.isTombstone() ? KeyValue.newBuilder().setKey(key).build() : change.kv())
+        .toByteArray();
+    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(18 + value.length);
+    bytes.putLong(change.main()).put((byte) '_').putLong(change.sub());
+    if (change.isTombstone()) {
+      bytes.put((byte) 't');
+    }
+    bytes.put(value);
+    return java.util.Arrays.copyOf(bytes.array(), bytes.position());
+  }
+
   // ---- snapshots ----
 
   /**

@@ -1,0 +1,44 @@
+package dev.fakeetcd;
+
+import dev.fakeetcd.api.AlarmMember;
+import dev.fakeetcd.api.AlarmRequest;
+import dev.fakeetcd.api.AlarmType;
+import dev.fakeetcd.server.EtcdServer;
+import java.util.List;
+
+/**
+ * The cluster's alarms, for tests: raising and clearing NOSPACE or CORRUPT as a client's
+ * Maintenance/Alarm would, through Raft from the leader. While NOSPACE is active puts, lease
+ * grants and txns with a top-level put fail with {@code database space exceeded}; while CORRUPT
+ * is active every write, compaction and lease grant or revoke fails with {@code corrupt cluster}.
+ *
+ * <pre>{@code cluster.alarms().activate(cluster.member(0), AlarmType.NOSPACE);}</pre>
+ */
+public final class Alarms {
+
+  private final EtcdServer server;
+
+  Alarms(EtcdServer server) {
+    this.server = server;
+  }
+
+  /** Raises {@code type} for {@code member}; applied everywhere when this returns. */
+  public void activate(Member member, AlarmType type) {
+    send(AlarmRequest.AlarmAction.ACTIVATE, member.id(), type);
+  }
+
+  /** Clears {@code type} for {@code member}; a no-op if it is not raised. */
+  public void deactivate(Member member, AlarmType type) {
+    send(AlarmRequest.AlarmAction.DEACTIVATE, member.id(), type);
+  }
+
+  /** Every active alarm, ordered by type and member id. */
+  public List<AlarmMember> list() {
+    return send(AlarmRequest.AlarmAction.GET, 0, AlarmType.NONE);
+  }
+
+  private List<AlarmMember> send(AlarmRequest.AlarmAction action, long member, AlarmType type) {
+    return server.alarm(AlarmRequest.newBuilder().setAction(action).setMemberID(member)
+        .setAlarm(type).build()).getAlarmsList();
+  }
+}
