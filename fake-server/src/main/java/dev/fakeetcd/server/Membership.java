@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -54,6 +55,8 @@ final class Membership {
   private final EtcdServer server;
   /** By ID as etcd orders them: unsigned. */
   private final TreeMap<Long, Info> members = new TreeMap<>(Long::compareUnsigned);
+  /** etcd never reuses an ID: re-adding the same URLs within the same second is refused. */
+  private final TreeSet<Long> removed = new TreeSet<>();
 
   Membership(EtcdServer server, List<Long> initial) {
     this.server = server;
@@ -89,6 +92,10 @@ final class Membership {
     }
     // etcd validates the change when it applies it; the fake's calls run one at a time, so the
     // same checks before proposing give the same answers.
+    if (removed.contains(id)) {
+      // etcd's ErrIDRemoved, which its gRPC layer reports as "member not found".
+      throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
+    }
     if (members.containsKey(id)) {
       throw new EtcdException(EtcdError.MEMBER_EXIST);
     }
@@ -114,6 +121,7 @@ final class Membership {
     }
     return server.sim().remove(id).thenApply(index -> {
       members.remove(id);
+      removed.add(id);
       server.removed(id);
       return MemberRemoveResponse.newBuilder().setHeader(header(asking))
           .addAllMembers(all()).build();
