@@ -193,6 +193,23 @@ class EtcdClusterMembershipTest {
   }
 
   @Test
+  void memberRemove_askedMemberItself_stopsBeforeAnswering() {
+    EtcdCluster cluster = clusters.start(3, 18);
+    Member follower = Clusters.follower(cluster);
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub(cluster, follower).memberRemove(
+            MemberRemoveRequest.newBuilder().setID(follower.id()).build()));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+    Member other = cluster.members().stream().filter(m -> m.id() != follower.id()).findFirst()
+        .orElseThrow();
+    assertThat(stub(cluster, other).memberList(MemberListRequest.getDefaultInstance())
+        .getMembersList()).extracting(dev.fakeetcd.api.Member::getID)
+        .doesNotContain(follower.id()).hasSize(2);
+  }
+
+  @Test
   void memberUpdate_learner_dropsLearnerFlag() {
     EtcdCluster cluster = clusters.start(3, 15);
     ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
