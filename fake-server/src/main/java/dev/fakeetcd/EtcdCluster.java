@@ -55,6 +55,19 @@ public final class EtcdCluster implements AutoCloseable {
     return List.copyOf(members);
   }
 
+  /**
+   * Starts member {@code id}, added by a MemberAdd call and not started yet, as an operator would
+   * start the new etcd process: it joins with an empty disk and serves on its own endpoint.
+   * Returns it; it is also the last of {@link #members()} from now on.
+   */
+  public Member startAddedMember(long id) {
+    synchronized (server.lock()) {
+      Member member = new Member(server, server.startAddedMember(id), id);
+      members.add(member);
+      return member;
+    }
+  }
+
   public Member member(int index) {
     if (index < 0 || index >= members.size()) {
       throw new IndexOutOfBoundsException("member index " + index + " of " + members.size());

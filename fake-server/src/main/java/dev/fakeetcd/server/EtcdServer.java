@@ -4,9 +4,6 @@ import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
-import dev.fakeetcd.api.Member;
-import dev.fakeetcd.api.MemberListResponse;
-import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.sim.SimCluster;
 import dev.fakeetcd.sim.SimConfig;
 import dev.fakeetcd.sim.SimMember;
@@ -28,7 +25,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -94,6 +90,10 @@ public final class EtcdServer implements AutoCloseable {
   /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
   private final WallClockDriver driver;
+  private final Membership membership;
+  /** As given to {@link #start}, for members started later. */
+  private int basePort;
+  private long instance;
   /** etcd's minimum lease TTL in seconds, from the election settings (reference §0). */
   private final long minLeaseTtl;
   /** etcd's --experimental-enable-lease-checkpoint (5 min interval when on); zero = off. */
@@ -121,6 +121,7 @@ public final class EtcdServer implements AutoCloseable {
     for (SimMember<EtcdStateMachine> m : sim.members()) {
       memberIds.add(m.id());
     }
+    this.membership = new Membership(this, memberIds);
     this.driver = config.clockMode() == VirtualClock.Mode.WALL_CLOCK ? new WallClockDriver(clock) : null;
   }
 
@@ -176,38 +177,44 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   private void startGrpc(int basePort) {
-    long instance = INSTANCES.incrementAndGet();
+    this.basePort = basePort;
+    this.instance = INSTANCES.incrementAndGet();
     for (int i = 0; i < memberIds.size(); i++) {
-      MemberServer member = servers.get(memberIds.get(i));
-      ClientLinkFaults faults = new ClientLinkFaults(clock);
-      linkFaults.add(faults);
-      // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
-      // checks it before any handler.
-      ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
-          new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), faults};
-      ServerServiceDefinition kv = ServerInterceptors.intercept(
-          DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
-      ServerServiceDefinition maintenance = ServerInterceptors.intercept(
-          new MaintenanceService(this, member), interceptors);
-      ServerServiceDefinition cluster = ServerInterceptors.intercept(
-          new ClusterService(this, member), interceptors);
-      inProcessNames.add("fake-etcd-" + instance + "-" + i);
-      ServerServiceDefinition watch = ServerInterceptors.intercept(
-          new WatchService(member.watches()), interceptors);
-      ServerServiceDefinition lease = ServerInterceptors.intercept(
-          DeepParsing.requests(new LeaseService(this, member).bindService()), interceptors);
-      InProcessClient inProcessClient = new InProcessClient(this, member);
-      ServerServiceDefinition lock = ServerInterceptors.intercept(
-          DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
-      ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
-          new ElectionService(inProcessClient, watchSender).bindService()), interceptors);
-      services.add(List.of(kv, maintenance, cluster, watch, lease, lock, election));
-      inProcessServers.add(null);
-      tcpServers.add(null);
-      startServers(i, basePort < 0 ? -1 : basePort == 0 ? 0 : basePort + i);
-      if (basePort >= 0) {
-        endpoints.add(URI.create("http://127.0.0.1:" + tcpServers.get(i).getPort()));
-      }
+      startMemberGrpc(i);
+    }
+  }
+
+  /** Makes and starts member {@code i}'s gRPC servers. */
+  private void startMemberGrpc(int i) {
+    MemberServer member = servers.get(memberIds.get(i));
+    ClientLinkFaults faults = new ClientLinkFaults(clock);
+    linkFaults.add(faults);
+    // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
+    // checks it before any handler.
+    ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
+        new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), faults};
+    ServerServiceDefinition kv = ServerInterceptors.intercept(
+        DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
+    ServerServiceDefinition maintenance = ServerInterceptors.intercept(
+        new MaintenanceService(this, member), interceptors);
+    ServerServiceDefinition cluster = ServerInterceptors.intercept(
+        new ClusterService(this, member), interceptors);
+    inProcessNames.add("fake-etcd-" + instance + "-" + i);
+    ServerServiceDefinition watch = ServerInterceptors.intercept(
+        new WatchService(member.watches()), interceptors);
+    ServerServiceDefinition lease = ServerInterceptors.intercept(
+        DeepParsing.requests(new LeaseService(this, member).bindService()), interceptors);
+    InProcessClient inProcessClient = new InProcessClient(this, member);
+    ServerServiceDefinition lock = ServerInterceptors.intercept(
+        DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
+    ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
+        new ElectionService(inProcessClient, watchSender).bindService()), interceptors);
+    services.add(List.of(kv, maintenance, cluster, watch, lease, lock, election));
+    inProcessServers.add(null);
+    tcpServers.add(null);
+    startServers(i, basePort < 0 ? -1 : basePort == 0 ? 0 : basePort + i);
+    if (basePort >= 0) {
+      endpoints.add(URI.create("http://127.0.0.1:" + tcpServers.get(i).getPort()));
     }
   }
 
@@ -373,24 +380,22 @@ public final class EtcdServer implements AutoCloseable {
     return servers.get(id);
   }
 
-  MemberListResponse memberList(MemberServer asking) {
-    MemberListResponse.Builder list = MemberListResponse.newBuilder()
-        // Cluster responses carry no revision (reference §8).
-        .setHeader(asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0));
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < memberIds.size(); i++) {
-      order.add(i);
+  Membership membership() {
+    return membership;
+  }
+
+  Optional<URI> endpoint(int index) {
+    return endpoints.isEmpty() ? Optional.empty() : Optional.of(endpoints.get(index));
+  }
+
+  /** Member {@code id} left the cluster: a started one stops serving (its port refuses). */
+  void removed(long id) {
+    int index = memberIds.indexOf(id);
+    if (index >= 0) {
+      stopServers(index);
+      stopCompactor(id);
+      servers.get(id).stopped();
     }
-    order.sort(Comparator.comparing(i -> memberIds.get(i), Long::compareUnsigned));
-    for (int i : order) {
-      Member.Builder m = Member.newBuilder().setID(memberIds.get(i)).setName(memberName(i))
-          .addPeerURLs("http://" + memberName(i) + ".fake-etcd:2380");
-      if (!endpoints.isEmpty()) {
-        m.addClientURLs(endpoints.get(i).toString());
-      }
-      list.addMembers(m);
-    }
-    return list.build();
   }
 
   // ---- for the front door ----
@@ -471,6 +476,29 @@ public final class EtcdServer implements AutoCloseable {
       if (sim.member(memberIds.get(index)).isUp()) {
         startServers(index, endpoints.isEmpty() ? -1 : endpoints.get(index).getPort());
       }
+    }
+  }
+
+  /**
+   * Starts member {@code id}, which a MemberAdd call added and nobody started yet, with an empty
+   * disk: it joins the cluster as a real new member would, publishes its name and serves on new
+   * endpoints. Returns its member index.
+   */
+  public int startAddedMember(long id) {
+    synchronized (clock) {
+      if (!membership.contains(id) || membership.isStarted(id)) {
+        throw new IllegalStateException("member " + Long.toUnsignedString(id, 16)
+            + " is not an added, never started member");
+      }
+      sim.member(id).restart();
+      servers.get(id).leases().startScans();
+      int index = memberIds.size();
+      memberIds.add(id);
+      membership.started(id);
+      startCompactor(id);
+      clock.runUntilIdle();
+      startMemberGrpc(index);
+      return index;
     }
   }
 

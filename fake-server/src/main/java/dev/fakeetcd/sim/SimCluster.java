@@ -70,7 +70,10 @@ public final class SimCluster<S extends StateMachine> {
   }
 
   private SimMember<S> addMember() {
-    long id = newId();
+    return addMember(newId());
+  }
+
+  private SimMember<S> addMember(long id) {
     SimMember<S> member = new SimMember<>(id, this);
     members.put(id, member);
     network.attach(id, new SimNetwork.Receiver() {
@@ -193,6 +196,21 @@ public final class SimCluster<S extends StateMachine> {
     member.join();
     return throughLeader(m -> m.proposeConfChange(change.apply(member.id())))
         .thenApply(index -> member.id());
+  }
+
+  /**
+   * Adds member {@code id} (chosen by the caller, as etcd derives it from the peer URLs) as a voter
+   * or a learner without starting it, as etcd's MemberAdd does: it stays down, with an empty disk,
+   * until {@link SimMember#restart()} starts it and it joins. Completes with the change's index.
+   */
+  public CompletableFuture<Long> addStopped(long id, boolean learner) {
+    if (id == 0 || id == clusterId || members.containsKey(id) || lowBitsTaken(id)) {
+      throw new IllegalArgumentException("member id in use (or its low 16 bits): " + id);
+    }
+    addMember(id);
+    trace.record(Trace.Type.MEMBERSHIP, id, "added, not started");
+    return throughLeader(m -> m.proposeConfChange(
+        learner ? ConfChange.addLearner(id) : ConfChange.addNode(id)));
   }
 
   /** Makes learner {@code id} a voter; completes with the index of the change. */

@@ -78,8 +78,9 @@ public final class SimNetwork {
   }
 
   void attach(long id, Receiver receiver) {
-    if (id <= 0) {
-      throw new IllegalArgumentException("member id must be positive: " + id);
+    // Any other value is an ID: etcd's are unsigned 64-bit numbers, half of them negative here.
+    if (id == 0) {
+      throw new IllegalArgumentException("member id 0 is reserved");
     }
     if (receivers.putIfAbsent(id, Objects.requireNonNull(receiver, "receiver")) != null) {
       throw new IllegalArgumentException("member id already attached: " + id);

@@ -345,7 +345,7 @@ class SimNetworkTest {
   }
 
   @Test
-  void attach_rejectsDuplicateAndNonPositiveIds() {
+  void attach_rejectsDuplicateAndZeroIds() {
     assertThatThrownBy(() -> network.attach(2, new Endpoint(2)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2");
     assertThatThrownBy(() -> network.attach(0, new Endpoint(0)))

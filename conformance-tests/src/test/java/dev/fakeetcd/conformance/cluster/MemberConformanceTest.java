@@ -1,0 +1,169 @@
+package dev.fakeetcd.conformance.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fakeetcd.api.ClusterGrpc;
+import dev.fakeetcd.api.Member;
+import dev.fakeetcd.api.MemberAddRequest;
+import dev.fakeetcd.api.MemberAddResponse;
+import dev.fakeetcd.api.MemberListRequest;
+import dev.fakeetcd.api.MemberListResponse;
+import dev.fakeetcd.api.MemberPromoteRequest;
+import dev.fakeetcd.api.MemberRemoveRequest;
+import dev.fakeetcd.api.MemberRemoveResponse;
+import dev.fakeetcd.conformance.ConformanceTest;
+import dev.fakeetcd.conformance.EtcdTarget;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+
+/**
+ * The Cluster service on shared targets: only changes undone within the test. A learner with a
+ * made-up peer URL is never started, so adding and removing it leaves the cluster as it was.
+ */
+class MemberConformanceTest {
+
+  /**
+   * TEST-NET-1: nothing listens there. Each test uses its own port: etcd derives the ID from the
+   * URLs and the second, and refuses an ID removed before ("member not found").
+   */
+  private static final String MADE_UP_PEER = "http://192.0.2.1:";
+  private static final String UNHEALTHY = "etcdserver: unhealthy cluster";
+
+  private static ClusterGrpc.ClusterBlockingStub cluster(EtcdTarget target) {
+    return ClusterGrpc.newBlockingStub(target.channels().get(0))
+        .withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  private static MemberListResponse list(EtcdTarget target) {
+    return cluster(target).memberList(MemberListRequest.getDefaultInstance());
+  }
+
+  private static MemberAddResponse addLearner(EtcdTarget target, int port) throws Exception {
+    return add(target, MADE_UP_PEER + port);
+  }
+
+  /**
+   * Adds a learner. etcd refuses any MemberAdd ("unhealthy cluster") until every voter has been
+   * connected to the member for 5 s (its HealthInterval): a fresh cluster is waited for, bounded.
+   */
+  private static MemberAddResponse add(EtcdTarget target, String peerUrl) throws Exception {
+    MemberAddRequest request = MemberAddRequest.newBuilder().addPeerURLs(peerUrl)
+        .setIsLearner(true).build();
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return cluster(target).memberAdd(request);
+      } catch (StatusRuntimeException e) {
+        if (attempt == 20 || !UNHEALTHY.equals(e.getStatus().getDescription())) {
+          throw e;
+        }
+        TimeUnit.MILLISECONDS.sleep(500);
+      }
+    }
+  }
+
+  private static MemberRemoveResponse remove(EtcdTarget target, long id) {
+    return cluster(target).memberRemove(MemberRemoveRequest.newBuilder().setID(id).build());
+  }
+
+  private static void assertFails(ThrowingCallable call, Status.Code code, String description) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+      assertThat(e.getStatus().getCode()).isEqualTo(code);
+      assertThat(e.getStatus().getDescription()).isEqualTo(description);
+    });
+  }
+
+  @ConformanceTest
+  void memberList_startedVotersSortedByIdWithoutRevision(EtcdTarget target) {
+    MemberListResponse list = list(target);
+
+    assertThat(list.getHeader().getRevision()).isZero();
+    assertThat(list.getHeader().getMemberId()).isNotZero();
+    assertThat(list.getMembersList()).hasSize(target.memberCount())
+        .extracting(Member::getID).isSortedAccordingTo(Long::compareUnsigned);
+    assertThat(list.getMembersList()).allSatisfy(m -> {
+      assertThat(m.getName()).isNotEmpty();
+      assertThat(m.getClientURLsList()).isNotEmpty();
+      assertThat(m.getPeerURLsList()).isNotEmpty();
+      assertThat(m.getIsLearner()).isFalse();
+    });
+  }
+
+  @ConformanceTest
+  void memberAdd_learner_isListedUnstartedAndRemovable(EtcdTarget target) throws Exception {
+    List<Member> before = list(target).getMembersList();
+    MemberAddResponse added = addLearner(target, 2381);
+    MemberRemoveResponse removed = remove(target, added.getMember().getID());
+
+    assertThat(added.getHeader().getRevision()).isZero();
+    assertThat(added.getMember().getName()).isEmpty();
+    assertThat(added.getMember().getClientURLsList()).isEmpty();
+    assertThat(added.getMember().getPeerURLsList()).containsExactly(MADE_UP_PEER + 2381);
+    assertThat(added.getMember().getIsLearner()).isTrue();
+    assertThat(added.getMembersList()).hasSize(before.size() + 1).contains(added.getMember())
+        .extracting(Member::getID).isSortedAccordingTo(Long::compareUnsigned);
+    assertThat(removed.getHeader().getRevision()).isZero();
+    assertThat(removed.getMembersList()).isEqualTo(before);
+  }
+
+  @ConformanceTest
+  void memberAdd_urlWithoutPort_failsInvalid(EtcdTarget target) {
+    assertFails(() -> cluster(target).memberAdd(MemberAddRequest.newBuilder()
+            .addPeerURLs("http://192.0.2.1").setIsLearner(true).build()),
+        Status.Code.INVALID_ARGUMENT, "etcdserver: given member URLs are invalid");
+  }
+
+  @ConformanceTest
+  void memberAdd_peerUrlOfAMember_failsExists(EtcdTarget target) throws Exception {
+    String used = list(target).getMembers(0).getPeerURLs(0);
+    assertFails(() -> add(target, used),
+        Status.Code.FAILED_PRECONDITION, "etcdserver: Peer URLs already exists");
+  }
+
+  @ConformanceTest
+  void memberAdd_secondLearner_failsTooMany(EtcdTarget target) throws Exception {
+    long learner = addLearner(target, 2383).getMember().getID();
+    try {
+      assertFails(() -> add(target, "http://192.0.2.2:2380"),
+          Status.Code.FAILED_PRECONDITION, "etcdserver: too many learner members in cluster");
+    } finally {
+      remove(target, learner);
+    }
+  }
+
+  @ConformanceTest
+  void memberPromote_learnerNeverStarted_failsNotInSync(EtcdTarget target) throws Exception {
+    long learner = addLearner(target, 2384).getMember().getID();
+    try {
+      assertFails(() -> cluster(target).memberPromote(
+              MemberPromoteRequest.newBuilder().setID(learner).build()),
+          Status.Code.FAILED_PRECONDITION,
+          "etcdserver: can only promote a learner member which is in sync with leader");
+    } finally {
+      remove(target, learner);
+    }
+  }
+
+  @ConformanceTest
+  void memberPromote_voter_failsNotLearner(EtcdTarget target) {
+    long voter = list(target).getMembers(0).getID();
+    assertFails(() -> cluster(target).memberPromote(
+            MemberPromoteRequest.newBuilder().setID(voter).build()),
+        Status.Code.FAILED_PRECONDITION, "etcdserver: can only promote a learner member");
+  }
+
+  @ConformanceTest
+  void memberPromote_unknown_failsNotFound(EtcdTarget target) {
+    assertFails(() -> cluster(target).memberPromote(
+            MemberPromoteRequest.newBuilder().setID(42).build()),
+        Status.Code.NOT_FOUND, "etcdserver: member not found");
+  }
+
+  @ConformanceTest
+  void memberRemove_unknown_failsNotFound(EtcdTarget target) {
+    assertFails(() -> remove(target, 42), Status.Code.NOT_FOUND, "etcdserver: member not found");
+  }
+}

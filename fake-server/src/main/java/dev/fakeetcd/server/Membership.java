@@ -1,0 +1,301 @@
+package dev.fakeetcd.server;
+
+import dev.fakeetcd.api.Member;
+import dev.fakeetcd.api.MemberAddRequest;
+import dev.fakeetcd.api.MemberAddResponse;
+import dev.fakeetcd.api.MemberListResponse;
+import dev.fakeetcd.api.MemberPromoteRequest;
+import dev.fakeetcd.api.MemberPromoteResponse;
+import dev.fakeetcd.api.MemberRemoveRequest;
+import dev.fakeetcd.api.MemberRemoveResponse;
+import dev.fakeetcd.api.MemberUpdateRequest;
+import dev.fakeetcd.api.MemberUpdateResponse;
+import dev.fakeetcd.api.ResponseHeader;
+import dev.fakeetcd.raft.PeerProgress;
+import dev.fakeetcd.raft.RaftStatus;
+import dev.fakeetcd.sim.SimMember;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The cluster's member list as etcd 3.4 keeps it (its {@code membership.RaftCluster}), with the
+ * checks of its MemberAdd/Remove/Promote/Update ({@code mayAddMember} and friends, strict
+ * reconfiguration check on, as etcd's default). Membership changes go through the Raft log; the
+ * list is updated when the change commits. Called only under the cluster lock.
+ */
+final class Membership {
+
+  /** etcd's readyPercent: a learner is promotable at 90 % of the leader's match index. */
+  private static final double READY_PERCENT = 0.9;
+  private static final int MAX_LEARNERS = 1;
+
+  /** One member; {@code started} once its process published its name (runs or ran). */
+  private static final class Info {
+    List<String> peerUrls;
+    boolean learner;
+    boolean started;
+
+    Info(List<String> peerUrls, boolean learner, boolean started) {
+      this.peerUrls = peerUrls;
+      this.learner = learner;
+      this.started = started;
+    }
+  }
+
+  private final EtcdServer server;
+  /** By ID as etcd orders them: unsigned. */
+  private final TreeMap<Long, Info> members = new TreeMap<>(Long::compareUnsigned);
+  /** etcd never reuses an ID: re-adding the same URLs within the same second is refused. */
+  private final TreeSet<Long> removed = new TreeSet<>();
+
+  Membership(EtcdServer server, List<Long> initial) {
+    this.server = server;
+    for (int i = 0; i < initial.size(); i++) {
+      members.put(initial.get(i), new Info(
+          List.of("http://" + EtcdServer.memberName(i) + ".fake-etcd:2380"), false, true));
+    }
+  }
+
+  boolean contains(long id) {
+    return members.containsKey(id);
+  }
+
+  boolean isStarted(long id) {
+    Info info = members.get(id);
+    return info != null && info.started;
+  }
+
+  void started(long id) {
+    members.get(id).started = true;
+  }
+
+  MemberListResponse list(MemberServer asking) {
+    return MemberListResponse.newBuilder().setHeader(header(asking)).addAllMembers(all()).build();
+  }
+
+  CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request) {
+    List<String> urls = parseUrls(request.getPeerURLsList());
+    long id = memberId(urls, server.clock().now().getEpochSecond());
+    boolean learner = request.getIsLearner();
+    if (!learner && !readyToAddVoter()) {
+      throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
+    }
+    // etcd validates the change when it applies it; the fake's calls run one at a time, so the
+    // same checks before proposing give the same answers.
+    if (removed.contains(id)) {
+      // etcd's ErrIDRemoved, which its gRPC layer reports as "member not found".
+      throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
+    }
+    if (members.containsKey(id)) {
+      throw new EtcdException(EtcdError.MEMBER_EXIST);
+    }
+    requireUrlsFree(urls, 0);
+    if (learner && members.values().stream().filter(m -> m.learner).count() >= MAX_LEARNERS) {
+      throw new EtcdException(EtcdError.TOO_MANY_LEARNERS);
+    }
+    return server.sim().addStopped(id, learner).thenApply(index -> {
+      members.put(id, new Info(urls, learner, false));
+      return MemberAddResponse.newBuilder().setHeader(header(asking))
+          .setMember(describe(id)).addAllMembers(all()).build();
+    });
+  }
+
+  CompletableFuture<MemberRemoveResponse> remove(MemberServer asking, MemberRemoveRequest request) {
+    long id = request.getID();
+    Info info = members.get(id);
+    if ((info == null || !info.learner) && !readyToRemoveVoter(id)) {
+      throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
+    }
+    if (info == null) {
+      throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
+    }
+    return server.sim().remove(id).thenApply(index -> {
+      members.remove(id);
+      removed.add(id);
+      server.removed(id);
+      return MemberRemoveResponse.newBuilder().setHeader(header(asking))
+          .addAllMembers(all()).build();
+    });
+  }
+
+  CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
+      MemberPromoteRequest request) {
+    long id = request.getID();
+    if (!readyToPromote()) {
+      throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
+    }
+    requireInSync(id);
+    Info info = members.get(id);
+    if (info == null) {
+      throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
+    }
+    if (!info.learner) {
+      throw new EtcdException(EtcdError.MEMBER_NOT_LEARNER);
+    }
+    return server.sim().promote(id).thenApply(index -> {
+      info.learner = false;
+      return MemberPromoteResponse.newBuilder().setHeader(header(asking))
+          .addAllMembers(all()).build();
+    });
+  }
+
+  /**
+   * Replaces the peer URLs. etcd proposes this through Raft as well; here it takes effect at once,
+   * and, as in etcd 3.4, the stored member loses its learner flag.
+   */
+  MemberUpdateResponse update(MemberServer asking, MemberUpdateRequest request) {
+    List<String> urls = parseUrls(request.getPeerURLsList());
+    Info info = members.get(request.getID());
+    if (info == null) {
+      throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
+    }
+    requireUrlsFree(urls, request.getID());
+    info.peerUrls = urls;
+    info.learner = false;
+    return MemberUpdateResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
+        .build();
+  }
+
+  // ---- etcd's checks ----
+
+  /** etcd's IsReadyToAddVotingMember; a one-member cluster may always add a second. */
+  private boolean readyToAddVoter() {
+    int voters = 1;
+    int started = 0;
+    for (Info m : members.values()) {
+      if (!m.learner) {
+        voters++;
+        started += m.started ? 1 : 0;
+      }
+    }
+    return (started == 1 && voters == 2) || started >= voters / 2 + 1;
+  }
+
+  /** etcd's IsReadyToRemoveVotingMember. */
+  private boolean readyToRemoveVoter(long id) {
+    int voters = 0;
+    int started = 0;
+    for (Map.Entry<Long, Info> e : members.entrySet()) {
+      if (!e.getValue().learner) {
+        voters++;
+        started += e.getValue().started && e.getKey() != id ? 1 : 0;
+      }
+    }
+    return started >= (voters - 1) / 2 + 1;
+  }
+
+  /** etcd's IsReadyToPromoteMember: the learner counts as a started voter already. */
+  private boolean readyToPromote() {
+    int voters = 1;
+    int started = 1;
+    for (Info m : members.values()) {
+      if (!m.learner) {
+        voters++;
+        started += m.started ? 1 : 0;
+      }
+    }
+    return started >= voters / 2 + 1;
+  }
+
+  /** etcd's isLearnerReady, judged on the leader's progress; members it does not track pass. */
+  private void requireInSync(long id) {
+    SimMember<EtcdStateMachine> leader = server.sim().leader()
+        .orElseThrow(() -> new EtcdException(EtcdError.NOT_LEADER));
+    RaftStatus status = leader.status();
+    PeerProgress peer = status.progress().get(id);
+    PeerProgress self = status.progress().get(status.id());
+    if (peer != null && self != null && peer.match() < self.match() * READY_PERCENT) {
+      throw new EtcdException(EtcdError.LEARNER_NOT_READY);
+    }
+  }
+
+  private void requireUrlsFree(List<String> urls, long except) {
+    for (Map.Entry<Long, Info> e : members.entrySet()) {
+      if (e.getKey() != except && e.getValue().peerUrls.stream().anyMatch(urls::contains)) {
+        throw new EtcdException(EtcdError.PEER_URL_EXIST);
+      }
+    }
+  }
+
+  /**
+   * Go's types.NewURLs: at least one URL, each http(s)://host:port with no path; sorted. Any
+   * failure is etcd's "given member URLs are invalid".
+   */
+  static List<String> parseUrls(List<String> raw) {
+    if (raw.isEmpty()) {
+      throw new EtcdException(EtcdError.MEMBER_BAD_URLS);
+    }
+    List<String> urls = new ArrayList<>();
+    for (String s : raw) {
+      try {
+        URI uri = new URI(s);
+        boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+        String path = uri.getRawPath();
+        if (!web || uri.getHost() == null || uri.getPort() < 0
+            || (path != null && !path.isEmpty())) {
+          throw new EtcdException(EtcdError.MEMBER_BAD_URLS);
+        }
+      } catch (URISyntaxException e) {
+        throw new EtcdException(EtcdError.MEMBER_BAD_URLS);
+      }
+      urls.add(s);
+    }
+    urls.sort(null);
+    return List.copyOf(urls);
+  }
+
+  /**
+   * etcd's member ID: the first 8 bytes, big endian, of SHA-1 over the sorted peer URLs, the cluster
+   * name (empty for MemberAdd) and the Unix seconds as decimal text. The fake's seconds are its
+   * virtual clock's, never the wall clock's.
+   */
+  static long memberId(List<String> sortedUrls, long unixSeconds) {
+    try {
+      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
+      for (String url : sortedUrls) {
+        sha1.update(url.getBytes(StandardCharsets.UTF_8));
+      }
+      sha1.update(Long.toString(unixSeconds).getBytes(StandardCharsets.US_ASCII));
+      return ByteBuffer.wrap(sha1.digest()).getLong();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-1", e);
+    }
+  }
+
+  // ---- responses ----
+
+  private static ResponseHeader header(MemberServer asking) {
+    // Cluster responses carry no revision (reference §8).
+    return asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0).build();
+  }
+
+  private List<Member> all() {
+    List<Member> list = new ArrayList<>();
+    for (long id : members.keySet()) {
+      list.add(describe(id));
+    }
+    return list;
+  }
+
+  private Member describe(long id) {
+    Info info = members.get(id);
+    Member.Builder m = Member.newBuilder().setID(id).addAllPeerURLs(info.peerUrls)
+        .setIsLearner(info.learner);
+    if (info.started) {
+      int index = server.memberIds().indexOf(id);
+      m.setName(EtcdServer.memberName(index));
+      server.endpoint(index).ifPresent(uri -> m.addClientURLs(uri.toString()));
+    }
+    return m.build();
+  }
+}

@@ -1,0 +1,246 @@
+package dev.fakeetcd;
+
+import static dev.fakeetcd.Clusters.put;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.fakeetcd.api.ClusterGrpc;
+import dev.fakeetcd.api.MemberAddRequest;
+import dev.fakeetcd.api.MemberAddResponse;
+import dev.fakeetcd.api.MemberListRequest;
+import dev.fakeetcd.api.MemberListResponse;
+import dev.fakeetcd.api.MemberPromoteRequest;
+import dev.fakeetcd.api.MemberRemoveRequest;
+import dev.fakeetcd.api.MemberUpdateRequest;
+import dev.fakeetcd.server.EtcdError;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class EtcdClusterMembershipTest {
+
+  private static final String NEW_PEER = "http://10.0.0.9:2380";
+
+  private final Clusters clusters = new Clusters();
+
+  @AfterEach
+  void close() {
+    clusters.close();
+  }
+
+  private ClusterGrpc.ClusterBlockingStub stub(EtcdCluster cluster, Member member) {
+    return ClusterGrpc.newBlockingStub(clusters.channel(cluster, member));
+  }
+
+  private static MemberAddRequest add(String url, boolean learner) {
+    return MemberAddRequest.newBuilder().addPeerURLs(url).setIsLearner(learner).build();
+  }
+
+  private static void assertFails(EtcdError error, Executable call) {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::execute);
+    assertThat(e).as("expected %s", error).isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(error.code());
+    assertThat(e.getStatus().getDescription()).isEqualTo(error.message());
+  }
+
+  @Test
+  void memberAdd_learnerIsListedUnstartedUntilStarted() {
+    EtcdCluster cluster = clusters.start(3, 1);
+    MemberAddResponse added = stub(cluster, cluster.member(0)).memberAdd(add(NEW_PEER, true));
+
+    assertThat(added.getMember().getName()).isEmpty();
+    assertThat(added.getMember().getClientURLsList()).isEmpty();
+    assertThat(added.getMember().getIsLearner()).isTrue();
+    assertThat(added.getMember().getPeerURLsList()).containsExactly(NEW_PEER);
+    assertThat(added.getMembersList()).hasSize(4).contains(added.getMember());
+    assertThat(added.getHeader().getRevision()).isZero();
+
+    Member started = cluster.startAddedMember(added.getMember().getID());
+    MemberListResponse list = stub(cluster, cluster.member(1)).memberList(
+        MemberListRequest.getDefaultInstance());
+    assertThat(list.getMembersList()).filteredOn(m -> m.getID() == started.id())
+        .singleElement().satisfies(m -> {
+          assertThat(m.getName()).isEqualTo(started.name());
+          assertThat(m.getIsLearner()).isTrue();
+        });
+  }
+
+  @Test
+  void memberPromote_learnerInSync_becomesVoter() {
+    EtcdCluster cluster = clusters.start(3, 2);
+    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
+    cluster.startAddedMember(id);
+    cluster.clock().advance(Duration.ofSeconds(2));
+
+    List<dev.fakeetcd.api.Member> members = stub.memberPromote(
+        MemberPromoteRequest.newBuilder().setID(id).build()).getMembersList();
+
+    assertThat(members).filteredOn(m -> m.getID() == id).singleElement()
+        .satisfies(m -> assertThat(m.getIsLearner()).isFalse());
+  }
+
+  @Test
+  void memberPromote_learnerNeverStarted_isNotInSync() {
+    EtcdCluster cluster = clusters.start(3, 3);
+    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
+
+    assertFails(EtcdError.LEARNER_NOT_READY,
+        () -> stub.memberPromote(MemberPromoteRequest.newBuilder().setID(id).build()));
+  }
+
+  @Test
+  void memberPromote_voter_fails() {
+    EtcdCluster cluster = clusters.start(3, 4);
+    assertFails(EtcdError.MEMBER_NOT_LEARNER, () -> stub(cluster, cluster.member(0))
+        .memberPromote(MemberPromoteRequest.newBuilder().setID(cluster.member(1).id()).build()));
+  }
+
+  @Test
+  void memberPromote_unknown_isNotFound() {
+    EtcdCluster cluster = clusters.start(3, 5);
+    assertFails(EtcdError.MEMBER_NOT_FOUND, () -> stub(cluster, cluster.member(0))
+        .memberPromote(MemberPromoteRequest.newBuilder().setID(42).build()));
+  }
+
+  @Test
+  void memberAdd_secondLearner_fails() {
+    EtcdCluster cluster = clusters.start(3, 6);
+    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    stub.memberAdd(add(NEW_PEER, true));
+    assertFails(EtcdError.TOO_MANY_LEARNERS,
+        () -> stub.memberAdd(add("http://10.0.0.10:2380", true)));
+  }
+
+  @Test
+  void memberAdd_peerUrlInUse_fails() {
+    EtcdCluster cluster = clusters.start(3, 7);
+    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    String used = stub.memberList(MemberListRequest.getDefaultInstance()).getMembers(1)
+        .getPeerURLs(0);
+    assertFails(EtcdError.PEER_URL_EXIST, () -> stub.memberAdd(add(used, true)));
+  }
+
+  @Test
+  void memberAdd_urlWithoutPort_isInvalid() {
+    EtcdCluster cluster = clusters.start(1, 8);
+    assertFails(EtcdError.MEMBER_BAD_URLS,
+        () -> stub(cluster, cluster.member(0)).memberAdd(add("http://10.0.0.9", false)));
+  }
+
+  @Test
+  void memberAdd_voterNeverStarted_keepsQuorumOfThree() {
+    EtcdCluster cluster = clusters.start(3, 9);
+    stub(cluster, cluster.member(0)).memberAdd(add(NEW_PEER, false));
+
+    assertThat(clusters.kv(cluster, cluster.member(1)).put(put("k", "v")).getHeader()
+        .getRevision()).isEqualTo(2);
+  }
+
+  @Test
+  void memberAdd_voterWithTooFewStarted_fails() {
+    EtcdCluster cluster = clusters.start(1, 10);
+    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    stub.memberAdd(add(NEW_PEER, false));
+    assertFails(EtcdError.NOT_ENOUGH_STARTED_MEMBERS,
+        () -> stub.memberAdd(add("http://10.0.0.10:2380", false)));
+  }
+
+  @Test
+  void memberRemove_onlyMember_fails() {
+    EtcdCluster cluster = clusters.start(1, 11);
+    assertFails(EtcdError.NOT_ENOUGH_STARTED_MEMBERS, () -> stub(cluster, cluster.member(0))
+        .memberRemove(MemberRemoveRequest.newBuilder().setID(cluster.member(0).id()).build()));
+  }
+
+  @Test
+  void memberRemove_unknown_isNotFound() {
+    EtcdCluster cluster = clusters.start(3, 12);
+    assertFails(EtcdError.MEMBER_NOT_FOUND, () -> stub(cluster, cluster.member(0))
+        .memberRemove(MemberRemoveRequest.newBuilder().setID(42).build()));
+  }
+
+  @Test
+  void memberRemove_learner_restoresTheList() {
+    EtcdCluster cluster = clusters.start(3, 13);
+    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    MemberListResponse before = stub.memberList(MemberListRequest.getDefaultInstance());
+    long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
+
+    assertThat(stub.memberRemove(MemberRemoveRequest.newBuilder().setID(id).build())
+        .getMembersList()).isEqualTo(before.getMembersList());
+  }
+
+  @Test
+  void memberRemove_leader_electsAnotherAndStopsServing() {
+    EtcdCluster cluster = clusters.start(3, 14);
+    Member leader = cluster.awaitLeader();
+    Member follower = Clusters.follower(cluster);
+
+    stub(cluster, follower).memberRemove(
+        MemberRemoveRequest.newBuilder().setID(leader.id()).build());
+
+    assertThat(cluster.awaitLeader().id()).isNotEqualTo(leader.id());
+    assertThat(clusters.kv(cluster, follower).put(put("k", "v")).getHeader().getRevision())
+        .isEqualTo(2);
+    StatusRuntimeException refused = catchThrowableOfType(StatusRuntimeException.class,
+        () -> clusters.kv(cluster, leader).put(put("k", "w")));
+    assertThat(refused.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void memberRemove_askedMemberItself_stopsBeforeAnswering() {
+    EtcdCluster cluster = clusters.start(3, 18);
+    Member follower = Clusters.follower(cluster);
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub(cluster, follower).memberRemove(
+            MemberRemoveRequest.newBuilder().setID(follower.id()).build()));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+    Member other = cluster.members().stream().filter(m -> m.id() != follower.id()).findFirst()
+        .orElseThrow();
+    assertThat(stub(cluster, other).memberList(MemberListRequest.getDefaultInstance())
+        .getMembersList()).extracting(dev.fakeetcd.api.Member::getID)
+        .doesNotContain(follower.id()).hasSize(2);
+  }
+
+  @Test
+  void memberUpdate_learner_dropsLearnerFlag() {
+    EtcdCluster cluster = clusters.start(3, 15);
+    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
+
+    List<dev.fakeetcd.api.Member> members = stub.memberUpdate(MemberUpdateRequest.newBuilder()
+        .setID(id).addPeerURLs("http://10.0.0.11:2380").build()).getMembersList();
+
+    assertThat(members).filteredOn(m -> m.getID() == id).singleElement().satisfies(m -> {
+      assertThat(m.getPeerURLsList()).containsExactly("http://10.0.0.11:2380");
+      assertThat(m.getIsLearner()).isFalse();
+    });
+  }
+
+  @Test
+  void memberUpdate_urlOfAnotherMember_fails() {
+    EtcdCluster cluster = clusters.start(3, 16);
+    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    MemberListResponse list = stub.memberList(MemberListRequest.getDefaultInstance());
+    assertFails(EtcdError.PEER_URL_EXIST, () -> stub.memberUpdate(MemberUpdateRequest.newBuilder()
+        .setID(list.getMembers(0).getID()).addPeerURLs(list.getMembers(1).getPeerURLs(0)).build()));
+  }
+
+  @Test
+  void memberList_sortedByUnsignedIdWithoutRevision() {
+    EtcdCluster cluster = clusters.start(3, 17);
+    MemberListResponse list = stub(cluster, cluster.member(2)).memberList(
+        MemberListRequest.getDefaultInstance());
+
+    assertThat(list.getHeader().getRevision()).isZero();
+    assertThat(list.getMembersList()).extracting(dev.fakeetcd.api.Member::getID)
+        .isSortedAccordingTo(Long::compareUnsigned);
+  }
+}
