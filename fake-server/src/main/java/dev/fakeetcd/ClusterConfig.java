@@ -24,6 +24,7 @@ public final class ClusterConfig {
   private final int basePort;
   private final AutoCompaction autoCompaction;
   private final Duration leaseCheckpointInterval;
+  private final long quotaBackendBytes;
 
   private ClusterConfig(Builder b) {
     members = b.members;
@@ -37,6 +38,7 @@ public final class ClusterConfig {
     basePort = b.basePort;
     autoCompaction = b.autoCompaction;
     leaseCheckpointInterval = b.leaseCheckpointInterval;
+    quotaBackendBytes = b.quotaBackendBytes;
   }
 
   public static Builder builder() {
@@ -97,6 +99,11 @@ public final class ClusterConfig {
     return leaseCheckpointInterval;
   }
 
+  /** etcd's {@code --quota-backend-bytes}: 0 (the default) for 2 GiB, negative for no quota. */
+  public long quotaBackendBytes() {
+    return quotaBackendBytes;
+  }
+
   /** Builder; every setter rejects a bad value at once, naming it. */
   public static final class Builder {
     private int members = 3;
@@ -110,6 +117,7 @@ public final class ClusterConfig {
     private int basePort;
     private AutoCompaction autoCompaction;
     private Duration leaseCheckpointInterval = Duration.ZERO;
+    private long quotaBackendBytes;
 
     private Builder() {
     }
@@ -199,6 +207,16 @@ public final class ClusterConfig {
       return this;
     }
 
+    /**
+     * etcd's {@code --quota-backend-bytes}: the size a member's backend may reach before Put, Txn
+     * and LeaseGrant fail with {@code database space exceeded} and raise a NOSPACE alarm; 0 (the
+     * default) for etcd's 2 GiB, any negative value for no quota. Every value is one etcd accepts.
+     */
+    public Builder quotaBackendBytes(long bytes) {
+      quotaBackendBytes = bytes;
+      return this;
+    }
+
     public ClusterConfig build() {
       long hb = heartbeat.toNanos();
       long el = election.toNanos();
@@ -220,6 +238,6 @@ public final class ClusterConfig {
         + ", heartbeat=" + heartbeat + ", election=" + election + ", maxTxnOps=" + maxTxnOps
         + ", maxRequestBytes=" + maxRequestBytes + ", tcp=" + tcp + ", basePort=" + basePort
         + ", autoCompaction=" + autoCompaction + ", leaseCheckpointInterval=" + leaseCheckpointInterval
-        + "]";
+        + ", quotaBackendBytes=" + quotaBackendBytes + "]";
   }
 }

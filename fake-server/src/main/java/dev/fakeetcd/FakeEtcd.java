@@ -29,6 +29,7 @@ public final class FakeEtcd {
         config.maxRequestBytes(), port, compaction == null ? null : compaction.etcdMode(),
         compaction == null ? 0 : compaction.rawRetention());
     server.leaseCheckpointInterval(config.leaseCheckpointInterval());
+    server.quotaBackendBytes(config.quotaBackendBytes());
     return new EtcdCluster(config, server);
   }
 }

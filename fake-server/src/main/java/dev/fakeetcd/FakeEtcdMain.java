@@ -14,11 +14,13 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FakeEtcdMain {
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S]",
+      "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S]"
+          + " [--quota-backend-bytes B]",
       "Runs a simulated etcd cluster on 127.0.0.1 and prints each member's client endpoint.",
       "  --members N  number of members (default 3)",
       "  --port P     first member's port; member i listens on P+i (default 2379; 0: any free ports)",
       "  --seed S     seed of the simulation's random choices (default: random, printed on stderr)",
+      "  --quota-backend-bytes B  etcd's backend space quota (default 0: 2 GiB; negative: none)",
       "  --help       print this text");
 
   private FakeEtcdMain() {
@@ -57,6 +59,7 @@ public final class FakeEtcdMain {
     Integer members = null;
     Integer port = null;
     Long seed = null;
+    long quota = 0;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -65,7 +68,8 @@ public final class FakeEtcdMain {
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
-      if (!name.equals("--members") && !name.equals("--port") && !name.equals("--seed")) {
+      if (!name.equals("--members") && !name.equals("--port") && !name.equals("--seed")
+          && !name.equals("--quota-backend-bytes")) {
         throw new IllegalArgumentException("unknown argument: " + arg);
       }
       String value;
@@ -79,6 +83,7 @@ public final class FakeEtcdMain {
       switch (name) {
         case "--members" -> members = parseInt(name, value, 1, 1000);
         case "--port" -> port = parseInt(name, value, 0, 65535);
+        case "--quota-backend-bytes" -> quota = parseLong(name, value);
         default -> seed = parseLong(name, value);
       }
     }
@@ -90,6 +95,7 @@ public final class FakeEtcdMain {
         .members(members == null ? 3 : members)
         .seed(seed)
         .clockMode(VirtualClock.Mode.WALL_CLOCK)
+        .quotaBackendBytes(quota)
         .tcp(true);
     int first = port == null ? 2379 : port;
     if (first != 0) {

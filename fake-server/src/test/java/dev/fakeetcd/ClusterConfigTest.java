@@ -17,6 +17,7 @@ class ClusterConfigTest {
     assertThat(c.maxTxnOps()).isEqualTo(128);
     assertThat(c.maxRequestBytes()).isEqualTo(1_572_864);
     assertThat(c.tcp()).isFalse();
+    assertThat(c.quotaBackendBytes()).isZero();
   }
 
   @Test

@@ -66,6 +66,14 @@ class FakeEtcdMainTest {
   }
 
   @Test
+  void run_quotaBackendBytes_setsTheClustersQuota() {
+    try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1",
+        "--quota-backend-bytes", "-1")) {
+      assertThat(cluster.config().quotaBackendBytes()).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void run_withoutSeed_printsTheRandomSeedOnStderr() {
     try (EtcdCluster cluster = run("--members", "1", "--port", "0")) {
       assertThat(lines(err)).containsExactly("fake-etcd-server: seed " + cluster.seed());

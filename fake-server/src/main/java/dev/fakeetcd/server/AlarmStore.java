@@ -52,6 +52,11 @@ final class AlarmStore {
     return response.build();
   }
 
+  /** How many alarms are active, of any type. */
+  int count() {
+    return alarms.size();
+  }
+
   /** The alarms of {@code type}; {@code NONE} (0) means all of them. */
   List<AlarmMember> get(int type) {
     List<AlarmMember> list = new ArrayList<>();

@@ -64,6 +64,7 @@ public final class EtcdServer implements AutoCloseable {
   private final int maxRequestBytes;
   private final Duration requestTimeout;
   private final TreeMap<Long, MemberServer> servers = new TreeMap<>();
+  private final BackendQuota quota = new BackendQuota();
   private final List<Long> memberIds = new ArrayList<>();
   private final List<String> inProcessNames = new ArrayList<>();
   private final List<URI> endpoints = new ArrayList<>();
@@ -112,7 +113,7 @@ public final class EtcdServer implements AutoCloseable {
     this.minLeaseTtl = (minTtlNanos + 999_999_999L) / 1_000_000_000L;
     this.sim = SimCluster.start(seed, config, id -> {
       MemberServer member = servers.computeIfAbsent(id, i -> new MemberServer(i, this));
-      return new EtcdStateMachine(member, member.leases().newLessor());
+      return new EtcdStateMachine(member, member.leases().newLessor(), member.backend());
     });
     this.clock = sim.clock();
     for (MemberServer member : servers.values()) {
@@ -376,6 +377,10 @@ public final class EtcdServer implements AutoCloseable {
     return leaseCheckpointInterval;
   }
 
+  BackendQuota quota() {
+    return quota;
+  }
+
   MemberServer memberServer(long id) {
     return servers.get(id);
   }
@@ -588,6 +593,15 @@ public final class EtcdServer implements AutoCloseable {
           + interval);
     }
     leaseCheckpointInterval = interval;
+  }
+
+  /**
+   * etcd's {@code --quota-backend-bytes}: 0 for the default (2 GiB), a negative value for no quota.
+   * Put, Txn and LeaseGrant that would take a member's backend to it fail with NOSPACE and raise
+   * that member's NOSPACE alarm.
+   */
+  public void quotaBackendBytes(long bytes) {
+    quota.set(bytes);
   }
 
   /** How a caller of {@link #leases} sees one lease. */

@@ -39,8 +39,11 @@ public final class EtcdStateMachine implements StateMachine {
     /**
      * @param outcome the response message, or the {@link EtcdException} the request failed with
      * @param events the events of the revision it created, in etcd's order; empty if none
+     * @param raiseNoSpace the write was applied over this member's space quota and no NOSPACE
+     *     alarm is active: etcd raises one for the member before it answers
      */
-    void applied(long index, long requestId, Object outcome, List<Event> events);
+    void applied(long index, long requestId, Object outcome, List<Event> events,
+        boolean raiseNoSpace);
 
     /** The member learned of a new leader, {@code leaderId} (possibly itself), in {@code term}. */
     void leaderChanged(long leaderId, long term);
@@ -56,10 +59,13 @@ public final class EtcdStateMachine implements StateMachine {
   private final MvccStore store;
   private final AlarmStore alarms = new AlarmStore();
   private final ApplyListener listener;
+  /** The member's disk, which outlives this state machine. */
+  private final BackendFile backend;
 
-  EtcdStateMachine(ApplyListener listener, Lessor lessor) {
+  EtcdStateMachine(ApplyListener listener, Lessor lessor, BackendFile backend) {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.lessor = Objects.requireNonNull(lessor, "lessor");
+    this.backend = Objects.requireNonNull(backend, "backend");
     this.store = new MvccStore(lessor::exists);
   }
 
@@ -75,26 +81,50 @@ public final class EtcdStateMachine implements StateMachine {
     return alarms;
   }
 
+  /** etcd's {@code SizeInUse()}, estimated from what this state holds. */
+  long bytesInUse() {
+    return BackendFile.inUse(store.storedBytes(), lessor.count(), alarms.count());
+  }
+
+  /**
+   * Applies one entry. Put, Txn and LeaseGrant are checked against the space quota first, as etcd's
+   * quota applier does: one that does not fit is still applied, but answers NOSPACE.
+   */
   @Override
   public void apply(long index, long term, byte[] data) {
     if (data.length == 0) {
+      backend.applied(index, bytesInUse());
       listener.leaderCommitted(index, term);
       return;
     }
+    boolean fresh = backend.isNew(index);
     RaftRequest request = RaftRequest.decode(data);
     Object outcome;
     List<Event> events = List.of();
+    boolean raiseNoSpace = false;
     try {
       refuseUnderAlarm(request);
+      boolean fits = true;
       WriteResult<?> result = switch (request.kind()) {
-        case PUT -> store.put(DeepParsing.parse(PutRequest.parser(), request.request()));
+        case PUT -> {
+          PutRequest put = DeepParsing.parse(PutRequest.parser(), request.request());
+          fits = backend.fits(BackendQuota.cost(put));
+          yield store.put(put);
+        }
         case DELETE_RANGE -> store.deleteRange(
             DeepParsing.parse(DeleteRangeRequest.parser(), request.request()));
-        case TXN -> store.txn(DeepParsing.parse(TxnRequest.parser(), request.request()));
+        case TXN -> {
+          TxnRequest txn = DeepParsing.parse(TxnRequest.parser(), request.request());
+          fits = backend.fits(BackendQuota.cost(txn));
+          yield store.txn(txn);
+        }
         case COMPACTION -> new WriteResult<>(
             store.compact(DeepParsing.parse(CompactionRequest.parser(), request.request())),
             store.revision(), List.of());
-        case LEASE_GRANT -> grant(DeepParsing.parse(LeaseGrantRequest.parser(), request.request()));
+        case LEASE_GRANT -> {
+          fits = backend.fits(BackendQuota.LEASE_COST);
+          yield grant(DeepParsing.parse(LeaseGrantRequest.parser(), request.request()));
+        }
         case LEASE_REVOKE -> revoke(DeepParsing.parse(LeaseRevokeRequest.parser(), request.request()));
         case LEASE_CHECKPOINT -> {
           lessor.checkpoint(DeepParsing.parse(LeaseCheckpointRequest.parser(), request.request()));
@@ -105,14 +135,21 @@ public final class EtcdStateMachine implements StateMachine {
             alarms.apply(DeepParsing.parse(AlarmRequest.parser(), request.request())),
             store.revision(), List.of());
       };
-      outcome = result.response();
       events = result.events();
+      if (fits) {
+        outcome = result.response();
+      } else {
+        outcome = EtcdError.NO_SPACE.toException();
+        // A replay after a restart was answered (and alarmed) before the crash.
+        raiseNoSpace = fresh && !alarms.active(AlarmType.NOSPACE);
+      }
     } catch (EtcdException e) {
       outcome = e;
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("undecodable request in entry " + index, e);
     }
-    listener.applied(index, request.id(), outcome, events);
+    backend.applied(index, bytesInUse());
+    listener.applied(index, request.id(), outcome, events, raiseNoSpace);
   }
 
   /**
@@ -179,6 +216,7 @@ public final class EtcdStateMachine implements StateMachine {
   @Override
   public void applyConfChange(long index, long term, ConfChange change, ConfState confState) {
     // Membership is Raft's alone for now; the etcd member list follows the configuration.
+    backend.applied(index, bytesInUse());
   }
 
   @Override
@@ -211,6 +249,7 @@ public final class EtcdStateMachine implements StateMachine {
     } catch (IOException e) {
       throw new IllegalArgumentException("not an etcd state machine snapshot", e);
     }
+    backend.restored(index, bytesInUse());
     listener.restored();
   }
 }

@@ -16,9 +16,25 @@ final class KeyHistory {
   }
 
   private final List<Change> changes = new ArrayList<>();
+  private final int keySize;
 
-  void append(long main, int sub, KeyValue kv) {
+  KeyHistory(int keySize) {
+    this.keySize = keySize;
+  }
+
+  /** Appends a change; returns the backend bytes it takes (see {@link BackendFile}). */
+  long append(long main, int sub, KeyValue kv) {
     changes.add(new Change(main, sub, kv));
+    return BackendFile.revisionBytes(keySize, kv);
+  }
+
+  /** The backend bytes of every retained change. */
+  long bytes() {
+    long sum = 0;
+    for (Change c : changes) {
+      sum += BackendFile.revisionBytes(keySize, c.kv());
+    }
+    return sum;
   }
 
   /** The live value at {@code revision}, or null if the key was absent (or deleted) then. */
@@ -35,24 +51,35 @@ final class KeyHistory {
     return changes;
   }
 
-  /** Removes trailing changes of revision {@code main}; used to undo a failed write. */
-  void dropRevision(long main) {
+  /**
+   * Removes trailing changes of revision {@code main}; used to undo a failed write. Returns the
+   * backend bytes they took.
+   */
+  long dropRevision(long main) {
+    long freed = 0;
     while (!changes.isEmpty() && changes.get(changes.size() - 1).main() == main) {
-      changes.remove(changes.size() - 1);
+      freed += BackendFile.revisionBytes(keySize, changes.remove(changes.size() - 1).kv());
     }
+    return freed;
   }
 
   /**
    * Keeps what etcd keeps when compacting at {@code revision}: the latest change at or before it
-   * unless that is a tombstone, and every later change.
+   * unless that is a tombstone, and every later change. Returns the backend bytes freed.
    */
-  void compact(long revision) {
+  long compact(long revision) {
     int i = lastIndexAtOrBefore(revision);
     if (i < 0) {
-      return;
+      return 0;
     }
     int keepFrom = changes.get(i).isTombstone() ? i + 1 : i;
-    changes.subList(0, keepFrom).clear();
+    List<Change> dropped = changes.subList(0, keepFrom);
+    long freed = 0;
+    for (Change c : dropped) {
+      freed += BackendFile.revisionBytes(keySize, c.kv());
+    }
+    dropped.clear();
+    return freed;
   }
 
   boolean isEmpty() {

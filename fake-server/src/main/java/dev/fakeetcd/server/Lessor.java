@@ -93,6 +93,11 @@ final class Lessor {
     return leases.containsKey(id);
   }
 
+  /** How many leases are granted. */
+  int count() {
+    return leases.size();
+  }
+
   // ---- applied (every member, in log order) ----
 
   /** Grants lease {@code id}; returns the effective TTL (raised to the minimum). */

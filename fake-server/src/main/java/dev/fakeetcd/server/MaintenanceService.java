@@ -2,6 +2,8 @@ package dev.fakeetcd.server;
 
 import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmResponse;
+import dev.fakeetcd.api.DefragmentRequest;
+import dev.fakeetcd.api.DefragmentResponse;
 import dev.fakeetcd.api.HashKVRequest;
 import dev.fakeetcd.api.HashKVResponse;
 import dev.fakeetcd.api.HashRequest;
@@ -13,7 +15,7 @@ import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Hash, HashKV. */
+/** {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Defragment, Hash, HashKV. */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
   private final EtcdServer server;
@@ -48,6 +50,11 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         throw failure instanceof CompletionException c ? c : new CompletionException(failure);
       });
     });
+  }
+
+  @Override
+  public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.defragment()));
   }
 
   @Override

@@ -93,6 +93,10 @@ final class MemberLeases implements Lessor.Host {
   // ---- the RPCs ----
 
   CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request) {
+    CompletableFuture<LeaseGrantResponse> refused = member.refuseOverQuota(BackendQuota.LEASE_COST);
+    if (refused != null) {
+      return refused;
+    }
     LeaseGrantRequest r = request;
     while (r.getID() == 0) {
       // Only positive IDs, as etcd masks its request ID.

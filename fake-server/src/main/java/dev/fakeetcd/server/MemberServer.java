@@ -3,8 +3,10 @@ package dev.fakeetcd.server;
 import com.google.protobuf.MessageLite;
 import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmResponse;
+import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
+import dev.fakeetcd.api.DefragmentResponse;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
 import dev.fakeetcd.api.Event;
@@ -44,9 +46,6 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
 
   /** A version etcd clients accept; what the fake claims to be. */
   static final String VERSION = "3.4.23";
-  /** etcd's bolt database is never smaller than this (reference: a fresh member reports it). */
-  private static final long MIN_DB_SIZE = 20_480;
-  private static final long PAGE = 4096;
   /** etcd 3.4's {@code readIndexRetryTime}. */
   private static final Duration READ_INDEX_RETRY = Duration.ofMillis(500);
 
@@ -65,6 +64,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   /** While paused: calls to take and answers to send once the member resumes. */
   private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
   private final MemberLeases leases;
+  private final BackendFile backend;
   private long nextRequest = 1;
   /** When this member last became leader (etcd's {@code leadElectedTime}). */
   private long leaderElectedNanos = Long.MIN_VALUE / 2;
@@ -76,6 +76,12 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     this.watches = new WatchHub(server, this);
     this.feed = new KeyFeed(server, this);
     this.leases = new MemberLeases(server, this);
+    this.backend = new BackendFile(server.quota());
+  }
+
+  /** This member's bolt file; it outlives crashes, as a disk does. */
+  BackendFile backend() {
+    return backend;
   }
 
   MemberLeases leases() {
@@ -124,6 +130,10 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   }
 
   CompletableFuture<PutResponse> put(PutRequest request) {
+    CompletableFuture<PutResponse> refused = refuseOverQuota(BackendQuota.cost(request));
+    if (refused != null) {
+      return refused;
+    }
     validator.checkPut(request);
     return propose(RaftRequest.Kind.PUT, request).thenApply(r -> withHeader((PutResponse) r));
   }
@@ -135,6 +145,10 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   }
 
   CompletableFuture<TxnResponse> txn(TxnRequest request) {
+    CompletableFuture<TxnResponse> refused = refuseOverQuota(BackendQuota.cost(request));
+    if (refused != null) {
+      return refused;
+    }
     validator.checkTxn(request);
     if (KvValidator.isReadOnly(request)) {
       Function<EtcdStateMachine, TxnResponse> query = sm -> sm.store().txn(request).response();
@@ -152,17 +166,37 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
         .thenApply(r -> withHeader((CompactionResponse) r));
   }
 
+  /**
+   * etcd's quota check in front of Put, Txn and LeaseGrant, before any field validation: a request
+   * of {@code cost} that does not fit raises a NOSPACE alarm for this member through Raft and,
+   * once that is done either way, fails with NOSPACE. Returns null when the request fits.
+   */
+  <T> CompletableFuture<T> refuseOverQuota(long cost) {
+    requireUp();
+    if (backend.fits(cost)) {
+      return null;
+    }
+    CompletableFuture<T> refused = new CompletableFuture<>();
+    raiseNoSpace().whenComplete(
+        (ignored, failure) -> refused.completeExceptionally(EtcdError.NO_SPACE.toException()));
+    return refused;
+  }
+
+  private CompletableFuture<AlarmResponse> raiseNoSpace() {
+    return alarm(AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+        .setMemberID(id).setAlarm(AlarmType.NOSPACE).build());
+  }
+
   // ---- Maintenance ----
 
   StatusResponse status() {
     SimMember<EtcdStateMachine> m = requireUp();
     RaftStatus raft = m.status();
-    long dbSize = MIN_DB_SIZE + roundUpToPage(m.stateMachine().snapshot().length);
     StatusResponse.Builder status = StatusResponse.newBuilder()
         .setHeader(header(ResponseHeader.getDefaultInstance()))
         .setVersion(VERSION)
-        .setDbSize(dbSize)
-        .setDbSizeInUse(dbSize)
+        .setDbSize(backend.size())
+        .setDbSizeInUse(m.stateMachine().bytesInUse())
         .setLeader(raft.leaderId())
         .setRaftIndex(raft.commit())
         .setRaftTerm(raft.term())
@@ -173,6 +207,15 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     }
     status.addAllErrors(m.stateMachine().alarms().statusErrors());
     return status.build();
+  }
+
+  /**
+   * etcd's {@code Defrag}: this member alone (not through Raft) rewrites its file with only what is
+   * in use. The response has no header (reference §7.2).
+   */
+  DefragmentResponse defragment() {
+    backend.defragment(requireUp().stateMachine().bytesInUse());
+    return DefragmentResponse.getDefaultInstance();
   }
 
   /** Through Raft like any write; the response has no header (reference §7.2). */
@@ -199,10 +242,6 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     crc.update(requireUp().stateMachine().snapshot());
     return HashResponse.newBuilder().setHeader(header(ResponseHeader.getDefaultInstance()))
         .setHash((int) crc.getValue()).build();
-  }
-
-  private static long roundUpToPage(long bytes) {
-    return (bytes + PAGE - 1) / PAGE * PAGE;
   }
 
   // ---- the request path ----
@@ -392,24 +431,46 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   }
 
   @Override
-  public void applied(long index, long requestId, Object outcome, List<Event> events) {
+  public void applied(long index, long requestId, Object outcome, List<Event> events,
+      boolean raiseNoSpace) {
     if (!events.isEmpty()) {
       watches.applied(events);
       feed.applied(events);
     }
     Waiter waiter = waiters.remove(requestId);
+    if (waiter != null) {
+      waiter.timer().cancel();
+    }
+    if (waiter == null && !raiseNoSpace) {
+      return;
+    }
+    // In an event of its own: client callbacks and proposals never run inside Raft processing.
+    server.clock().schedule(Duration.ZERO, () -> {
+      if (!raiseNoSpace) {
+        answer(waiter, outcome);
+        return;
+      }
+      // etcd's applyEntryNormal: every member that applied it raises the alarm for itself, and
+      // the waiting client hears only once that is done.
+      CompletableFuture<AlarmResponse> raised;
+      try {
+        raised = raiseNoSpace();
+      } catch (EtcdException e) {
+        raised = CompletableFuture.failedFuture(e);
+      }
+      raised.whenComplete((ignored, failure) -> answer(waiter, outcome));
+    });
+  }
+
+  private static void answer(Waiter waiter, Object outcome) {
     if (waiter == null) {
       return;
     }
-    waiter.timer().cancel();
-    // Complete in an event of its own, so client callbacks never run inside Raft processing.
-    server.clock().schedule(Duration.ZERO, () -> {
-      if (outcome instanceof EtcdException e) {
-        waiter.future().completeExceptionally(e);
-      } else {
-        waiter.future().complete(outcome);
-      }
-    });
+    if (outcome instanceof EtcdException e) {
+      waiter.future().completeExceptionally(e);
+    } else {
+      waiter.future().complete(outcome);
+    }
   }
 
   @Override

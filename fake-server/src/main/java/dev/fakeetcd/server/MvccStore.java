@@ -54,6 +54,8 @@ public final class MvccStore {
   private final TreeMap<Long, TreeSet<ByteString>> keysByLease = new TreeMap<>();
   private long revision = 1;
   private long compactRevision = -1;
+  /** What the retained revisions take in the backend (see {@link BackendFile}). */
+  private long storedBytes;
 
   /** @param leaseExists whether a lease ID is currently granted (consulted for puts with a lease) */
   public MvccStore(LongPredicate leaseExists) {
@@ -63,6 +65,11 @@ public final class MvccStore {
   /** The store revision: 1 on a fresh store, +1 per request that changed at least one key. */
   public long revision() {
     return revision;
+  }
+
+  /** The backend bytes of every retained revision of every key, tombstones included. */
+  long storedBytes() {
+    return storedBytes;
   }
 
   /** The revision of the last compaction, -1 if the store was never compacted. */
@@ -119,7 +126,7 @@ public final class MvccStore {
     }
     compactRevision = revision;
     index.values().removeIf(history -> {
-      history.compact(revision);
+      storedBytes -= history.compact(revision);
       return history.isEmpty();
     });
     return CompactionResponse.newBuilder().setHeader(header(this.revision)).build();
@@ -474,9 +481,9 @@ public final class MvccStore {
       if (!before.containsKey(key)) {
         before.put(key, prev);
       }
-      KeyHistory history = index.computeIfAbsent(key, k -> new KeyHistory());
+      KeyHistory history = index.computeIfAbsent(key, k -> new KeyHistory(k.size()));
       KeyHistory.Change change = new KeyHistory.Change(revision, events.size(), kv);
-      history.append(change.main(), change.sub(), kv);
+      storedBytes += history.append(change.main(), change.sub(), kv);
       detach(key, prev);
       attach(key, kv);
       events.add(event(key, change));
@@ -496,7 +503,7 @@ public final class MvccStore {
         ByteString key = entry.getKey();
         KeyHistory history = index.get(key);
         detach(key, history.latest());
-        history.dropRevision(revision);
+        storedBytes -= history.dropRevision(revision);
         if (history.isEmpty()) {
           index.remove(key);
         }
@@ -612,13 +619,14 @@ public final class MvccStore {
     CodedInputStream in = CodedInputStream.newInstance(snapshot);
     index.clear();
     keysByLease.clear();
+    storedBytes = 0;
     try {
       revision = in.readInt64();
       compactRevision = in.readInt64();
       int keys = in.readUInt32();
       for (int k = 0; k < keys; k++) {
         ByteString key = in.readBytes();
-        KeyHistory history = new KeyHistory();
+        KeyHistory history = new KeyHistory(key.size());
         int changes = in.readUInt32();
         for (int c = 0; c < changes; c++) {
           long main = in.readInt64();
@@ -627,6 +635,7 @@ public final class MvccStore {
           history.append(main, sub, kv);
         }
         index.put(key, history);
+        storedBytes += history.bytes();
         attach(key, history.latest());
       }
     } catch (IOException e) {

@@ -143,6 +143,7 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
           .election(Duration.ofMillis(settings.electionMillis()))
           .maxTxnOps(settings.maxTxnOps())
           .maxRequestBytes(settings.maxRequestBytes())
+          .quotaBackendBytes(settings.quotaBackendBytes())
           .tcp(settings.tcp())
           .build();
     } catch (IllegalArgumentException e) {

@@ -89,6 +89,12 @@ public @interface EtcdTest {
   /** etcd's {@code --max-request-bytes}. */
   int maxRequestBytes() default 1_572_864;
 
+  /**
+   * etcd's {@code --quota-backend-bytes}: 0 (the default) for 2 GiB, negative for no quota. A
+   * small quota lets a test fill a member's backend and meet NOSPACE as etcd raises it.
+   */
+  long quotaBackendBytes() default 0;
+
   /** etcd's {@code --auto-compaction-mode}: {@code periodic} or {@code revision}. */
   String autoCompactionMode() default "periodic";
 
