@@ -70,6 +70,12 @@ final class Membership {
     return members.containsKey(id);
   }
 
+  /** A member that may lead: listed and not a learner (started or not). */
+  boolean isVoter(long id) {
+    Info info = members.get(id);
+    return info != null && !info.learner;
+  }
+
   boolean isStarted(long id) {
     Info info = members.get(id);
     return info != null && info.started;

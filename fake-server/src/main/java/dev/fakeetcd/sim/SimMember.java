@@ -333,7 +333,11 @@ public final class SimMember<S extends StateMachine> {
     }
   }
 
-  void transferLeadership(long transferee) {
+  /**
+   * Asks this member's Raft node to hand leadership to {@code transferee}: handled here when it
+   * leads, forwarded to its leader otherwise (etcd's {@code raftNode.TransferLeadership}).
+   */
+  public void transferLeadership(long transferee) {
     input(() -> node.transferLeadership(transferee));
   }
 
