@@ -7,13 +7,16 @@ import dev.fakeetcd.api.HashKVResponse;
 import dev.fakeetcd.api.HashRequest;
 import dev.fakeetcd.api.HashResponse;
 import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.SnapshotRequest;
+import dev.fakeetcd.api.SnapshotResponse;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Hash, HashKV. */
+/** {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Hash, HashKV, Snapshot. */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
   private final EtcdServer server;
@@ -53,6 +56,13 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   @Override
   public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
     server.call(member, responses, () -> CompletableFuture.completedFuture(member.hash()));
+  }
+
+  @Override
+  public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
+    SnapshotStream stream = new SnapshotStream(server,
+        (ServerCallStreamObserver<SnapshotResponse>) responses);
+    server.call(member, stream, () -> CompletableFuture.completedFuture(member.snapshot()));
   }
 
   @Override
