@@ -89,13 +89,8 @@ public final class FakeEtcdMain {
         default -> seed = parseLong(name, value);
       }
     }
-    if (seed == null) {
-      seed = ThreadLocalRandom.current().nextLong();
-      err.println("fake-etcd-server: seed " + seed);
-    }
     ClusterConfig.Builder config = ClusterConfig.builder()
         .members(members == null ? 3 : members)
-        .seed(seed)
         .clockMode(VirtualClock.Mode.WALL_CLOCK)
         .tcp(true);
     int first = port == null ? 2379 : port;
@@ -110,6 +105,11 @@ public final class FakeEtcdMain {
             + e.getCause() + ")");
       }
     }
+    if (seed == null) {
+      seed = ThreadLocalRandom.current().nextLong();
+      err.println("fake-etcd-server: seed " + seed);
+    }
+    config.seed(seed);
     EtcdCluster cluster = FakeEtcd.newCluster(config.build());
     for (URI endpoint : cluster.endpoints()) {
       out.println(endpoint);

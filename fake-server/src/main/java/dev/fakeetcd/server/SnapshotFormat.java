@@ -14,10 +14,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
- * The fake's snapshot data, what its Snapshot stream sends: a magic line, a format version, then a
- * member's {@link EtcdStateMachine#snapshot()} (key history with revisions and compact revision,
- * leases, alarms). etcd sends its bbolt file instead; the fake has none. A file as {@code etcdctl
- * snapshot save} writes it is this data followed by the data's SHA-256.
+ * The fake's snapshot data, what its Snapshot stream sends: a magic line, a format version, the
+ * length of a member's {@link EtcdStateMachine#snapshot()} (key history with revisions and compact
+ * revision, leases, alarms), that state, then zeros up to a multiple of 4 KiB. etcd sends its bbolt
+ * file instead, whole 4 KiB pages; the fake has none, but pads alike, as {@code etcdctl snapshot
+ * save} refuses a stream whose size is not a multiple of 512 plus the 32-byte checksum. A file as
+ * {@code etcdctl snapshot save} writes it is this data followed by the data's SHA-256.
  */
 final class SnapshotFormat {
 
@@ -26,7 +28,8 @@ final class SnapshotFormat {
   static final int CHECKSUM = 32;
   private static final byte[] MAGIC = "fake-etcd snapshot\n".getBytes(StandardCharsets.US_ASCII);
   private static final int VERSION = 1;
-  private static final int HEADER = MAGIC.length + Integer.BYTES;
+  private static final int HEADER = MAGIC.length + 2 * Integer.BYTES;
+  private static final int PAGE = 4096;
   /** bbolt's page magic, at offset 16 of its first page, little-endian. */
   private static final int BOLT_MAGIC = 0xED0CDAED;
   private static final int BOLT_MAGIC_OFFSET = 16;
@@ -35,7 +38,9 @@ final class SnapshotFormat {
   }
 
   static byte[] encode(byte[] state) {
-    return ByteBuffer.allocate(HEADER + state.length).put(MAGIC).putInt(VERSION).put(state).array();
+    int size = (HEADER + state.length + PAGE - 1) / PAGE * PAGE;
+    return ByteBuffer.allocate(size).put(MAGIC).putInt(VERSION).putInt(state.length).put(state)
+        .array();
   }
 
   /**
@@ -83,12 +88,18 @@ final class SnapshotFormat {
           + " trailer " + HexFormat.of().formatHex(trailer) + " does not match its data's "
           + HexFormat.of().formatHex(actual));
     }
-    int version = ByteBuffer.wrap(data, MAGIC.length, Integer.BYTES).getInt();
+    ByteBuffer header = ByteBuffer.wrap(data, MAGIC.length, 2 * Integer.BYTES);
+    int version = header.getInt();
     if (version != VERSION) {
       throw new IllegalArgumentException(file + " is a fake-etcd snapshot of format version "
           + version + "; this fake-etcd reads version " + VERSION);
     }
-    return Arrays.copyOfRange(data, HEADER, data.length);
+    int length = header.getInt();
+    if (length < 0 || length > data.length - HEADER) {
+      throw new IllegalArgumentException(file + " is a corrupt fake-etcd snapshot: it claims "
+          + length + " bytes of state in " + (data.length - HEADER));
+    }
+    return Arrays.copyOfRange(data, HEADER, HEADER + length);
   }
 
   private static boolean startsWithMagic(byte[] bytes) {

@@ -61,6 +61,24 @@ class SnapshotFormatTest {
   }
 
   @Test
+  void encode_padsToWholePages_asEtcdctlNeedsAMultipleOf512() {
+    assertThat(SnapshotFormat.encode(new byte[10])).hasSize(4096);
+    assertThat(SnapshotFormat.encode(new byte[4096])).hasSize(8192);
+  }
+
+  @Test
+  void readFile_lengthBeyondTheData_failsAsCorrupt() throws Exception {
+    byte[] data = SnapshotFormat.encode(new byte[] {1, 2, 3});
+    ByteBuffer.wrap(data).putInt("fake-etcd snapshot\n".length() + 4, 5000);
+    Path file = Files.write(dir.resolve("s.db"), withTrailer(data));
+
+    assertThatThrownBy(() -> SnapshotFormat.readFile(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(file + " is a corrupt fake-etcd snapshot: it claims 5000 bytes of state in"
+            + " 4069");
+  }
+
+  @Test
   void readFile_encodedStateWithItsSha256_returnsTheState() throws Exception {
     byte[] state = "state bytes".getBytes(StandardCharsets.UTF_8);
     Path file = Files.write(dir.resolve("s.db"), withTrailer(SnapshotFormat.encode(state)));
