@@ -2,7 +2,9 @@ package dev.fakeetcd;
 
 import dev.fakeetcd.sim.VirtualClock;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -14,11 +16,13 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FakeEtcdMain {
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S]",
+      "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S] [--restore F]",
       "Runs a simulated etcd cluster on 127.0.0.1 and prints each member's client endpoint.",
       "  --members N  number of members (default 3)",
       "  --port P     first member's port; member i listens on P+i (default 2379; 0: any free ports)",
       "  --seed S     seed of the simulation's random choices (default: random, printed on stderr)",
+      "  --restore F  start from snapshot file F, saved from a fake-etcd member by",
+      "               'etcdctl snapshot save' (a real etcd's snapshot cannot be restored)",
       "  --help       print this text");
 
   private FakeEtcdMain() {
@@ -57,6 +61,7 @@ public final class FakeEtcdMain {
     Integer members = null;
     Integer port = null;
     Long seed = null;
+    Path restore = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -65,7 +70,8 @@ public final class FakeEtcdMain {
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
-      if (!name.equals("--members") && !name.equals("--port") && !name.equals("--seed")) {
+      if (!name.equals("--members") && !name.equals("--port") && !name.equals("--seed")
+          && !name.equals("--restore")) {
         throw new IllegalArgumentException("unknown argument: " + arg);
       }
       String value;
@@ -79,22 +85,31 @@ public final class FakeEtcdMain {
       switch (name) {
         case "--members" -> members = parseInt(name, value, 1, 1000);
         case "--port" -> port = parseInt(name, value, 0, 65535);
+        case "--restore" -> restore = Path.of(value);
         default -> seed = parseLong(name, value);
       }
     }
-    if (seed == null) {
-      seed = ThreadLocalRandom.current().nextLong();
-      err.println("fake-etcd-server: seed " + seed);
-    }
     ClusterConfig.Builder config = ClusterConfig.builder()
         .members(members == null ? 3 : members)
-        .seed(seed)
         .clockMode(VirtualClock.Mode.WALL_CLOCK)
         .tcp(true);
     int first = port == null ? 2379 : port;
     if (first != 0) {
       config.basePort(first);
     }
+    if (restore != null) {
+      try {
+        config.restoreFrom(restore);
+      } catch (UncheckedIOException e) {
+        throw new IllegalArgumentException("--restore: cannot read " + restore + " ("
+            + e.getCause() + ")");
+      }
+    }
+    if (seed == null) {
+      seed = ThreadLocalRandom.current().nextLong();
+      err.println("fake-etcd-server: seed " + seed);
+    }
+    config.seed(seed);
     EtcdCluster cluster = FakeEtcd.newCluster(config.build());
     for (URI endpoint : cluster.endpoints()) {
       out.println(endpoint);

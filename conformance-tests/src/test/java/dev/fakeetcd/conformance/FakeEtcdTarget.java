@@ -17,7 +17,8 @@ import java.util.Set;
 final class FakeEtcdTarget {
 
   /** Beyond KV (and the Status/MemberList the harness uses), the RPCs the fake serves so far. */
-  private static final Set<Rpc> SERVED = EnumSet.of(Rpc.WATCH, Rpc.LEASE, Rpc.ALARM, Rpc.HASH_KV);
+  private static final Set<Rpc> SERVED = EnumSet.of(Rpc.WATCH, Rpc.LEASE, Rpc.ALARM, Rpc.HASH_KV,
+      Rpc.SNAPSHOT);
 
   private FakeEtcdTarget() {}
 

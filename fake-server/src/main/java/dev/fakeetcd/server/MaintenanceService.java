@@ -11,6 +11,8 @@ import dev.fakeetcd.api.HashResponse;
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.MoveLeaderRequest;
 import dev.fakeetcd.api.MoveLeaderResponse;
+import dev.fakeetcd.api.SnapshotRequest;
+import dev.fakeetcd.api.SnapshotResponse;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -19,8 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Hash, HashKV, MoveLeader, and
- * etcd 3.5's Downgrade.
+ * {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Hash, HashKV, Snapshot,
+ * MoveLeader, and etcd 3.5's Downgrade.
  */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
@@ -61,6 +63,13 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   @Override
   public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
     server.call(member, responses, () -> CompletableFuture.completedFuture(member.hash()));
+  }
+
+  @Override
+  public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
+    SnapshotStream stream = new SnapshotStream(server,
+        (ServerCallStreamObserver<SnapshotResponse>) responses);
+    server.call(member, stream, () -> CompletableFuture.completedFuture(member.snapshot()));
   }
 
   @Override

@@ -519,6 +519,14 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     }
   }
 
+  /**
+   * A member's snapshot data (see {@link SnapshotFormat}): its whole applied state now, as etcd's
+   * Snapshot reads its backend at the call's start, leader or not.
+   */
+  byte[] snapshot() {
+    return SnapshotFormat.encode(requireUp().stateMachine().snapshot());
+  }
+
   /** Runs {@code answer} now, or when the member resumes if it is paused. */
   void whenRunning(Runnable answer) {
     if (member().isPaused()) {
