@@ -111,6 +111,12 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     return m.isUp() && m.leaderId() != 0;
   }
 
+  /** Whether this member has applied a configuration in which it is a learner. */
+  boolean isLearner() {
+    SimMember<EtcdStateMachine> m = member();
+    return m.isUp() && m.status().confState().learners().contains(id);
+  }
+
   // ---- KV ----
 
   CompletableFuture<RangeResponse> range(RangeRequest request) {
@@ -167,7 +173,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
         .setRaftIndex(raft.commit())
         .setRaftTerm(raft.term())
         .setRaftAppliedIndex(m.appliedIndex())
-        .setIsLearner(raft.confState().learners().contains(id));
+        .setIsLearner(isLearner());
     if (raft.leaderId() == 0) {
       status.addErrors(EtcdError.NO_LEADER.message());
     }
