@@ -431,6 +431,13 @@ public final class EtcdServer implements AutoCloseable {
     return "member-" + index;
   }
 
+  /** The member list as MemberList answers it: added and started members, by unsigned ID. */
+  public List<dev.fakeetcd.api.Member> memberList() {
+    synchronized (clock) {
+      return membership.all();
+    }
+  }
+
   /** The in-process server name of member {@code index}. */
   public String inProcessName(int index) {
     return inProcessNames.get(index);

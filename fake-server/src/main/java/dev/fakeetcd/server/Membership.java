@@ -279,7 +279,8 @@ final class Membership {
     return asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0).build();
   }
 
-  private List<Member> all() {
+  /** Every member as MemberList answers, by unsigned ID. */
+  List<Member> all() {
     List<Member> list = new ArrayList<>();
     for (long id : members.keySet()) {
       list.add(describe(id));
