@@ -111,10 +111,18 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     return m.isUp() && m.leaderId() != 0;
   }
 
-  /** Whether this member has applied a configuration in which it is a learner. */
+  /**
+   * Whether this member counts itself a learner: from the configuration it applied last or, before
+   * it applied any, from the member list a joining etcd member fetches from its peers at start.
+   */
   boolean isLearner() {
     SimMember<EtcdStateMachine> m = member();
-    return m.isUp() && m.status().confState().learners().contains(id);
+    if (!m.isUp()) {
+      return false;
+    }
+    ConfState conf = m.status().confState();
+    return conf.voters().isEmpty() ? server.membership().isLearner(id)
+        : conf.learners().contains(id);
   }
 
   // ---- KV ----

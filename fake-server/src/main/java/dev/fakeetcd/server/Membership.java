@@ -75,6 +75,11 @@ final class Membership {
     return info != null && info.started;
   }
 
+  boolean isLearner(long id) {
+    Info info = members.get(id);
+    return info != null && info.learner;
+  }
+
   void started(long id) {
     members.get(id).started = true;
   }
