@@ -136,10 +136,11 @@ final class Membership {
   CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
       MemberPromoteRequest request) {
     long id = request.getID();
+    // etcd's order: the leader's view of the learner first, then the quorum check.
+    requireInSync(id);
     if (!readyToPromote()) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
     }
-    requireInSync(id);
     Info info = members.get(id);
     if (info == null) {
       throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
