@@ -222,8 +222,9 @@ public final class EtcdServer implements AutoCloseable {
     ClientLinkFaults faults = new ClientLinkFaults(clock);
     linkFaults.add(faults);
     // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
-    // checks it before any handler.
+    // checks it before any handler, then etcd's own checks in its order.
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
+        new LearnerInterceptor(this, member),
         new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), faults};
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
@@ -464,6 +465,13 @@ public final class EtcdServer implements AutoCloseable {
 
   public static String memberName(int index) {
     return "member-" + index;
+  }
+
+  /** The member list as MemberList answers it: added and started members, by unsigned ID. */
+  public List<dev.fakeetcd.api.Member> memberList() {
+    synchronized (clock) {
+      return membership.all();
+    }
   }
 
   /** The in-process server name of member {@code index}. */

@@ -121,6 +121,20 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     return m.isUp() && m.leaderId() != 0;
   }
 
+  /**
+   * Whether this member counts itself a learner: from the configuration it applied last or, before
+   * it applied any, from the member list a joining etcd member fetches from its peers at start.
+   */
+  boolean isLearner() {
+    SimMember<EtcdStateMachine> m = member();
+    if (!m.isUp()) {
+      return false;
+    }
+    ConfState conf = m.status().confState();
+    return conf.voters().isEmpty() ? server.membership().isLearner(id)
+        : conf.learners().contains(id);
+  }
+
   // ---- KV ----
 
   CompletableFuture<RangeResponse> range(RangeRequest request) {
@@ -177,7 +191,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
         .setRaftIndex(raft.commit())
         .setRaftTerm(raft.term())
         .setRaftAppliedIndex(m.appliedIndex())
-        .setIsLearner(raft.confState().learners().contains(id));
+        .setIsLearner(isLearner());
     if (raft.leaderId() == 0) {
       status.addErrors(EtcdError.NO_LEADER.message());
     }

@@ -81,6 +81,11 @@ final class Membership {
     return info != null && info.started;
   }
 
+  boolean isLearner(long id) {
+    Info info = members.get(id);
+    return info != null && info.learner;
+  }
+
   void started(long id) {
     members.get(id).started = true;
   }
@@ -137,10 +142,11 @@ final class Membership {
   CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
       MemberPromoteRequest request) {
     long id = request.getID();
+    // etcd's order: the leader's view of the learner first, then the quorum check.
+    requireInSync(id);
     if (!readyToPromote()) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
     }
-    requireInSync(id);
     Info info = members.get(id);
     if (info == null) {
       throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
@@ -285,7 +291,8 @@ final class Membership {
     return asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0).build();
   }
 
-  private List<Member> all() {
+  /** Every member as MemberList answers, by unsigned ID. */
+  List<Member> all() {
     List<Member> list = new ArrayList<>();
     for (long id : members.keySet()) {
       list.add(describe(id));
