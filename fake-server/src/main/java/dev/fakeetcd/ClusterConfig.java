@@ -1,6 +1,10 @@
 package dev.fakeetcd;
 
+import dev.fakeetcd.server.EtcdServer;
 import dev.fakeetcd.sim.VirtualClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -25,6 +29,8 @@ public final class ClusterConfig {
   private final AutoCompaction autoCompaction;
   private final Duration leaseCheckpointInterval;
   private final long quotaBackendBytes;
+  private final Path restoreFrom;
+  private final byte[] restoredState;
 
   private ClusterConfig(Builder b) {
     members = b.members;
@@ -39,6 +45,8 @@ public final class ClusterConfig {
     autoCompaction = b.autoCompaction;
     leaseCheckpointInterval = b.leaseCheckpointInterval;
     quotaBackendBytes = b.quotaBackendBytes;
+    restoreFrom = b.restoreFrom;
+    restoredState = b.restoredState;
   }
 
   public static Builder builder() {
@@ -104,6 +112,16 @@ public final class ClusterConfig {
     return quotaBackendBytes;
   }
 
+  /** The snapshot file a new cluster starts from; empty (an empty keyspace) by default. */
+  public Optional<Path> restoreFrom() {
+    return Optional.ofNullable(restoreFrom);
+  }
+
+  /** The state read from {@link #restoreFrom()}, or null; never handed out of this package. */
+  byte[] restoredState() {
+    return restoredState;
+  }
+
   /** Builder; every setter rejects a bad value at once, naming it. */
   public static final class Builder {
     private int members = 3;
@@ -118,6 +136,8 @@ public final class ClusterConfig {
     private AutoCompaction autoCompaction;
     private Duration leaseCheckpointInterval = Duration.ZERO;
     private long quotaBackendBytes;
+    private Path restoreFrom;
+    private byte[] restoredState;
 
     private Builder() {
     }
@@ -217,6 +237,30 @@ public final class ClusterConfig {
       return this;
     }
 
+    /**
+     * Starts the cluster from a snapshot, as etcd's {@code etcdctl snapshot restore} makes new
+     * members: the file is what {@code etcdctl snapshot save} (or any client of the Snapshot RPC
+     * writing the data and then the final SHA-256 message) saved from a fake-etcd member. The new
+     * cluster has this configuration's members and the snapshot's keys with their history,
+     * revision, compact revision, leases (each runs its full TTL again under the new leader) and
+     * alarms. The file is read and checked now.
+     *
+     * @throws IllegalArgumentException naming the file if it is not a fake-etcd snapshot (a real
+     *     etcd's bbolt snapshot cannot be restored into the fake) or its SHA-256 trailer does not
+     *     match its data
+     * @throws UncheckedIOException if the file cannot be read
+     */
+    public Builder restoreFrom(Path snapshot) {
+      Objects.requireNonNull(snapshot, "snapshot");
+      try {
+        restoredState = EtcdServer.readSnapshot(snapshot);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read snapshot " + snapshot, e);
+      }
+      restoreFrom = snapshot;
+      return this;
+    }
+
     public ClusterConfig build() {
       long hb = heartbeat.toNanos();
       long el = election.toNanos();
@@ -238,6 +282,7 @@ public final class ClusterConfig {
         + ", heartbeat=" + heartbeat + ", election=" + election + ", maxTxnOps=" + maxTxnOps
         + ", maxRequestBytes=" + maxRequestBytes + ", tcp=" + tcp + ", basePort=" + basePort
         + ", autoCompaction=" + autoCompaction + ", leaseCheckpointInterval=" + leaseCheckpointInterval
-        + ", quotaBackendBytes=" + quotaBackendBytes + "]";
+        + ", quotaBackendBytes=" + quotaBackendBytes
+        + (restoreFrom == null ? "" : ", restoreFrom=" + restoreFrom) + "]";
   }
 }

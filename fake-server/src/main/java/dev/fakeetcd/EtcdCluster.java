@@ -68,6 +68,15 @@ public final class EtcdCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The member list as a MemberList call answers it: every member added and not removed, by
+   * unsigned ID; a member added and not started yet has no name and no client URLs. Unlike
+   * {@link #members()}, removed members are gone from it.
+   */
+  public List<dev.fakeetcd.api.Member> memberList() {
+    return server.memberList();
+  }
+
   public Member member(int index) {
     if (index < 0 || index >= members.size()) {
       throw new IndexOutOfBoundsException("member index " + index + " of " + members.size());

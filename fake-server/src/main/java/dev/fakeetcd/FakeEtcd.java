@@ -11,7 +11,8 @@ public final class FakeEtcd {
 
   /**
    * Starts a cluster and returns once it has a leader (virtual time moves as far as the election
-   * needs; the outcome is the same for the same seed).
+   * needs; the outcome is the same for the same seed). With
+   * {@link ClusterConfig.Builder#restoreFrom} it starts from that snapshot's data.
    */
   public static EtcdCluster newCluster(ClusterConfig config) {
     SimConfig sim = SimConfig.builder()
@@ -27,7 +28,7 @@ public final class FakeEtcd {
     AutoCompaction compaction = config.autoCompaction().orElse(null);
     EtcdServer server = EtcdServer.start(config.seed(), sim, config.maxTxnOps(),
         config.maxRequestBytes(), port, compaction == null ? null : compaction.etcdMode(),
-        compaction == null ? 0 : compaction.rawRetention());
+        compaction == null ? 0 : compaction.rawRetention(), config.restoredState());
     server.leaseCheckpointInterval(config.leaseCheckpointInterval());
     server.quotaBackendBytes(config.quotaBackendBytes());
     return new EtcdCluster(config, server);

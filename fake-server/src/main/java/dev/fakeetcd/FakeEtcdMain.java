@@ -2,7 +2,9 @@ package dev.fakeetcd;
 
 import dev.fakeetcd.sim.VirtualClock;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -14,12 +16,14 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class FakeEtcdMain {
 
   static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S]"
+      "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S] [--restore F]"
           + " [--quota-backend-bytes B]",
       "Runs a simulated etcd cluster on 127.0.0.1 and prints each member's client endpoint.",
       "  --members N  number of members (default 3)",
       "  --port P     first member's port; member i listens on P+i (default 2379; 0: any free ports)",
       "  --seed S     seed of the simulation's random choices (default: random, printed on stderr)",
+      "  --restore F  start from snapshot file F, saved from a fake-etcd member by",
+      "               'etcdctl snapshot save' (a real etcd's snapshot cannot be restored)",
       "  --quota-backend-bytes B  etcd's backend space quota (default 0: 2 GiB; negative: none)",
       "  --help       print this text");
 
@@ -60,6 +64,7 @@ public final class FakeEtcdMain {
     Integer port = null;
     Long seed = null;
     long quota = 0;
+    Path restore = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -69,7 +74,7 @@ public final class FakeEtcdMain {
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
       if (!name.equals("--members") && !name.equals("--port") && !name.equals("--seed")
-          && !name.equals("--quota-backend-bytes")) {
+          && !name.equals("--restore") && !name.equals("--quota-backend-bytes")) {
         throw new IllegalArgumentException("unknown argument: " + arg);
       }
       String value;
@@ -84,16 +89,12 @@ public final class FakeEtcdMain {
         case "--members" -> members = parseInt(name, value, 1, 1000);
         case "--port" -> port = parseInt(name, value, 0, 65535);
         case "--quota-backend-bytes" -> quota = parseLong(name, value);
+        case "--restore" -> restore = Path.of(value);
         default -> seed = parseLong(name, value);
       }
     }
-    if (seed == null) {
-      seed = ThreadLocalRandom.current().nextLong();
-      err.println("fake-etcd-server: seed " + seed);
-    }
     ClusterConfig.Builder config = ClusterConfig.builder()
         .members(members == null ? 3 : members)
-        .seed(seed)
         .clockMode(VirtualClock.Mode.WALL_CLOCK)
         .quotaBackendBytes(quota)
         .tcp(true);
@@ -101,6 +102,19 @@ public final class FakeEtcdMain {
     if (first != 0) {
       config.basePort(first);
     }
+    if (restore != null) {
+      try {
+        config.restoreFrom(restore);
+      } catch (UncheckedIOException e) {
+        throw new IllegalArgumentException("--restore: cannot read " + restore + " ("
+            + e.getCause() + ")");
+      }
+    }
+    if (seed == null) {
+      seed = ThreadLocalRandom.current().nextLong();
+      err.println("fake-etcd-server: seed " + seed);
+    }
+    config.seed(seed);
     EtcdCluster cluster = FakeEtcd.newCluster(config.build());
     for (URI endpoint : cluster.endpoints()) {
       out.println(endpoint);

@@ -193,6 +193,18 @@ class EtcdClusterMembershipTest {
   }
 
   @Test
+  void memberRemove_follower_itsProcessExits() {
+    EtcdCluster cluster = clusters.start(3, 19);
+    Member follower = Clusters.follower(cluster);
+
+    stub(cluster, cluster.awaitLeader()).memberRemove(
+        MemberRemoveRequest.newBuilder().setID(follower.id()).build());
+
+    assertThat(follower.isUp()).isFalse();
+    assertThat(follower.status().role()).isEqualTo("DOWN");
+  }
+
+  @Test
   void memberRemove_askedMemberItself_stopsBeforeAnswering() {
     EtcdCluster cluster = clusters.start(3, 18);
     Member follower = Clusters.follower(cluster);

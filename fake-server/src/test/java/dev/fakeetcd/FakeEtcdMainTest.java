@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.SnapshotRequest;
 import dev.fakeetcd.sim.VirtualClock;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -14,9 +16,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FakeEtcdMainTest {
 
@@ -113,6 +118,42 @@ class FakeEtcdMainTest {
     assertThatThrownBy(() -> run("--port", "0", "--seed"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--seed needs a value");
+  }
+
+  @Test
+  void run_restore_servesTheSnapshotsKeys(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("s.db");
+    try (EtcdCluster source = FakeEtcd.newCluster(ClusterConfig.builder().members(1).build())) {
+      ManagedChannel channel = source.inProcessChannel(source.member(0));
+      try {
+        KVGrpc.newBlockingStub(channel).put(put("k", "restored"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        MaintenanceGrpc.newBlockingStub(channel).snapshot(SnapshotRequest.getDefaultInstance())
+            .forEachRemaining(m -> bytes.writeBytes(m.getBlob().toByteArray()));
+        Files.write(file, bytes.toByteArray());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+
+    try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1", "--restore", file.toString())) {
+      ManagedChannel reader = channel(cluster.endpoints().get(0));
+      try {
+        assertThat(KVGrpc.newBlockingStub(reader).range(get("k")).getKvs(0).getValue())
+            .isEqualTo(bytes("restored"));
+      } finally {
+        reader.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void run_restoreMissingFile_namesIt(@TempDir Path dir) {
+    Path file = dir.resolve("none.db");
+
+    assertThatThrownBy(() -> run("--port=0", "--restore=" + file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--restore: cannot read " + file + " (java.nio.file.NoSuchFileException");
   }
 
   private static ManagedChannel channel(URI endpoint) {

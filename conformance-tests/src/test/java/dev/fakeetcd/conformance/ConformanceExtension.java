@@ -109,19 +109,40 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
       Class<?> type = parameter.getParameter().getType();
-      return type == EtcdTarget.class || type == Client.class;
+      return type == EtcdTarget.class || type == Client.class || type == ClusterLauncher.class;
     }
 
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+      if (parameter.getParameter().getType() == ClusterLauncher.class) {
+        return launcher(context);
+      }
       EtcdTarget started = started(context);
       return parameter.getParameter().getType() == Client.class ? started.client() : started;
+    }
+
+    /** Launched clusters live in the test's own store, which closes them when the test ends. */
+    private ClusterLauncher launcher(ExtensionContext context) {
+      ExtensionContext.Store store = context.getStore(NAMESPACE);
+      return () -> {
+        String name = target.displayName() + "-private";
+        Launched launched = new Launched(target.factory().start(name));
+        store.put(launched, launched);
+        return launched.cluster();
+      };
     }
 
     private EtcdTarget started(ExtensionContext context) {
       return context.getRoot().getStore(NAMESPACE)
           .getOrComputeIfAbsent(target, Started::new, Started.class)
           .target();
+    }
+  }
+
+  private record Launched(StartedTarget cluster) implements ExtensionContext.Store.CloseableResource {
+    @Override
+    public void close() {
+      cluster.close();
     }
   }
 

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Runs the annotated method once per {@link Targets} constant. The method may take an
- * {@link EtcdTarget} and/or a jetcd {@link io.etcd.jetcd.Client} parameter; the keyspace is
- * empty when it starts.
+ * {@link EtcdTarget} and/or a jetcd {@link io.etcd.jetcd.Client} parameter (the shared target, whose
+ * keyspace is empty when it starts), and a {@link ClusterLauncher} for clusters of its own.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Locates the real etcd binary; as an extension, skips (or on CI fails) tests when it is missing. */
+/** Locates the real etcd and etcdctl binaries; as an extension, skips (or on CI fails) tests when it is missing. */
 public final class EtcdBinary implements ExecutionCondition {
 
   private static final String OVERRIDE_VARIABLE = "ETCD_BIN";
@@ -18,14 +18,20 @@ public final class EtcdBinary implements ExecutionCondition {
     return override == null || override.isBlank() ? DEFAULT_PATH : Path.of(override);
   }
 
+  /** etcdctl, from the same installation as etcd. */
+  public static Path etcdctl() {
+    return path().resolveSibling("etcdctl");
+  }
+
   static Optional<String> unavailableReason() {
-    Path path = path();
-    if (Files.isExecutable(path)) {
-      return Optional.empty();
+    for (Path path : new Path[] {path(), etcdctl()}) {
+      if (!Files.isExecutable(path)) {
+        return Optional.of("no executable " + path.getFileName() + " at " + path + " ("
+            + OVERRIDE_VARIABLE + " overrides etcd's path); install both with:"
+            + " apt-get update && apt-get install -y etcd-server etcd-client");
+      }
     }
-    return Optional.of("no executable etcd at " + path + " (" + OVERRIDE_VARIABLE
-        + " overrides the path); install it with:"
-        + " apt-get update && apt-get install -y etcd-server etcd-client");
+    return Optional.empty();
   }
 
   @Override

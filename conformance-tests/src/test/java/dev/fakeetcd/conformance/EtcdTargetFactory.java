@@ -5,7 +5,7 @@ import java.util.Optional;
 /** Starts one kind of {@link EtcdTarget}; see {@link Targets}. */
 interface EtcdTargetFactory {
 
-  EtcdTarget start(String name);
+  StartedTarget start(String name);
 
   /** Why this target cannot run on this machine, if it cannot (e.g. no etcd binary). */
   default Optional<String> unavailableReason() {

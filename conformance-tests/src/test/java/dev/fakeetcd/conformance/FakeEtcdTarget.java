@@ -4,6 +4,8 @@ import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.FakeEtcd;
 import dev.fakeetcd.sim.VirtualClock;
+import java.net.URI;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -15,20 +17,40 @@ import java.util.Set;
 final class FakeEtcdTarget {
 
   /** Beyond KV (and the Status/MemberList the harness uses), the RPCs the fake serves so far. */
-  private static final Set<Rpc> SERVED = EnumSet.of(Rpc.WATCH, Rpc.LEASE, Rpc.ALARM, Rpc.HASH_KV);
+  private static final Set<Rpc> SERVED = EnumSet.of(Rpc.WATCH, Rpc.LEASE, Rpc.ALARM, Rpc.HASH_KV,
+      Rpc.SNAPSHOT);
 
   private FakeEtcdTarget() {}
 
   static EtcdTargetFactory factory(int members) {
     return new EtcdTargetFactory() {
       @Override
-      public EtcdTarget start(String name) {
+      public StartedTarget start(String name) {
         EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder()
             .members(members)
             .clockMode(VirtualClock.Mode.WALL_CLOCK)
             .tcp(true)
             .build());
-        return StartedTarget.of(name, cluster.endpoints(), cluster);
+        return StartedTarget.of(name, cluster.endpoints(), new MemberControl() {
+          @Override
+          public URI startAdded(long id, URI peerUrl) {
+            URI endpoint = cluster.startAddedMember(id).endpoint().orElseThrow();
+            Channels.awaitLeaderKnown(endpoint, Duration.ofSeconds(30), () -> true,
+                () -> name + ": added member " + Long.toUnsignedString(id, 16)
+                    + " learned no leader\n" + cluster.trace());
+            return endpoint;
+          }
+
+          @Override
+          public void stop(int index) {
+            cluster.member(index).crash();
+          }
+
+          @Override
+          public void close() {
+            cluster.close();
+          }
+        });
       }
 
       @Override

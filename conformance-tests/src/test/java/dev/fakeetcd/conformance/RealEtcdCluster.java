@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
@@ -38,7 +39,7 @@ import java.util.stream.Stream;
  * {@link #ready}); {@link #close} (or the JVM shutdown hook) stops the processes and deletes the
  * data dirs.
  */
-public final class RealEtcdCluster implements AutoCloseable {
+public final class RealEtcdCluster implements MemberControl {
 
   private static final Path LOG_ROOT = Path.of("target", "etcd-logs");
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
@@ -52,14 +53,19 @@ public final class RealEtcdCluster implements AutoCloseable {
   record Member(String name, URI clientUrl, URI peerUrl, Path dataDir, Path logFile, Process process) {}
 
   private final String name;
+  private final Path etcdBinary;
+  private final List<String> extraFlags;
   private final Path dataRoot;
   private final Path logDir;
-  private final List<Member> members = new ArrayList<>();
+  private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Thread shutdownHook = new Thread(this::stop, "etcd-cluster-shutdown");
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RealEtcdCluster(String name, Path dataRoot, Path logDir) {
+  private RealEtcdCluster(String name, Path etcdBinary, List<String> extraFlags, Path dataRoot,
+      Path logDir) {
     this.name = name;
+    this.etcdBinary = etcdBinary;
+    this.extraFlags = List.copyOf(extraFlags);
     this.dataRoot = dataRoot;
     this.logDir = logDir;
   }
@@ -132,7 +138,7 @@ public final class RealEtcdCluster implements AutoCloseable {
     try {
       Files.createDirectories(LOG_ROOT);
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      cluster = new RealEtcdCluster(name,
+      cluster = new RealEtcdCluster(name, etcdBinary, extraFlags,
           Files.createTempDirectory("fake-etcd-conformance-" + name + "-"),
           Files.createTempDirectory(LOG_ROOT, name + "-" + stamp + "-"));
     } catch (IOException e) {
@@ -155,28 +161,9 @@ public final class RealEtcdCluster implements AutoCloseable {
 
     try {
       for (int i = 0; i < size; i++) {
-        Path dataDir = cluster.dataRoot.resolve(memberNames.get(i));
-        Path logFile = cluster.logDir.resolve(memberNames.get(i) + ".log");
-        List<String> command = new ArrayList<>(List.of(
-            etcdBinary.toString(),
-            "--name=" + memberNames.get(i),
-            "--data-dir=" + dataDir,
-            "--listen-client-urls=" + clientUrls.get(i),
-            "--advertise-client-urls=" + clientUrls.get(i),
-            "--listen-peer-urls=" + peerUrls.get(i),
-            "--initial-advertise-peer-urls=" + peerUrls.get(i),
-            "--initial-cluster=" + initialCluster,
-            "--initial-cluster-token=" + token,
-            "--initial-cluster-state=new",
-            "--logger=zap"));
-        command.addAll(extraFlags);
-        ProcessBuilder builder = new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(logFile.toFile());
-        // Inherited ETCD_* variables would act as flags (etcd reads its flags from the environment).
-        builder.environment().keySet().removeIf(variable -> variable.startsWith("ETCD_"));
-        cluster.members.add(new Member(memberNames.get(i), clientUrls.get(i), peerUrls.get(i),
-            dataDir, logFile, builder.start()));
+        cluster.members.add(cluster.startProcess(memberNames.get(i), clientUrls.get(i),
+            peerUrls.get(i), initialCluster, List.of("--initial-cluster-token=" + token,
+                "--initial-cluster-state=new")));
       }
     } catch (IOException e) {
       cluster.close();
@@ -184,6 +171,85 @@ public final class RealEtcdCluster implements AutoCloseable {
     }
     return cluster;
   }
+
+  private Member startProcess(String memberName, URI clientUrl, URI peerUrl, String initialCluster,
+      List<String> clusterFlags) throws IOException {
+    Path dataDir = dataRoot.resolve(memberName);
+    Path logFile = logDir.resolve(memberName + ".log");
+    List<String> command = new ArrayList<>(List.of(
+        etcdBinary.toString(),
+        "--name=" + memberName,
+        "--data-dir=" + dataDir,
+        "--listen-client-urls=" + clientUrl,
+        "--advertise-client-urls=" + clientUrl,
+        "--listen-peer-urls=" + peerUrl,
+        "--initial-advertise-peer-urls=" + peerUrl,
+        "--initial-cluster=" + initialCluster,
+        "--logger=zap"));
+    command.addAll(clusterFlags);
+    command.addAll(extraFlags);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(logFile.toFile());
+    // Inherited ETCD_* variables would act as flags (etcd reads its flags from the environment).
+    builder.environment().keySet().removeIf(variable -> variable.startsWith("ETCD_"));
+    return new Member(memberName, clientUrl, peerUrl, dataDir, logFile, builder.start());
+  }
+
+  /**
+   * Starts the member a MemberAdd added with {@code peerUrl}, as an operator would: a new process
+   * with an empty data dir and {@code --initial-cluster-state=existing}, told every member's peer
+   * URLs. Returns its client URL once it answers Status with a leader.
+   */
+  @Override
+  public URI startAdded(long id, URI peerUrl) {
+    List<dev.fakeetcd.api.Member> listed;
+    ManagedChannel channel = Channels.plaintext(liveClientUrl());
+    try {
+      listed = ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .memberList(MemberListRequest.getDefaultInstance()).getMembersList();
+    } finally {
+      Channels.shutdown(List.of(channel));
+    }
+    String memberName = "m" + members.size();
+    String initialCluster = listed.stream()
+        .map(m -> (m.getPeerURLsList().contains(peerUrl.toString()) ? memberName : m.getName())
+            + "=" + String.join(",", m.getPeerURLsList()))
+        .collect(Collectors.joining(","));
+    URI clientUrl = URI.create("http://127.0.0.1:" + freeLoopbackPorts(1).get(0));
+    Member member;
+    try {
+      member = startProcess(memberName, clientUrl, peerUrl, initialCluster,
+          List.of("--initial-cluster-state=existing"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + etcdBinary, e);
+    }
+    members.add(member);
+    Channels.awaitLeaderKnown(clientUrl, READY_TIMEOUT, () -> member.process().isAlive(),
+        () -> name + ": member " + member.name() + " did not join\n" + logTails());
+    return clientUrl;
+  }
+
+  /** SIGTERM, then SIGKILL; the data dir stays until {@link #close}. */
+  @Override
+  public void stop(int index) {
+    Process process = members.get(index).process();
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private URI liveClientUrl() {
+    return members.stream().filter(m -> m.process().isAlive()).map(Member::clientUrl).findFirst()
+        .orElseThrow(() -> new IllegalStateException(name + ": no member is running"));
+  }
+
 
   private void awaitReady() {
     List<ManagedChannel> channels = members.stream().map(m -> Channels.plaintext(m.clientUrl())).toList();
@@ -278,7 +344,7 @@ public final class RealEtcdCluster implements AutoCloseable {
   }
 
   /** Distinct free ports: all are held open together so none is handed out twice. */
-  private static List<Integer> freeLoopbackPorts(int count) {
+  static List<Integer> freeLoopbackPorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {

@@ -11,7 +11,7 @@ final class RealEtcdTarget {
   static EtcdTargetFactory factory(int members) {
     return new EtcdTargetFactory() {
       @Override
-      public EtcdTarget start(String name) {
+      public StartedTarget start(String name) {
         RealEtcdCluster cluster = RealEtcdCluster.start(EtcdBinary.path(), name, members, List.of());
         return StartedTarget.of(name, cluster.clientUrls(), cluster);
       }

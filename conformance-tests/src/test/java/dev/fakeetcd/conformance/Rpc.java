@@ -5,7 +5,8 @@ public enum Rpc {
   LEASE("etcdserverpb.Lease"),
   WATCH("etcdserverpb.Watch"),
   ALARM("etcdserverpb.Maintenance/Alarm"),
-  HASH_KV("etcdserverpb.Maintenance/HashKV");
+  HASH_KV("etcdserverpb.Maintenance/HashKV"),
+  SNAPSHOT("etcdserverpb.Maintenance/Snapshot");
 
   private final String fullName;
 

@@ -4,28 +4,32 @@ import io.etcd.jetcd.Client;
 import io.grpc.ManagedChannel;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A running cluster, fake or real, with the clients a test uses on its client URLs. */
-final class StartedTarget implements EtcdTarget {
+/**
+ * A running cluster, fake or real, with the clients a test uses on its client URLs. Shared targets
+ * are handed to tests as {@link EtcdTarget}s; private ones as {@link PrivateCluster}s.
+ */
+final class StartedTarget implements PrivateCluster {
 
   private final String name;
   private final List<URI> endpoints;
-  private final AutoCloseable cluster;
+  private final MemberControl cluster;
   private final Client client;
   private final List<ManagedChannel> channels;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private StartedTarget(String name, List<URI> endpoints, AutoCloseable cluster) {
+  private StartedTarget(String name, List<URI> endpoints, MemberControl cluster) {
     this.name = name;
-    this.endpoints = List.copyOf(endpoints);
+    this.endpoints = new CopyOnWriteArrayList<>(endpoints);
     this.cluster = cluster;
     this.client = Client.builder().endpoints(endpoints.toArray(URI[]::new)).build();
-    this.channels = endpoints.stream().map(Channels::plaintext).toList();
+    this.channels = new CopyOnWriteArrayList<>(endpoints.stream().map(Channels::plaintext).toList());
   }
 
   /** Wraps {@code cluster}, closing it if the clients cannot be made. */
-  static EtcdTarget of(String name, List<URI> endpoints, AutoCloseable cluster) {
+  static StartedTarget of(String name, List<URI> endpoints, MemberControl cluster) {
     try {
       return new StartedTarget(name, endpoints, cluster);
     } catch (RuntimeException e) {
@@ -50,7 +54,7 @@ final class StartedTarget implements EtcdTarget {
 
   @Override
   public List<URI> endpoints() {
-    return endpoints;
+    return List.copyOf(endpoints);
   }
 
   @Override
@@ -60,7 +64,24 @@ final class StartedTarget implements EtcdTarget {
 
   @Override
   public List<ManagedChannel> channels() {
-    return channels;
+    return List.copyOf(channels);
+  }
+
+  @Override
+  public String newPeerUrl() {
+    return "http://127.0.0.1:" + RealEtcdCluster.freeLoopbackPorts(1).get(0);
+  }
+
+  @Override
+  public void startAdded(long id, String peerUrl) {
+    URI endpoint = cluster.startAdded(id, URI.create(peerUrl));
+    endpoints.add(endpoint);
+    channels.add(Channels.plaintext(endpoint));
+  }
+
+  @Override
+  public void stop(int index) {
+    cluster.stop(index);
   }
 
   @Override

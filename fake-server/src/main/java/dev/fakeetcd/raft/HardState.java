@@ -2,7 +2,8 @@ package dev.fakeetcd.raft;
 
 /**
  * The part of a node's state that must be durable before it sends the messages of the same
- * {@link Ready}: current term, the vote cast in that term (0 if none), and the commit index.
+ * {@link Ready}: current term, the vote cast in that term (0 if none), and the commit index. The
+ * vote is a node id, which, like etcd's unsigned member IDs, may be negative as a Java long.
  */
 public record HardState(long term, long vote, long commit) {
 
@@ -10,7 +11,7 @@ public record HardState(long term, long vote, long commit) {
     public static final HardState EMPTY = new HardState(0, 0, 0);
 
     public HardState {
-        if (term < 0 || vote < 0 || commit < 0) {
+        if (term < 0 || commit < 0) {
             throw new IllegalArgumentException("negative field in " + term + "/" + vote + "/" + commit);
         }
     }

@@ -24,6 +24,17 @@ public enum EtcdError {
   AUTH_OLD_REVISION(Status.Code.INVALID_ARGUMENT, "etcdserver: revision of auth store is old"),
   MEMBER_BAD_URLS(Status.Code.INVALID_ARGUMENT, "etcdserver: given member URLs are invalid"),
 
+  // etcd 3.5's Downgrade, which 3.4 does not serve (docs/divergences.md).
+  WRONG_DOWNGRADE_VERSION_FORMAT(Status.Code.INVALID_ARGUMENT,
+      "etcdserver: wrong downgrade target version format"),
+  INVALID_DOWNGRADE_TARGET_VERSION(Status.Code.INVALID_ARGUMENT,
+      "etcdserver: invalid downgrade target version"),
+  DOWNGRADE_IN_PROCESS(Status.Code.FAILED_PRECONDITION,
+      "etcdserver: cluster has a downgrade job in progress"),
+  NO_INFLIGHT_DOWNGRADE(Status.Code.FAILED_PRECONDITION, "etcdserver: no inflight downgrade job"),
+  /** An action 3.5's Downgrade does not know; a plain Go error. */
+  UNKNOWN_METHOD(Status.Code.UNKNOWN, "etcdserver: unknown method"),
+
   // OutOfRange
   COMPACTED(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision has been compacted"),
   FUTURE_REV(Status.Code.OUT_OF_RANGE, "etcdserver: mvcc: required revision is a future revision"),

@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,11 +99,13 @@ public final class EtcdServer implements AutoCloseable {
   private long instance;
   /** etcd's minimum lease TTL in seconds, from the election settings (reference §0). */
   private final long minLeaseTtl;
+  /** What lease ID generators start from. */
+  private final long leaseIdSeed;
   /** etcd's --experimental-enable-lease-checkpoint (5 min interval when on); zero = off. */
   private volatile Duration leaseCheckpointInterval = Duration.ZERO;
 
   private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
-      String autoCompactionMode, long autoCompactionRetention) {
+      String autoCompactionMode, long autoCompactionRetention, byte[] restoredState) {
     this.maxTxnOps = maxTxnOps;
     this.autoCompactionMode = autoCompactionMode;
     this.autoCompactionRetention = autoCompactionRetention;
@@ -111,10 +115,14 @@ public final class EtcdServer implements AutoCloseable {
     long heartbeat = config.heartbeat().toNanos();
     long minTtlNanos = (3 * (config.election().toNanos() / heartbeat) / 2) * heartbeat;
     this.minLeaseTtl = (minTtlNanos + 999_999_999L) / 1_000_000_000L;
+    // Lease IDs live on in a restored state; new ones must not repeat them when the seed is the
+    // same, as etcd's do not (its ID counter starts at the wall clock).
+    this.leaseIdSeed = restoredState == null ? seed
+        : seed ^ ByteBuffer.wrap(SnapshotFormat.sha256(restoredState)).getLong();
     this.sim = SimCluster.start(seed, config, id -> {
       MemberServer member = servers.computeIfAbsent(id, i -> new MemberServer(i, this));
       return new EtcdStateMachine(member, member.leases().newLessor(), member.backend());
-    });
+    }, restoredState);
     this.clock = sim.clock();
     for (MemberServer member : servers.values()) {
       member.leases().startScans();
@@ -142,8 +150,21 @@ public final class EtcdServer implements AutoCloseable {
    */
   public static EtcdServer start(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
       int basePort, String autoCompactionMode, long autoCompactionRetention) {
+    return start(seed, config, maxTxnOps, maxRequestBytes, basePort, autoCompactionMode,
+        autoCompactionRetention, null);
+  }
+
+  /**
+   * Starts a cluster as {@link #start(long, SimConfig, int, int, int, String, long)} does, whose
+   * members begin with {@code restoredState} (from {@link #readSnapshot}) as etcd members restored
+   * by {@code etcdctl snapshot restore} do: keys and their history, revision, compact revision,
+   * leases and alarms of the snapshot, the new configuration's members. {@code null}: empty.
+   */
+  public static EtcdServer start(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
+      int basePort, String autoCompactionMode, long autoCompactionRetention,
+      byte[] restoredState) {
     EtcdServer server = new EtcdServer(seed, config, maxTxnOps, maxRequestBytes,
-        autoCompactionMode, autoCompactionRetention);
+        autoCompactionMode, autoCompactionRetention, restoredState);
     try {
       synchronized (server.clock) {
         // As etcd's: every member's compactor starts with its server, before the first election.
@@ -161,6 +182,17 @@ public final class EtcdServer implements AutoCloseable {
       server.close();
       throw e;
     }
+  }
+
+  /**
+   * Reads a snapshot file of a fake member, as {@code etcdctl snapshot save} writes it (the
+   * Snapshot stream's data, then their SHA-256), for {@link #start}'s {@code restoredState}.
+   *
+   * @throws IllegalArgumentException naming the file if it is not a fake-etcd snapshot (a real
+   *     etcd's bbolt snapshot, say) or its SHA-256 trailer does not match
+   */
+  public static byte[] readSnapshot(Path file) throws IOException {
+    return SnapshotFormat.readFile(file);
   }
 
   private void startCompactor(long id) {
@@ -191,8 +223,9 @@ public final class EtcdServer implements AutoCloseable {
     ClientLinkFaults faults = new ClientLinkFaults(clock);
     linkFaults.add(faults);
     // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
-    // checks it before any handler.
+    // checks it before any handler, then etcd's own checks in its order.
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
+        new LearnerInterceptor(this, member),
         new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), faults};
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
@@ -361,6 +394,10 @@ public final class EtcdServer implements AutoCloseable {
     return sim.config().election();
   }
 
+  long leaseIdSeed() {
+    return leaseIdSeed;
+  }
+
   long minLeaseTtl() {
     return minLeaseTtl;
   }
@@ -433,6 +470,13 @@ public final class EtcdServer implements AutoCloseable {
 
   public static String memberName(int index) {
     return "member-" + index;
+  }
+
+  /** The member list as MemberList answers it: added and started members, by unsigned ID. */
+  public List<dev.fakeetcd.api.Member> memberList() {
+    synchronized (clock) {
+      return membership.all();
+    }
   }
 
   /** The in-process server name of member {@code index}. */

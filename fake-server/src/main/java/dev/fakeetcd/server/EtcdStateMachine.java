@@ -7,6 +7,7 @@ import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.DeleteRangeRequest;
+import dev.fakeetcd.api.DowngradeInfo;
 import dev.fakeetcd.api.Event;
 import dev.fakeetcd.api.LeaseCheckpointRequest;
 import dev.fakeetcd.api.LeaseCheckpointResponse;
@@ -58,6 +59,8 @@ public final class EtcdStateMachine implements StateMachine {
   private final Lessor lessor;
   private final MvccStore store;
   private final AlarmStore alarms = new AlarmStore();
+  /** etcd 3.5's downgrade job: the cluster-wide state Downgrade ENABLE and CANCEL set. */
+  private DowngradeInfo downgrade = DowngradeInfo.getDefaultInstance();
   private final ApplyListener listener;
   /** The member's disk, which outlives this state machine. */
   private final BackendFile backend;
@@ -79,6 +82,10 @@ public final class EtcdStateMachine implements StateMachine {
 
   AlarmStore alarms() {
     return alarms;
+  }
+
+  DowngradeInfo downgrade() {
+    return downgrade;
   }
 
   /** etcd's {@code SizeInUse()}, estimated from what this state holds. */
@@ -134,6 +141,12 @@ public final class EtcdStateMachine implements StateMachine {
         case ALARM -> new WriteResult<>(
             alarms.apply(DeepParsing.parse(AlarmRequest.parser(), request.request())),
             store.revision(), List.of());
+        case DOWNGRADE_INFO_SET -> {
+          DowngradeInfo set = DeepParsing.parse(DowngradeInfo.parser(), request.request());
+          // As etcd: cancelling forgets the target too.
+          downgrade = set.getEnabled() ? set : DowngradeInfo.getDefaultInstance();
+          yield new WriteResult<>(downgrade, store.revision(), List.of());
+        }
       };
       events = result.events();
       if (fits) {
@@ -232,6 +245,7 @@ public final class EtcdStateMachine implements StateMachine {
       out.writeByteArrayNoTag(store.snapshot());
       lessor.writeTo(out);
       alarms.writeTo(out);
+      out.writeByteArrayNoTag(downgrade.toByteArray());
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -246,6 +260,7 @@ public final class EtcdStateMachine implements StateMachine {
       store.restore(in.readByteArray());
       lessor.readFrom(in);
       alarms.readFrom(in);
+      downgrade = DowngradeInfo.parseFrom(in.readByteArray());
     } catch (IOException e) {
       throw new IllegalArgumentException("not an etcd state machine snapshot", e);
     }

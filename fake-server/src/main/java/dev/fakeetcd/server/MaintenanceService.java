@@ -4,18 +4,28 @@ import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.DefragmentRequest;
 import dev.fakeetcd.api.DefragmentResponse;
+import dev.fakeetcd.api.DowngradeRequest;
+import dev.fakeetcd.api.DowngradeResponse;
 import dev.fakeetcd.api.HashKVRequest;
 import dev.fakeetcd.api.HashKVResponse;
 import dev.fakeetcd.api.HashRequest;
 import dev.fakeetcd.api.HashResponse;
 import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.MoveLeaderRequest;
+import dev.fakeetcd.api.MoveLeaderResponse;
+import dev.fakeetcd.api.SnapshotRequest;
+import dev.fakeetcd.api.SnapshotResponse;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-/** {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Defragment, Hash, HashKV. */
+/**
+ * {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Defragment, Hash, HashKV,
+ * Snapshot, MoveLeader, and etcd 3.5's Downgrade.
+ */
 final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
   private final EtcdServer server;
@@ -63,7 +73,46 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
   }
 
   @Override
+  public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
+    SnapshotStream stream = new SnapshotStream(server,
+        (ServerCallStreamObserver<SnapshotResponse>) responses);
+    server.call(member, stream, () -> CompletableFuture.completedFuture(member.snapshot()));
+  }
+
+  @Override
   public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
     server.call(member, responses, () -> CompletableFuture.completedFuture(member.hashKv(request)));
+  }
+
+  /**
+   * The wait for the new leader ends only with the call: a client that cancels or whose deadline
+   * passes ends it with etcd's leader-transfer timeout, which that client no longer sees.
+   */
+  @Override
+  public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> responses) {
+    var call = new Object() {
+      CompletableFuture<MoveLeaderResponse> waiting;
+      boolean cancelled;
+    };
+    ((ServerCallStreamObserver<MoveLeaderResponse>) responses).setOnCancelHandler(() -> {
+      synchronized (server.lock()) {
+        call.cancelled = true;
+        if (call.waiting != null) {
+          call.waiting.completeExceptionally(EtcdError.LEADER_TRANSFER_TIMEOUT.toException());
+        }
+      }
+    });
+    server.call(member, responses, () -> {
+      if (call.cancelled) { // cancelled while the member was paused
+        return CompletableFuture.failedFuture(EtcdError.LEADER_TRANSFER_TIMEOUT.toException());
+      }
+      call.waiting = member.moveLeader(request.getTargetID());
+      return call.waiting;
+    });
+  }
+
+  @Override
+  public void downgrade(DowngradeRequest request, StreamObserver<DowngradeResponse> responses) {
+    server.call(member, responses, () -> member.downgrade(request));
   }
 }

@@ -450,7 +450,7 @@ final class MemberLeases implements Lessor.Host {
   private long nextRequestId() {
     if (nextId < 0) {
       // etcd starts its counter at the wall clock's milliseconds; the fake draws it from the seed.
-      nextId = new SplittableRandom(server.seed() ^ member.id()).nextLong(1L << 40) << 8;
+      nextId = new SplittableRandom(server.leaseIdSeed() ^ member.id()).nextLong(1L << 40) << 8;
     }
     nextId++;
     return ((member.id() & 0xFFFF) << 48) | (nextId & 0xFFFF_FFFF_FFFFL);

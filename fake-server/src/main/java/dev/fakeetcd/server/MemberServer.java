@@ -9,10 +9,14 @@ import dev.fakeetcd.api.CompactionResponse;
 import dev.fakeetcd.api.DefragmentResponse;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
+import dev.fakeetcd.api.DowngradeInfo;
+import dev.fakeetcd.api.DowngradeRequest;
+import dev.fakeetcd.api.DowngradeResponse;
 import dev.fakeetcd.api.Event;
 import dev.fakeetcd.api.HashKVRequest;
 import dev.fakeetcd.api.HashKVResponse;
 import dev.fakeetcd.api.HashResponse;
+import dev.fakeetcd.api.MoveLeaderResponse;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RangeRequest;
@@ -52,6 +56,10 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   private record Waiter(CompletableFuture<Object> future, VirtualClock.Timer timer) {
   }
 
+  /** A MoveLeader call waiting for this member to see {@code target} lead. */
+  private record LeaderWait(long target, CompletableFuture<MoveLeaderResponse> future) {
+  }
+
   private final long id;
   private final EtcdServer server;
   private final KvValidator validator;
@@ -63,6 +71,8 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   private ReadRound readRound;
   /** While paused: calls to take and answers to send once the member resumes. */
   private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
+  /** In arrival order; each leaves the list when its future completes, however that happens. */
+  private final List<LeaderWait> leaderWaits = new ArrayList<>();
   private final MemberLeases leases;
   private final BackendFile backend;
   private long nextRequest = 1;
@@ -115,6 +125,20 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   boolean hasLeader() {
     SimMember<EtcdStateMachine> m = member();
     return m.isUp() && m.leaderId() != 0;
+  }
+
+  /**
+   * Whether this member counts itself a learner: from the configuration it applied last or, before
+   * it applied any, from the member list a joining etcd member fetches from its peers at start.
+   */
+  boolean isLearner() {
+    SimMember<EtcdStateMachine> m = member();
+    if (!m.isUp()) {
+      return false;
+    }
+    ConfState conf = m.status().confState();
+    return conf.voters().isEmpty() ? server.membership().isLearner(id)
+        : conf.learners().contains(id);
   }
 
   // ---- KV ----
@@ -201,7 +225,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
         .setRaftIndex(raft.commit())
         .setRaftTerm(raft.term())
         .setRaftAppliedIndex(m.appliedIndex())
-        .setIsLearner(raft.confState().learners().contains(id));
+        .setIsLearner(isLearner());
     if (raft.leaderId() == 0) {
       status.addErrors(EtcdError.NO_LEADER.message());
     }
@@ -242,6 +266,78 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     crc.update(requireUp().stateMachine().snapshot());
     return HashResponse.newBuilder().setHeader(header(ResponseHeader.getDefaultInstance()))
         .setHash((int) crc.getValue()).build();
+  }
+
+  /**
+   * etcd 3.4's MoveLeader: only the leader takes it, and the target must be a voting member. Raft is
+   * asked to hand over, and the call completes (with an empty response) once this member sees the
+   * target lead. etcd sets no bound of its own on that wait; the caller ends it when its client
+   * gives up.
+   */
+  CompletableFuture<MoveLeaderResponse> moveLeader(long target) {
+    SimMember<EtcdStateMachine> m = requireUp();
+    if (m.leaderId() != id) {
+      throw EtcdError.NOT_LEADER.toException();
+    }
+    if (!server.membership().isVoter(target)) {
+      throw EtcdError.BAD_LEADER_TRANSFEREE.toException();
+    }
+    LeaderWait wait = new LeaderWait(target, new CompletableFuture<>());
+    leaderWaits.add(wait);
+    wait.future().whenComplete((r, f) -> leaderWaits.remove(wait));
+    // Moving to itself is a no-op in Raft that still aborts a transfer under way, as in etcd.
+    m.transferLeadership(target);
+    if (m.isUp() && m.leaderId() == target) {
+      wait.future().complete(MoveLeaderResponse.getDefaultInstance());
+    }
+    return wait.future();
+  }
+
+  /**
+   * etcd 3.5's Downgrade, for a cluster whose members all run the fake's version: VALIDATE checks
+   * the target after a linearizable read; ENABLE validates, then records the job through Raft;
+   * CANCEL ends a recorded job through Raft. No member ever runs the target version, so an enabled
+   * job stays until cancelled.
+   */
+  CompletableFuture<DowngradeResponse> downgrade(DowngradeRequest request) {
+    return switch (request.getAction()) {
+      case VALIDATE -> validateDowngrade(Downgrade.target(request.getVersion()));
+      case ENABLE -> {
+        Downgrade.Version target = Downgrade.target(request.getVersion());
+        yield validateDowngrade(target).thenCompose(valid -> setDowngrade(
+            DowngradeInfo.newBuilder().setEnabled(true).setTargetVersion(target.toString())
+                .build()));
+      }
+      case CANCEL -> this.<DowngradeInfo>linearizable(EtcdStateMachine::downgrade)
+          .thenCompose(job -> {
+            if (!job.getEnabled()) {
+              throw EtcdError.NO_INFLIGHT_DOWNGRADE.toException();
+            }
+            return setDowngrade(DowngradeInfo.getDefaultInstance());
+          });
+      case UNRECOGNIZED -> throw EtcdError.UNKNOWN_METHOD.toException();
+    };
+  }
+
+  /** etcd's {@code downgradeValidate} after the format check: on linearizable state. */
+  private CompletableFuture<DowngradeResponse> validateDowngrade(Downgrade.Version target) {
+    return this.<DowngradeInfo>linearizable(EtcdStateMachine::downgrade).thenApply(job -> {
+      Downgrade.requireAllowed(target);
+      if (job.getEnabled()) {
+        throw EtcdError.DOWNGRADE_IN_PROCESS.toException();
+      }
+      return downgradeResponse();
+    });
+  }
+
+  private CompletableFuture<DowngradeResponse> setDowngrade(DowngradeInfo job) {
+    return propose(RaftRequest.Kind.DOWNGRADE_INFO_SET, job).thenApply(applied -> downgradeResponse());
+  }
+
+  /** etcd 3.5 fills Downgrade's header in full. */
+  private DowngradeResponse downgradeResponse() {
+    return DowngradeResponse.newBuilder().setHeader(header(ResponseHeader.getDefaultInstance()))
+        .setVersion(Downgrade.CLUSTER.toString()).build();
   }
 
   // ---- the request path ----
@@ -484,11 +580,26 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     if (leaderId == id) {
       leaderElectedNanos = server.clock().nanos();
     }
+    for (LeaderWait wait : List.copyOf(leaderWaits)) {
+      if (wait.target() == leaderId) {
+        // Outside Raft processing: completing answers the client.
+        server.clock().schedule(Duration.ZERO,
+            () -> wait.future().complete(MoveLeaderResponse.getDefaultInstance()));
+      }
+    }
     ReadRound round = readRound;
     if (round != null && !round.indexKnown) {
       // Outside Raft processing: failing the round completes client calls.
       server.clock().schedule(Duration.ZERO, () -> endRound(round, EtcdError.LEADER_CHANGED));
     }
+  }
+
+  /**
+   * A member's snapshot data (see {@link SnapshotFormat}): its whole applied state now, as etcd's
+   * Snapshot reads its backend at the call's start, leader or not.
+   */
+  byte[] snapshot() {
+    return SnapshotFormat.encode(requireUp().stateMachine().snapshot());
   }
 
   /** Runs {@code answer} now, or when the member resumes if it is paused. */
@@ -529,6 +640,9 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
       r.future().completeExceptionally(EtcdError.STOPPED.toException());
     }
     nextReads.clear();
+    for (LeaderWait wait : List.copyOf(leaderWaits)) {
+      wait.future().completeExceptionally(EtcdError.STOPPED.toException());
+    }
     leases.stopped();
   }
 

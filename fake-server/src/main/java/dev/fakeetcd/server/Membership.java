@@ -70,9 +70,20 @@ final class Membership {
     return members.containsKey(id);
   }
 
+  /** A member that may lead: listed and not a learner (started or not). */
+  boolean isVoter(long id) {
+    Info info = members.get(id);
+    return info != null && !info.learner;
+  }
+
   boolean isStarted(long id) {
     Info info = members.get(id);
     return info != null && info.started;
+  }
+
+  boolean isLearner(long id) {
+    Info info = members.get(id);
+    return info != null && info.learner;
   }
 
   void started(long id) {
@@ -131,10 +142,11 @@ final class Membership {
   CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
       MemberPromoteRequest request) {
     long id = request.getID();
+    // etcd's order: the leader's view of the learner first, then the quorum check.
+    requireInSync(id);
     if (!readyToPromote()) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
     }
-    requireInSync(id);
     Info info = members.get(id);
     if (info == null) {
       throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
@@ -279,7 +291,8 @@ final class Membership {
     return asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0).build();
   }
 
-  private List<Member> all() {
+  /** Every member as MemberList answers, by unsigned ID. */
+  List<Member> all() {
     List<Member> list = new ArrayList<>();
     for (long id : members.keySet()) {
       list.add(describe(id));

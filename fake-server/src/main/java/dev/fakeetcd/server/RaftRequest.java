@@ -20,7 +20,9 @@ record RaftRequest(long id, Kind kind, ByteString request) {
   /** What the request is, by its field number in etcd's internal request. */
   enum Kind {
     PUT(4), DELETE_RANGE(5), TXN(6), COMPACTION(7), LEASE_GRANT(8), LEASE_REVOKE(9),
-    ALARM(10), LEASE_CHECKPOINT(11);
+    ALARM(10), LEASE_CHECKPOINT(11),
+    /** etcd 3.5's {@code DowngradeInfoSetRequest}, carried as {@code DowngradeInfo} (same fields). */
+    DOWNGRADE_INFO_SET(1302);
 
     final int field;
 

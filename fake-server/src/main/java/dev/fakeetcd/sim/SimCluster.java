@@ -56,14 +56,29 @@ public final class SimCluster<S extends StateMachine> {
    */
   public static <S extends StateMachine> SimCluster<S> start(long seed, SimConfig config,
       LongFunction<? extends S> stateMachines) {
+    return start(seed, config, stateMachines, null);
+  }
+
+  /**
+   * Starts a cluster as {@link #start(long, SimConfig, LongFunction)} does, but every member's
+   * state machine begins with {@code state} (bytes its {@link StateMachine#restore} accepts), as
+   * the members of a cluster restored from a snapshot do; {@code null} starts empty.
+   */
+  public static <S extends StateMachine> SimCluster<S> start(long seed, SimConfig config,
+      LongFunction<? extends S> stateMachines, byte[] state) {
     SimCluster<S> cluster = new SimCluster<>(seed, config, stateMachines);
     List<Long> voters = new ArrayList<>();
     for (int i = 0; i < config.members(); i++) {
       voters.add(cluster.addMember().id());
     }
-    cluster.trace.record(Trace.Type.MEMBERSHIP, 0, "bootstrap " + voters);
+    cluster.trace.record(Trace.Type.MEMBERSHIP, 0,
+        (state == null ? "bootstrap " : "bootstrap from a snapshot ") + voters);
     for (SimMember<S> m : cluster.members.values()) {
-      m.bootstrap(voters);
+      if (state == null) {
+        m.bootstrap(voters);
+      } else {
+        m.bootstrap(voters, state);
+      }
     }
     cluster.clock.runUntilIdle();
     return cluster;

@@ -5,6 +5,7 @@ import dev.fakeetcd.raft.ConfChangeType;
 import dev.fakeetcd.raft.ConfState;
 import dev.fakeetcd.raft.Entry;
 import dev.fakeetcd.raft.EntryType;
+import dev.fakeetcd.raft.HardState;
 import dev.fakeetcd.raft.MemoryRaftStorage;
 import dev.fakeetcd.raft.Message;
 import dev.fakeetcd.raft.MessageType;
@@ -80,6 +81,19 @@ public final class SimMember<S extends StateMachine> {
   /** Starts a member of the initial configuration. */
   void bootstrap(Collection<Long> voters) {
     node = RaftNode.bootstrap(raftConfig(), storage, cluster.random().split(), voters);
+    startVolatile();
+  }
+
+  /**
+   * Starts a member of the initial configuration whose state machine begins with {@code state}, as
+   * etcd's {@code snapshot restore} writes a data dir: the configuration's entries (indexes
+   * 1..n, term 1) lie committed behind a snapshot of the restored state at index n.
+   */
+  void bootstrap(Collection<Long> voters, byte[] state) {
+    long last = voters.size();
+    storage.applySnapshot(new Snapshot(last, 1, ConfState.ofVoters(voters), state));
+    storage.setHardState(new HardState(1, 0, last));
+    node = RaftNode.start(raftConfig(), storage, cluster.random().split());
     startVolatile();
   }
 
@@ -333,7 +347,11 @@ public final class SimMember<S extends StateMachine> {
     }
   }
 
-  void transferLeadership(long transferee) {
+  /**
+   * Asks this member's Raft node to hand leadership to {@code transferee}: handled here when it
+   * leads, forwarded to its leader otherwise (etcd's {@code raftNode.TransferLeadership}).
+   */
+  public void transferLeadership(long transferee) {
     input(() -> node.transferLeadership(transferee));
   }
 

@@ -25,6 +25,17 @@ class ElectionTest {
     }
 
     @Test
+    void tick_nodeWithIdAboveLongMax_votesForItselfAndLeads() {
+        // etcd's member IDs are unsigned 64-bit: as a Java long, half of them are negative.
+        long id = -4_559_019_474_881_270_650L;
+        TestNetwork net = TestNetwork.bootstrap(1, id);
+
+        net.tick(20);
+
+        assertThat(net.node(id).role()).isEqualTo(Role.LEADER);
+    }
+
+    @Test
     void tick_threeNodeClusterElectsExactlyOneLeader() {
         for (long seed = 1; seed <= 20; seed++) {
             TestNetwork net = TestNetwork.bootstrap(seed, 1, 2, 3);

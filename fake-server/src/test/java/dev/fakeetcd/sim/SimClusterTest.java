@@ -70,6 +70,26 @@ class SimClusterTest {
   }
 
   @Test
+  void startWithState_membersBeginWithItBehindTheConfiguration_andSurviveACrash() {
+    ReplicatedList source = new ReplicatedList();
+    source.apply(1, 1, command("restored"));
+    SimCluster<ReplicatedList> cluster = SimCluster.start(7, config(3).build(),
+        id -> new ReplicatedList(), source.snapshot());
+    cluster.awaitLeader(MAX);
+
+    CompletableFuture<Long> put = cluster.propose(command("a"));
+    SimMember<ReplicatedList> follower = aFollower(cluster);
+    follower.crash();
+    follower.restart();
+    cluster.awaitLeader(MAX);
+
+    // Index 3 is the configuration's (1..3) snapshot; the first leader's empty entry is 4.
+    assertThat(put.join()).isEqualTo(5);
+    assertThat(cluster.members()).allSatisfy(m ->
+        assertThat(m.stateMachine().commands()).containsExactly("restored", "a"));
+  }
+
+  @Test
   void propose_onAFollowerIsDropped() {
     SimCluster<ReplicatedList> cluster = start(config(3));
     cluster.awaitLeader(MAX);

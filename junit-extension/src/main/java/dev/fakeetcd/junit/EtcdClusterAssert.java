@@ -4,6 +4,8 @@ import com.google.protobuf.ByteString;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
 import dev.fakeetcd.MemberStatus;
+import dev.fakeetcd.api.AlarmMember;
+import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.KeyValue;
 import dev.fakeetcd.api.RangeRequest;
@@ -13,6 +15,8 @@ import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.AbstractAssert;
 
@@ -64,12 +68,87 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
     return this;
   }
 
+  /** The member list, as MemberList answers, has {@code count} members (added ones included). */
   public EtcdClusterAssert hasMembers(int count) {
     isNotNull();
-    List<MemberStatus> status = actual.status();
-    if (status.size() != count) {
-      fail("Expecting the cluster to have " + count + " members, but it has " + status.size()
-          + ".", status);
+    List<dev.fakeetcd.api.Member> list = actual.memberList();
+    if (list.size() != count) {
+      failMembership("Expecting the member list to have " + count + " members, but it has "
+          + list.size() + ".", list);
+    }
+    return this;
+  }
+
+  /** The voting members are exactly {@code voters}, in any order. */
+  public EtcdClusterAssert hasVoters(Member... voters) {
+    isNotNull();
+    List<dev.fakeetcd.api.Member> list = actual.memberList();
+    Set<Long> expected = new TreeSet<>();
+    for (Member m : voters) {
+      expected.add(m.id());
+    }
+    Set<Long> actualVoters = new TreeSet<>();
+    list.stream().filter(m -> !m.getIsLearner()).forEach(m -> actualVoters.add(m.getID()));
+    if (!actualVoters.equals(expected)) {
+      failMembership("Expecting the voters to be " + names(voters) + ", but they differ.", list);
+    }
+    return this;
+  }
+
+  /** {@code member} is in the member list as a learner. */
+  public EtcdClusterAssert hasLearner(Member member) {
+    return hasLearner(member.id());
+  }
+
+  /** The member with etcd ID {@code id} (started or not) is in the member list as a learner. */
+  public EtcdClusterAssert hasLearner(long id) {
+    isNotNull();
+    List<dev.fakeetcd.api.Member> list = actual.memberList();
+    Optional<dev.fakeetcd.api.Member> found = list.stream().filter(m -> m.getID() == id)
+        .findFirst();
+    if (found.isEmpty() || !found.get().getIsLearner()) {
+      failMembership("Expecting " + Long.toUnsignedString(id, 16) + " to be a learner, but it "
+          + (found.isEmpty() ? "is not a member." : "is a voter."), list);
+    }
+    return this;
+  }
+
+  /** No member of the member list is a learner. */
+  public EtcdClusterAssert hasNoLearner() {
+    isNotNull();
+    List<dev.fakeetcd.api.Member> list = actual.memberList();
+    if (list.stream().anyMatch(dev.fakeetcd.api.Member::getIsLearner)) {
+      failMembership("Expecting no learner, but there is one.", list);
+    }
+    return this;
+  }
+
+  /** {@code member} is not in the member list (never added, or removed). */
+  public EtcdClusterAssert doesNotHaveMember(Member member) {
+    isNotNull();
+    List<dev.fakeetcd.api.Member> list = actual.memberList();
+    if (list.stream().anyMatch(m -> m.getID() == member.id())) {
+      failMembership("Expecting " + member.name() + " not to be a member, but it is.", list);
+    }
+    return this;
+  }
+
+  /** {@code type} is raised for {@code member}. */
+  public EtcdClusterAssert hasAlarm(Member member, AlarmType type) {
+    isNotNull();
+    List<AlarmMember> alarms = actual.alarms().list();
+    if (alarms.stream().noneMatch(a -> a.getMemberID() == member.id() && a.getAlarm() == type)) {
+      failAlarms("Expecting alarm " + type + " for " + member.name() + ", but it is not raised.",
+          alarms);
+    }
+    return this;
+  }
+
+  public EtcdClusterAssert hasNoAlarms() {
+    isNotNull();
+    List<AlarmMember> alarms = actual.alarms().list();
+    if (!alarms.isEmpty()) {
+      failAlarms("Expecting no alarm, but " + alarms.size() + " are raised.", alarms);
     }
     return this;
   }
@@ -196,5 +275,43 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
       sb.append("\n  ").append(s);
     }
     failWithMessage("%s", sb);
+  }
+
+  private void failMembership(String message, List<dev.fakeetcd.api.Member> list) {
+    StringBuilder sb = new StringBuilder(message).append("\nMember list (seed ")
+        .append(actual.seed()).append("):");
+    for (dev.fakeetcd.api.Member m : list) {
+      sb.append("\n  ").append(Long.toUnsignedString(m.getID(), 16)).append(' ')
+          .append(m.getName().isEmpty() ? "(not started)" : m.getName())
+          .append(m.getIsLearner() ? " learner" : " voter")
+          .append(" peers=").append(m.getPeerURLsList())
+          .append(" clients=").append(m.getClientURLsList());
+    }
+    failWithMessage("%s", sb);
+  }
+
+  private void failAlarms(String message, List<AlarmMember> alarms) {
+    StringBuilder sb = new StringBuilder(message).append("\nAlarms (seed ")
+        .append(actual.seed()).append("):");
+    if (alarms.isEmpty()) {
+      sb.append(" none");
+    }
+    for (AlarmMember a : alarms) {
+      sb.append("\n  ").append(a.getAlarm()).append(" for ").append(memberName(a.getMemberID()));
+    }
+    failWithMessage("%s", sb);
+  }
+
+  private String memberName(long id) {
+    return actual.members().stream().filter(m -> m.id() == id).findFirst().map(Member::toString)
+        .orElse(Long.toUnsignedString(id, 16));
+  }
+
+  private static String names(Member... members) {
+    StringBuilder sb = new StringBuilder("[");
+    for (Member m : members) {
+      sb.append(sb.length() > 1 ? ", " : "").append(m.name());
+    }
+    return sb.append(']').toString();
   }
 }

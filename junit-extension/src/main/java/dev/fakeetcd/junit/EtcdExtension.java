@@ -10,6 +10,7 @@ import dev.fakeetcd.MemberStatus;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
@@ -135,6 +136,9 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       ClusterConfig.Builder builder = ClusterConfig.builder();
       AutoCompaction.parse(settings.autoCompactionMode(), settings.autoCompactionRetention())
           .ifPresent(builder::autoCompaction);
+      if (!settings.restoreFrom().isEmpty()) {
+        builder.restoreFrom(Path.of(settings.restoreFrom()));
+      }
       config = builder
           .members(settings.members())
           .seed(seed)
@@ -148,6 +152,9 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
           .build();
     } catch (IllegalArgumentException e) {
       throw misuse("@EtcdTest for " + owner.getDisplayName() + ": " + e.getMessage());
+    } catch (UncheckedIOException e) {
+      throw misuse("@EtcdTest(restoreFrom) for " + owner.getDisplayName() + ": "
+          + e.getMessage() + " (" + e.getCause() + ")");
     }
     ClusterResource resource = new ClusterResource(config,
         fixed.isPresent() || settings.seed() != EtcdTest.RANDOM_SEED);

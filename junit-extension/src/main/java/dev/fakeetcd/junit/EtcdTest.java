@@ -111,6 +111,13 @@ public @interface EtcdTest {
   boolean tcp() default true;
 
   /**
+   * A snapshot file to start the cluster from (see {@code ClusterConfig.Builder.restoreFrom}): one
+   * that {@code etcdctl snapshot save} saved from a fake-etcd member; a relative path is resolved
+   * against the working directory. Empty (the default): an empty keyspace.
+   */
+  String restoreFrom() default "";
+
+  /**
    * One cluster for every test of the annotated class (and its {@code @Nested} classes), closed
    * after the class, instead of one per test method. {@code @TestInstance(PER_CLASS)} does the same.
    */

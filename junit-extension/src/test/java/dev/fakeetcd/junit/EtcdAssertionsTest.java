@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
+import dev.fakeetcd.api.AlarmType;
+import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.MemberAddRequest;
+import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.PutRequest;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
@@ -21,6 +25,18 @@ class EtcdAssertionsTest {
       "\n  member-\\d id=[0-9a-f]+ (LEADER|FOLLOWER|CANDIDATE|DOWN) term=\\d+ applied=\\d+ "
           + "revision=\\d+";
   private static final String MEMBERS = "\nMembers \\(seed 7\\):" + MEMBER_LINE.repeat(3);
+
+  /** The member list's lines, as membership failures end. */
+  private static String memberList(int members) {
+    return "\nMember list \\(seed 7\\):" + ("\n  [0-9a-f]+ member-\\d voter peers=\\[[^]]+\\] "
+        + "clients=\\[\\]").repeat(members);
+  }
+
+  /** Adds a learner that is never started; returns its ID. */
+  private static long addLearner(ManagedChannel channel) {
+    return ClusterGrpc.newBlockingStub(channel).memberAdd(MemberAddRequest.newBuilder()
+        .addPeerURLs("http://10.0.0.9:2380").setIsLearner(true).build()).getMember().getID();
+  }
 
   private static void put(ManagedChannel channel, String key, String value) {
     KVGrpc.newBlockingStub(channel).put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8(key))
@@ -58,10 +74,92 @@ class EtcdAssertionsTest {
   }
 
   @Test
-  void hasMembers_wrongCount_fails(EtcdCluster cluster) {
+  void hasMembers_wrongCount_failsShowingTheMemberList(EtcdCluster cluster) {
     assertThatThrownBy(() -> assertThat(cluster).hasMembers(5))
-        .hasMessageMatching("(?s)Expecting the cluster to have 5 members, but it has 3\\."
-            + MEMBERS);
+        .hasMessageMatching("(?s)Expecting the member list to have 5 members, but it has 3\\."
+            + memberList(3));
+  }
+
+  @Test
+  void hasMembers_addedLearner_countsIt(EtcdCluster cluster, ManagedChannel channel) {
+    addLearner(channel);
+
+    assertThat(cluster).hasMembers(4);
+  }
+
+  @Test
+  void hasVoters_everyMember_passes(EtcdCluster cluster) {
+    assertThat(cluster).hasVoters(cluster.members().toArray(new Member[0]));
+  }
+
+  @Test
+  void hasVoters_oneMissing_failsNamingTheExpected(EtcdCluster cluster,
+      @EtcdMember(0) Member m0, @EtcdMember(1) Member m1) {
+    assertThatThrownBy(() -> assertThat(cluster).hasVoters(m0, m1))
+        .hasMessageMatching("(?s)Expecting the voters to be \\[member-0, member-1\\], but they "
+            + "differ\\." + memberList(3));
+  }
+
+  @Test
+  void hasLearner_addedLearner_passes(EtcdCluster cluster, ManagedChannel channel) {
+    long id = addLearner(channel);
+
+    assertThat(cluster).hasLearner(id);
+  }
+
+  @Test
+  void hasLearner_voter_failsSayingItVotes(EtcdCluster cluster, @EtcdMember(1) Member m1) {
+    assertThatThrownBy(() -> assertThat(cluster).hasLearner(m1))
+        .hasMessageMatching("(?s)Expecting " + Long.toUnsignedString(m1.id(), 16)
+            + " to be a learner, but it is a voter\\." + memberList(3));
+  }
+
+  @Test
+  void hasNoLearner_withLearner_failsListingItUnstarted(EtcdCluster cluster,
+      ManagedChannel channel) {
+    addLearner(channel);
+
+    assertThatThrownBy(() -> assertThat(cluster).hasNoLearner())
+        .hasMessageMatching("(?s)Expecting no learner, but there is one\\..*"
+            + "\n  [0-9a-f]+ \\(not started\\) learner peers=\\[http://10.0.0.9:2380\\] "
+            + "clients=\\[\\].*");
+  }
+
+  @Test
+  void doesNotHaveMember_removed_passes_andPresentFails(EtcdCluster cluster,
+      ManagedChannel channel, @EtcdMember(1) Member m1, @EtcdMember(2) Member m2) {
+    ClusterGrpc.newBlockingStub(channel).memberRemove(
+        MemberRemoveRequest.newBuilder().setID(m2.id()).build());
+
+    assertThat(cluster).doesNotHaveMember(m2).hasMembers(2);
+    assertThatThrownBy(() -> assertThat(cluster).doesNotHaveMember(m1))
+        .hasMessageMatching("(?s)Expecting member-1 not to be a member, but it is\\."
+            + memberList(2));
+  }
+
+  @Test
+  void hasAlarm_raised_passes_andOtherMemberFailsListingIt(EtcdCluster cluster,
+      @EtcdMember(0) Member m0, @EtcdMember(1) Member m1) {
+    cluster.alarms().activate(m0, AlarmType.NOSPACE);
+
+    assertThat(cluster).hasAlarm(m0, AlarmType.NOSPACE);
+    assertThatThrownBy(() -> assertThat(cluster).hasAlarm(m1, AlarmType.NOSPACE))
+        .hasMessage("Expecting alarm NOSPACE for member-1, but it is not raised.\n"
+            + "Alarms (seed 7):\n  NOSPACE for " + m0);
+  }
+
+  @Test
+  void hasNoAlarms_quietCluster_passes(EtcdCluster cluster) {
+    assertThat(cluster).hasNoAlarms();
+  }
+
+  @Test
+  void hasNoAlarms_withAlarm_failsListingIt(EtcdCluster cluster, @EtcdMember(2) Member m2) {
+    cluster.alarms().activate(m2, AlarmType.CORRUPT);
+
+    assertThatThrownBy(() -> assertThat(cluster).hasNoAlarms())
+        .hasMessage("Expecting no alarm, but 1 are raised.\nAlarms (seed 7):\n  CORRUPT for "
+            + m2);
   }
 
   @Test

@@ -158,4 +158,16 @@ class MisuseTest {
   void autoCompactionRetention_notACount_namesTheValue() {
     assertMisuse(NegativeRetention.class, "revision auto-compaction retention", "\"-5\"");
   }
+
+  static class MissingSnapshot {
+    @EtcdTest(members = 1, restoreFrom = "target/no-such-snapshot.db")
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void restoreFrom_missingFile_namesTheFile() {
+    assertMisuse(MissingSnapshot.class, "@EtcdTest(restoreFrom)",
+        "cannot read snapshot target/no-such-snapshot.db", "NoSuchFileException");
+  }
 }

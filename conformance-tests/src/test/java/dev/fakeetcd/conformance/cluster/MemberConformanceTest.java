@@ -14,6 +14,7 @@ import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.MemberRemoveResponse;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
+import dev.fakeetcd.conformance.Members;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
@@ -31,7 +32,6 @@ class MemberConformanceTest {
    * URLs and the second, and refuses an ID removed before ("member not found").
    */
   private static final String MADE_UP_PEER = "http://192.0.2.1:";
-  private static final String UNHEALTHY = "etcdserver: unhealthy cluster";
 
   private static ClusterGrpc.ClusterBlockingStub cluster(EtcdTarget target) {
     return ClusterGrpc.newBlockingStub(target.channels().get(0))
@@ -46,23 +46,8 @@ class MemberConformanceTest {
     return add(target, MADE_UP_PEER + port);
   }
 
-  /**
-   * Adds a learner. etcd refuses any MemberAdd ("unhealthy cluster") until every voter has been
-   * connected to the member for 5 s (its HealthInterval): a fresh cluster is waited for, bounded.
-   */
   private static MemberAddResponse add(EtcdTarget target, String peerUrl) throws Exception {
-    MemberAddRequest request = MemberAddRequest.newBuilder().addPeerURLs(peerUrl)
-        .setIsLearner(true).build();
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return cluster(target).memberAdd(request);
-      } catch (StatusRuntimeException e) {
-        if (attempt == 20 || !UNHEALTHY.equals(e.getStatus().getDescription())) {
-          throw e;
-        }
-        TimeUnit.MILLISECONDS.sleep(500);
-      }
-    }
+    return Members.add(target, peerUrl, true);
   }
 
   private static MemberRemoveResponse remove(EtcdTarget target, long id) {

@@ -1,0 +1,160 @@
+package dev.fakeetcd;
+
+import static dev.fakeetcd.Clusters.bytes;
+import static dev.fakeetcd.Clusters.get;
+import static dev.fakeetcd.Clusters.put;
+import static dev.fakeetcd.Clusters.serializableGet;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.fakeetcd.api.ClusterGrpc;
+import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.MemberAddRequest;
+import dev.fakeetcd.api.MemberListRequest;
+import dev.fakeetcd.api.MemberPromoteRequest;
+import dev.fakeetcd.api.SnapshotRequest;
+import dev.fakeetcd.api.StatusRequest;
+import dev.fakeetcd.api.WatchCreateRequest;
+import dev.fakeetcd.api.WatchGrpc;
+import dev.fakeetcd.api.WatchRequest;
+import dev.fakeetcd.api.WatchResponse;
+import dev.fakeetcd.api.election.ElectionGrpc;
+import dev.fakeetcd.api.election.LeaderRequest;
+import dev.fakeetcd.api.lock.LockGrpc;
+import dev.fakeetcd.api.lock.LockRequest;
+import dev.fakeetcd.server.EtcdError;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** A learner's life: added, started, catching up, refusing what etcd 3.4 refuses, promoted. */
+class EtcdClusterLearnerTest {
+
+  private static final String NEW_PEER = "http://10.0.0.9:2380";
+
+  private final Clusters clusters = new Clusters();
+
+  @AfterEach
+  void close() {
+    clusters.close();
+  }
+
+  /** A 3-member cluster with "k" written, then a learner added, started and given a second. */
+  private Member startedLearner(EtcdCluster cluster) {
+    clusters.kv(cluster, cluster.member(0)).put(put("k", "v"));
+    long id = cluster(cluster, cluster.member(0)).memberAdd(MemberAddRequest.newBuilder()
+        .addPeerURLs(NEW_PEER).setIsLearner(true).build()).getMember().getID();
+    Member learner = cluster.startAddedMember(id);
+    cluster.clock().advance(Duration.ofSeconds(1));
+    return learner;
+  }
+
+  private ClusterGrpc.ClusterBlockingStub cluster(EtcdCluster cluster, Member member) {
+    return ClusterGrpc.newBlockingStub(clusters.channel(cluster, member));
+  }
+
+  private static void assertRefusedForLearner(Executable call) {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::execute);
+    assertThat(e).as("refused").isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(EtcdError.NOT_SUPPORTED_FOR_LEARNER.code());
+    assertThat(e.getStatus().getDescription())
+        .isEqualTo("etcdserver: rpc not supported for learner");
+  }
+
+  @Test
+  void serializableRange_startedLearner_returnsWhatWasWrittenBefore() {
+    EtcdCluster cluster = clusters.start(3, 21);
+    Member learner = startedLearner(cluster);
+
+    assertThat(clusters.kv(cluster, learner).range(serializableGet("k")).getKvs(0).getValue())
+        .isEqualTo(bytes("v"));
+  }
+
+  @Test
+  void status_startedLearner_answersAsLearner() {
+    EtcdCluster cluster = clusters.start(3, 22);
+    Member learner = startedLearner(cluster);
+
+    assertThat(MaintenanceGrpc.newBlockingStub(clusters.channel(cluster, learner))
+        .status(StatusRequest.getDefaultInstance()).getIsLearner()).isTrue();
+  }
+
+  @Test
+  void unaryCalls_startedLearner_refusedButStatusAndSerializableRange() {
+    EtcdCluster cluster = clusters.start(3, 23);
+    Member learner = startedLearner(cluster);
+
+    assertRefusedForLearner(() -> clusters.kv(cluster, learner).range(get("k")));
+    assertRefusedForLearner(() -> clusters.kv(cluster, learner).put(put("k", "w")));
+    assertRefusedForLearner(() -> cluster(cluster, learner)
+        .memberList(MemberListRequest.getDefaultInstance()));
+    assertRefusedForLearner(() -> LockGrpc.newBlockingStub(clusters.channel(cluster, learner))
+        .lock(LockRequest.newBuilder().setName(bytes("l")).build()));
+  }
+
+  @Test
+  void streams_startedLearner_refused() {
+    EtcdCluster cluster = clusters.start(3, 24);
+    Member learner = startedLearner(cluster);
+
+    assertRefusedForLearner(() -> MaintenanceGrpc.newBlockingStub(
+        clusters.channel(cluster, learner)).snapshot(SnapshotRequest.getDefaultInstance())
+        .hasNext());
+    assertRefusedForLearner(() -> ElectionGrpc.newBlockingStub(clusters.channel(cluster, learner))
+        .observe(LeaderRequest.newBuilder().setName(bytes("e")).build()).hasNext());
+    CompletableFuture<Void> watch = watchError(cluster, learner);
+    assertRefusedForLearner(() -> {
+      try {
+        watch.get(5, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        throw e.getCause();
+      }
+    });
+  }
+
+  @Test
+  void memberPromote_startedLearner_liftsTheRestriction() {
+    EtcdCluster cluster = clusters.start(3, 25);
+    Member learner = startedLearner(cluster);
+
+    cluster(cluster, cluster.member(0)).memberPromote(
+        MemberPromoteRequest.newBuilder().setID(learner.id()).build());
+
+    assertThat(clusters.kv(cluster, learner).put(put("k", "w")).getHeader().getRevision())
+        .isEqualTo(3);
+    assertThat(clusters.kv(cluster, learner).range(get("k")).getKvs(0).getValue())
+        .isEqualTo(bytes("w"));
+    assertThat(cluster(cluster, learner).memberList(MemberListRequest.getDefaultInstance())
+        .getMembersList()).hasSize(4).noneMatch(dev.fakeetcd.api.Member::getIsLearner);
+  }
+
+  /** Opens a watch on {@code member}; completes with the stream's error, if any. */
+  private CompletableFuture<Void> watchError(EtcdCluster cluster, Member member) {
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    StreamObserver<WatchRequest> requests = WatchGrpc.newStub(clusters.channel(cluster, member))
+        .watch(new StreamObserver<>() {
+          @Override
+          public void onNext(WatchResponse response) {
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            ended.completeExceptionally(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            ended.complete(null);
+          }
+        });
+    requests.onNext(WatchRequest.newBuilder().setCreateRequest(
+        WatchCreateRequest.newBuilder().setKey(bytes("k"))).build());
+    return ended;
+  }
+}
