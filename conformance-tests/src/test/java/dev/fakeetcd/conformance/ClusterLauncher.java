@@ -7,5 +7,14 @@ package dev.fakeetcd.conformance;
  */
 public interface ClusterLauncher {
 
-  PrivateCluster launch();
+  /** A cluster with etcd's default settings. */
+  default PrivateCluster launch() {
+    return launch(0);
+  }
+
+  /**
+   * A cluster whose members have the backend quota {@code quotaBackendBytes} (etcd's
+   * {@code --quota-backend-bytes}: 0 for the default, negative for none).
+   */
+  PrivateCluster launch(long quotaBackendBytes);
 }

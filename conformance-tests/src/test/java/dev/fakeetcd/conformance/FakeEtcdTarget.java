@@ -25,9 +25,10 @@ final class FakeEtcdTarget {
   static EtcdTargetFactory factory(int members) {
     return new EtcdTargetFactory() {
       @Override
-      public StartedTarget start(String name) {
+      public StartedTarget start(String name, long quotaBackendBytes) {
         EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder()
             .members(members)
+            .quotaBackendBytes(quotaBackendBytes)
             .clockMode(VirtualClock.Mode.WALL_CLOCK)
             .tcp(true)
             .build());

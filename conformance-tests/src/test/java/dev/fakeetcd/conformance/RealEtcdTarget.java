@@ -11,8 +11,10 @@ final class RealEtcdTarget {
   static EtcdTargetFactory factory(int members) {
     return new EtcdTargetFactory() {
       @Override
-      public StartedTarget start(String name) {
-        RealEtcdCluster cluster = RealEtcdCluster.start(EtcdBinary.path(), name, members, List.of());
+      public StartedTarget start(String name, long quotaBackendBytes) {
+        List<String> flags = quotaBackendBytes == 0 ? List.of()
+            : List.of("--quota-backend-bytes=" + quotaBackendBytes);
+        RealEtcdCluster cluster = RealEtcdCluster.start(EtcdBinary.path(), name, members, flags);
         return StartedTarget.of(name, cluster.clientUrls(), cluster);
       }
 
