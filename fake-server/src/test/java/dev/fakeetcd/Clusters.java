@@ -6,12 +6,19 @@ import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import io.grpc.ManagedChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Clusters and channels a test opened, all closed by {@link #close()}. */
 final class Clusters implements AutoCloseable {
+
+  /**
+   * etcd's HealthInterval: MemberAdd, and MemberRemove of a running voter, answer
+   * {@code unhealthy cluster} until the member asked has been connected to the voters this long.
+   */
+  static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
 
   private final List<EtcdCluster> clusters = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.fakeetcd;
 
+import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
 import static dev.fakeetcd.Clusters.bytes;
 import static dev.fakeetcd.Clusters.get;
 import static dev.fakeetcd.Clusters.put;
@@ -45,9 +46,13 @@ class EtcdClusterLearnerTest {
     clusters.close();
   }
 
-  /** A 3-member cluster with "k" written, then a learner added, started and given a second. */
+  /**
+   * A 3-member cluster with "k" written, then (once its members have been connected long enough
+   * for etcd to take a MemberAdd) a learner added, started and given a second.
+   */
   private Member startedLearner(EtcdCluster cluster) {
     clusters.kv(cluster, cluster.member(0)).put(put("k", "v"));
+    cluster.clock().advance(HEALTH_INTERVAL);
     long id = cluster(cluster, cluster.member(0)).memberAdd(MemberAddRequest.newBuilder()
         .addPeerURLs(NEW_PEER).setIsLearner(true).build()).getMember().getID();
     Member learner = cluster.startAddedMember(id);

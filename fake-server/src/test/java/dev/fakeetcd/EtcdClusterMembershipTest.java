@@ -1,5 +1,6 @@
 package dev.fakeetcd;
 
+import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -49,6 +50,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberAdd_learnerIsListedUnstartedUntilStarted() {
     EtcdCluster cluster = clusters.start(3, 1);
+    cluster.clock().advance(HEALTH_INTERVAL);
     MemberAddResponse added = stub(cluster, cluster.member(0)).memberAdd(add(NEW_PEER, true));
 
     assertThat(added.getMember().getName()).isEmpty();
@@ -71,6 +73,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberPromote_learnerInSync_becomesVoter() {
     EtcdCluster cluster = clusters.start(3, 2);
+    cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
     long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
     cluster.startAddedMember(id);
@@ -86,6 +89,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberPromote_learnerNeverStarted_isNotInSync() {
     EtcdCluster cluster = clusters.start(3, 3);
+    cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
     long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
 
@@ -110,6 +114,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberAdd_secondLearner_fails() {
     EtcdCluster cluster = clusters.start(3, 6);
+    cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
     stub.memberAdd(add(NEW_PEER, true));
     assertFails(EtcdError.TOO_MANY_LEARNERS,
@@ -119,6 +124,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberAdd_peerUrlInUse_fails() {
     EtcdCluster cluster = clusters.start(3, 7);
+    cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
     String used = stub.memberList(MemberListRequest.getDefaultInstance()).getMembers(1)
         .getPeerURLs(0);
@@ -135,6 +141,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberAdd_voterNeverStarted_keepsQuorumOfThree() {
     EtcdCluster cluster = clusters.start(3, 9);
+    cluster.clock().advance(HEALTH_INTERVAL);
     stub(cluster, cluster.member(0)).memberAdd(add(NEW_PEER, false));
 
     assertThat(clusters.kv(cluster, cluster.member(1)).put(put("k", "v")).getHeader()
@@ -167,6 +174,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberRemove_learner_restoresTheList() {
     EtcdCluster cluster = clusters.start(3, 13);
+    cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
     MemberListResponse before = stub.memberList(MemberListRequest.getDefaultInstance());
     long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
@@ -178,6 +186,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberRemove_leader_electsAnotherAndStopsServing() {
     EtcdCluster cluster = clusters.start(3, 14);
+    cluster.clock().advance(HEALTH_INTERVAL);
     Member leader = cluster.awaitLeader();
     Member follower = Clusters.follower(cluster);
 
@@ -195,6 +204,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberRemove_follower_itsProcessExits() {
     EtcdCluster cluster = clusters.start(3, 19);
+    cluster.clock().advance(HEALTH_INTERVAL);
     Member follower = Clusters.follower(cluster);
 
     stub(cluster, cluster.awaitLeader()).memberRemove(
@@ -207,6 +217,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberRemove_askedMemberItself_stopsBeforeAnswering() {
     EtcdCluster cluster = clusters.start(3, 18);
+    cluster.clock().advance(HEALTH_INTERVAL);
     Member follower = Clusters.follower(cluster);
 
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
@@ -224,6 +235,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberUpdate_learner_dropsLearnerFlag() {
     EtcdCluster cluster = clusters.start(3, 15);
+    cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
     long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
 
@@ -234,6 +246,20 @@ class EtcdClusterMembershipTest {
       assertThat(m.getPeerURLsList()).containsExactly("http://10.0.0.11:2380");
       assertThat(m.getIsLearner()).isFalse();
     });
+  }
+
+  @Test
+  void memberUpdate_isALogEntryEveryMemberApplies() {
+    EtcdCluster cluster = clusters.start(3, 20);
+    long applied = cluster.member(0).status().appliedIndex();
+
+    stub(cluster, cluster.member(0)).memberUpdate(MemberUpdateRequest.newBuilder()
+        .setID(cluster.member(1).id()).addPeerURLs(NEW_PEER).build());
+
+    assertThat(cluster.status()).extracting(MemberStatus::appliedIndex)
+        .containsOnly(applied + 1);
+    assertThat(cluster.memberList()).filteredOn(m -> m.getID() == cluster.member(1).id())
+        .singleElement().satisfies(m -> assertThat(m.getPeerURLsList()).containsExactly(NEW_PEER));
   }
 
   @Test

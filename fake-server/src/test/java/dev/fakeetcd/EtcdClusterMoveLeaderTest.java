@@ -144,6 +144,7 @@ class EtcdClusterMoveLeaderTest {
   @Test
   void moveLeader_toLearner_failsBadTransferee() {
     EtcdCluster cluster = clusters.start(3, 47);
+    cluster.clock().advance(Clusters.HEALTH_INTERVAL);
     Member leader = cluster.awaitLeader();
     long learner = ClusterGrpc.newBlockingStub(clusters.channel(cluster, leader))
         .memberAdd(MemberAddRequest.newBuilder().addPeerURLs("http://10.0.0.9:2380")

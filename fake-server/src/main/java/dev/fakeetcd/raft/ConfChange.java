@@ -37,6 +37,10 @@ public record ConfChange(ConfChangeType type, long nodeId, byte[] context) {
         return new ConfChange(ConfChangeType.REMOVE_NODE, nodeId, null);
     }
 
+    public static ConfChange updateNode(long nodeId) {
+        return new ConfChange(ConfChangeType.UPDATE_NODE, nodeId, null);
+    }
+
     /** The bytes stored in a {@link EntryType#CONF_CHANGE} entry. */
     public byte[] encode() {
         return ByteBuffer.allocate(9 + context.length)

@@ -7,5 +7,10 @@ public enum ConfChangeType {
     /** Adds a learner (a non-voting member that receives the log). */
     ADD_LEARNER_NODE,
     /** Removes a voter or learner. */
-    REMOVE_NODE
+    REMOVE_NODE,
+    /**
+     * Changes no Raft configuration: host data about a member (etcd: its peer URLs) ordered in the
+     * log and applied by every member.
+     */
+    UPDATE_NODE
 }

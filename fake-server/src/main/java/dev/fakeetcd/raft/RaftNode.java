@@ -907,7 +907,8 @@ public final class RaftNode {
     /**
      * Applies a committed membership change; the host calls it when it applies the CONF_CHANGE
      * entry. Adding an existing member, or removing an absent one, changes nothing; ADD_LEARNER_NODE
-     * for a voter is ignored (no demotion). A leader that is removed steps down.
+     * for a voter is ignored (no demotion); UPDATE_NODE never changes the configuration. A leader
+     * that is removed steps down.
      *
      * @return the configuration now in force (to record in snapshots)
      */
@@ -929,6 +930,9 @@ public final class RaftNode {
                 voters.remove(node);
                 learners.remove(node);
                 progress.remove(node);
+            }
+            case UPDATE_NODE -> {
+                // etcd's raft leaves its tracker as it is, then switches to that same config.
             }
         }
         afterConfChange();

@@ -39,8 +39,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void memberUpdate(MemberUpdateRequest request,
       StreamObserver<MemberUpdateResponse> responses) {
-    server.call(member, responses,
-        () -> CompletableFuture.completedFuture(server.membership().update(member, request)));
+    server.call(member, responses, () -> server.membership().update(member, request));
   }
 
   @Override

@@ -521,9 +521,18 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     return connected >= members.size() / 2 + 1;
   }
 
-  private boolean connectedSince(long peer, long startNanos) {
+  /**
+   * etcd's {@code isConnectedSince}: this member's transport to {@code peer} has been active since
+   * strictly before {@code nanos} of virtual time.
+   */
+  boolean connectedSince(long peer, long nanos) {
     OptionalLong since = server.sim().network().connectedSince(id, peer);
-    return since.isPresent() && since.getAsLong() < startNanos;
+    return since.isPresent() && since.getAsLong() < nanos;
+  }
+
+  /** etcd's non-zero {@code ActiveSince}: this member's transport to {@code peer} is up now. */
+  boolean connected(long peer) {
+    return server.sim().network().connectedSince(id, peer).isPresent();
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,8 @@ final class Membership {
   /** etcd's readyPercent: a learner is promotable at 90 % of the leader's match index. */
   private static final double READY_PERCENT = 0.9;
   private static final int MAX_LEARNERS = 1;
+  /** etcd's HealthInterval: how long a peer must have been connected to count for a change. */
+  private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
 
   /** One member; {@code started} once its process published its name (runs or ran). */
   private static final class Info {
@@ -101,6 +104,9 @@ final class Membership {
     if (!learner && !readyToAddVoter()) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
     }
+    if (connectedVoters(asking) != voters()) {
+      throw new EtcdException(EtcdError.UNHEALTHY);
+    }
     // etcd validates the change when it applies it; the fake's calls run one at a time, so the
     // same checks before proposing give the same answers.
     if (removed.contains(id)) {
@@ -129,6 +135,11 @@ final class Membership {
     }
     if (info == null) {
       throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
+    }
+    // A member down (or cut off) is not part of the active quorum, so it may always go.
+    boolean down = id != asking.id() && !asking.connected(id);
+    if (!info.learner && !down && connectedVoters(asking) - 1 < 1 + (voters() - 1) / 2) {
+      throw new EtcdException(EtcdError.UNHEALTHY);
     }
     return server.sim().remove(id).thenApply(index -> {
       members.remove(id);
@@ -162,23 +173,48 @@ final class Membership {
   }
 
   /**
-   * Replaces the peer URLs. etcd proposes this through Raft as well; here it takes effect at once,
-   * and, as in etcd 3.4, the stored member loses its learner flag.
+   * Replaces the peer URLs through a Raft entry that changes no configuration (etcd's
+   * ConfChangeUpdateNode). As in etcd 3.4, the stored member loses its learner flag, though Raft
+   * keeps it a learner.
    */
-  MemberUpdateResponse update(MemberServer asking, MemberUpdateRequest request) {
+  CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
+      MemberUpdateRequest request) {
     List<String> urls = parseUrls(request.getPeerURLsList());
-    Info info = members.get(request.getID());
+    long id = request.getID();
+    Info info = members.get(id);
     if (info == null) {
       throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
     }
-    requireUrlsFree(urls, request.getID());
-    info.peerUrls = urls;
-    info.learner = false;
-    return MemberUpdateResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
-        .build();
+    requireUrlsFree(urls, id);
+    return server.sim().update(id).thenApply(index -> {
+      info.peerUrls = urls;
+      info.learner = false;
+      return MemberUpdateResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
+          .build();
+    });
   }
 
   // ---- etcd's checks ----
+
+  private int voters() {
+    return (int) members.values().stream().filter(m -> !m.learner).count();
+  }
+
+  /**
+   * etcd's numConnectedSince over the voting members: the member asked, plus each voter its
+   * transport has reached without a break for the last HealthInterval.
+   */
+  private int connectedVoters(MemberServer asking) {
+    long since = server.clock().nanos() - HEALTH_INTERVAL.toNanos();
+    int connected = 0;
+    for (Map.Entry<Long, Info> e : members.entrySet()) {
+      long id = e.getKey();
+      if (!e.getValue().learner && (id == asking.id() || asking.connectedSince(id, since))) {
+        connected++;
+      }
+    }
+    return connected;
+  }
 
   /** etcd's IsReadyToAddVotingMember; a one-member cluster may always add a second. */
   private boolean readyToAddVoter() {

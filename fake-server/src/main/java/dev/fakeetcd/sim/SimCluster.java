@@ -240,6 +240,15 @@ public final class SimCluster<S extends StateMachine> {
     return throughLeader(m -> m.proposeConfChange(ConfChange.removeNode(id)));
   }
 
+  /**
+   * Orders an update of member {@code id}'s host data (etcd: its peer URLs) in the log without
+   * changing the configuration; completes with the index of the change.
+   */
+  public CompletableFuture<Long> update(long id) {
+    member(id);
+    return throughLeader(m -> m.proposeConfChange(ConfChange.updateNode(id)));
+  }
+
   /** Asks the current leader to hand leadership to {@code transferee}. */
   public void transferLeadership(long transferee) {
     member(transferee);

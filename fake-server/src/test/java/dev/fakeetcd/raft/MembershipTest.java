@@ -128,4 +128,33 @@ class MembershipTest {
 
         assertThat(net.leaders()).hasSize(1).doesNotContain(1L);
     }
+
+    @Test
+    void applyConfChange_updateNodeIsLoggedAndAppliedButChangesNoConfiguration() {
+        TestNetwork net = TestNetwork.bootstrap(10, 1, 2, 3);
+        net.elect(1);
+        ConfState before = net.member(1).conf;
+
+        net.node(1).proposeConfChange(ConfChange.updateNode(2));
+        net.process();
+
+        for (long id = 1; id <= 3; id++) {
+            Entry last = net.storedLog(id).get(net.storedLog(id).size() - 1);
+            assertThat(last.type()).isEqualTo(EntryType.CONF_CHANGE);
+            assertThat(ConfChange.decode(last.data())).isEqualTo(ConfChange.updateNode(2));
+            assertThat(net.node(id).status().applied()).isEqualTo(last.index());
+            assertThat(net.member(id).conf).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void proposeConfChange_updateNodeCountsAsPendingChange() {
+        TestNetwork net = TestNetwork.bootstrap(11, 1, 2, 3);
+        net.elect(1);
+        net.node(1).proposeConfChange(ConfChange.updateNode(2));
+
+        assertThatThrownBy(() -> net.node(1).proposeConfChange(ConfChange.addLearner(4)))
+                .isInstanceOf(ProposalDroppedException.class)
+                .hasMessageContaining("pending");
+    }
 }

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 @EtcdTest(members = 3, seed = 7, clock = dev.fakeetcd.sim.VirtualClock.Mode.MANUAL, tcp = false)
 class EtcdAssertionsTest {
 
+  /** etcd's HealthInterval: membership changes are refused until peers are connected this long. */
+  private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
   /** One line per member, as every failure message ends. */
   private static final String MEMBER_LINE =
       "\n  member-\\d id=[0-9a-f]+ (LEADER|FOLLOWER|CANDIDATE|DOWN) term=\\d+ applied=\\d+ "
@@ -32,8 +34,12 @@ class EtcdAssertionsTest {
         + "clients=\\[\\]").repeat(members);
   }
 
-  /** Adds a learner that is never started; returns its ID. */
-  private static long addLearner(ManagedChannel channel) {
+  /**
+   * Adds a learner that is never started, once the members have been connected for the 5 s etcd
+   * asks before any membership change; returns its ID.
+   */
+  private static long addLearner(EtcdCluster cluster, ManagedChannel channel) {
+    cluster.clock().advance(HEALTH_INTERVAL);
     return ClusterGrpc.newBlockingStub(channel).memberAdd(MemberAddRequest.newBuilder()
         .addPeerURLs("http://10.0.0.9:2380").setIsLearner(true).build()).getMember().getID();
   }
@@ -82,7 +88,7 @@ class EtcdAssertionsTest {
 
   @Test
   void hasMembers_addedLearner_countsIt(EtcdCluster cluster, ManagedChannel channel) {
-    addLearner(channel);
+    addLearner(cluster, channel);
 
     assertThat(cluster).hasMembers(4);
   }
@@ -102,7 +108,7 @@ class EtcdAssertionsTest {
 
   @Test
   void hasLearner_addedLearner_passes(EtcdCluster cluster, ManagedChannel channel) {
-    long id = addLearner(channel);
+    long id = addLearner(cluster, channel);
 
     assertThat(cluster).hasLearner(id);
   }
@@ -117,7 +123,7 @@ class EtcdAssertionsTest {
   @Test
   void hasNoLearner_withLearner_failsListingItUnstarted(EtcdCluster cluster,
       ManagedChannel channel) {
-    addLearner(channel);
+    addLearner(cluster, channel);
 
     assertThatThrownBy(() -> assertThat(cluster).hasNoLearner())
         .hasMessageMatching("(?s)Expecting no learner, but there is one\\..*"
@@ -128,6 +134,7 @@ class EtcdAssertionsTest {
   @Test
   void doesNotHaveMember_removed_passes_andPresentFails(EtcdCluster cluster,
       ManagedChannel channel, @EtcdMember(1) Member m1, @EtcdMember(2) Member m2) {
+    cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.newBlockingStub(channel).memberRemove(
         MemberRemoveRequest.newBuilder().setID(m2.id()).build());
 

@@ -12,6 +12,8 @@ import dev.fakeetcd.api.MemberListResponse;
 import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.MemberRemoveResponse;
+import dev.fakeetcd.api.MemberUpdateRequest;
+import dev.fakeetcd.api.MemberUpdateResponse;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import dev.fakeetcd.conformance.Members;
@@ -144,6 +146,33 @@ class MemberConformanceTest {
   void memberPromote_unknown_failsNotFound(EtcdTarget target) {
     assertFails(() -> cluster(target).memberPromote(
             MemberPromoteRequest.newBuilder().setID(42).build()),
+        Status.Code.NOT_FOUND, "etcdserver: member not found");
+  }
+
+  @ConformanceTest
+  void memberUpdate_learner_replacesUrlsAndDropsTheLearnerFlag(EtcdTarget target)
+      throws Exception {
+    long learner = addLearner(target, 2385).getMember().getID();
+    try {
+      MemberUpdateResponse updated = cluster(target).memberUpdate(MemberUpdateRequest.newBuilder()
+          .setID(learner).addPeerURLs(MADE_UP_PEER + 2386).build());
+
+      assertThat(updated.getHeader().getRevision()).isZero();
+      assertThat(updated.getMembersList()).filteredOn(m -> m.getID() == learner).singleElement()
+          .satisfies(m -> {
+            assertThat(m.getPeerURLsList()).containsExactly(MADE_UP_PEER + 2386);
+            assertThat(m.getIsLearner()).isFalse();
+          });
+      assertThat(list(target).getMembersList()).isEqualTo(updated.getMembersList());
+    } finally {
+      remove(target, learner);
+    }
+  }
+
+  @ConformanceTest
+  void memberUpdate_unknown_failsNotFound(EtcdTarget target) {
+    assertFails(() -> cluster(target).memberUpdate(MemberUpdateRequest.newBuilder().setID(42)
+            .addPeerURLs(MADE_UP_PEER + 2387).build()),
         Status.Code.NOT_FOUND, "etcdserver: member not found");
   }
 

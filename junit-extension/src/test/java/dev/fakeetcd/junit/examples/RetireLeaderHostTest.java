@@ -13,7 +13,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,19 +26,28 @@ import org.junit.jupiter.api.Test;
 @EtcdTest(members = 3)
 class RetireLeaderHostTest {
 
-  /** The operator's tooling: promote, retrying while etcd says the learner is still behind. */
-  static void promoteWhenInSync(Cluster members, long id, EtcdCluster cluster) throws Exception {
+  /**
+   * The operator's tooling: a membership change, retried while etcd refuses it for a reason that
+   * time cures. The test's clock is virtual, so waiting is advancing it.
+   */
+  static <T> T retryWhile(String refusal, Duration pause, Supplier<CompletableFuture<T>> change,
+      EtcdCluster cluster) throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
-        members.promoteMember(id).get();
-        return;
+        return change.get().get();
       } catch (ExecutionException e) {
-        if (attempt == 10 || !e.getCause().getMessage().contains("in sync with leader")) {
+        if (attempt == 10 || !e.getCause().getMessage().contains(refusal)) {
           throw e;
         }
-        cluster.clock().advance(Duration.ofMillis(100));   // a heartbeat: the leader sends more
+        cluster.clock().advance(pause);
       }
     }
+  }
+
+  /** etcd refuses changes until the member asked has been connected to its peers for 5 s. */
+  static <T> T whenHealthy(Supplier<CompletableFuture<T>> change, EtcdCluster cluster)
+      throws Exception {
+    return retryWhile("unhealthy cluster", Duration.ofSeconds(1), change, cluster);
   }
 
   @Test
@@ -45,20 +56,25 @@ class RetireLeaderHostTest {
     client.getKVClient().put(bytes("config/a"), bytes("1")).get();
 
     // 1. Announce the new member as a learner: it counts for no quorum until promoted.
-    long id = client.getClusterClient()
-        .addMember(List.of(URI.create("http://10.0.0.4:2380")), true).get().getMember().getId();
+    //    A fresh cluster refuses it until its members have been connected for 5 s.
+    long id = whenHealthy(() -> client.getClusterClient()
+        .addMember(List.of(URI.create("http://10.0.0.4:2380")), true), cluster)
+        .getMember().getId();
     assertThat(cluster).hasMembers(4).hasLearner(id);
 
     // 2. Start its process (as `etcd --initial-cluster-state=existing` would); it catches up.
     //    A learner serves only Status and serializable reads, so promote through the others.
     Member replacement = cluster.startAddedMember(id);
-    promoteWhenInSync(client.getClusterClient(), id, cluster);
+    //    etcd refuses the promotion while the learner is behind; a heartbeat sends it more.
+    retryWhile("in sync with leader", Duration.ofMillis(100),
+        () -> client.getClusterClient().promoteMember(id), cluster);
     assertThat(cluster).hasNoLearner().onMember(replacement).hasKey("config/a").withValue("1");
 
     try (Client viaReplacement = Client.builder()
         .endpoints(replacement.endpoint().orElseThrow()).build()) {
       // 3. Remove the old leader, asking a member that stays; the others elect a new leader.
-      viaReplacement.getClusterClient().removeMember(leader.id()).get();
+      //    The replacement must have been connected to the voters for 5 s first.
+      whenHealthy(() -> viaReplacement.getClusterClient().removeMember(leader.id()), cluster);
       Member newLeader = cluster.awaitLeader();
 
       assertThat(newLeader).isNotEqualTo(leader);
