@@ -15,6 +15,8 @@ import java.util.List;
  *       TRANSFER_LEADER — the transferee's id.</li>
  *   <li>{@code commit}: MSG_APP / MSG_HEARTBEAT — the leader's commit index.</li>
  *   <li>{@code snapshot}: MSG_SNAP only.</li>
+ *   <li>{@code entries}: MSG_APP — the entries to append; MSG_PROP — the one entry proposed (its
+ *       type and data; term and index 0).</li>
  *   <li>{@code context}: READ_INDEX(_RESP) — the caller's read context; heartbeats and their responses —
  *       the leader's read-request sequence number; the votes of a campaign triggered by MSG_TIMEOUT_NOW —
  *       a marker that lets them through the recipients' leader lease.</li>

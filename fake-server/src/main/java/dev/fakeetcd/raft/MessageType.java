@@ -17,7 +17,7 @@ public enum MessageType {
     MSG_SNAP,
     MSG_HEARTBEAT,
     MSG_HEARTBEAT_RESP,
-    /** Follower to leader: a forwarded proposal; its data is in {@code context}, its term is 0 as for READ_INDEX. */
+    /** Follower to leader: a forwarded proposal, one entry (type and data) in {@code entries}; term 0 as for READ_INDEX. */
     MSG_PROP,
     /** Follower to leader: a forwarded ReadIndex request. */
     MSG_READ_INDEX,

@@ -299,12 +299,36 @@ public final class RaftNode {
      * @throws ProposalDroppedException if it is dropped here (no leader known, or a transfer in progress)
      */
     public void proposeOrForward(byte[] data) {
+        proposeOrForward(new Entry(0, 0, EntryType.NORMAL, data));
+    }
+
+    /**
+     * Proposes a membership change wherever this node stands, as {@link #proposeOrForward(byte[])}
+     * does with data: the leader takes it as {@link #proposeConfChange(ConfChange)} does (and throws
+     * as it does); a follower forwards it to its leader, which refuses it silently when it cannot
+     * take it (etcd's raft appends an empty entry in its place, as here).
+     *
+     * @throws ProposalDroppedException if it is dropped here
+     */
+    public void proposeConfChangeOrForward(ConfChange change) {
+        proposeOrForward(new Entry(0, 0, EntryType.CONF_CHANGE, change.encode()));
+    }
+
+    private void proposeOrForward(Entry entry) {
         if (role == Role.FOLLOWER && lead != 0) {
-            send(new Out(MessageType.MSG_PROP, lead).term(0).context(data));
+            send(new Out(MessageType.MSG_PROP, lead).term(0).entries(List.of(entry)));
         } else if (role == Role.LEADER) {
-            propose(data);
+            proposeEntry(entry);
         } else {
             throw new ProposalDroppedException("node " + id + " knows no leader in term " + term);
+        }
+    }
+
+    private void proposeEntry(Entry entry) {
+        if (entry.type() == EntryType.CONF_CHANGE) {
+            proposeConfChange(ConfChange.decode(entry.data()));
+        } else {
+            propose(entry.data());
         }
     }
 
@@ -593,7 +617,13 @@ public final class RaftNode {
             case MSG_READ_INDEX -> leaderReadIndex(m.from(), m.context());
             case MSG_PROP -> {
                 if (leadTransferee == 0) {
-                    propose(m.context());
+                    for (Entry e : m.entries()) {
+                        try {
+                            proposeEntry(e);
+                        } catch (ProposalDroppedException refused) {
+                            propose(null);
+                        }
+                    }
                 }
             }
             case MSG_TRANSFER_LEADER -> handleTransfer(m.index());
@@ -847,7 +877,7 @@ public final class RaftNode {
             case MSG_READ_INDEX_RESP -> readStates.add(new ReadState(m.index(), m.context()));
             case MSG_PROP -> {
                 if (lead != 0) {
-                    send(new Out(MessageType.MSG_PROP, lead).term(0).context(m.context()));
+                    send(new Out(MessageType.MSG_PROP, lead).term(0).entries(m.entries()));
                 }
             }
             default -> {

@@ -11,8 +11,12 @@ import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.MemberRemoveResponse;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
+import io.grpc.Context;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** {@code etcdserverpb.Cluster} of one member; the member list itself is {@link Membership}. */
 final class ClusterService extends ClusterGrpc.ClusterImplBase {
@@ -27,19 +31,53 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> responses) {
-    server.call(member, responses, () -> server.membership().add(member, request));
+    configure(responses, () -> server.membership().add(member, request));
   }
 
   @Override
   public void memberRemove(MemberRemoveRequest request,
       StreamObserver<MemberRemoveResponse> responses) {
-    server.call(member, responses, () -> server.membership().remove(member, request));
+    configure(responses, () -> server.membership().remove(member, request));
   }
 
   @Override
   public void memberUpdate(MemberUpdateRequest request,
       StreamObserver<MemberUpdateResponse> responses) {
-    server.call(member, responses, () -> server.membership().update(member, request));
+    configure(responses, () -> server.membership().update(member, request));
+  }
+
+  /**
+   * A membership change waits for the member asked to apply it, with no timeout of its own (etcd's
+   * configure waits for the call's context): a client that cancels, or whose deadline passes, ends
+   * the wait with etcd's answer for that, which the client no longer sees.
+   */
+  private <T> void configure(StreamObserver<T> responses, Supplier<CompletableFuture<T>> change) {
+    var call = new Object() {
+      CompletableFuture<T> waiting;
+      boolean ended;
+    };
+    Context context = Context.current();
+    ((ServerCallStreamObserver<T>) responses).setOnCancelHandler(() -> {
+      synchronized (server.lock()) {
+        call.ended = true;
+        if (call.waiting != null) {
+          call.waiting.completeExceptionally(endedBy(context));
+        }
+      }
+    });
+    server.call(member, responses, () -> {
+      if (call.ended) { // cancelled while the member was paused
+        return CompletableFuture.failedFuture(endedBy(context));
+      }
+      call.waiting = change.get();
+      return call.waiting;
+    });
+  }
+
+  /** etcd's parseProposeCtxErr, without the timeout's finer causes: nobody reads it. */
+  private static EtcdException endedBy(Context context) {
+    return (context.cancellationCause() instanceof TimeoutException
+        ? EtcdError.TIMEOUT : EtcdError.REQUEST_CANCELLED).toException();
   }
 
   @Override
@@ -51,6 +89,6 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void memberPromote(MemberPromoteRequest request,
       StreamObserver<MemberPromoteResponse> responses) {
-    server.call(member, responses, () -> server.membership().promote(member, request));
+    configure(responses, () -> server.membership().promote(member, request));
   }
 }

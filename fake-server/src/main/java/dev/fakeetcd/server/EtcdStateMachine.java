@@ -46,6 +46,9 @@ public final class EtcdStateMachine implements StateMachine {
     void applied(long index, long requestId, Object outcome, List<Event> events,
         boolean raiseNoSpace);
 
+    /** Whether the membership change committed at {@code index} takes effect (etcd's apply-time check). */
+    boolean admitConfChange(long index, ConfChange change);
+
     /** The member learned of a new leader, {@code leaderId} (possibly itself), in {@code term}. */
     void leaderChanged(long leaderId, long term);
 
@@ -227,8 +230,12 @@ public final class EtcdStateMachine implements StateMachine {
   }
 
   @Override
+  public boolean admitConfChange(long index, ConfChange change) {
+    return listener.admitConfChange(index, change);
+  }
+
+  @Override
   public void applyConfChange(long index, long term, ConfChange change, ConfState confState) {
-    // Membership is Raft's alone for now; the etcd member list follows the configuration.
     backend.applied(index, bytesInUse());
   }
 

@@ -25,6 +25,7 @@ import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
+import dev.fakeetcd.raft.ConfChange;
 import dev.fakeetcd.raft.ConfState;
 import dev.fakeetcd.raft.ProposalDroppedException;
 import dev.fakeetcd.raft.RaftStatus;
@@ -582,6 +583,12 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   public void restored() {
     watches.restored();
     feed.restored();
+  }
+
+  @Override
+  public boolean admitConfChange(long index, ConfChange change) {
+    // Without context: the initial configuration, applied before the member list exists.
+    return change.context().length == 0 || server.membership().admit(index, change);
   }
 
   @Override

@@ -11,6 +11,8 @@ import dev.fakeetcd.api.MemberRemoveResponse;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
 import dev.fakeetcd.api.ResponseHeader;
+import dev.fakeetcd.raft.ConfChange;
+import dev.fakeetcd.raft.ConfChangeType;
 import dev.fakeetcd.raft.PeerProgress;
 import dev.fakeetcd.raft.RaftStatus;
 import dev.fakeetcd.sim.SimMember;
@@ -27,12 +29,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The cluster's member list as etcd 3.4 keeps it (its {@code membership.RaftCluster}), with the
  * checks of its MemberAdd/Remove/Promote/Update ({@code mayAddMember} and friends, strict
- * reconfiguration check on, as etcd's default). Membership changes go through the Raft log; the
- * list is updated when the change commits. Called only under the cluster lock.
+ * reconfiguration check on, as etcd's default). Membership changes go through the Raft log from
+ * the member asked; the list, one for the whole cluster, is updated when the first member applies
+ * a change. Called only under the cluster lock.
  */
 final class Membership {
 
@@ -41,6 +45,11 @@ final class Membership {
   private static final int MAX_LEARNERS = 1;
   /** etcd's HealthInterval: how long a peer must have been connected to count for a change. */
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
+  /** What a change's context says it does (ADD_NODE both adds and promotes, as in etcd). */
+  private static final byte ADD = 'a';
+  private static final byte PROMOTE = 'p';
+  private static final byte REMOVE = 'r';
+  private static final byte UPDATE = 'u';
 
   /** One member; {@code started} once its process published its name (runs or ran). */
   private static final class Info {
@@ -60,6 +69,10 @@ final class Membership {
   private final TreeMap<Long, Info> members = new TreeMap<>(Long::compareUnsigned);
   /** etcd never reuses an ID: re-adding the same URLs within the same second is refused. */
   private final TreeSet<Long> removed = new TreeSet<>();
+  /** The last membership change any member applied; each is decided once, for all. */
+  private long lastChangeIndex;
+  /** Membership changes refused when applied, by index, with etcd's error. */
+  private final TreeMap<Long, EtcdError> refused = new TreeMap<>();
 
   Membership(EtcdServer server, List<Long> initial) {
     this.server = server;
@@ -107,24 +120,11 @@ final class Membership {
     if (connectedVoters(asking) != voters()) {
       throw new EtcdException(EtcdError.UNHEALTHY);
     }
-    // etcd validates the change when it applies it; the fake's calls run one at a time, so the
-    // same checks before proposing give the same answers.
-    if (removed.contains(id)) {
-      // etcd's ErrIDRemoved, which its gRPC layer reports as "member not found".
-      throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
-    }
-    if (members.containsKey(id)) {
-      throw new EtcdException(EtcdError.MEMBER_EXIST);
-    }
-    requireUrlsFree(urls, 0);
-    if (learner && members.values().stream().filter(m -> m.learner).count() >= MAX_LEARNERS) {
-      throw new EtcdException(EtcdError.TOO_MANY_LEARNERS);
-    }
-    return server.sim().addStopped(id, learner).thenApply(index -> {
-      members.put(id, new Info(urls, learner, false));
-      return MemberAddResponse.newBuilder().setHeader(header(asking))
-          .setMember(describe(id)).addAllMembers(all()).build();
-    });
+    ConfChange change = new ConfChange(
+        learner ? ConfChangeType.ADD_LEARNER_NODE : ConfChangeType.ADD_NODE, id, context(ADD, urls));
+    Member added = Member.newBuilder().setID(id).addAllPeerURLs(urls).setIsLearner(learner).build();
+    return configure(asking, change, () -> MemberAddResponse.newBuilder()
+        .setHeader(header(asking)).setMember(added).addAllMembers(all()).build());
   }
 
   CompletableFuture<MemberRemoveResponse> remove(MemberServer asking, MemberRemoveRequest request) {
@@ -141,13 +141,9 @@ final class Membership {
     if (!info.learner && !down && connectedVoters(asking) - 1 < 1 + (voters() - 1) / 2) {
       throw new EtcdException(EtcdError.UNHEALTHY);
     }
-    return server.sim().remove(id).thenApply(index -> {
-      members.remove(id);
-      removed.add(id);
-      server.removed(id);
-      return MemberRemoveResponse.newBuilder().setHeader(header(asking))
-          .addAllMembers(all()).build();
-    });
+    return configure(asking, new ConfChange(ConfChangeType.REMOVE_NODE, id, context(REMOVE, List.of())),
+        () -> MemberRemoveResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
+            .build());
   }
 
   CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
@@ -165,11 +161,9 @@ final class Membership {
     if (!info.learner) {
       throw new EtcdException(EtcdError.MEMBER_NOT_LEARNER);
     }
-    return server.sim().promote(id).thenApply(index -> {
-      info.learner = false;
-      return MemberPromoteResponse.newBuilder().setHeader(header(asking))
-          .addAllMembers(all()).build();
-    });
+    return configure(asking, new ConfChange(ConfChangeType.ADD_NODE, id, context(PROMOTE, List.of())),
+        () -> MemberPromoteResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
+            .build());
   }
 
   /**
@@ -180,18 +174,122 @@ final class Membership {
   CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
       MemberUpdateRequest request) {
     List<String> urls = parseUrls(request.getPeerURLsList());
-    long id = request.getID();
-    Info info = members.get(id);
-    if (info == null) {
-      throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
-    }
-    requireUrlsFree(urls, id);
-    return server.sim().update(id).thenApply(index -> {
-      info.peerUrls = urls;
-      info.learner = false;
-      return MemberUpdateResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
-          .build();
+    return configure(asking,
+        new ConfChange(ConfChangeType.UPDATE_NODE, request.getID(), context(UPDATE, urls)),
+        () -> MemberUpdateResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
+            .build());
+  }
+
+  /**
+   * etcd's {@code configure}: {@code change} is proposed on the member asked, and the answer comes
+   * when that member has applied it; with etcd's error if the change was refused then. A change
+   * lost on the way, or dropped by Raft, is waited for until the call ends (see ClusterService);
+   * the member stopping ends the wait with ErrStopped.
+   */
+  private <T> CompletableFuture<T> configure(MemberServer asking, ConfChange change,
+      Supplier<T> response) {
+    CompletableFuture<Long> applied = server.sim().member(asking.id()).proposeConfChange(change);
+    CompletableFuture<T> result = new CompletableFuture<>();
+    applied.whenComplete((index, failure) -> {
+      if (failure == null) {
+        EtcdError error = refused.get(index);
+        if (error == null) {
+          result.complete(response.get());
+        } else {
+          result.completeExceptionally(error.toException());
+        }
+      } else if (failure instanceof IllegalStateException) {
+        result.completeExceptionally(EtcdError.STOPPED.toException());
+      }
     });
+    // A call that ends first withdraws a change still waiting for a leader.
+    result.whenComplete((answer, failure) -> applied.cancel(false));
+    return result;
+  }
+
+  /**
+   * Decides, once for all members, whether the change committed at {@code index} takes effect, as
+   * etcd's ValidateConfigurationChange does when a member applies it, and updates the list on the
+   * first member to apply it. Later members, and replays after restarts, get the same answer.
+   */
+  boolean admit(long index, ConfChange change) {
+    if (index <= lastChangeIndex) {
+      return !refused.containsKey(index);
+    }
+    lastChangeIndex = index;
+    byte[] context = change.context();
+    EtcdError error = check(context[0], change, urls(context));
+    if (error != null) {
+      refused.put(index, error);
+      return false;
+    }
+    apply(context[0], change, urls(context));
+    return true;
+  }
+
+  private EtcdError check(byte kind, ConfChange change, List<String> urls) {
+    long id = change.nodeId();
+    if (removed.contains(id)) {
+      // etcd's ErrIDRemoved, which its gRPC layer reports as "member not found".
+      return EtcdError.MEMBER_NOT_FOUND;
+    }
+    Info info = members.get(id);
+    if (kind == ADD) {
+      // The simulation's own limit on ids (their low 16 bits) is reported as a clash too.
+      if (info != null || !server.sim().idUsable(id)) {
+        return EtcdError.MEMBER_EXIST;
+      }
+      if (!urlsFree(urls, 0)) {
+        return EtcdError.PEER_URL_EXIST;
+      }
+      boolean learner = change.type() == ConfChangeType.ADD_LEARNER_NODE;
+      if (learner && members.values().stream().filter(m -> m.learner).count() >= MAX_LEARNERS) {
+        return EtcdError.TOO_MANY_LEARNERS;
+      }
+      return null;
+    }
+    if (info == null) {
+      return EtcdError.MEMBER_NOT_FOUND;
+    }
+    if (kind == PROMOTE && !info.learner) {
+      return EtcdError.MEMBER_NOT_LEARNER;
+    }
+    if (kind == UPDATE && !urlsFree(urls, id)) {
+      return EtcdError.PEER_URL_EXIST;
+    }
+    return null;
+  }
+
+  private void apply(byte kind, ConfChange change, List<String> urls) {
+    long id = change.nodeId();
+    switch (kind) {
+      case ADD -> members.put(id,
+          new Info(urls, change.type() == ConfChangeType.ADD_LEARNER_NODE, false));
+      case PROMOTE -> members.get(id).learner = false;
+      case REMOVE -> {
+        members.remove(id);
+        removed.add(id);
+        // Not inside Raft processing: stopping its servers ends calls.
+        server.clock().schedule(Duration.ZERO, () -> server.removed(id));
+      }
+      case UPDATE -> {
+        Info info = members.get(id);
+        info.peerUrls = urls;
+        info.learner = false;
+      }
+      default -> throw new IllegalStateException("unknown membership change kind " + kind);
+    }
+  }
+
+  /** etcd puts the member's JSON in the change; here: what the change does, then the peer URLs. */
+  private static byte[] context(byte kind, List<String> urls) {
+    byte[] text = String.join("\n", urls).getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + text.length).put(kind).put(text).array();
+  }
+
+  private static List<String> urls(byte[] context) {
+    String text = new String(context, 1, context.length - 1, StandardCharsets.UTF_8);
+    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
   }
 
   // ---- etcd's checks ----
@@ -267,12 +365,13 @@ final class Membership {
     }
   }
 
-  private void requireUrlsFree(List<String> urls, long except) {
+  private boolean urlsFree(List<String> urls, long except) {
     for (Map.Entry<Long, Info> e : members.entrySet()) {
       if (e.getKey() != except && e.getValue().peerUrls.stream().anyMatch(urls::contains)) {
-        throw new EtcdException(EtcdError.PEER_URL_EXIST);
+        return false;
       }
     }
+    return true;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.fakeetcd.sim;
 
 import dev.fakeetcd.raft.ConfChange;
+import dev.fakeetcd.raft.ConfChangeType;
 import dev.fakeetcd.raft.Message;
 import dev.fakeetcd.raft.MessageType;
 import dev.fakeetcd.raft.ProposalDroppedException;
@@ -34,6 +35,7 @@ public final class SimCluster<S extends StateMachine> {
   private final MemberObserver checker;
   private final Map<Long, SimMember<S>> members = new LinkedHashMap<>();
   private final long clusterId;
+  private long lastRequestId;
 
   private SimCluster(long seed, SimConfig config, LongFunction<? extends S> stateMachines) {
     this.seed = seed;
@@ -214,39 +216,23 @@ public final class SimCluster<S extends StateMachine> {
   }
 
   /**
-   * Adds member {@code id} (chosen by the caller, as etcd derives it from the peer URLs) as a voter
-   * or a learner without starting it, as etcd's MemberAdd does: it stays down, with an empty disk,
-   * until {@link SimMember#restart()} starts it and it joins. Completes with the change's index.
+   * Whether a member added under {@code id} (chosen by the caller, as etcd derives it from the
+   * peer URLs) can join this simulation: not zero, not in use, and its low 16 bits free.
    */
-  public CompletableFuture<Long> addStopped(long id, boolean learner) {
-    if (id == 0 || id == clusterId || members.containsKey(id) || lowBitsTaken(id)) {
-      throw new IllegalArgumentException("member id in use (or its low 16 bits): " + id);
-    }
-    addMember(id);
-    trace.record(Trace.Type.MEMBERSHIP, id, "added, not started");
-    return throughLeader(m -> m.proposeConfChange(
-        learner ? ConfChange.addLearner(id) : ConfChange.addNode(id)));
+  public boolean idUsable(long id) {
+    return id != 0 && id != clusterId && !members.containsKey(id) && !lowBitsTaken(id);
   }
 
-  /** Makes learner {@code id} a voter; completes with the index of the change. */
+  /** Makes learner {@code id} a voter through the current leader; completes with the change's index. */
   public CompletableFuture<Long> promote(long id) {
     member(id);
     return throughLeader(m -> m.proposeConfChange(ConfChange.addNode(id)));
   }
 
-  /** Removes member {@code id} from the cluster; completes with the index of the change. */
+  /** Removes member {@code id} through the current leader; completes with the change's index. */
   public CompletableFuture<Long> remove(long id) {
     member(id);
     return throughLeader(m -> m.proposeConfChange(ConfChange.removeNode(id)));
-  }
-
-  /**
-   * Orders an update of member {@code id}'s host data (etcd: its peer URLs) in the log without
-   * changing the configuration; completes with the index of the change.
-   */
-  public CompletableFuture<Long> update(long id) {
-    member(id);
-    return throughLeader(m -> m.proposeConfChange(ConfChange.updateNode(id)));
   }
 
   /** Asks the current leader to hand leadership to {@code transferee}. */
@@ -264,6 +250,25 @@ public final class SimCluster<S extends StateMachine> {
         () -> CompletableFuture.failedFuture(new ProposalDroppedException("no leader")));
     clock.runUntilIdle();
     return result;
+  }
+
+  /**
+   * A member applied {@code change}: the first to add a member this simulation does not know
+   * registers it, down with an empty disk, as etcd's MemberAdd leaves it until
+   * {@link SimMember#restart()} starts it and it joins.
+   */
+  void confChangeApplied(ConfChange change) {
+    boolean adds = change.type() == ConfChangeType.ADD_NODE
+        || change.type() == ConfChangeType.ADD_LEARNER_NODE;
+    if (adds && idUsable(change.nodeId())) {
+      addMember(change.nodeId());
+      trace.record(Trace.Type.MEMBERSHIP, change.nodeId(), "added, not started");
+    }
+  }
+
+  /** A request id no proposal of this cluster has had. */
+  long nextRequestId() {
+    return ++lastRequestId;
   }
 
   /** One line per member, for failure messages. */

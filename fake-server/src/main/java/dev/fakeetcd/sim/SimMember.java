@@ -50,7 +50,8 @@ public final class SimMember<S extends StateMachine> {
       CompletableFuture<T> future) {
   }
 
-  private record HeldProposal(byte[] data, CompletableFuture<Void> handed) {
+  /** Data, or a membership change ({@code change} non-null), waiting to be handed to Raft. */
+  private record HeldProposal(byte[] data, ConfChange change, CompletableFuture<?> handed) {
   }
 
   private final long id;
@@ -63,6 +64,8 @@ public final class SimMember<S extends StateMachine> {
   private final TreeMap<Long, List<PendingRead<S, ?>>> readsByIndex = new TreeMap<>();
   /** Proposals waiting for this member to know a leader, oldest first. */
   private final ArrayDeque<HeldProposal> held = new ArrayDeque<>();
+  /** Membership changes proposed here, by request id, waiting for this member to apply them. */
+  private final TreeMap<Long, CompletableFuture<Long>> confChanges = new TreeMap<>();
   private State state = State.CRASHED;
   private RaftNode node;
   private S stateMachine;
@@ -251,7 +254,7 @@ public final class SimMember<S extends StateMachine> {
       handed.completeExceptionally(new IllegalStateException("member " + id + " is down"));
       return handed;
     }
-    HeldProposal proposal = new HeldProposal(data.clone(), handed);
+    HeldProposal proposal = new HeldProposal(data.clone(), null, handed);
     input(() -> {
       held.addLast(proposal);
       handHeldProposals();
@@ -266,8 +269,12 @@ public final class SimMember<S extends StateMachine> {
         continue;
       }
       try {
-        node.proposeOrForward(p.data());
-        completeLater(p.handed(), null, null);
+        if (p.change() == null) {
+          node.proposeOrForward(p.data());
+          completeLater(p.handed(), null, null);
+        } else {
+          node.proposeConfChangeOrForward(p.change());
+        }
       } catch (ProposalDroppedException e) {
         cluster.trace().record(Trace.Type.CLIENT, id, "proposal dropped: " + e.getMessage());
         completeLater(p.handed(), null, e);
@@ -275,8 +282,30 @@ public final class SimMember<S extends StateMachine> {
     }
   }
 
-  CompletableFuture<Long> proposeConfChange(ConfChange change) {
-    return proposeWith(() -> node.proposeConfChange(change));
+  /**
+   * Proposes a membership change on this member, as etcd's server configures: handed to Raft as
+   * {@link #submit} hands data (forwarded to the leader, held while no leader is known), and the
+   * future completes with the entry's index once THIS member has applied it (whether or not the
+   * state machine admitted it). It fails if this member's leader refuses it at once
+   * ({@link ProposalDroppedException}) or the member stops; a change lost on the way, refused by a
+   * remote leader, or applied here only through a snapshot leaves it pending, as etcd's wait does,
+   * until the caller completes or cancels it (which withdraws it).
+   */
+  public CompletableFuture<Long> proposeConfChange(ConfChange change) {
+    CompletableFuture<Long> applied = new CompletableFuture<>();
+    if (!isUp()) {
+      applied.completeExceptionally(new IllegalStateException("member " + id + " is down"));
+      return applied;
+    }
+    long requestId = cluster.nextRequestId();
+    HeldProposal proposal = new HeldProposal(null, change.withId(requestId), applied);
+    confChanges.put(requestId, applied);
+    applied.whenComplete((index, failure) -> confChanges.remove(requestId, applied));
+    input(() -> {
+      held.addLast(proposal);
+      handHeldProposals();
+    });
+    return applied;
   }
 
   private CompletableFuture<Long> proposeWith(LongSupplier proposer) {
@@ -515,11 +544,21 @@ public final class SimMember<S extends StateMachine> {
     byte[] data = e.data();
     if (e.type() == EntryType.CONF_CHANGE) {
       ConfChange change = ConfChange.decode(data);
-      ConfState conf = node.applyConfChange(change);
+      boolean admitted = stateMachine.admitConfChange(e.index(), change);
+      ConfState conf = admitted ? node.applyConfChange(change) : node.confState();
+      if (admitted) {
+        cluster.confChangeApplied(change);
+      }
       stateMachine.applyConfChange(e.index(), e.term(), change, conf);
       cluster.trace().record(Trace.Type.MEMBERSHIP, id, e.index() + " " + change.type() + " "
-          + change.nodeId() + " -> voters " + conf.voters() + " learners " + conf.learners());
-      removedSelf = change.type() == ConfChangeType.REMOVE_NODE && change.nodeId() == id;
+          + change.nodeId() + (admitted ? "" : " refused") + " -> voters " + conf.voters()
+          + " learners " + conf.learners());
+      removedSelf = admitted && change.type() == ConfChangeType.REMOVE_NODE
+          && change.nodeId() == id;
+      CompletableFuture<Long> waiter = confChanges.remove(change.id());
+      if (waiter != null) {
+        completeLater(waiter, e.index(), null);
+      }
     } else {
       stateMachine.apply(e.index(), e.term(), data);
       cluster.trace().record(Trace.Type.APPLY, id, e.term() + "/" + e.index() + " "
@@ -602,6 +641,10 @@ public final class SimMember<S extends StateMachine> {
       completeLater(p.handed(), null, down);
     }
     held.clear();
+    for (CompletableFuture<Long> waiter : confChanges.values()) {
+      completeLater(waiter, null, down);
+    }
+    confChanges.clear();
   }
 
   private <T> void completeLater(CompletableFuture<T> future, T value, Throwable failure) {

@@ -14,7 +14,19 @@ public interface StateMachine {
   /** Applies the normal entry at {@code index}; {@code data} is empty for a new leader's entry. */
   void apply(long index, long term, byte[] data);
 
-  /** Applies a membership change; {@code confState} is the configuration now in force. */
+  /**
+   * Whether the committed membership change at {@code index} takes effect; asked before Raft
+   * applies it. etcd checks a change against its member list when it applies it, and Raft then
+   * applies nothing for a refused one. Must give every member (and every replay) the same answer.
+   */
+  default boolean admitConfChange(long index, ConfChange change) {
+    return true;
+  }
+
+  /**
+   * Applies a membership change; {@code confState} is the configuration now in force (unchanged
+   * if the change was not admitted).
+   */
   void applyConfChange(long index, long term, ConfChange change, ConfState confState);
 
   /** The state after the last applied entry, as bytes that {@link #restore} accepts. */
