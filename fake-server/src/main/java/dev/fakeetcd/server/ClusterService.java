@@ -54,7 +54,7 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
   private <T> void configure(StreamObserver<T> responses, Supplier<CompletableFuture<T>> change) {
     var call = new Object() {
       CompletableFuture<T> waiting;
-      boolean ended;
+      volatile boolean ended;
     };
     Context context = Context.current();
     ((ServerCallStreamObserver<T>) responses).setOnCancelHandler(() -> {
@@ -65,7 +65,30 @@ final class ClusterService extends ClusterGrpc.ClusterImplBase {
         }
       }
     });
-    server.call(member, responses, () -> {
+    // Nothing goes out once the call has ended: a crash ends it as a lost connection would.
+    StreamObserver<T> answer = new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        if (!call.ended) {
+          responses.onNext(value);
+        }
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        if (!call.ended) {
+          responses.onError(t);
+        }
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!call.ended) {
+          responses.onCompleted();
+        }
+      }
+    };
+    server.call(member, answer, () -> {
       if (call.ended) { // cancelled while the member was paused
         return CompletableFuture.failedFuture(endedBy(context));
       }

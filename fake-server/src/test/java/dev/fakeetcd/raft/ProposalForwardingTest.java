@@ -4,6 +4,7 @@ import static dev.fakeetcd.raft.TestNetwork.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProposalForwardingTest {
@@ -57,5 +58,49 @@ class ProposalForwardingTest {
 
         assertThat(net.member(1).applied).isEmpty();
         assertThat(net.member(2).applied).isEmpty();
+    }
+
+    @Test
+    void proposeConfChangeOrForward_followerForwardsItAndEveryNodeAppliesIt() {
+        TestNetwork net = TestNetwork.bootstrap(15, 1, 2, 3);
+        net.elect(1);
+
+        net.node(2).proposeConfChangeOrForward(ConfChange.addLearner(4).withId(7));
+        net.process();
+
+        assertThat(net.trace).filteredOn(m -> m.type() == MessageType.MSG_PROP).singleElement()
+                .satisfies(m -> assertThat(m.entries()).singleElement()
+                        .extracting(Entry::type).isEqualTo(EntryType.CONF_CHANGE));
+        for (long id : new long[] {1, 2, 3}) {
+            assertThat(net.member(id).conf.learners()).as("learners of %d", id).containsExactly(4L);
+        }
+        assertThat(net.storedLog(2)).extracting(Entry::type).last().isEqualTo(EntryType.CONF_CHANGE);
+    }
+
+    @Test
+    void proposeConfChangeOrForward_refusedByTheLeaderBecomesAnEmptyEntry() {
+        TestNetwork net = TestNetwork.bootstrap(16, 1, 2, 3);
+        net.elect(1);
+        net.node(1).proposeConfChange(ConfChange.addLearner(4));
+        net.node(2).proposeConfChangeOrForward(ConfChange.addLearner(5));
+
+        net.process(); // the forwarded change arrives while the first is not yet applied
+
+        List<Entry> log = net.storedLog(1);
+        assertThat(log.subList(log.size() - 2, log.size())).satisfiesExactly(
+                e -> assertThat(ConfChange.decode(e.data())).isEqualTo(ConfChange.addLearner(4)),
+                e -> {
+                    assertThat(e.type()).isEqualTo(EntryType.NORMAL);
+                    assertThat(e.data()).isEmpty();
+                });
+        assertThat(net.member(3).conf.learners()).containsExactly(4L);
+    }
+
+    @Test
+    void proposeConfChangeOrForward_withoutKnownLeaderIsDropped() {
+        TestNetwork net = TestNetwork.bootstrap(17, 1, 2, 3);
+
+        assertThatThrownBy(() -> net.node(2).proposeConfChangeOrForward(ConfChange.addLearner(4)))
+                .isInstanceOf(ProposalDroppedException.class);
     }
 }

@@ -4,6 +4,7 @@ import static dev.fakeetcd.sim.ReplicatedList.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fakeetcd.raft.ConfChange;
 import dev.fakeetcd.raft.ProposalDroppedException;
 import dev.fakeetcd.raft.Role;
 import java.time.Duration;
@@ -275,6 +276,53 @@ class SimClusterTest {
     cluster.clock().advance(Duration.ofSeconds(1));
     assertThat(leader.status().confState().voters()).contains(learner.id());
     assertThat(learner.status().confState().learners()).isEmpty();
+  }
+
+  @Test
+  void proposeConfChange_onAFollower_completesOnlyOnceThatFollowerApplied() {
+    SimCluster<ReplicatedList> cluster = start(config(3));
+    SimMember<ReplicatedList> leader = cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> follower = aFollower(cluster);
+    long learner = 0x5EED_0001L;
+    cluster.network().hold(leader.id(), follower.id());
+
+    CompletableFuture<Long> added = follower.proposeConfChange(ConfChange.addLearner(learner));
+    cluster.clock().runUntilIdle();
+    boolean doneBeforeTheFollowerApplied = added.isDone();
+    cluster.network().release(leader.id(), follower.id());
+    cluster.clock().runUntilIdle();
+
+    assertThat(doneBeforeTheFollowerApplied).isFalse();
+    assertThat(leader.status().confState().learners()).containsExactly(learner);
+    assertThat(added).isCompletedWithValue(follower.appliedIndex());
+    assertThat(follower.status().confState().learners()).containsExactly(learner);
+    assertThat(cluster.member(learner).isUp()).as("registered, not started").isFalse();
+  }
+
+  @Test
+  void proposeConfChange_withoutALeader_waitsAndCancellingWithdrawsIt() {
+    SimCluster<ReplicatedList> cluster = start(config(3));
+    SimMember<ReplicatedList> leader = cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> survivor = aFollower(cluster);
+    SimMember<ReplicatedList> other = cluster.members().stream()
+        .filter(m -> m != leader && m != survivor).findFirst().orElseThrow();
+    leader.crash();
+    other.crash();
+    cluster.clock().advance(Duration.ofSeconds(5));
+    long learner = 0x5EED_0002L;
+
+    CompletableFuture<Long> added = survivor.proposeConfChange(ConfChange.addLearner(learner));
+    cluster.clock().advance(Duration.ofSeconds(5));
+    boolean doneWithoutLeader = added.isDone();
+    added.cancel(false);
+    leader.restart();
+    other.restart();
+    cluster.awaitLeader(MAX);
+    cluster.clock().advance(Duration.ofSeconds(1));
+
+    assertThat(doneWithoutLeader).isFalse();
+    assertThat(survivor.status().confState().learners()).isEmpty();
+    assertThat(cluster.idUsable(learner)).as("never registered").isTrue();
   }
 
   @Test

@@ -1,0 +1,203 @@
+package dev.fakeetcd;
+
+import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.fakeetcd.api.ClusterGrpc;
+import dev.fakeetcd.api.MemberAddRequest;
+import dev.fakeetcd.api.MemberAddResponse;
+import dev.fakeetcd.api.MemberListRequest;
+import dev.fakeetcd.api.MemberUpdateRequest;
+import dev.fakeetcd.api.MemberUpdateResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Membership changes as etcd 3.4's {@code configure} makes them: proposed on the member asked
+ * (forwarded to its leader, held while it knows none), answered once that member has applied
+ * them, and otherwise waited for until the client's deadline, as etcd sets no timeout of its own.
+ */
+class EtcdClusterConfChangeTest {
+
+  /** Every call is bounded; calls expected to wait get a short one. */
+  private static final long DEADLINE_SECONDS = 10;
+  private static final long SHORT_DEADLINE_MILLIS = 500;
+  private static final String NEW_PEER = "http://10.0.0.9:2380";
+
+  private final Clusters clusters = new Clusters();
+
+  @AfterEach
+  void close() {
+    clusters.close();
+  }
+
+  private ClusterGrpc.ClusterBlockingStub stub(EtcdCluster cluster, Member member) {
+    return ClusterGrpc.newBlockingStub(clusters.channel(cluster, member))
+        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private ClusterGrpc.ClusterFutureStub waiting(EtcdCluster cluster, Member member) {
+    return ClusterGrpc.newFutureStub(clusters.channel(cluster, member))
+        .withDeadlineAfter(SHORT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  private static MemberAddRequest learner(String url) {
+    return MemberAddRequest.newBuilder().addPeerURLs(url).setIsLearner(true).build();
+  }
+
+  private static Status.Code failureCode(ListenableFuture<?> call) {
+    ExecutionException e = catchThrowableOfType(ExecutionException.class,
+        () -> call.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
+    assertThat(e).as("the call failed").isNotNull();
+    return Status.fromThrowable(e.getCause()).getCode();
+  }
+
+  private static Member otherThan(EtcdCluster cluster, Member... not) {
+    return cluster.members().stream()
+        .filter(m -> List.of(not).stream().noneMatch(n -> n.id() == m.id()))
+        .findFirst().orElseThrow();
+  }
+
+  private List<String> peerUrlsSeenBy(EtcdCluster cluster, Member asked) {
+    return stub(cluster, asked).memberList(MemberListRequest.getDefaultInstance())
+        .getMembersList().stream().flatMap(m -> m.getPeerURLsList().stream()).toList();
+  }
+
+  @Test
+  void memberAdd_askedOfAFollowerWhoseProposalsAreLost_waitsUntilTheClientsDeadline() {
+    EtcdCluster cluster = clusters.start(3, 201);
+    cluster.clock().advance(HEALTH_INTERVAL);
+    Member leader = cluster.awaitLeader();
+    Member follower = otherThan(cluster, leader);
+    cluster.network().lossRate(follower, leader, 1.0);
+
+    ListenableFuture<MemberAddResponse> add = waiting(cluster, follower).memberAdd(learner(NEW_PEER));
+    cluster.clock().advance(Duration.ofSeconds(30));
+    boolean doneInVirtualTime = add.isDone();
+
+    assertThat(doneInVirtualTime).isFalse();
+    assertThat(failureCode(add)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    cluster.network().heal();
+    cluster.clock().advance(Duration.ofSeconds(1));
+    for (Member m : cluster.members()) {
+      assertThat(peerUrlsSeenBy(cluster, m)).as("seen by %s", m).hasSize(3)
+          .doesNotContain(NEW_PEER);
+    }
+  }
+
+  @Test
+  void memberAdd_retriedInTheSameSecondAfterItsProposalWasLost_addsTheMember() {
+    EtcdCluster cluster = clusters.start(3, 202);
+    cluster.clock().advance(HEALTH_INTERVAL);
+    Member leader = cluster.awaitLeader();
+    Member follower = otherThan(cluster, leader);
+    cluster.network().lossRate(follower, leader, 1.0);
+    ListenableFuture<MemberAddResponse> lost = waiting(cluster, follower)
+        .memberAdd(learner(NEW_PEER));
+    assertThat(failureCode(lost)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    cluster.network().heal();
+
+    // No virtual time passed: the retry has the same member ID as the change that was lost.
+    MemberAddResponse added = stub(cluster, follower).memberAdd(learner(NEW_PEER));
+
+    assertThat(added.getMembersList()).hasSize(4);
+    assertThat(added.getMember().getPeerURLsList()).containsExactly(NEW_PEER);
+    assertThat(cluster.memberList()).anySatisfy(
+        m -> assertThat(m.getID()).isEqualTo(added.getMember().getID()));
+  }
+
+  @Test
+  void memberAdd_answersOnlyOnceTheMemberAskedHasAppliedIt() throws Exception {
+    EtcdCluster cluster = clusters.start(3, 203);
+    cluster.clock().advance(HEALTH_INTERVAL);
+    Member leader = cluster.awaitLeader();
+    Member follower = otherThan(cluster, leader);
+    cluster.network().hold(leader, follower);
+
+    ListenableFuture<MemberAddResponse> add = ClusterGrpc.newFutureStub(
+        clusters.channel(cluster, follower)).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .memberAdd(learner(NEW_PEER));
+    boolean doneBeforeTheFollowerApplied = add.isDone();
+    long appliedByLeader = leader.status().appliedIndex();
+    long appliedByFollower = follower.status().appliedIndex();
+    cluster.network().release(leader, follower);
+    cluster.clock().advance(cluster.config().heartbeat());
+
+    assertThat(doneBeforeTheFollowerApplied).isFalse();
+    assertThat(appliedByFollower).isLessThan(appliedByLeader);
+    MemberAddResponse response = add.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    assertThat(follower.status().appliedIndex()).isGreaterThanOrEqualTo(appliedByLeader);
+    assertThat(response.getMembersList()).hasSize(4);
+    assertThat(peerUrlsSeenBy(cluster, follower)).contains(NEW_PEER);
+  }
+
+  @Test
+  void memberAdd_memberAskedCrashesWhileWaiting_failsUnavailable() {
+    EtcdCluster cluster = clusters.start(3, 206);
+    cluster.clock().advance(HEALTH_INTERVAL);
+    Member leader = cluster.awaitLeader();
+    Member follower = otherThan(cluster, leader);
+    cluster.network().lossRate(follower, leader, 1.0);
+    ListenableFuture<MemberAddResponse> add = ClusterGrpc.newFutureStub(
+        clusters.channel(cluster, follower)).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .memberAdd(learner(NEW_PEER));
+
+    follower.crash();
+
+    assertThat(failureCode(add)).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void memberAdd_onALeaderlessCluster_isRefusedAsUnhealthyBeforeAnyProposal() {
+    EtcdCluster cluster = clusters.start(3, 204);
+    cluster.clock().advance(HEALTH_INTERVAL);
+    Member leader = cluster.awaitLeader();
+    Member survivor = otherThan(cluster, leader);
+    leader.crash();
+    otherThan(cluster, leader, survivor).crash();
+    cluster.clock().advance(Duration.ofSeconds(5));
+
+    // etcd's mayAddMember counts the voters its transport reaches before it proposes anything.
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub(cluster, survivor).memberAdd(learner(NEW_PEER)));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: unhealthy cluster");
+    assertThat(peerUrlsSeenBy(cluster, survivor)).hasSize(3);
+  }
+
+  @Test
+  void memberUpdate_onALeaderlessCluster_waitsUntilTheDeadlineAndIsNeverApplied() {
+    EtcdCluster cluster = clusters.start(3, 205);
+    Member leader = cluster.awaitLeader();
+    Member survivor = otherThan(cluster, leader);
+    Member other = otherThan(cluster, leader, survivor);
+    leader.crash();
+    other.crash();
+    cluster.clock().advance(Duration.ofSeconds(5));
+    List<String> before = peerUrlsSeenBy(cluster, survivor);
+
+    ListenableFuture<MemberUpdateResponse> update = waiting(cluster, survivor).memberUpdate(
+        MemberUpdateRequest.newBuilder().setID(survivor.id()).addPeerURLs(NEW_PEER).build());
+    cluster.clock().advance(Duration.ofSeconds(30));
+    boolean doneInVirtualTime = update.isDone();
+    Status.Code code = failureCode(update);
+    leader.restart();
+    other.restart();
+    cluster.awaitLeader();
+    cluster.clock().advance(Duration.ofSeconds(1));
+
+    assertThat(doneInVirtualTime).isFalse();
+    assertThat(code).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(peerUrlsSeenBy(cluster, survivor)).isEqualTo(before).doesNotContain(NEW_PEER);
+  }
+}
