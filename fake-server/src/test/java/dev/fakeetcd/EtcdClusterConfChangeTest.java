@@ -200,4 +200,40 @@ class EtcdClusterConfChangeTest {
     assertThat(code).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(peerUrlsSeenBy(cluster, survivor)).isEqualTo(before).doesNotContain(NEW_PEER);
   }
+
+  @Test
+  void memberUpdate_cancelledByTheClientWhileLeaderless_isNeverApplied() {
+    EtcdCluster cluster = clusters.start(3, 207);
+    Member leader = cluster.awaitLeader();
+    Member survivor = otherThan(cluster, leader);
+    Member other = otherThan(cluster, leader, survivor);
+    leader.crash();
+    other.crash();
+    cluster.clock().advance(Duration.ofSeconds(5));
+    ListenableFuture<MemberUpdateResponse> update = ClusterGrpc.newFutureStub(
+        clusters.channel(cluster, survivor)).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+        .memberUpdate(MemberUpdateRequest.newBuilder().setID(survivor.id())
+            .addPeerURLs(NEW_PEER).build());
+
+    update.cancel(true);
+    leader.restart();
+    other.restart();
+    cluster.awaitLeader();
+    cluster.clock().advance(Duration.ofSeconds(1));
+
+    assertThat(peerUrlsSeenBy(cluster, survivor)).hasSize(3).doesNotContain(NEW_PEER);
+  }
+
+  @Test
+  void memberUpdate_idZero_isNotFound() {
+    EtcdCluster cluster = clusters.start(1, 208);
+
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub(cluster, cluster.member(0)).memberUpdate(
+            MemberUpdateRequest.newBuilder().setID(0).addPeerURLs(NEW_PEER).build()));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: member not found");
+  }
 }

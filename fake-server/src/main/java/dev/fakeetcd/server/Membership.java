@@ -174,6 +174,9 @@ final class Membership {
   CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
       MemberUpdateRequest request) {
     List<String> urls = parseUrls(request.getPeerURLsList());
+    if (request.getID() == 0) { // Raft has no node 0; etcd finds no member 0 when it applies
+      throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
+    }
     return configure(asking,
         new ConfChange(ConfChangeType.UPDATE_NODE, request.getID(), context(UPDATE, urls)),
         () -> MemberUpdateResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
