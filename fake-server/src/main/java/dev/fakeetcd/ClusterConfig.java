@@ -1,6 +1,7 @@
 package dev.fakeetcd;
 
 import dev.fakeetcd.server.EtcdServer;
+import dev.fakeetcd.sim.SimConfig;
 import dev.fakeetcd.sim.VirtualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +18,9 @@ import java.util.Optional;
  */
 public final class ClusterConfig {
 
-  private final int members;
+  /** Members, clock mode, heartbeat and election, with Raft set up as etcd 3.4 runs it. */
+  private final SimConfig sim;
   private final long seed;
-  private final VirtualClock.Mode clockMode;
-  private final Duration heartbeat;
-  private final Duration election;
   private final int maxTxnOps;
   private final int maxRequestBytes;
   private final boolean tcp;
@@ -32,12 +31,9 @@ public final class ClusterConfig {
   private final Path restoreFrom;
   private final byte[] restoredState;
 
-  private ClusterConfig(Builder b) {
-    members = b.members;
+  private ClusterConfig(Builder b, SimConfig sim) {
+    this.sim = sim;
     seed = b.seed;
-    clockMode = b.clockMode;
-    heartbeat = b.heartbeat;
-    election = b.election;
     maxTxnOps = b.maxTxnOps;
     maxRequestBytes = b.maxRequestBytes;
     tcp = b.tcp;
@@ -59,7 +55,7 @@ public final class ClusterConfig {
   }
 
   public int members() {
-    return members;
+    return sim.members();
   }
 
   /** The seed every random choice of the cluster derives from. */
@@ -68,15 +64,20 @@ public final class ClusterConfig {
   }
 
   public VirtualClock.Mode clockMode() {
-    return clockMode;
+    return sim.clockMode();
   }
 
   public Duration heartbeat() {
-    return heartbeat;
+    return sim.heartbeat();
   }
 
   public Duration election() {
-    return election;
+    return sim.election();
+  }
+
+  /** The simulation's part of this configuration. */
+  SimConfig sim() {
+    return sim;
   }
 
   public int maxTxnOps() {
@@ -124,11 +125,9 @@ public final class ClusterConfig {
 
   /** Builder; every setter rejects a bad value at once, naming it. */
   public static final class Builder {
-    private int members = 3;
+    // etcd 3.4 runs Raft with check-quorum on and pre-vote off by default.
+    private final SimConfig.Builder sim = SimConfig.builder().preVote(false).checkQuorum(true);
     private long seed;
-    private VirtualClock.Mode clockMode = VirtualClock.Mode.MANUAL;
-    private Duration heartbeat = Duration.ofMillis(100);
-    private Duration election = Duration.ofMillis(1000);
     private int maxTxnOps = 128;
     private int maxRequestBytes = 1_572_864;
     private boolean tcp;
@@ -143,10 +142,7 @@ public final class ClusterConfig {
     }
 
     public Builder members(int count) {
-      if (count < 1) {
-        throw new IllegalArgumentException("members must be at least 1: " + count);
-      }
-      members = count;
+      sim.members(count);
       return this;
     }
 
@@ -156,22 +152,18 @@ public final class ClusterConfig {
     }
 
     public Builder clockMode(VirtualClock.Mode mode) {
-      clockMode = Objects.requireNonNull(mode, "clockMode");
+      sim.clockMode(mode);
       return this;
     }
 
     public Builder heartbeat(Duration interval) {
-      Objects.requireNonNull(interval, "heartbeat");
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("heartbeat must be positive: " + interval);
-      }
-      heartbeat = interval;
+      sim.heartbeat(interval);
       return this;
     }
 
     /** etcd's --election-timeout; must be a whole multiple (at least 2) of the heartbeat. */
     public Builder election(Duration timeout) {
-      election = Objects.requireNonNull(timeout, "election");
+      sim.election(timeout);
       return this;
     }
 
@@ -262,24 +254,19 @@ public final class ClusterConfig {
     }
 
     public ClusterConfig build() {
-      long hb = heartbeat.toNanos();
-      long el = election.toNanos();
-      if (el < 2 * hb || el % hb != 0) {
-        throw new IllegalArgumentException("election must be a multiple (at least 2) of heartbeat "
-            + heartbeat + ": " + election);
-      }
-      if (basePort != 0 && basePort + members - 1 > 65535) {
+      SimConfig checked = sim.build();
+      if (basePort != 0 && basePort + checked.members() - 1 > 65535) {
         throw new IllegalArgumentException("basePort " + basePort + " leaves no room for "
-            + members + " members");
+            + checked.members() + " members");
       }
-      return new ClusterConfig(this);
+      return new ClusterConfig(this, checked);
     }
   }
 
   @Override
   public String toString() {
-    return "ClusterConfig[members=" + members + ", seed=" + seed + ", clockMode=" + clockMode
-        + ", heartbeat=" + heartbeat + ", election=" + election + ", maxTxnOps=" + maxTxnOps
+    return "ClusterConfig[members=" + members() + ", seed=" + seed + ", clockMode=" + clockMode()
+        + ", heartbeat=" + heartbeat() + ", election=" + election() + ", maxTxnOps=" + maxTxnOps
         + ", maxRequestBytes=" + maxRequestBytes + ", tcp=" + tcp + ", basePort=" + basePort
         + ", autoCompaction=" + autoCompaction + ", leaseCheckpointInterval=" + leaseCheckpointInterval
         + ", quotaBackendBytes=" + quotaBackendBytes

@@ -102,14 +102,16 @@ public final class EtcdServer implements AutoCloseable {
   /** What lease ID generators start from. */
   private final long leaseIdSeed;
   /** etcd's --experimental-enable-lease-checkpoint (5 min interval when on); zero = off. */
-  private volatile Duration leaseCheckpointInterval = Duration.ZERO;
+  private final Duration leaseCheckpointInterval;
 
-  private EtcdServer(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
-      String autoCompactionMode, long autoCompactionRetention, byte[] restoredState) {
-    this.maxTxnOps = maxTxnOps;
-    this.autoCompactionMode = autoCompactionMode;
-    this.autoCompactionRetention = autoCompactionRetention;
-    this.maxRequestBytes = maxRequestBytes;
+  private EtcdServer(long seed, SimConfig config, ServerSettings settings) {
+    this.maxTxnOps = settings.maxTxnOps();
+    this.autoCompactionMode = settings.autoCompactionMode();
+    this.autoCompactionRetention = settings.autoCompactionRetention();
+    this.maxRequestBytes = settings.maxRequestBytes();
+    this.leaseCheckpointInterval = settings.leaseCheckpointInterval();
+    quota.set(settings.quotaBackendBytes());
+    byte[] restoredState = settings.restoredState();
     // etcd: 5 s plus two election timeouts (reference §0).
     this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));
     long heartbeat = config.heartbeat().toNanos();
@@ -134,37 +136,9 @@ public final class EtcdServer implements AutoCloseable {
     this.driver = config.clockMode() == VirtualClock.Mode.WALL_CLOCK ? new WallClockDriver(clock) : null;
   }
 
-  /** Starts a cluster without auto-compaction; see {@link #start(long, SimConfig, int, int, int, String, long)}. */
-  public static EtcdServer start(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
-      int basePort) {
-    return start(seed, config, maxTxnOps, maxRequestBytes, basePort, null, 0);
-  }
-
-  /**
-   * Starts a cluster and waits (in virtual time) for its first leader.
-   *
-   * @param basePort {@code -1} for in-process only; {@code 0} for a free port per member; otherwise
-   *     member {@code i} listens on {@code basePort + i}
-   * @param autoCompactionMode etcd's --auto-compaction-mode, {@code "periodic"} (retention in
-   *     nanoseconds, at least 10) or {@code "revision"} (retention a positive count); null for off
-   */
-  public static EtcdServer start(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
-      int basePort, String autoCompactionMode, long autoCompactionRetention) {
-    return start(seed, config, maxTxnOps, maxRequestBytes, basePort, autoCompactionMode,
-        autoCompactionRetention, null);
-  }
-
-  /**
-   * Starts a cluster as {@link #start(long, SimConfig, int, int, int, String, long)} does, whose
-   * members begin with {@code restoredState} (from {@link #readSnapshot}) as etcd members restored
-   * by {@code etcdctl snapshot restore} do: keys and their history, revision, compact revision,
-   * leases and alarms of the snapshot, the new configuration's members. {@code null}: empty.
-   */
-  public static EtcdServer start(long seed, SimConfig config, int maxTxnOps, int maxRequestBytes,
-      int basePort, String autoCompactionMode, long autoCompactionRetention,
-      byte[] restoredState) {
-    EtcdServer server = new EtcdServer(seed, config, maxTxnOps, maxRequestBytes,
-        autoCompactionMode, autoCompactionRetention, restoredState);
+  /** Starts a cluster and waits (in virtual time) for its first leader. */
+  public static EtcdServer start(long seed, SimConfig config, ServerSettings settings) {
+    EtcdServer server = new EtcdServer(seed, config, settings);
     try {
       synchronized (server.clock) {
         // As etcd's: every member's compactor starts with its server, before the first election.
@@ -173,7 +147,7 @@ public final class EtcdServer implements AutoCloseable {
         }
         server.sim.awaitLeader(config.election().multipliedBy(50));
       }
-      server.startGrpc(basePort);
+      server.startGrpc(settings.basePort());
       if (server.driver != null) {
         server.driver.start();
       }
@@ -186,7 +160,7 @@ public final class EtcdServer implements AutoCloseable {
 
   /**
    * Reads a snapshot file of a fake member, as {@code etcdctl snapshot save} writes it (the
-   * Snapshot stream's data, then their SHA-256), for {@link #start}'s {@code restoredState}.
+   * Snapshot stream's data, then their SHA-256), for {@link ServerSettings#restoredState}.
    *
    * @throws IllegalArgumentException naming the file if it is not a fake-etcd snapshot (a real
    *     etcd's bbolt snapshot, say) or its SHA-256 trailer does not match
@@ -624,28 +598,6 @@ public final class EtcdServer implements AutoCloseable {
     synchronized (clock) {
       return sim.awaitLeader(max).id();
     }
-  }
-
-  /**
-   * Turns etcd's lease checkpointing on (every {@code interval}; etcd's is 5 minutes) or off
-   * ({@link Duration#ZERO}, the default): the leader then records the remaining TTL of long leases
-   * through Raft, so that a new leader continues from it instead of the full TTL.
-   */
-  public void leaseCheckpointInterval(Duration interval) {
-    if (interval.isNegative()) {
-      throw new IllegalArgumentException("lease checkpoint interval must not be negative: "
-          + interval);
-    }
-    leaseCheckpointInterval = interval;
-  }
-
-  /**
-   * etcd's {@code --quota-backend-bytes}: 0 for the default (2 GiB), a negative value for no quota.
-   * Put, Txn and LeaseGrant that would take a member's backend to it fail with NOSPACE and raise
-   * that member's NOSPACE alarm.
-   */
-  public void quotaBackendBytes(long bytes) {
-    quota.set(bytes);
   }
 
   /** How a caller of {@link #leases} sees one lease. */

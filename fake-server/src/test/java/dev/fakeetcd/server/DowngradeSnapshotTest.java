@@ -46,7 +46,7 @@ class DowngradeSnapshotTest {
   @Test
   void enable_missedByAMemberThatCatchesUpBySnapshot_isInProgressThereToo() {
     server = EtcdServer.start(61, SimConfig.builder().members(3)
-        .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(2).build(), 128, 1_572_864, -1);
+        .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(2).build(), ServerSettings.defaults());
     long leader = server.leaderId().orElseThrow();
     long behind = server.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
     synchronized (server.lock()) {

@@ -43,7 +43,7 @@ class ElectionServiceTest {
   @BeforeEach
   void start() {
     server = EtcdServer.start(13, SimConfig.builder().members(1)
-        .clockMode(VirtualClock.Mode.MANUAL).build(), 128, 1_572_864, -1);
+        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
     channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
     election = ElectionGrpc.newBlockingStub(channel);
   }

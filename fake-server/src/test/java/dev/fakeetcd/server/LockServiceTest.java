@@ -35,7 +35,7 @@ class LockServiceTest {
 
   private void start(int members, int channelTo) {
     server = EtcdServer.start(11, SimConfig.builder().members(members)
-        .clockMode(VirtualClock.Mode.MANUAL).build(), 128, 1_572_864, -1);
+        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
     server.awaitLeader(Duration.ofSeconds(10));
     channel = InProcessChannelBuilder.forName(server.inProcessName(channelTo)).directExecutor()
         .build();

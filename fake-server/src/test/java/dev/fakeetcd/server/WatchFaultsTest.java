@@ -39,7 +39,8 @@ class WatchFaultsTest {
 
   private void start(int basePort) {
     server = EtcdServer.start(13, SimConfig.builder().members(3).heartbeat(HEARTBEAT)
-        .election(ELECTION).clockMode(VirtualClock.Mode.MANUAL).build(), 128, 1_572_864, basePort);
+        .election(ELECTION).clockMode(VirtualClock.Mode.MANUAL).build(),
+        ServerSettings.defaults().withBasePort(basePort));
   }
 
   @AfterEach

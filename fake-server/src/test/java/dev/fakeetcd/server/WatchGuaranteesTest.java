@@ -41,7 +41,8 @@ class WatchGuaranteesTest {
 
   private void start(int snapshotEntries) {
     server = EtcdServer.start(11, SimConfig.builder().members(3).clockMode(VirtualClock.Mode.MANUAL)
-        .preVote(false).checkQuorum(true).snapshotEntries(snapshotEntries).build(), 128, 1_572_864, -1);
+        .preVote(false).checkQuorum(true).snapshotEntries(snapshotEntries).build(),
+        ServerSettings.defaults());
   }
 
   @AfterEach

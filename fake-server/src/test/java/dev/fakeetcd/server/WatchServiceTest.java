@@ -36,8 +36,8 @@ class WatchServiceTest {
 
   @BeforeEach
   void start() {
-    server = EtcdServer.start(7, SimConfig.builder().members(1).clockMode(VirtualClock.Mode.MANUAL).build(),
-        128, 1_572_864, -1);
+    server = EtcdServer.start(7, SimConfig.builder().members(1).clockMode(VirtualClock.Mode.MANUAL)
+        .build(), ServerSettings.defaults());
     channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
     kv = KVGrpc.newBlockingStub(channel);
   }

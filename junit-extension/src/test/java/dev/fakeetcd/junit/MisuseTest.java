@@ -115,7 +115,7 @@ class MisuseTest {
 
   @Test
   void invalidSettings_nameTheValue() {
-    assertMisuse(BadElection.class, "@EtcdTest for", "election must be a multiple", "PT0.15S");
+    assertMisuse(BadElection.class, "@EtcdTest for", "election PT0.15S must be a whole multiple");
   }
 
   @EtcdTest(members = 1)
