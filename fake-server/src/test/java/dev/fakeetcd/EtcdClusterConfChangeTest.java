@@ -79,7 +79,8 @@ class EtcdClusterConfChangeTest {
     Member follower = otherThan(cluster, leader);
     cluster.network().lossRate(follower, leader, 1.0);
 
-    ListenableFuture<MemberAddResponse> add = waiting(cluster, follower).memberAdd(learner(NEW_PEER));
+    ListenableFuture<MemberAddResponse> add =
+        waiting(cluster, follower).memberAdd(learner(NEW_PEER));
     cluster.clock().advance(Duration.ofSeconds(30));
     boolean doneInVirtualTime = add.isDone();
 

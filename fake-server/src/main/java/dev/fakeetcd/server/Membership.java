@@ -120,8 +120,8 @@ final class Membership {
     if (connectedVoters(asking) != voters()) {
       throw new EtcdException(EtcdError.UNHEALTHY);
     }
-    ConfChange change = new ConfChange(
-        learner ? ConfChangeType.ADD_LEARNER_NODE : ConfChangeType.ADD_NODE, id, context(ADD, urls));
+    ConfChangeType type = learner ? ConfChangeType.ADD_LEARNER_NODE : ConfChangeType.ADD_NODE;
+    ConfChange change = new ConfChange(type, id, context(ADD, urls));
     Member added = Member.newBuilder().setID(id).addAllPeerURLs(urls).setIsLearner(learner).build();
     return configure(asking, change, () -> MemberAddResponse.newBuilder()
         .setHeader(header(asking)).setMember(added).addAllMembers(all()).build());
@@ -141,7 +141,8 @@ final class Membership {
     if (!info.learner && !down && connectedVoters(asking) - 1 < 1 + (voters() - 1) / 2) {
       throw new EtcdException(EtcdError.UNHEALTHY);
     }
-    return configure(asking, new ConfChange(ConfChangeType.REMOVE_NODE, id, context(REMOVE, List.of())),
+    ConfChange change = new ConfChange(ConfChangeType.REMOVE_NODE, id, context(REMOVE, List.of()));
+    return configure(asking, change,
         () -> MemberRemoveResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
             .build());
   }
@@ -161,7 +162,8 @@ final class Membership {
     if (!info.learner) {
       throw new EtcdException(EtcdError.MEMBER_NOT_LEARNER);
     }
-    return configure(asking, new ConfChange(ConfChangeType.ADD_NODE, id, context(PROMOTE, List.of())),
+    ConfChange change = new ConfChange(ConfChangeType.ADD_NODE, id, context(PROMOTE, List.of()));
+    return configure(asking, change,
         () -> MemberPromoteResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
             .build());
   }

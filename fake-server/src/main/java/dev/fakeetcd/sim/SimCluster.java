@@ -223,7 +223,7 @@ public final class SimCluster<S extends StateMachine> {
     return id != 0 && id != clusterId && !members.containsKey(id) && !lowBitsTaken(id);
   }
 
-  /** Makes learner {@code id} a voter through the current leader; completes with the change's index. */
+  /** Makes learner {@code id} a voter through the current leader; completes with its index. */
   public CompletableFuture<Long> promote(long id) {
     member(id);
     return throughLeader(m -> m.proposeConfChange(ConfChange.addNode(id)));

@@ -285,8 +285,8 @@ public final class SimMember<S extends StateMachine> {
   /**
    * Proposes a membership change on this member, as etcd's server configures: handed to Raft as
    * {@link #submit} hands data (forwarded to the leader, held while no leader is known), and the
-   * future completes with the entry's index once this member itself has applied it (whether or not the
-   * state machine admitted it). It fails if this member's leader refuses it at once
+   * future completes with the entry's index once this member itself has applied it (whether or
+   * not the state machine admitted it). It fails if this member's leader refuses it at once
    * ({@link ProposalDroppedException}) or the member stops; a change lost on the way, refused by a
    * remote leader, or applied here only through a snapshot leaves it pending, as etcd's wait does,
    * until the caller completes or cancels it (which withdraws it).
