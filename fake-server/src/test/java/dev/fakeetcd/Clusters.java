@@ -1,15 +1,22 @@
 package dev.fakeetcd;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
+import dev.fakeetcd.server.EtcdError;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.function.Executable;
 
 /** Clusters and channels a test opened, all closed by {@link #close()}. */
 final class Clusters implements AutoCloseable {
@@ -45,6 +52,20 @@ final class Clusters implements AutoCloseable {
 
   KVGrpc.KVFutureStub kvAsync(EtcdCluster cluster, Member member) {
     return KVGrpc.newFutureStub(channel(cluster, member));
+  }
+
+  /** A Maintenance stub to {@code member}; its calls end after 10 s at the latest. */
+  MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdCluster cluster, Member member) {
+    return MaintenanceGrpc.newBlockingStub(channel(cluster, member))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** Asserts that {@code call} fails with {@code error}: etcd's code and exact message. */
+  static void assertFails(EtcdError error, Executable call) {
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::execute);
+    assertThat(e).as("expected %s", error).isNotNull();
+    assertThat(e.getStatus().getCode()).isEqualTo(error.code());
+    assertThat(e.getStatus().getDescription()).isEqualTo(error.message());
   }
 
   static Member follower(EtcdCluster cluster) {

@@ -1,5 +1,6 @@
 package dev.fakeetcd;
 
+import static dev.fakeetcd.Clusters.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -7,14 +8,11 @@ import dev.fakeetcd.api.DowngradeRequest;
 import dev.fakeetcd.api.DowngradeRequest.DowngradeAction;
 import dev.fakeetcd.api.DowngradeResponse;
 import dev.fakeetcd.api.KVGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.server.EtcdError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** Maintenance.Downgrade with etcd 3.5's rules, for the fake's cluster version 3.4. */
 class EtcdClusterDowngradeTest {
@@ -26,20 +24,8 @@ class EtcdClusterDowngradeTest {
     clusters.close();
   }
 
-  private MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdCluster cluster, Member m) {
-    return MaintenanceGrpc.newBlockingStub(clusters.channel(cluster, m))
-        .withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
   private static DowngradeRequest request(DowngradeAction action, String version) {
     return DowngradeRequest.newBuilder().setAction(action).setVersion(version).build();
-  }
-
-  private static void assertFails(EtcdError error, Executable call) {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::execute);
-    assertThat(e).as("expected %s", error).isNotNull();
-    assertThat(e.getStatus().getCode()).isEqualTo(error.code());
-    assertThat(e.getStatus().getDescription()).isEqualTo(error.message());
   }
 
   @Test
@@ -48,7 +34,7 @@ class EtcdClusterDowngradeTest {
     Member follower = Clusters.follower(cluster);
     KVGrpc.newBlockingStub(clusters.channel(cluster, follower)).put(Clusters.put("k", "v"));
 
-    DowngradeResponse response = maintenance(cluster, follower)
+    DowngradeResponse response = clusters.maintenance(cluster, follower)
         .downgrade(request(DowngradeAction.VALIDATE, "3.3"));
 
     assertThat(response.getVersion()).isEqualTo("3.4.0");
@@ -62,7 +48,7 @@ class EtcdClusterDowngradeTest {
   void validate_currentMinorVersion_failsInvalidTarget() {
     EtcdCluster cluster = clusters.start(1, 52);
 
-    assertFails(EtcdError.INVALID_DOWNGRADE_TARGET_VERSION, () -> maintenance(cluster,
+    assertFails(EtcdError.INVALID_DOWNGRADE_TARGET_VERSION, () -> clusters.maintenance(cluster,
         cluster.member(0)).downgrade(request(DowngradeAction.VALIDATE, "3.4")));
   }
 
@@ -70,7 +56,7 @@ class EtcdClusterDowngradeTest {
   void enable_malformedVersion_failsWrongFormat() {
     EtcdCluster cluster = clusters.start(1, 53);
 
-    assertFails(EtcdError.WRONG_DOWNGRADE_VERSION_FORMAT, () -> maintenance(cluster,
+    assertFails(EtcdError.WRONG_DOWNGRADE_VERSION_FORMAT, () -> clusters.maintenance(cluster,
         cluster.member(0)).downgrade(request(DowngradeAction.ENABLE, "v3.3")));
   }
 
@@ -79,13 +65,14 @@ class EtcdClusterDowngradeTest {
     EtcdCluster cluster = clusters.start(3, 54);
     Member follower = Clusters.follower(cluster);
 
-    DowngradeResponse enabled = maintenance(cluster, follower)
+    DowngradeResponse enabled = clusters.maintenance(cluster, follower)
         .downgrade(request(DowngradeAction.ENABLE, "3.3"));
 
     assertThat(enabled.getVersion()).isEqualTo("3.4.0");
     for (Member m : cluster.members()) {
       assertFails(EtcdError.DOWNGRADE_IN_PROCESS,
-          () -> maintenance(cluster, m).downgrade(request(DowngradeAction.VALIDATE, "3.3")));
+          () -> clusters.maintenance(cluster, m)
+              .downgrade(request(DowngradeAction.VALIDATE, "3.3")));
     }
   }
 
@@ -93,21 +80,24 @@ class EtcdClusterDowngradeTest {
   void cancel_withoutJob_failsNoInflightDowngrade() {
     EtcdCluster cluster = clusters.start(3, 55);
 
-    assertFails(EtcdError.NO_INFLIGHT_DOWNGRADE, () -> maintenance(cluster, cluster.member(0))
-        .downgrade(request(DowngradeAction.CANCEL, "")));
+    assertFails(EtcdError.NO_INFLIGHT_DOWNGRADE,
+        () -> clusters.maintenance(cluster, cluster.member(0))
+            .downgrade(request(DowngradeAction.CANCEL, "")));
   }
 
   @Test
   void cancel_afterEnable_endsTheJobForEveryMember() {
     EtcdCluster cluster = clusters.start(3, 56);
-    maintenance(cluster, cluster.member(0)).downgrade(request(DowngradeAction.ENABLE, "3.3"));
+    clusters.maintenance(cluster, cluster.member(0))
+        .downgrade(request(DowngradeAction.ENABLE, "3.3"));
 
-    DowngradeResponse cancelled = maintenance(cluster, cluster.member(1))
+    DowngradeResponse cancelled = clusters.maintenance(cluster, cluster.member(1))
         .downgrade(request(DowngradeAction.CANCEL, ""));
 
     assertThat(cancelled.getVersion()).isEqualTo("3.4.0");
     for (Member m : cluster.members()) {
-      assertThat(maintenance(cluster, m).downgrade(request(DowngradeAction.VALIDATE, "3.3"))
+      assertThat(clusters.maintenance(cluster, m)
+          .downgrade(request(DowngradeAction.VALIDATE, "3.3"))
           .getVersion()).isEqualTo("3.4.0");
     }
   }
@@ -115,7 +105,8 @@ class EtcdClusterDowngradeTest {
   @Test
   void enable_survivesACrashAndRestartOfEveryMember() {
     EtcdCluster cluster = clusters.start(3, 57);
-    maintenance(cluster, cluster.member(0)).downgrade(request(DowngradeAction.ENABLE, "3.3"));
+    clusters.maintenance(cluster, cluster.member(0))
+        .downgrade(request(DowngradeAction.ENABLE, "3.3"));
 
     for (Member m : cluster.members()) {
       m.crash();
@@ -125,8 +116,9 @@ class EtcdClusterDowngradeTest {
     }
     cluster.awaitLeader();
 
-    assertFails(EtcdError.DOWNGRADE_IN_PROCESS, () -> maintenance(cluster, cluster.member(2))
-        .downgrade(request(DowngradeAction.VALIDATE, "3.3")));
+    assertFails(EtcdError.DOWNGRADE_IN_PROCESS,
+        () -> clusters.maintenance(cluster, cluster.member(2))
+            .downgrade(request(DowngradeAction.VALIDATE, "3.3")));
   }
 
   @Test
@@ -135,7 +127,7 @@ class EtcdClusterDowngradeTest {
     DowngradeRequest unknown = DowngradeRequest.newBuilder().setActionValue(7).build();
 
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> maintenance(cluster, cluster.member(0)).downgrade(unknown));
+        () -> clusters.maintenance(cluster, cluster.member(0)).downgrade(unknown));
 
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
     assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: unknown method");

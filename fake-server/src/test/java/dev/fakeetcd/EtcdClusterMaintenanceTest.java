@@ -17,7 +17,6 @@ import dev.fakeetcd.api.HashRequest;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.LeaseGrantRequest;
 import dev.fakeetcd.api.LeaseGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.TxnRequest;
@@ -38,10 +37,6 @@ class EtcdClusterMaintenanceTest {
     clusters.close();
   }
 
-  private MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdCluster cluster, Member m) {
-    return MaintenanceGrpc.newBlockingStub(clusters.channel(cluster, m));
-  }
-
   private static void assertFails(Runnable call, Status.Code code, String message) {
     assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
       assertThat(e.getStatus().getCode()).isEqualTo(code);
@@ -59,13 +54,14 @@ class EtcdClusterMaintenanceTest {
     AlarmRequest activate = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
         .setMemberID(follower.id()).setAlarm(AlarmType.NOSPACE).build();
 
-    AlarmResponse response = maintenance(cluster, follower).alarm(activate);
+    AlarmResponse response = clusters.maintenance(cluster, follower).alarm(activate);
 
     assertThat(response.hasHeader()).isFalse();
     assertThat(response.getAlarmsList()).containsExactly(AlarmMember.newBuilder()
         .setMemberID(follower.id()).setAlarm(AlarmType.NOSPACE).build());
     for (Member m : cluster.members()) {
-      assertThat(maintenance(cluster, m).status(StatusRequest.getDefaultInstance()).getErrorsList())
+      assertThat(clusters.maintenance(cluster, m)
+          .status(StatusRequest.getDefaultInstance()).getErrorsList())
           .containsExactly("memberID:" + Long.toUnsignedString(follower.id()) + " alarm:NOSPACE ");
     }
   }
@@ -144,7 +140,7 @@ class EtcdClusterMaintenanceTest {
     follower.restart();
     cluster.clock().advance(cluster.config().election().multipliedBy(3));
 
-    assertThat(maintenance(cluster, follower).status(StatusRequest.getDefaultInstance())
+    assertThat(clusters.maintenance(cluster, follower).status(StatusRequest.getDefaultInstance())
         .getErrorsList()).hasSize(1);
   }
 
@@ -159,13 +155,15 @@ class EtcdClusterMaintenanceTest {
     List<Integer> before = new ArrayList<>();
     List<Integer> whole = new ArrayList<>();
     for (Member m : cluster.members()) {
-      before.add(maintenance(cluster, m).hashKV(HashKVRequest.getDefaultInstance()).getHash());
-      whole.add(maintenance(cluster, m).hash(HashRequest.getDefaultInstance()).getHash());
+      before.add(clusters.maintenance(cluster, m)
+          .hashKV(HashKVRequest.getDefaultInstance()).getHash());
+      whole.add(clusters.maintenance(cluster, m).hash(HashRequest.getDefaultInstance()).getHash());
     }
 
     kv.put(put("b", "1"));
 
-    int after = maintenance(cluster, leader).hashKV(HashKVRequest.getDefaultInstance()).getHash();
+    int after = clusters.maintenance(cluster, leader)
+        .hashKV(HashKVRequest.getDefaultInstance()).getHash();
     assertThat(before).containsOnly(before.get(0));
     assertThat(whole).containsOnly(whole.get(0));
     assertThat(after).isNotEqualTo(before.get(0));
@@ -177,11 +175,13 @@ class EtcdClusterMaintenanceTest {
     Member only = cluster.member(0);
     KVGrpc.KVBlockingStub kv = clusters.kv(cluster, only);
     long rev = kv.put(put("a", "1")).getHeader().getRevision();
-    int atRev = maintenance(cluster, only).hashKV(HashKVRequest.getDefaultInstance()).getHash();
+    int atRev = clusters.maintenance(cluster, only)
+        .hashKV(HashKVRequest.getDefaultInstance()).getHash();
 
     kv.put(put("a", "2"));
 
-    var later = maintenance(cluster, only).hashKV(HashKVRequest.newBuilder().setRevision(rev).build());
+    var later = clusters.maintenance(cluster, only)
+        .hashKV(HashKVRequest.newBuilder().setRevision(rev).build());
     assertThat(later.getHash()).isEqualTo(atRev);
     assertThat(later.getHeader().getRevision()).isEqualTo(rev + 1);
     assertThat(later.getCompactRevision()).isEqualTo(-1);
@@ -191,7 +191,7 @@ class EtcdClusterMaintenanceTest {
   void hashKv_futureRevision_failsFutureRev() {
     EtcdCluster cluster = clusters.start(1, 19);
 
-    assertFails(() -> maintenance(cluster, cluster.member(0))
+    assertFails(() -> clusters.maintenance(cluster, cluster.member(0))
         .hashKV(HashKVRequest.newBuilder().setRevision(5).build()), Status.Code.OUT_OF_RANGE,
         "etcdserver: mvcc: required revision is a future revision");
   }

@@ -1,5 +1,6 @@
 package dev.fakeetcd;
 
+import static dev.fakeetcd.Clusters.assertFails;
 import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 class EtcdClusterMembershipTest {
 
@@ -38,13 +38,6 @@ class EtcdClusterMembershipTest {
 
   private static MemberAddRequest add(String url, boolean learner) {
     return MemberAddRequest.newBuilder().addPeerURLs(url).setIsLearner(learner).build();
-  }
-
-  private static void assertFails(EtcdError error, Executable call) {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::execute);
-    assertThat(e).as("expected %s", error).isNotNull();
-    assertThat(e.getStatus().getCode()).isEqualTo(error.code());
-    assertThat(e.getStatus().getDescription()).isEqualTo(error.message());
   }
 
   @Test

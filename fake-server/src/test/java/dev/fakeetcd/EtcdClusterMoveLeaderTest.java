@@ -1,7 +1,7 @@
 package dev.fakeetcd;
 
+import static dev.fakeetcd.Clusters.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.fakeetcd.api.ClusterGrpc;
@@ -19,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** Maintenance.MoveLeader as etcd 3.4 serves it, on a manual clock. */
 class EtcdClusterMoveLeaderTest {
@@ -34,20 +33,8 @@ class EtcdClusterMoveLeaderTest {
     clusters.close();
   }
 
-  private MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdCluster cluster, Member m) {
-    return MaintenanceGrpc.newBlockingStub(clusters.channel(cluster, m))
-        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
-  }
-
   private static MoveLeaderRequest to(long id) {
     return MoveLeaderRequest.newBuilder().setTargetID(id).build();
-  }
-
-  private static void assertFails(EtcdError error, Executable call) {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::execute);
-    assertThat(e).as("expected %s", error).isNotNull();
-    assertThat(e.getStatus().getCode()).isEqualTo(error.code());
-    assertThat(e.getStatus().getDescription()).isEqualTo(error.message());
   }
 
   @Test
@@ -57,14 +44,15 @@ class EtcdClusterMoveLeaderTest {
     Member target = Clusters.follower(cluster);
     long before = cluster.clock().nanos();
 
-    MoveLeaderResponse response = maintenance(cluster, leader).moveLeader(to(target.id()));
+    MoveLeaderResponse response = clusters.maintenance(cluster, leader).moveLeader(to(target.id()));
 
     assertThat(response.hasHeader()).isFalse();
     assertThat(response).isEqualTo(MoveLeaderResponse.getDefaultInstance());
     assertThat(cluster.clock().nanos()).isEqualTo(before);
     assertThat(cluster.leader()).contains(target);
     for (Member m : cluster.members()) {
-      assertThat(maintenance(cluster, m).status(StatusRequest.getDefaultInstance()).getLeader())
+      assertThat(clusters.maintenance(cluster, m)
+          .status(StatusRequest.getDefaultInstance()).getLeader())
           .as("leader seen by %s", m).isEqualTo(target.id());
     }
   }
@@ -75,7 +63,7 @@ class EtcdClusterMoveLeaderTest {
     Member leader = cluster.awaitLeader();
     long term = leader.term();
 
-    MoveLeaderResponse response = maintenance(cluster, leader).moveLeader(to(leader.id()));
+    MoveLeaderResponse response = clusters.maintenance(cluster, leader).moveLeader(to(leader.id()));
 
     assertThat(response).isEqualTo(MoveLeaderResponse.getDefaultInstance());
     assertThat(cluster.leader()).contains(leader);
@@ -129,7 +117,7 @@ class EtcdClusterMoveLeaderTest {
     Member follower = Clusters.follower(cluster);
 
     assertFails(EtcdError.NOT_LEADER,
-        () -> maintenance(cluster, follower).moveLeader(to(follower.id())));
+        () -> clusters.maintenance(cluster, follower).moveLeader(to(follower.id())));
   }
 
   @Test
@@ -138,7 +126,7 @@ class EtcdClusterMoveLeaderTest {
     Member leader = cluster.awaitLeader();
 
     assertFails(EtcdError.BAD_LEADER_TRANSFEREE,
-        () -> maintenance(cluster, leader).moveLeader(to(12345)));
+        () -> clusters.maintenance(cluster, leader).moveLeader(to(12345)));
   }
 
   @Test
@@ -153,7 +141,7 @@ class EtcdClusterMoveLeaderTest {
     cluster.startAddedMember(learner);
 
     assertFails(EtcdError.BAD_LEADER_TRANSFEREE,
-        () -> maintenance(cluster, leader).moveLeader(to(learner)));
+        () -> clusters.maintenance(cluster, leader).moveLeader(to(learner)));
     assertThat(cluster.leader()).contains(leader);
   }
 

@@ -19,7 +19,6 @@ import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.LeaseGrantRequest;
 import dev.fakeetcd.api.LeaseGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RequestOp;
@@ -55,12 +54,8 @@ class EtcdClusterQuotaTest {
         .quotaBackendBytes(quota).build());
   }
 
-  private MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdCluster cluster, Member m) {
-    return MaintenanceGrpc.newBlockingStub(clusters.channel(cluster, m));
-  }
-
   private StatusResponse status(EtcdCluster cluster, Member m) {
-    return maintenance(cluster, m).status(StatusRequest.getDefaultInstance());
+    return clusters.maintenance(cluster, m).status(StatusRequest.getDefaultInstance());
   }
 
   private static PutRequest big(String key) {
@@ -140,7 +135,7 @@ class EtcdClusterQuotaTest {
 
     kv.compact(CompactionRequest.newBuilder().setRevision(revision).build());
     for (Member m : cluster.members()) {
-      maintenance(cluster, m).defragment(DefragmentRequest.getDefaultInstance());
+      clusters.maintenance(cluster, m).defragment(DefragmentRequest.getDefaultInstance());
     }
     cluster.alarms().deactivate(follower, AlarmType.NOSPACE);
 
@@ -194,7 +189,7 @@ class EtcdClusterQuotaTest {
         .setRevision(status(cluster, leader).getHeader().getRevision()).build());
     StatusResponse before = status(cluster, follower);
 
-    DefragmentResponse response = maintenance(cluster, follower)
+    DefragmentResponse response = clusters.maintenance(cluster, follower)
         .defragment(DefragmentRequest.getDefaultInstance());
 
     StatusResponse after = status(cluster, follower);
@@ -215,7 +210,7 @@ class EtcdClusterQuotaTest {
     }
     kv.compact(CompactionRequest.newBuilder()
         .setRevision(status(cluster, follower).getHeader().getRevision()).build());
-    maintenance(cluster, follower).defragment(DefragmentRequest.getDefaultInstance());
+    clusters.maintenance(cluster, follower).defragment(DefragmentRequest.getDefaultInstance());
     StatusResponse before = status(cluster, follower);
 
     follower.crash();
@@ -333,7 +328,7 @@ class EtcdClusterQuotaTest {
     fill(kv);
     kv.compact(CompactionRequest.newBuilder()
         .setRevision(status(cluster, follower).getHeader().getRevision()).build());
-    maintenance(cluster, follower).defragment(DefragmentRequest.getDefaultInstance());
+    clusters.maintenance(cluster, follower).defragment(DefragmentRequest.getDefaultInstance());
     cluster.alarms().deactivate(follower, AlarmType.NOSPACE);
 
     long revision = kv.put(big("k")).getHeader().getRevision();
