@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.server.EtcdError;
@@ -58,6 +60,16 @@ final class Clusters implements AutoCloseable {
   MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdCluster cluster, Member member) {
     return MaintenanceGrpc.newBlockingStub(channel(cluster, member))
         .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  /** A Cluster stub to {@code member}; its calls end after 10 s at the latest. */
+  ClusterGrpc.ClusterBlockingStub cluster(EtcdCluster cluster, Member member) {
+    return ClusterGrpc.newBlockingStub(channel(cluster, member))
+        .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  static MemberAddRequest memberAdd(String peerUrl, boolean learner) {
+    return MemberAddRequest.newBuilder().addPeerURLs(peerUrl).setIsLearner(learner).build();
   }
 
   /** Asserts that {@code call} fails with {@code error}: etcd's code and exact message. */

@@ -1,12 +1,12 @@
 package dev.fakeetcd;
 
 import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
+import static dev.fakeetcd.Clusters.memberAdd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.fakeetcd.api.ClusterGrpc;
-import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MemberAddResponse;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberUpdateRequest;
@@ -39,18 +39,9 @@ class EtcdClusterConfChangeTest {
     clusters.close();
   }
 
-  private ClusterGrpc.ClusterBlockingStub stub(EtcdCluster cluster, Member member) {
-    return ClusterGrpc.newBlockingStub(clusters.channel(cluster, member))
-        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
-  }
-
   private ClusterGrpc.ClusterFutureStub waiting(EtcdCluster cluster, Member member) {
     return ClusterGrpc.newFutureStub(clusters.channel(cluster, member))
         .withDeadlineAfter(SHORT_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
-  }
-
-  private static MemberAddRequest learner(String url) {
-    return MemberAddRequest.newBuilder().addPeerURLs(url).setIsLearner(true).build();
   }
 
   private static Status.Code failureCode(ListenableFuture<?> call) {
@@ -67,7 +58,7 @@ class EtcdClusterConfChangeTest {
   }
 
   private List<String> peerUrlsSeenBy(EtcdCluster cluster, Member asked) {
-    return stub(cluster, asked).memberList(MemberListRequest.getDefaultInstance())
+    return clusters.cluster(cluster, asked).memberList(MemberListRequest.getDefaultInstance())
         .getMembersList().stream().flatMap(m -> m.getPeerURLsList().stream()).toList();
   }
 
@@ -80,7 +71,7 @@ class EtcdClusterConfChangeTest {
     cluster.network().lossRate(follower, leader, 1.0);
 
     ListenableFuture<MemberAddResponse> add =
-        waiting(cluster, follower).memberAdd(learner(NEW_PEER));
+        waiting(cluster, follower).memberAdd(memberAdd(NEW_PEER, true));
     cluster.clock().advance(Duration.ofSeconds(30));
     boolean doneInVirtualTime = add.isDone();
 
@@ -102,12 +93,13 @@ class EtcdClusterConfChangeTest {
     Member follower = otherThan(cluster, leader);
     cluster.network().lossRate(follower, leader, 1.0);
     ListenableFuture<MemberAddResponse> lost = waiting(cluster, follower)
-        .memberAdd(learner(NEW_PEER));
+        .memberAdd(memberAdd(NEW_PEER, true));
     assertThat(failureCode(lost)).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     cluster.network().heal();
 
     // No virtual time passed: the retry has the same member ID as the change that was lost.
-    MemberAddResponse added = stub(cluster, follower).memberAdd(learner(NEW_PEER));
+    MemberAddResponse added = clusters.cluster(cluster, follower)
+        .memberAdd(memberAdd(NEW_PEER, true));
 
     assertThat(added.getMembersList()).hasSize(4);
     assertThat(added.getMember().getPeerURLsList()).containsExactly(NEW_PEER);
@@ -125,7 +117,7 @@ class EtcdClusterConfChangeTest {
 
     ListenableFuture<MemberAddResponse> add = ClusterGrpc.newFutureStub(
         clusters.channel(cluster, follower)).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .memberAdd(learner(NEW_PEER));
+        .memberAdd(memberAdd(NEW_PEER, true));
     boolean doneBeforeTheFollowerApplied = add.isDone();
     long appliedByLeader = leader.status().appliedIndex();
     long appliedByFollower = follower.status().appliedIndex();
@@ -149,7 +141,7 @@ class EtcdClusterConfChangeTest {
     cluster.network().lossRate(follower, leader, 1.0);
     ListenableFuture<MemberAddResponse> add = ClusterGrpc.newFutureStub(
         clusters.channel(cluster, follower)).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .memberAdd(learner(NEW_PEER));
+        .memberAdd(memberAdd(NEW_PEER, true));
 
     follower.crash();
 
@@ -168,7 +160,7 @@ class EtcdClusterConfChangeTest {
 
     // etcd's mayAddMember counts the voters its transport reaches before it proposes anything.
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> stub(cluster, survivor).memberAdd(learner(NEW_PEER)));
+        () -> clusters.cluster(cluster, survivor).memberAdd(memberAdd(NEW_PEER, true)));
 
     assertThat(e).isNotNull();
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -230,7 +222,7 @@ class EtcdClusterConfChangeTest {
     EtcdCluster cluster = clusters.start(1, 208);
 
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> stub(cluster, cluster.member(0)).memberUpdate(
+        () -> clusters.cluster(cluster, cluster.member(0)).memberUpdate(
             MemberUpdateRequest.newBuilder().setID(0).addPeerURLs(NEW_PEER).build()));
 
     assertThat(e).isNotNull();

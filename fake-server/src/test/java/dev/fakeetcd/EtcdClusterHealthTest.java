@@ -1,20 +1,19 @@
 package dev.fakeetcd;
 
 import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
+import static dev.fakeetcd.Clusters.assertFails;
+import static dev.fakeetcd.Clusters.memberAdd;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.server.EtcdError;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /**
  * etcd 3.4's strict reconfiguration check on transport health: a MemberAdd, and a MemberRemove of
@@ -32,23 +31,8 @@ class EtcdClusterHealthTest {
     clusters.close();
   }
 
-  private ClusterGrpc.ClusterBlockingStub stub(EtcdCluster cluster, Member member) {
-    return ClusterGrpc.newBlockingStub(clusters.channel(cluster, member));
-  }
-
-  private static MemberAddRequest learner(String url) {
-    return MemberAddRequest.newBuilder().addPeerURLs(url).setIsLearner(true).build();
-  }
-
   private static MemberRemoveRequest remove(Member member) {
     return MemberRemoveRequest.newBuilder().setID(member.id()).build();
-  }
-
-  private static void assertUnhealthy(Executable call) {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::execute);
-    assertThat(e).as("refused").isNotNull();
-    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
-    assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: unhealthy cluster");
   }
 
   /** The first member that is none of {@code not}. */
@@ -62,7 +46,8 @@ class EtcdClusterHealthTest {
   void memberAdd_rightAfterStart_failsUnhealthy() {
     EtcdCluster cluster = clusters.start(3, 101);
 
-    assertUnhealthy(() -> stub(cluster, cluster.member(0)).memberAdd(learner(NEW_PEER)));
+    assertFails(EtcdError.UNHEALTHY,
+        () -> clusters.cluster(cluster, cluster.member(0)).memberAdd(memberAdd(NEW_PEER, true)));
     assertThat(cluster.memberList()).hasSize(3);
   }
 
@@ -71,16 +56,16 @@ class EtcdClusterHealthTest {
     EtcdCluster cluster = clusters.start(3, 102);
     cluster.clock().advance(HEALTH_INTERVAL);
 
-    assertThat(stub(cluster, cluster.member(0)).memberAdd(learner(NEW_PEER)).getMembersList())
-        .hasSize(4);
+    assertThat(clusters.cluster(cluster, cluster.member(0)).memberAdd(memberAdd(NEW_PEER, true))
+        .getMembersList()).hasSize(4);
   }
 
   @Test
   void memberAdd_oneMemberCluster_acceptedAtOnce() {
     EtcdCluster cluster = clusters.start(1, 103);
 
-    assertThat(stub(cluster, cluster.member(0)).memberAdd(learner(NEW_PEER)).getMembersList())
-        .hasSize(2);
+    assertThat(clusters.cluster(cluster, cluster.member(0)).memberAdd(memberAdd(NEW_PEER, true))
+        .getMembersList()).hasSize(2);
   }
 
   @Test
@@ -90,7 +75,8 @@ class EtcdClusterHealthTest {
     Member leader = cluster.awaitLeader();
     cluster.network().isolate(otherThan(cluster, leader));
 
-    assertUnhealthy(() -> stub(cluster, leader).memberAdd(learner(NEW_PEER)));
+    assertFails(EtcdError.UNHEALTHY,
+        () -> clusters.cluster(cluster, leader).memberAdd(memberAdd(NEW_PEER, true)));
   }
 
   @Test
@@ -102,19 +88,22 @@ class EtcdClusterHealthTest {
     cluster.network().heal();
 
     cluster.clock().advance(HEALTH_INTERVAL.minusMillis(1));
-    assertUnhealthy(() -> stub(cluster, leader).memberAdd(learner(NEW_PEER)));
+    assertFails(EtcdError.UNHEALTHY,
+        () -> clusters.cluster(cluster, leader).memberAdd(memberAdd(NEW_PEER, true)));
     cluster.clock().advance(Duration.ofMillis(2));
-    assertThat(stub(cluster, leader).memberAdd(learner(NEW_PEER)).getMembersList()).hasSize(4);
+    assertThat(clusters.cluster(cluster, leader).memberAdd(memberAdd(NEW_PEER, true))
+        .getMembersList()).hasSize(4);
   }
 
   @Test
   void memberAdd_addedVoterNotStarted_failsUnhealthy() {
     EtcdCluster cluster = clusters.start(3, 106);
     cluster.clock().advance(HEALTH_INTERVAL);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
     stub.memberAdd(MemberAddRequest.newBuilder().addPeerURLs(NEW_PEER).build());
 
-    assertUnhealthy(() -> stub.memberAdd(learner("http://10.0.0.10:2380")));
+    assertFails(EtcdError.UNHEALTHY,
+        () -> stub.memberAdd(memberAdd("http://10.0.0.10:2380", true)));
   }
 
   @Test
@@ -125,7 +114,8 @@ class EtcdClusterHealthTest {
     Member follower = otherThan(cluster, leader);
     cluster.network().isolate(otherThan(cluster, leader, follower));
 
-    assertUnhealthy(() -> stub(cluster, leader).memberRemove(remove(follower)));
+    assertFails(EtcdError.UNHEALTHY,
+        () -> clusters.cluster(cluster, leader).memberRemove(remove(follower)));
     assertThat(cluster.memberList()).hasSize(3);
   }
 
@@ -134,7 +124,8 @@ class EtcdClusterHealthTest {
     EtcdCluster cluster = clusters.start(3, 108);
     Member leader = cluster.awaitLeader();
 
-    assertUnhealthy(() -> stub(cluster, leader).memberRemove(remove(otherThan(cluster, leader))));
+    assertFails(EtcdError.UNHEALTHY,
+        () -> clusters.cluster(cluster, leader).memberRemove(remove(otherThan(cluster, leader))));
   }
 
   @Test
@@ -144,7 +135,7 @@ class EtcdClusterHealthTest {
     Member crashed = otherThan(cluster, leader);
     crashed.crash();
 
-    assertThat(stub(cluster, leader).memberRemove(remove(crashed)).getMembersList())
+    assertThat(clusters.cluster(cluster, leader).memberRemove(remove(crashed)).getMembersList())
         .extracting(dev.fakeetcd.api.Member::getID).hasSize(2).doesNotContain(crashed.id());
   }
 
@@ -155,7 +146,7 @@ class EtcdClusterHealthTest {
     Member isolated = otherThan(cluster, leader);
     cluster.network().isolate(isolated);
 
-    assertThat(stub(cluster, leader).memberRemove(remove(isolated)).getMembersList())
+    assertThat(clusters.cluster(cluster, leader).memberRemove(remove(isolated)).getMembersList())
         .hasSize(2);
   }
 
@@ -170,9 +161,11 @@ class EtcdClusterHealthTest {
     restarted.restart();
 
     cluster.clock().advance(HEALTH_INTERVAL);
-    assertUnhealthy(() -> stub(cluster, leader).memberRemove(remove(follower)));
+    assertFails(EtcdError.UNHEALTHY,
+        () -> clusters.cluster(cluster, leader).memberRemove(remove(follower)));
     cluster.clock().advance(Duration.ofMillis(1));
-    assertThat(stub(cluster, leader).memberRemove(remove(follower)).getMembersList()).hasSize(2);
+    assertThat(clusters.cluster(cluster, leader).memberRemove(remove(follower)).getMembersList())
+        .hasSize(2);
   }
 
   @Test
@@ -180,11 +173,12 @@ class EtcdClusterHealthTest {
     EtcdCluster cluster = clusters.start(3, 112);
     cluster.clock().advance(HEALTH_INTERVAL);
     Member leader = cluster.awaitLeader();
-    long id = stub(cluster, leader).memberAdd(learner(NEW_PEER)).getMember().getID();
+    long id = clusters.cluster(cluster, leader).memberAdd(memberAdd(NEW_PEER, true)).getMember()
+        .getID();
     cluster.startAddedMember(id);
     cluster.network().isolate(otherThan(cluster, leader));
 
-    assertThat(stub(cluster, leader).memberRemove(
+    assertThat(clusters.cluster(cluster, leader).memberRemove(
         MemberRemoveRequest.newBuilder().setID(id).build()).getMembersList()).hasSize(3);
   }
 
@@ -193,12 +187,13 @@ class EtcdClusterHealthTest {
     EtcdCluster cluster = clusters.start(3, 113);
     cluster.clock().advance(HEALTH_INTERVAL);
     Member leader = cluster.awaitLeader();
-    long id = stub(cluster, leader).memberAdd(learner(NEW_PEER)).getMember().getID();
+    long id = clusters.cluster(cluster, leader).memberAdd(memberAdd(NEW_PEER, true)).getMember()
+        .getID();
     cluster.startAddedMember(id);
     cluster.clock().advance(Duration.ofSeconds(1));
     cluster.network().isolate(otherThan(cluster, leader));
 
-    assertThat(stub(cluster, leader).memberPromote(
+    assertThat(clusters.cluster(cluster, leader).memberPromote(
         MemberPromoteRequest.newBuilder().setID(id).build()).getMembersList())
         .filteredOn(m -> m.getID() == id).singleElement()
         .satisfies(m -> assertThat(m.getIsLearner()).isFalse());

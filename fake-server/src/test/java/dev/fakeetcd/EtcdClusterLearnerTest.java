@@ -1,14 +1,14 @@
 package dev.fakeetcd;
 
 import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
+import static dev.fakeetcd.Clusters.assertFails;
 import static dev.fakeetcd.Clusters.bytes;
 import static dev.fakeetcd.Clusters.get;
+import static dev.fakeetcd.Clusters.memberAdd;
 import static dev.fakeetcd.Clusters.put;
 import static dev.fakeetcd.Clusters.serializableGet;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MemberListRequest;
@@ -24,7 +24,6 @@ import dev.fakeetcd.api.election.LeaderRequest;
 import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
 import dev.fakeetcd.server.EtcdError;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +31,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
 
 /** A learner's life: added, started, catching up, refusing what etcd 3.4 refuses, promoted. */
 class EtcdClusterLearnerTest {
@@ -53,23 +51,11 @@ class EtcdClusterLearnerTest {
   private Member startedLearner(EtcdCluster cluster) {
     clusters.kv(cluster, cluster.member(0)).put(put("k", "v"));
     cluster.clock().advance(HEALTH_INTERVAL);
-    long id = cluster(cluster, cluster.member(0)).memberAdd(MemberAddRequest.newBuilder()
+    long id = clusters.cluster(cluster, cluster.member(0)).memberAdd(MemberAddRequest.newBuilder()
         .addPeerURLs(NEW_PEER).setIsLearner(true).build()).getMember().getID();
     Member learner = cluster.startAddedMember(id);
     cluster.clock().advance(Duration.ofSeconds(1));
     return learner;
-  }
-
-  private ClusterGrpc.ClusterBlockingStub cluster(EtcdCluster cluster, Member member) {
-    return ClusterGrpc.newBlockingStub(clusters.channel(cluster, member));
-  }
-
-  private static void assertRefusedForLearner(Executable call) {
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class, call::execute);
-    assertThat(e).as("refused").isNotNull();
-    assertThat(e.getStatus().getCode()).isEqualTo(EtcdError.NOT_SUPPORTED_FOR_LEARNER.code());
-    assertThat(e.getStatus().getDescription())
-        .isEqualTo("etcdserver: rpc not supported for learner");
   }
 
   @Test
@@ -95,11 +81,14 @@ class EtcdClusterLearnerTest {
     EtcdCluster cluster = clusters.start(3, 23);
     Member learner = startedLearner(cluster);
 
-    assertRefusedForLearner(() -> clusters.kv(cluster, learner).range(get("k")));
-    assertRefusedForLearner(() -> clusters.kv(cluster, learner).put(put("k", "w")));
-    assertRefusedForLearner(() -> cluster(cluster, learner)
+    assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER,
+        () -> clusters.kv(cluster, learner).range(get("k")));
+    assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER,
+        () -> clusters.kv(cluster, learner).put(put("k", "w")));
+    assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER, () -> clusters.cluster(cluster, learner)
         .memberList(MemberListRequest.getDefaultInstance()));
-    assertRefusedForLearner(() -> LockGrpc.newBlockingStub(clusters.channel(cluster, learner))
+    assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER,
+        () -> LockGrpc.newBlockingStub(clusters.channel(cluster, learner))
         .lock(LockRequest.newBuilder().setName(bytes("l")).build()));
   }
 
@@ -108,13 +97,14 @@ class EtcdClusterLearnerTest {
     EtcdCluster cluster = clusters.start(3, 24);
     Member learner = startedLearner(cluster);
 
-    assertRefusedForLearner(() -> MaintenanceGrpc.newBlockingStub(
+    assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER, () -> MaintenanceGrpc.newBlockingStub(
         clusters.channel(cluster, learner)).snapshot(SnapshotRequest.getDefaultInstance())
         .hasNext());
-    assertRefusedForLearner(() -> ElectionGrpc.newBlockingStub(clusters.channel(cluster, learner))
+    assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER,
+        () -> ElectionGrpc.newBlockingStub(clusters.channel(cluster, learner))
         .observe(LeaderRequest.newBuilder().setName(bytes("e")).build()).hasNext());
     CompletableFuture<Void> watch = watchError(cluster, learner);
-    assertRefusedForLearner(() -> {
+    assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER, () -> {
       try {
         watch.get(5, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
@@ -128,14 +118,14 @@ class EtcdClusterLearnerTest {
     EtcdCluster cluster = clusters.start(3, 25);
     Member learner = startedLearner(cluster);
 
-    cluster(cluster, cluster.member(0)).memberPromote(
+    clusters.cluster(cluster, cluster.member(0)).memberPromote(
         MemberPromoteRequest.newBuilder().setID(learner.id()).build());
 
     assertThat(clusters.kv(cluster, learner).put(put("k", "w")).getHeader().getRevision())
         .isEqualTo(3);
     assertThat(clusters.kv(cluster, learner).range(get("k")).getKvs(0).getValue())
         .isEqualTo(bytes("w"));
-    assertThat(cluster(cluster, learner).memberList(MemberListRequest.getDefaultInstance())
+    assertThat(clusters.cluster(cluster, learner).memberList(MemberListRequest.getDefaultInstance())
         .getMembersList()).hasSize(4).noneMatch(dev.fakeetcd.api.Member::getIsLearner);
   }
 

@@ -1,13 +1,13 @@
 package dev.fakeetcd;
 
-import static dev.fakeetcd.Clusters.assertFails;
 import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
+import static dev.fakeetcd.Clusters.assertFails;
+import static dev.fakeetcd.Clusters.memberAdd;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.fakeetcd.api.ClusterGrpc;
-import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MemberAddResponse;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberListResponse;
@@ -32,19 +32,12 @@ class EtcdClusterMembershipTest {
     clusters.close();
   }
 
-  private ClusterGrpc.ClusterBlockingStub stub(EtcdCluster cluster, Member member) {
-    return ClusterGrpc.newBlockingStub(clusters.channel(cluster, member));
-  }
-
-  private static MemberAddRequest add(String url, boolean learner) {
-    return MemberAddRequest.newBuilder().addPeerURLs(url).setIsLearner(learner).build();
-  }
-
   @Test
   void memberAdd_learnerIsListedUnstartedUntilStarted() {
     EtcdCluster cluster = clusters.start(3, 1);
     cluster.clock().advance(HEALTH_INTERVAL);
-    MemberAddResponse added = stub(cluster, cluster.member(0)).memberAdd(add(NEW_PEER, true));
+    MemberAddResponse added = clusters.cluster(cluster, cluster.member(0))
+        .memberAdd(memberAdd(NEW_PEER, true));
 
     assertThat(added.getMember().getName()).isEmpty();
     assertThat(added.getMember().getClientURLsList()).isEmpty();
@@ -54,7 +47,7 @@ class EtcdClusterMembershipTest {
     assertThat(added.getHeader().getRevision()).isZero();
 
     Member started = cluster.startAddedMember(added.getMember().getID());
-    MemberListResponse list = stub(cluster, cluster.member(1)).memberList(
+    MemberListResponse list = clusters.cluster(cluster, cluster.member(1)).memberList(
         MemberListRequest.getDefaultInstance());
     assertThat(list.getMembersList()).filteredOn(m -> m.getID() == started.id())
         .singleElement().satisfies(m -> {
@@ -67,8 +60,8 @@ class EtcdClusterMembershipTest {
   void memberPromote_learnerInSync_becomesVoter() {
     EtcdCluster cluster = clusters.start(3, 2);
     cluster.clock().advance(HEALTH_INTERVAL);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
-    long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
+    long id = stub.memberAdd(memberAdd(NEW_PEER, true)).getMember().getID();
     cluster.startAddedMember(id);
     cluster.clock().advance(Duration.ofSeconds(2));
 
@@ -83,8 +76,8 @@ class EtcdClusterMembershipTest {
   void memberPromote_learnerNeverStarted_isNotInSync() {
     EtcdCluster cluster = clusters.start(3, 3);
     cluster.clock().advance(HEALTH_INTERVAL);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
-    long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
+    long id = stub.memberAdd(memberAdd(NEW_PEER, true)).getMember().getID();
 
     assertFails(EtcdError.LEARNER_NOT_READY,
         () -> stub.memberPromote(MemberPromoteRequest.newBuilder().setID(id).build()));
@@ -93,14 +86,14 @@ class EtcdClusterMembershipTest {
   @Test
   void memberPromote_voter_fails() {
     EtcdCluster cluster = clusters.start(3, 4);
-    assertFails(EtcdError.MEMBER_NOT_LEARNER, () -> stub(cluster, cluster.member(0))
+    assertFails(EtcdError.MEMBER_NOT_LEARNER, () -> clusters.cluster(cluster, cluster.member(0))
         .memberPromote(MemberPromoteRequest.newBuilder().setID(cluster.member(1).id()).build()));
   }
 
   @Test
   void memberPromote_unknown_isNotFound() {
     EtcdCluster cluster = clusters.start(3, 5);
-    assertFails(EtcdError.MEMBER_NOT_FOUND, () -> stub(cluster, cluster.member(0))
+    assertFails(EtcdError.MEMBER_NOT_FOUND, () -> clusters.cluster(cluster, cluster.member(0))
         .memberPromote(MemberPromoteRequest.newBuilder().setID(42).build()));
   }
 
@@ -108,34 +101,35 @@ class EtcdClusterMembershipTest {
   void memberAdd_secondLearner_fails() {
     EtcdCluster cluster = clusters.start(3, 6);
     cluster.clock().advance(HEALTH_INTERVAL);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
-    stub.memberAdd(add(NEW_PEER, true));
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
+    stub.memberAdd(memberAdd(NEW_PEER, true));
     assertFails(EtcdError.TOO_MANY_LEARNERS,
-        () -> stub.memberAdd(add("http://10.0.0.10:2380", true)));
+        () -> stub.memberAdd(memberAdd("http://10.0.0.10:2380", true)));
   }
 
   @Test
   void memberAdd_peerUrlInUse_fails() {
     EtcdCluster cluster = clusters.start(3, 7);
     cluster.clock().advance(HEALTH_INTERVAL);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
     String used = stub.memberList(MemberListRequest.getDefaultInstance()).getMembers(1)
         .getPeerURLs(0);
-    assertFails(EtcdError.PEER_URL_EXIST, () -> stub.memberAdd(add(used, true)));
+    assertFails(EtcdError.PEER_URL_EXIST, () -> stub.memberAdd(memberAdd(used, true)));
   }
 
   @Test
   void memberAdd_urlWithoutPort_isInvalid() {
     EtcdCluster cluster = clusters.start(1, 8);
     assertFails(EtcdError.MEMBER_BAD_URLS,
-        () -> stub(cluster, cluster.member(0)).memberAdd(add("http://10.0.0.9", false)));
+        () -> clusters.cluster(cluster, cluster.member(0))
+            .memberAdd(memberAdd("http://10.0.0.9", false)));
   }
 
   @Test
   void memberAdd_voterNeverStarted_keepsQuorumOfThree() {
     EtcdCluster cluster = clusters.start(3, 9);
     cluster.clock().advance(HEALTH_INTERVAL);
-    stub(cluster, cluster.member(0)).memberAdd(add(NEW_PEER, false));
+    clusters.cluster(cluster, cluster.member(0)).memberAdd(memberAdd(NEW_PEER, false));
 
     assertThat(clusters.kv(cluster, cluster.member(1)).put(put("k", "v")).getHeader()
         .getRevision()).isEqualTo(2);
@@ -144,23 +138,24 @@ class EtcdClusterMembershipTest {
   @Test
   void memberAdd_voterWithTooFewStarted_fails() {
     EtcdCluster cluster = clusters.start(1, 10);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
-    stub.memberAdd(add(NEW_PEER, false));
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
+    stub.memberAdd(memberAdd(NEW_PEER, false));
     assertFails(EtcdError.NOT_ENOUGH_STARTED_MEMBERS,
-        () -> stub.memberAdd(add("http://10.0.0.10:2380", false)));
+        () -> stub.memberAdd(memberAdd("http://10.0.0.10:2380", false)));
   }
 
   @Test
   void memberRemove_onlyMember_fails() {
     EtcdCluster cluster = clusters.start(1, 11);
-    assertFails(EtcdError.NOT_ENOUGH_STARTED_MEMBERS, () -> stub(cluster, cluster.member(0))
+    assertFails(EtcdError.NOT_ENOUGH_STARTED_MEMBERS,
+        () -> clusters.cluster(cluster, cluster.member(0))
         .memberRemove(MemberRemoveRequest.newBuilder().setID(cluster.member(0).id()).build()));
   }
 
   @Test
   void memberRemove_unknown_isNotFound() {
     EtcdCluster cluster = clusters.start(3, 12);
-    assertFails(EtcdError.MEMBER_NOT_FOUND, () -> stub(cluster, cluster.member(0))
+    assertFails(EtcdError.MEMBER_NOT_FOUND, () -> clusters.cluster(cluster, cluster.member(0))
         .memberRemove(MemberRemoveRequest.newBuilder().setID(42).build()));
   }
 
@@ -168,9 +163,9 @@ class EtcdClusterMembershipTest {
   void memberRemove_learner_restoresTheList() {
     EtcdCluster cluster = clusters.start(3, 13);
     cluster.clock().advance(HEALTH_INTERVAL);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
     MemberListResponse before = stub.memberList(MemberListRequest.getDefaultInstance());
-    long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
+    long id = stub.memberAdd(memberAdd(NEW_PEER, true)).getMember().getID();
 
     assertThat(stub.memberRemove(MemberRemoveRequest.newBuilder().setID(id).build())
         .getMembersList()).isEqualTo(before.getMembersList());
@@ -183,7 +178,7 @@ class EtcdClusterMembershipTest {
     Member leader = cluster.awaitLeader();
     Member follower = Clusters.follower(cluster);
 
-    stub(cluster, follower).memberRemove(
+    clusters.cluster(cluster, follower).memberRemove(
         MemberRemoveRequest.newBuilder().setID(leader.id()).build());
 
     assertThat(cluster.awaitLeader().id()).isNotEqualTo(leader.id());
@@ -200,7 +195,7 @@ class EtcdClusterMembershipTest {
     cluster.clock().advance(HEALTH_INTERVAL);
     Member follower = Clusters.follower(cluster);
 
-    stub(cluster, cluster.awaitLeader()).memberRemove(
+    clusters.cluster(cluster, cluster.awaitLeader()).memberRemove(
         MemberRemoveRequest.newBuilder().setID(follower.id()).build());
 
     assertThat(follower.isUp()).isFalse();
@@ -214,13 +209,13 @@ class EtcdClusterMembershipTest {
     Member follower = Clusters.follower(cluster);
 
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> stub(cluster, follower).memberRemove(
+        () -> clusters.cluster(cluster, follower).memberRemove(
             MemberRemoveRequest.newBuilder().setID(follower.id()).build()));
 
     assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
     Member other = cluster.members().stream().filter(m -> m.id() != follower.id()).findFirst()
         .orElseThrow();
-    assertThat(stub(cluster, other).memberList(MemberListRequest.getDefaultInstance())
+    assertThat(clusters.cluster(cluster, other).memberList(MemberListRequest.getDefaultInstance())
         .getMembersList()).extracting(dev.fakeetcd.api.Member::getID)
         .doesNotContain(follower.id()).hasSize(2);
   }
@@ -229,8 +224,8 @@ class EtcdClusterMembershipTest {
   void memberUpdate_learner_dropsLearnerFlag() {
     EtcdCluster cluster = clusters.start(3, 15);
     cluster.clock().advance(HEALTH_INTERVAL);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
-    long id = stub.memberAdd(add(NEW_PEER, true)).getMember().getID();
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
+    long id = stub.memberAdd(memberAdd(NEW_PEER, true)).getMember().getID();
 
     List<dev.fakeetcd.api.Member> members = stub.memberUpdate(MemberUpdateRequest.newBuilder()
         .setID(id).addPeerURLs("http://10.0.0.11:2380").build()).getMembersList();
@@ -246,7 +241,7 @@ class EtcdClusterMembershipTest {
     EtcdCluster cluster = clusters.start(3, 20);
     long applied = cluster.member(0).status().appliedIndex();
 
-    stub(cluster, cluster.member(0)).memberUpdate(MemberUpdateRequest.newBuilder()
+    clusters.cluster(cluster, cluster.member(0)).memberUpdate(MemberUpdateRequest.newBuilder()
         .setID(cluster.member(1).id()).addPeerURLs(NEW_PEER).build());
 
     assertThat(cluster.status()).extracting(MemberStatus::appliedIndex)
@@ -258,7 +253,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberUpdate_urlOfAnotherMember_fails() {
     EtcdCluster cluster = clusters.start(3, 16);
-    ClusterGrpc.ClusterBlockingStub stub = stub(cluster, cluster.member(0));
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
     MemberListResponse list = stub.memberList(MemberListRequest.getDefaultInstance());
     assertFails(EtcdError.PEER_URL_EXIST, () -> stub.memberUpdate(MemberUpdateRequest.newBuilder()
         .setID(list.getMembers(0).getID()).addPeerURLs(list.getMembers(1).getPeerURLs(0)).build()));
@@ -267,7 +262,7 @@ class EtcdClusterMembershipTest {
   @Test
   void memberList_sortedByUnsignedIdWithoutRevision() {
     EtcdCluster cluster = clusters.start(3, 17);
-    MemberListResponse list = stub(cluster, cluster.member(2)).memberList(
+    MemberListResponse list = clusters.cluster(cluster, cluster.member(2)).memberList(
         MemberListRequest.getDefaultInstance());
 
     assertThat(list.getHeader().getRevision()).isZero();
