@@ -45,7 +45,10 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
 
   @Override
   public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
-    return Arrays.stream(Targets.values()).map(Invocation::new);
+    int minMembers = findAnnotation(context.getTestMethod(), ConformanceTest.class)
+        .map(ConformanceTest::minMembers).orElse(1);
+    return Arrays.stream(Targets.values()).filter(target -> target.members() >= minMembers)
+        .map(Invocation::new);
   }
 
   private record Invocation(Targets target) implements TestTemplateInvocationContext {

@@ -16,4 +16,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @TestTemplate
 @ExtendWith(ConformanceExtension.class)
-public @interface ConformanceTest {}
+public @interface ConformanceTest {
+
+  /**
+   * Runs only on targets with at least this many members: for behaviours a one-member cluster
+   * cannot show (a follower, a member to stop while a quorum remains).
+   */
+  int minMembers() default 1;
+}

@@ -5,17 +5,23 @@ package dev.fakeetcd.conformance;
  * one constant here.
  */
 enum Targets {
-  FAKE_1("fake-1", FakeEtcdTarget.factory(1)),
-  FAKE_3("fake-3", FakeEtcdTarget.factory(3)),
-  REAL_1("real-1", RealEtcdTarget.factory(1)),
-  REAL_3("real-3", RealEtcdTarget.factory(3));
+  FAKE_1("fake-1", 1, FakeEtcdTarget.factory(1)),
+  FAKE_3("fake-3", 3, FakeEtcdTarget.factory(3)),
+  REAL_1("real-1", 1, RealEtcdTarget.factory(1)),
+  REAL_3("real-3", 3, RealEtcdTarget.factory(3));
 
   private final String displayName;
+  private final int members;
   private final EtcdTargetFactory factory;
 
-  Targets(String displayName, EtcdTargetFactory factory) {
+  Targets(String displayName, int members, EtcdTargetFactory factory) {
     this.displayName = displayName;
+    this.members = members;
     this.factory = factory;
+  }
+
+  int members() {
+    return members;
   }
 
   String displayName() {

@@ -2,7 +2,6 @@ package dev.fakeetcd.conformance.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.MoveLeaderRequest;
@@ -89,9 +88,8 @@ class MoveLeaderConformanceTest {
     throw new AssertionError("members still disagree on the leader: " + statuses(target));
   }
 
-  @ConformanceTest
+  @ConformanceTest(minMembers = 3)
   void moveLeader_onAFollower_failsNotLeader(EtcdTarget target) {
-    assumeTrue(target.memberCount() > 1, "a one-member cluster has no follower");
     int leader = leaderIndex(target);
     int follower = (leader + 1) % target.memberCount();
 
@@ -99,9 +97,8 @@ class MoveLeaderConformanceTest {
         Status.Code.FAILED_PRECONDITION, NOT_LEADER);
   }
 
-  @ConformanceTest
+  @ConformanceTest(minMembers = 3)
   void moveLeader_onAFollowerToAnUnknownMember_failsNotLeaderFirst(EtcdTarget target) {
-    assumeTrue(target.memberCount() > 1, "a one-member cluster has no follower");
     int follower = (leaderIndex(target) + 1) % target.memberCount();
 
     assertFails(() -> maintenance(target, follower).moveLeader(to(UNKNOWN_MEMBER)),
@@ -128,10 +125,9 @@ class MoveLeaderConformanceTest {
     assertThat(leaderIndex(target)).isEqualTo(leader);
   }
 
-  @ConformanceTest
+  @ConformanceTest(minMembers = 3)
   void moveLeader_toAFollower_answersEmptyAndEveryMemberFollowsIt(EtcdTarget target)
       throws Exception {
-    assumeTrue(target.memberCount() > 1, "a one-member cluster has no follower");
     int leader = leaderIndex(target);
     int follower = (leader + 1) % target.memberCount();
 
@@ -162,10 +158,8 @@ class MoveLeaderConformanceTest {
    * server's copy of that deadline may fire first, and then its own answer (code Unknown) reaches
    * the client before the client's timer does.
    */
-  @ConformanceTest
-  void moveLeader_toAStoppedMember_waitsUntilTheClientsDeadline(EtcdTarget shared,
-      ClusterLauncher launcher) {
-    assumeTrue(shared.memberCount() > 1, "a one-member cluster has no follower to stop");
+  @ConformanceTest(minMembers = 3)
+  void moveLeader_toAStoppedMember_waitsUntilTheClientsDeadline(ClusterLauncher launcher) {
     PrivateCluster cluster = launcher.launch();
     int leader = leaderIndex(cluster);
     int stopped = (leader + 1) % cluster.memberCount();
