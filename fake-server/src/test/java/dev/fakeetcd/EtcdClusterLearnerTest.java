@@ -15,20 +15,13 @@ import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.SnapshotRequest;
 import dev.fakeetcd.api.StatusRequest;
-import dev.fakeetcd.api.WatchCreateRequest;
-import dev.fakeetcd.api.WatchGrpc;
-import dev.fakeetcd.api.WatchRequest;
-import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.api.election.ElectionGrpc;
 import dev.fakeetcd.api.election.LeaderRequest;
 import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
 import dev.fakeetcd.server.EtcdError;
-import io.grpc.stub.StreamObserver;
+import dev.fakeetcd.testing.WatchTestClient;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -103,13 +96,10 @@ class EtcdClusterLearnerTest {
     assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER,
         () -> ElectionGrpc.newBlockingStub(clusters.channel(cluster, learner))
         .observe(LeaderRequest.newBuilder().setName(bytes("e")).build()).hasNext());
-    CompletableFuture<Void> watch = watchError(cluster, learner);
+    WatchTestClient watch = new WatchTestClient(clusters.channel(cluster, learner));
+    watch.create(WatchTestClient.watch("k"));
     assertFails(EtcdError.NOT_SUPPORTED_FOR_LEARNER, () -> {
-      try {
-        watch.get(5, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        throw e.getCause();
-      }
+      throw watch.ended().asRuntimeException();
     });
   }
 
@@ -127,29 +117,5 @@ class EtcdClusterLearnerTest {
         .isEqualTo(bytes("w"));
     assertThat(clusters.cluster(cluster, learner).memberList(MemberListRequest.getDefaultInstance())
         .getMembersList()).hasSize(4).noneMatch(dev.fakeetcd.api.Member::getIsLearner);
-  }
-
-  /** Opens a watch on {@code member}; completes with the stream's error, if any. */
-  private CompletableFuture<Void> watchError(EtcdCluster cluster, Member member) {
-    CompletableFuture<Void> ended = new CompletableFuture<>();
-    StreamObserver<WatchRequest> requests = WatchGrpc.newStub(clusters.channel(cluster, member))
-        .watch(new StreamObserver<>() {
-          @Override
-          public void onNext(WatchResponse response) {
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            ended.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            ended.complete(null);
-          }
-        });
-    requests.onNext(WatchRequest.newBuilder().setCreateRequest(
-        WatchCreateRequest.newBuilder().setKey(bytes("k"))).build());
-    return ended;
   }
 }

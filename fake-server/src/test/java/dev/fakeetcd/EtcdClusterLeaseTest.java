@@ -10,20 +10,15 @@ import dev.fakeetcd.api.Event;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.LeaseGrantRequest;
 import dev.fakeetcd.api.LeaseGrpc;
-import dev.fakeetcd.api.LeaseKeepAliveRequest;
 import dev.fakeetcd.api.LeaseKeepAliveResponse;
 import dev.fakeetcd.api.LeaseTimeToLiveRequest;
 import dev.fakeetcd.api.WatchCreateRequest;
-import dev.fakeetcd.api.WatchGrpc;
-import dev.fakeetcd.api.WatchRequest;
 import dev.fakeetcd.api.WatchResponse;
+import dev.fakeetcd.testing.KeepAliveTestClient;
+import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -139,7 +134,7 @@ class EtcdClusterLeaseTest {
     long id = grant(lease(cluster, leader), 5);
     KVGrpc.KVBlockingStub majority = clusters.kv(cluster, leader);
     majority.put(put("k", "v").toBuilder().setLease(id).build());
-    KeepAlive keepAlive = new KeepAlive(clusters.channel(cluster, cutOff));
+    KeepAliveTestClient keepAlive = new KeepAliveTestClient(clusters.channel(cluster, cutOff));
     assertThat(keepAlive.renew(id).getTTL()).isEqualTo(5);
 
     cluster.network().isolate(cutOff);
@@ -149,7 +144,7 @@ class EtcdClusterLeaseTest {
     cluster.clock().advance(Duration.ofSeconds(2));
 
     assertThat(goneInMajority).isTrue();
-    Status end = keepAlive.end.get(20, TimeUnit.SECONDS);
+    Status end = keepAlive.ended();
     assertThat(end.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     assertThat(end.getDescription()).isEqualTo("etcdserver: no leader");
   }
@@ -159,7 +154,7 @@ class EtcdClusterLeaseTest {
     EtcdCluster cluster = clusters.start(3, 22);
     Member leader = cluster.leader().orElseThrow();
     long id = grant(lease(cluster, leader), 5);
-    KeepAlive keepAlive = new KeepAlive(clusters.channel(cluster, follower(cluster)));
+    KeepAliveTestClient keepAlive = new KeepAliveTestClient(clusters.channel(cluster, follower(cluster)));
     cluster.clock().advance(Duration.ofSeconds(4));
 
     LeaseKeepAliveResponse renewed = keepAlive.renew(id);
@@ -178,23 +173,19 @@ class EtcdClusterLeaseTest {
       kv.put(put(key, "v").toBuilder().setLease(id).build());
     }
     long before = kv.range(serializableGet("a")).getHeader().getRevision();
-    LinkedBlockingQueue<WatchResponse> watched = new LinkedBlockingQueue<>();
-    StreamObserver<WatchRequest> watch = WatchGrpc.newStub(clusters.channel(cluster, follower(cluster)))
-        .watch(collector(watched));
-    watch.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-        .setKey(bytes("a")).setRangeEnd(bytes("d"))).build());
-    assertThat(watched.poll(20, TimeUnit.SECONDS).getCreated()).isTrue();
+    WatchTestClient watch = new WatchTestClient(clusters.channel(cluster, follower(cluster)));
+    watch.created(WatchCreateRequest.newBuilder().setKey(bytes("a")).setRangeEnd(bytes("d")));
 
     cluster.clock().advance(Duration.ofSeconds(3));
 
-    WatchResponse deletes = watched.poll(20, TimeUnit.SECONDS);
+    WatchResponse deletes = watch.next();
     assertThat(deletes.getEventsList()).extracting(e -> e.getKv().getKey().toStringUtf8())
         .containsExactly("a", "b", "c");
     assertThat(deletes.getEventsList()).allSatisfy(e -> {
       assertThat(e.getType()).isEqualTo(Event.EventType.DELETE);
       assertThat(e.getKv().getModRevision()).isEqualTo(before + 1);
     });
-    watch.onCompleted();
+    watch.close();
   }
 
   @Test
@@ -243,59 +234,5 @@ class EtcdClusterLeaseTest {
     cluster.clock().advance(Duration.ofSeconds(10));
 
     assertThat(exists(kv, "k")).isTrue();
-  }
-
-  private static StreamObserver<WatchResponse> collector(LinkedBlockingQueue<WatchResponse> into) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(WatchResponse value) {
-        into.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-      }
-
-      @Override
-      public void onCompleted() {
-      }
-    };
-  }
-
-  /** A raw keepalive stream: answers are queued as they arrive; the end status is recorded. */
-  private static final class KeepAlive {
-    final LinkedBlockingQueue<LeaseKeepAliveResponse> answers = new LinkedBlockingQueue<>();
-    final CompletableFuture<Status> end = new CompletableFuture<>();
-    final StreamObserver<LeaseKeepAliveRequest> requests;
-
-    KeepAlive(io.grpc.Channel channel) {
-      requests = LeaseGrpc.newStub(channel).leaseKeepAlive(new StreamObserver<>() {
-        @Override
-        public void onNext(LeaseKeepAliveResponse value) {
-          answers.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          end.complete(Status.fromThrowable(t));
-        }
-
-        @Override
-        public void onCompleted() {
-          end.complete(Status.OK);
-        }
-      });
-    }
-
-    void send(long id) {
-      requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
-    }
-
-    LeaseKeepAliveResponse renew(long id) throws InterruptedException {
-      send(id);
-      LeaseKeepAliveResponse answer = answers.poll(20, TimeUnit.SECONDS);
-      assertThat(answer).as("keepalive answer").isNotNull();
-      return answer;
-    }
   }
 }

@@ -1,7 +1,7 @@
 package dev.fakeetcd.server;
 
 import static dev.fakeetcd.server.LockServiceTest.bytes;
-import static dev.fakeetcd.server.LockServiceTest.observer;
+import static dev.fakeetcd.testing.Observers.into;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +67,7 @@ class ElectionServiceTest {
   private CompletableFuture<CampaignResponse> campaignAsync(String name, long lease, String value) {
     CompletableFuture<CampaignResponse> result = new CompletableFuture<>();
     ElectionGrpc.newStub(channel).campaign(CampaignRequest.newBuilder().setName(bytes(name))
-        .setLease(lease).setValue(bytes(value)).build(), observer(result));
+        .setLease(lease).setValue(bytes(value)).build(), into(result));
     return result;
   }
 
@@ -133,7 +133,7 @@ class ElectionServiceTest {
     Context.CancellableContext context = Context.current().withCancellation();
     context.run(() -> ElectionGrpc.newStub(channel).campaign(CampaignRequest.newBuilder()
         .setName(bytes("e")).setLease(lease).setValue(bytes("b")).build(),
-        observer(new CompletableFuture<>())));
+        into(new CompletableFuture<>())));
 
     context.cancel(null);
     server.clock().advance(Duration.ofMillis(10));

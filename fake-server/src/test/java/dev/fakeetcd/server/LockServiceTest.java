@@ -1,5 +1,6 @@
 package dev.fakeetcd.server;
 
+import static dev.fakeetcd.testing.Observers.into;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -67,26 +67,8 @@ class LockServiceTest {
   private CompletableFuture<LockResponse> lockAsync(String name, long lease) {
     CompletableFuture<LockResponse> result = new CompletableFuture<>();
     LockGrpc.newStub(channel).lock(LockRequest.newBuilder().setName(bytes(name)).setLease(lease)
-        .build(), observer(result));
+        .build(), into(result));
     return result;
-  }
-
-  static <T> StreamObserver<T> observer(CompletableFuture<T> result) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        result.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        result.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-      }
-    };
   }
 
   private long count(String key) {
@@ -146,7 +128,7 @@ class LockServiceTest {
     Context.CancellableContext context = Context.current().withCancellation();
     CompletableFuture<LockResponse> waiting = new CompletableFuture<>();
     context.run(() -> LockGrpc.newStub(channel).lock(LockRequest.newBuilder()
-        .setName(bytes("job")).setLease(lease).build(), observer(waiting)));
+        .setName(bytes("job")).setLease(lease).build(), into(waiting)));
     assertThat(count("job/" + Long.toHexString(lease))).isEqualTo(1);
 
     context.cancel(null);

@@ -1,7 +1,7 @@
 package dev.fakeetcd.server;
 
-import static dev.fakeetcd.server.WatchTestClient.bytes;
-import static dev.fakeetcd.server.WatchTestClient.watch;
+import static dev.fakeetcd.testing.WatchTestClient.bytes;
+import static dev.fakeetcd.testing.WatchTestClient.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -15,6 +15,7 @@ import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.sim.SimConfig;
 import dev.fakeetcd.sim.VirtualClock;
+import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.time.Duration;

@@ -1,7 +1,8 @@
 package dev.fakeetcd.server;
 
-import static dev.fakeetcd.server.WatchTestClient.bytes;
-import static dev.fakeetcd.server.WatchTestClient.watch;
+import static dev.fakeetcd.testing.WatchTestClient.bytes;
+import static dev.fakeetcd.testing.WatchTestClient.revisions;
+import static dev.fakeetcd.testing.WatchTestClient.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.CompactionRequest;
@@ -15,6 +16,7 @@ import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.sim.SimConfig;
 import dev.fakeetcd.sim.VirtualClock;
+import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -62,10 +64,6 @@ class WatchServiceTest {
   private long put(String key, String value) {
     return kv.put(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).build())
         .getHeader().getRevision();
-  }
-
-  private static List<Long> revisions(WatchResponse r) {
-    return r.getEventsList().stream().map(e -> e.getKv().getModRevision()).toList();
   }
 
   @Test

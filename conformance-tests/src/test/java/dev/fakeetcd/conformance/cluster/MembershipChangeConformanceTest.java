@@ -15,21 +15,16 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.api.WatchCreateRequest;
-import dev.fakeetcd.api.WatchGrpc;
-import dev.fakeetcd.api.WatchRequest;
-import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
 import dev.fakeetcd.conformance.ClusterLauncher;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.Members;
 import dev.fakeetcd.conformance.PrivateCluster;
+import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -144,13 +139,10 @@ class MembershipChangeConformanceTest {
     assertRefusedForLearner(() -> LockGrpc.newBlockingStub(learner)
         .withDeadlineAfter(10, TimeUnit.SECONDS)
         .lock(LockRequest.newBuilder().setName(ByteString.copyFromUtf8("l")).build()));
-    CompletableFuture<Void> watch = watch(learner);
+    WatchTestClient watch = new WatchTestClient(learner);
+    watch.create(WatchCreateRequest.newBuilder().setKey(KEY));
     assertRefusedForLearner(() -> {
-      try {
-        watch.get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        throw e.getCause();
-      }
+      throw watch.ended().asRuntimeException();
     });
   }
 
@@ -236,29 +228,5 @@ class MembershipChangeConformanceTest {
     assertThat(members(staying).memberList(MemberListRequest.getDefaultInstance())
         .getMembersList()).extracting(Member::getID).doesNotContain(leader)
         .hasSize(cluster.memberCount() - 1);
-  }
-
-  /** Opens a watch; completes when the stream ends, exceptionally with its error. */
-  private static CompletableFuture<Void> watch(ManagedChannel channel) {
-    CompletableFuture<Void> ended = new CompletableFuture<>();
-    StreamObserver<WatchRequest> requests = WatchGrpc.newStub(channel)
-        .withDeadlineAfter(10, TimeUnit.SECONDS).watch(new StreamObserver<>() {
-          @Override
-          public void onNext(WatchResponse response) {
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            ended.completeExceptionally(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            ended.complete(null);
-          }
-        });
-    requests.onNext(WatchRequest.newBuilder().setCreateRequest(
-        WatchCreateRequest.newBuilder().setKey(KEY)).build());
-    return ended;
   }
 }

@@ -7,6 +7,7 @@ import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.FakeEtcd;
 import dev.fakeetcd.sim.VirtualClock;
+import dev.fakeetcd.testing.StreamCollector;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
@@ -15,8 +16,6 @@ import io.etcd.jetcd.support.CloseableClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A lease kept alive by jetcd on a fake whose clock only the test moves. */
@@ -32,10 +31,9 @@ class JetcdLeaseManualClockTest {
             .build()) {
       long id = await(client.getLeaseClient().grant(5)).getID();
       await(client.getKVClient().put(KEY, KEY, PutOption.builder().withLeaseId(id).build()));
-      LinkedBlockingQueue<LeaseKeepAliveResponse> answers = new LinkedBlockingQueue<>();
-      CloseableClient keepAlive = client.getLeaseClient().keepAlive(id,
-          JetcdLeaseConformanceTest.observer(answers));
-      assertThat(answers.poll(30, TimeUnit.SECONDS)).isNotNull();
+      StreamCollector<LeaseKeepAliveResponse> answers = new StreamCollector<>("keepalive answer");
+      CloseableClient keepAlive = client.getLeaseClient().keepAlive(id, answers);
+      answers.next();                             // the keepalive has started
       cluster.clock().advance(Duration.ofSeconds(4));
       boolean aliveWhileKept = await(client.getKVClient().get(KEY)).getCount() == 1;
 

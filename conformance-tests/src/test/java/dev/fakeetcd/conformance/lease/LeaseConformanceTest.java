@@ -8,7 +8,6 @@ import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.LeaseGrantRequest;
 import dev.fakeetcd.api.LeaseGrantResponse;
 import dev.fakeetcd.api.LeaseGrpc;
-import dev.fakeetcd.api.LeaseKeepAliveRequest;
 import dev.fakeetcd.api.LeaseKeepAliveResponse;
 import dev.fakeetcd.api.LeaseLeasesRequest;
 import dev.fakeetcd.api.LeaseRevokeRequest;
@@ -19,13 +18,11 @@ import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
+import dev.fakeetcd.testing.KeepAliveTestClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
@@ -179,9 +176,9 @@ class LeaseConformanceTest {
     long id = grant(target, 1).getID();
     try {
       for (int m = 0; m < target.memberCount(); m++) {
-        KeepAlive stream = new KeepAlive(target, m);
+        KeepAliveTestClient stream = new KeepAliveTestClient(target.channels().get(m));
         LeaseKeepAliveResponse answer = stream.renew(id);
-        stream.close();
+        assertThat(stream.halfClose().getCode()).isEqualTo(Status.Code.OK);
         assertThat(answer.getID()).isEqualTo(id);
         assertThat(answer.getTTL()).isEqualTo(MIN_TTL);
         assertThat(answer.getHeader().getRevision()).isPositive();
@@ -195,11 +192,11 @@ class LeaseConformanceTest {
   void keepAlive_unknownLease_answersTtlZeroAndKeepsTheStream(EtcdTarget target) throws Exception {
     long id = grant(target, 60).getID();
     revoke(target, id);
-    KeepAlive stream = new KeepAlive(target, target.memberCount() - 1);
+    KeepAliveTestClient stream = new KeepAliveTestClient(target.channels().get(target.memberCount() - 1));
 
     LeaseKeepAliveResponse first = stream.renew(id);
     LeaseKeepAliveResponse second = stream.renew(id);
-    stream.close();
+    assertThat(stream.halfClose().getCode()).isEqualTo(Status.Code.OK);
 
     assertThat(first.getTTL()).isZero();
     assertThat(second.getTTL()).isZero();
@@ -279,45 +276,5 @@ class LeaseConformanceTest {
 
     assertThat(gone).as("key of a %d s lease gone within 8 s", MIN_TTL).isTrue();
     assertThat(timeToLive(target, 0, id, false).getTTL()).isEqualTo(-1);
-  }
-
-  /** A raw keepalive stream to one member. */
-  static final class KeepAlive {
-    final LinkedBlockingQueue<LeaseKeepAliveResponse> answers = new LinkedBlockingQueue<>();
-    final CompletableFuture<Status> end = new CompletableFuture<>();
-    final StreamObserver<LeaseKeepAliveRequest> requests;
-
-    KeepAlive(EtcdTarget target, int member) {
-      requests = LeaseGrpc.newStub(target.channels().get(member)).leaseKeepAlive(
-          new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse value) {
-              answers.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              end.complete(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-              end.complete(Status.OK);
-            }
-          });
-    }
-
-    LeaseKeepAliveResponse renew(long id) throws InterruptedException {
-      requests.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
-      LeaseKeepAliveResponse answer = answers.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-      assertThat(answer).as("keepalive answer").isNotNull();
-      return answer;
-    }
-
-    /** Half-closes; etcd ends the stream normally. */
-    void close() throws Exception {
-      requests.onCompleted();
-      assertThat(end.get(DEADLINE_SECONDS, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
-    }
   }
 }

@@ -4,9 +4,9 @@ import static dev.fakeetcd.conformance.lock.LockConformanceTest.assertUnknown;
 import static dev.fakeetcd.conformance.lock.LockConformanceTest.bytes;
 import static dev.fakeetcd.conformance.lock.LockConformanceTest.get;
 import static dev.fakeetcd.conformance.lock.LockConformanceTest.grant;
-import static dev.fakeetcd.conformance.lock.LockConformanceTest.into;
 import static dev.fakeetcd.conformance.lock.LockConformanceTest.revision;
 import static dev.fakeetcd.conformance.lock.LockConformanceTest.revoke;
+import static dev.fakeetcd.testing.Observers.into;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.election.CampaignRequest;
@@ -20,10 +20,8 @@ import dev.fakeetcd.api.election.ResignRequest;
 import dev.fakeetcd.api.election.ResignResponse;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
-import io.grpc.Context;
-import io.grpc.stub.StreamObserver;
+import dev.fakeetcd.testing.StreamCollector;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** The Election service through raw stubs (reference §5.3, §1.2). */
@@ -196,13 +194,12 @@ class ElectionConformanceTest {
   void observe_streamsLeaderItsProclaimsThenTheNextLeader(EtcdTarget target) throws Exception {
     long a = grant(target, 60);
     long b = grant(target, 60);
-    LinkedBlockingQueue<LeaderResponse> seen = new LinkedBlockingQueue<>();
-    Context.CancellableContext context = Context.current().withCancellation();
+    StreamCollector<LeaderResponse> seen = new StreamCollector<>("Observe response");
     try {
       CampaignResponse first = election(target).campaign(campaign("el", a, "a"));
-      context.run(() -> ElectionGrpc.newStub(target.channels().get(target.memberCount() - 1))
-          .observe(LeaderRequest.newBuilder().setName(bytes("el")).build(), collect(seen)));
-      assertThat(next(seen).getKv().getValue().toStringUtf8()).isEqualTo("a");
+      ElectionGrpc.newStub(target.channels().get(target.memberCount() - 1))
+          .observe(LeaderRequest.newBuilder().setName(bytes("el")).build(), seen);
+      assertThat(seen.next().getKv().getValue().toStringUtf8()).isEqualTo("a");
       CompletableFuture<CampaignResponse> second = new CompletableFuture<>();
       ElectionGrpc.newStub(target.channels().get(0))
           .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
@@ -210,9 +207,9 @@ class ElectionConformanceTest {
 
       long proclaimed = election(target).proclaim(proclaim(first.getLeader(), "b")).getHeader()
           .getRevision();
-      LeaderResponse update = next(seen);
+      LeaderResponse update = seen.next();
       election(target).resign(ResignRequest.newBuilder().setLeader(first.getLeader()).build());
-      LeaderResponse successor = next(seen);
+      LeaderResponse successor = seen.next();
 
       assertThat(update.getKv().getValue().toStringUtf8()).isEqualTo("b");
       assertThat(update.getHeader().getRevision()).isEqualTo(proclaimed);
@@ -221,7 +218,7 @@ class ElectionConformanceTest {
           .isEqualTo("el/" + Long.toHexString(b));
       second.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
     } finally {
-      context.cancel(null);
+      seen.cancel();
       revoke(target, a);
       revoke(target, b);
     }
@@ -230,45 +227,21 @@ class ElectionConformanceTest {
   @ConformanceTest
   void observe_noLeader_waitsForTheFirstCampaign(EtcdTarget target) throws Exception {
     long lease = grant(target, 60);
-    LinkedBlockingQueue<LeaderResponse> seen = new LinkedBlockingQueue<>();
-    Context.CancellableContext context = Context.current().withCancellation();
+    StreamCollector<LeaderResponse> seen = new StreamCollector<>("Observe response");
     try {
-      context.run(() -> ElectionGrpc.newStub(target.channels().get(0))
-          .observe(LeaderRequest.newBuilder().setName(bytes("el")).build(), collect(seen)));
+      ElectionGrpc.newStub(target.channels().get(0))
+          .observe(LeaderRequest.newBuilder().setName(bytes("el")).build(), seen);
       Thread.sleep(300);
-      assertThat(seen).isEmpty();
+      assertThat(seen.queued()).isZero();
 
       CampaignResponse won = election(target).campaign(campaign("el", lease, "a"));
 
-      LeaderResponse first = next(seen);
+      LeaderResponse first = seen.next();
       assertThat(first.getKv().getKey()).isEqualTo(won.getLeader().getKey());
       assertThat(first.getHeader().getRevision()).isEqualTo(won.getHeader().getRevision());
     } finally {
-      context.cancel(null);
+      seen.cancel();
       revoke(target, lease);
     }
-  }
-
-  static LeaderResponse next(LinkedBlockingQueue<LeaderResponse> seen) throws Exception {
-    LeaderResponse r = seen.poll(DEADLINE_SECONDS, TimeUnit.SECONDS);
-    assertThat(r).as("an Observe response within %d s", DEADLINE_SECONDS).isNotNull();
-    return r;
-  }
-
-  static StreamObserver<LeaderResponse> collect(LinkedBlockingQueue<LeaderResponse> into) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(LeaderResponse value) {
-        into.add(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-      }
-
-      @Override
-      public void onCompleted() {
-      }
-    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.fakeetcd.conformance.lock;
 
+import static dev.fakeetcd.testing.Observers.into;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +21,6 @@ import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -66,24 +66,6 @@ class LockConformanceTest {
 
   static LockRequest request(String name, long lease) {
     return LockRequest.newBuilder().setName(bytes(name)).setLease(lease).build();
-  }
-
-  static <T> StreamObserver<T> into(CompletableFuture<T> result) {
-    return new StreamObserver<>() {
-      @Override
-      public void onNext(T value) {
-        result.complete(value);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        result.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-      }
-    };
   }
 
   static void assertUnknown(ThrowingCallable call, String description) {

@@ -1,6 +1,6 @@
 package dev.fakeetcd.conformance.watch;
 
-import static dev.fakeetcd.conformance.watch.RawWatch.put;
+import static dev.fakeetcd.conformance.watch.WatchConformanceTest.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.CompactionRequest;

@@ -1,9 +1,8 @@
 package dev.fakeetcd.conformance.watch;
 
-import static dev.fakeetcd.conformance.watch.RawWatch.bytes;
-import static dev.fakeetcd.conformance.watch.RawWatch.put;
-import static dev.fakeetcd.conformance.watch.RawWatch.revisions;
-import static dev.fakeetcd.conformance.watch.RawWatch.watch;
+import static dev.fakeetcd.testing.WatchTestClient.bytes;
+import static dev.fakeetcd.testing.WatchTestClient.revisions;
+import static dev.fakeetcd.testing.WatchTestClient.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -20,6 +19,7 @@ import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import dev.fakeetcd.conformance.Requires;
 import dev.fakeetcd.conformance.Rpc;
+import dev.fakeetcd.testing.WatchTestClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,10 +35,25 @@ class WatchConformanceTest {
     return KVGrpc.newBlockingStub(target.channels().get(0)).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
+  /** Puts through member 0 and returns the new revision. */
+  static long put(EtcdTarget target, String key, ByteString value) {
+    return kv(target).put(PutRequest.newBuilder().setKey(bytes(key)).setValue(value).build())
+        .getHeader().getRevision();
+  }
+
+  static long put(EtcdTarget target, String key, String value) {
+    return put(target, key, bytes(value));
+  }
+
+  /** A raw watch stream to member 0. */
+  private static WatchTestClient open(EtcdTarget target) {
+    return new WatchTestClient(target.channels().get(0));
+  }
+
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void create_autoIds_startAtZeroAndSkipIdsInUse(EtcdTarget target) {
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       long explicit = w.created(watch("a").setWatchId(1)).getWatchId();
       long first = w.created(watch("b")).getWatchId();
       long second = w.created(watch("c")).getWatchId();
@@ -50,7 +65,7 @@ class WatchConformanceTest {
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void create_duplicateId_answersMinusOneCreatedCanceledWithReason(EtcdTarget target) {
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("a").setWatchId(7));
 
       WatchResponse dup = w.created(watch("b").setWatchId(7));
@@ -64,7 +79,7 @@ class WatchConformanceTest {
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void create_emptyRange_answersMinusOneCreatedCanceledWithReason(EtcdTarget target) {
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       WatchResponse empty = w.created(watch("z").setRangeEnd(bytes("a")));
 
       assertThat(empty.getWatchId()).isEqualTo(-1);
@@ -77,7 +92,7 @@ class WatchConformanceTest {
   @Requires(Rpc.WATCH)
   void create_headerCarriesTheCurrentRevision(EtcdTarget target) {
     long current = put(target, "k", "v");
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       WatchResponse ack = w.created(watch("k"));
 
       assertThat(ack.getHeader().getRevision()).isEqualTo(current);
@@ -89,7 +104,7 @@ class WatchConformanceTest {
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void create_emptyKeyWithFromKeyEnd_watchesEveryKey(EtcdTarget target) {
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(WatchCreateRequest.newBuilder().setRangeEnd(ZERO));
 
       long revision = put(target, "any", "v");
@@ -101,7 +116,7 @@ class WatchConformanceTest {
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void cancel_known_answersCanceledWithCurrentRevision(EtcdTarget target) {
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       long id = w.created(watch("k")).getWatchId();
       long current = put(target, "other", "v");
 
@@ -118,7 +133,7 @@ class WatchConformanceTest {
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void cancel_unknownId_answersNothing(EtcdTarget target) {
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.cancel(12345);
       w.progress();
 
@@ -130,7 +145,7 @@ class WatchConformanceTest {
   @Requires(Rpc.WATCH)
   void progressRequest_answersMinusOneWithTheCurrentRevision(EtcdTarget target) {
     long current = put(target, "k", "v");
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.progress();
       WatchResponse progress = w.next();
 
@@ -144,7 +159,7 @@ class WatchConformanceTest {
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void liveEvents_oneResponsePerRevisionWithThatRevisionInTheHeader(EtcdTarget target) {
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("k"));
       long first = put(target, "k", "1");
       long second = put(target, "k", "2");
@@ -164,7 +179,7 @@ class WatchConformanceTest {
   void liveEvents_txnChangesComeInOpOrder_deletesInKeyOrder(EtcdTarget target) {
     put(target, "d1", "x");
     put(target, "d2", "x");
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(WatchCreateRequest.newBuilder().setRangeEnd(ZERO));
       kv(target).txn(TxnRequest.newBuilder()
           .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(bytes("b"))))
@@ -183,7 +198,7 @@ class WatchConformanceTest {
   @Requires(Rpc.WATCH)
   void deleteEvent_carriesOnlyKeyAndModRevision(EtcdTarget target) {
     put(target, "k", "v");
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("k"));
       long deleted = kv(target).deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("k")).build())
           .getHeader().getRevision();
@@ -202,7 +217,7 @@ class WatchConformanceTest {
     long first = put(target, "k", "1");
     long second = put(target, "k", "2");
     long current = put(target, "other", "x");
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("k").setStartRevision(first));
       WatchResponse replay = w.next();
 
@@ -219,7 +234,7 @@ class WatchConformanceTest {
     for (int i = 1; i <= 1000; i++) {
       last = put(target, "k", "" + i);
     }
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("k").setStartRevision(first));
       WatchResponse a = w.next();
       WatchResponse b = w.next();
@@ -236,7 +251,7 @@ class WatchConformanceTest {
     long first = put(target, "k", "1");
     long compacted = put(target, "k", "2");
     kv(target).compact(CompactionRequest.newBuilder().setRevision(compacted).build());
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       long id = w.created(watch("k").setStartRevision(first)).getWatchId();
       WatchResponse cancel = w.next();
 
@@ -253,7 +268,7 @@ class WatchConformanceTest {
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void prevKv_presentOnUpdatesAndDeletes_absentOnCreations(EtcdTarget target) {
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("k").setPrevKv(true));
       put(target, "k", "1");
       put(target, "k", "2");
@@ -276,7 +291,7 @@ class WatchConformanceTest {
     put(target, "k", "2");
     long third = put(target, "k", "3");
     kv(target).compact(CompactionRequest.newBuilder().setRevision(third).build());
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("k").setPrevKv(true).setStartRevision(third));
 
       Event replayed = w.next().getEvents(0);
@@ -289,7 +304,7 @@ class WatchConformanceTest {
   @ConformanceTest
   @Requires(Rpc.WATCH)
   void filters_dropMatchingEventsAndSendNoEmptyResponse(EtcdTarget target) {
-    try (RawWatch noPut = new RawWatch(target); RawWatch noDelete = new RawWatch(target)) {
+    try (WatchTestClient noPut = open(target); WatchTestClient noDelete = open(target)) {
       noPut.created(watch("k").addFilters(WatchCreateRequest.FilterType.NOPUT));
       noDelete.created(watch("k").addFilters(WatchCreateRequest.FilterType.NODELETE));
       long put = put(target, "k", "1");
@@ -322,7 +337,7 @@ class WatchConformanceTest {
   @Requires(Rpc.WATCH)
   void fragment_largeResponse_splitsWithAllButTheLastMarked(EtcdTarget target) {
     long first = bigHistory(target);
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("big").setStartRevision(first).setFragment(true));
       List<WatchResponse> parts = new ArrayList<>();
       do {
@@ -339,7 +354,7 @@ class WatchConformanceTest {
   @Requires(Rpc.WATCH)
   void fragment_notRequested_sendsOneLargeResponse(EtcdTarget target) {
     long first = bigHistory(target);
-    try (RawWatch w = new RawWatch(target)) {
+    try (WatchTestClient w = open(target)) {
       w.created(watch("big").setStartRevision(first));
       WatchResponse whole = w.next();
 
