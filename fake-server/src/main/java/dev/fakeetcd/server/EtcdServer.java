@@ -124,7 +124,8 @@ public final class EtcdServer implements AutoCloseable {
     this.sim = SimCluster.start(seed, config, id -> {
       MemberServer member = servers.computeIfAbsent(id, i -> new MemberServer(i, this));
       return new EtcdStateMachine(member, member.leases().newLessor(), member.backend());
-    }, restoredState);
+    }, restoredState == null ? null
+        : voters -> EtcdStateMachine.withMembers(restoredState, MemberList.bootstrap(voters)));
     this.clock = sim.clock();
     for (MemberServer member : servers.values()) {
       member.leases().startScans();
@@ -446,7 +447,10 @@ public final class EtcdServer implements AutoCloseable {
     return "member-" + index;
   }
 
-  /** The member list as MemberList answers it: added and started members, by unsigned ID. */
+  /**
+   * The member list as MemberList answers it on the member that is up and has applied the most:
+   * added and started members, by unsigned ID.
+   */
   public List<dev.fakeetcd.api.Member> memberList() {
     synchronized (clock) {
       return membership.all();
@@ -509,7 +513,7 @@ public final class EtcdServer implements AutoCloseable {
    */
   public int startAddedMember(long id) {
     synchronized (clock) {
-      if (!membership.contains(id) || membership.isStarted(id)) {
+      if (!membership.isStartable(id)) {
         throw new IllegalStateException("member " + Long.toUnsignedString(id, 16)
             + " is not an added, never started member");
       }

@@ -46,8 +46,11 @@ public final class EtcdStateMachine implements StateMachine {
     void applied(long index, long requestId, Object outcome, List<Event> events,
         boolean raiseNoSpace);
 
-    /** Whether the membership change committed at {@code index} takes effect (etcd's apply-time check). */
-    boolean admitConfChange(long index, ConfChange change);
+    /**
+     * Whether the membership change committed at {@code index} takes effect (etcd's apply-time
+     * check), judged against {@code members}, this member's list before it.
+     */
+    boolean admitConfChange(long index, ConfChange change, MemberList members);
 
     /** The member learned of a new leader, {@code leaderId} (possibly itself), in {@code term}. */
     void leaderChanged(long leaderId, long term);
@@ -64,6 +67,8 @@ public final class EtcdStateMachine implements StateMachine {
   private final AlarmStore alarms = new AlarmStore();
   /** etcd 3.5's downgrade job: the cluster-wide state Downgrade ENABLE and CANCEL set. */
   private DowngradeInfo downgrade = DowngradeInfo.getDefaultInstance();
+  /** This member's member list (etcd keeps it in its backend too). */
+  private MemberList members = new MemberList();
   private final ApplyListener listener;
   /** The member's disk, which outlives this state machine. */
   private final BackendFile backend;
@@ -89,6 +94,10 @@ public final class EtcdStateMachine implements StateMachine {
 
   DowngradeInfo downgrade() {
     return downgrade;
+  }
+
+  MemberList members() {
+    return members;
   }
 
   /** etcd's {@code SizeInUse()}, estimated from what this state holds. */
@@ -231,7 +240,13 @@ public final class EtcdStateMachine implements StateMachine {
 
   @Override
   public boolean admitConfChange(long index, ConfChange change) {
-    return listener.admitConfChange(index, change);
+    // Without context: the initial configuration, a bootstrap voter.
+    boolean admitted = change.context().length == 0
+        || listener.admitConfChange(index, change, members);
+    if (admitted) {
+      members.apply(change);
+    }
+    return admitted;
   }
 
   @Override
@@ -244,8 +259,17 @@ public final class EtcdStateMachine implements StateMachine {
     listener.leaderChanged(leaderId, term);
   }
 
+  /** A Raft snapshot: what Maintenance's Snapshot sends, then the member list. */
   @Override
   public byte[] snapshot() {
+    return withMembers(data(), members);
+  }
+
+  /**
+   * The data Maintenance's Snapshot sends: keys, leases, alarms, downgrade job. Not the member
+   * list: a cluster restored from it gets a list of its own, as etcd's snapshot restore writes.
+   */
+  byte[] data() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     CodedOutputStream out = CodedOutputStream.newInstance(bytes);
     try {
@@ -260,14 +284,30 @@ public final class EtcdStateMachine implements StateMachine {
     return bytes.toByteArray();
   }
 
+  /** A Raft snapshot of {@code data} (see {@link #data()}) with the member list {@code members}. */
+  static byte[] withMembers(byte[] data, MemberList members) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      out.writeByteArrayNoTag(data);
+      members.writeTo(out);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
   @Override
   public void restore(long index, long term, byte[] snapshot) {
-    CodedInputStream in = CodedInputStream.newInstance(snapshot);
     try {
+      CodedInputStream outer = CodedInputStream.newInstance(snapshot);
+      CodedInputStream in = CodedInputStream.newInstance(outer.readByteArray());
       store.restore(in.readByteArray());
       lessor.readFrom(in);
       alarms.readFrom(in);
       downgrade = DowngradeInfo.parseFrom(in.readByteArray());
+      members = MemberList.readFrom(outer);
     } catch (IOException e) {
       throw new IllegalArgumentException("not an etcd state machine snapshot", e);
     }

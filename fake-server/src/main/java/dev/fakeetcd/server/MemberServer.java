@@ -129,17 +129,11 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   }
 
   /**
-   * Whether this member counts itself a learner: from the configuration it applied last or, before
-   * it applied any, from the member list a joining etcd member fetches from its peers at start.
+   * Whether this member counts itself a learner: as etcd 3.4, from its own member list, not from
+   * Raft's configuration (they differ after a MemberUpdate of a learner).
    */
   boolean isLearner() {
-    SimMember<EtcdStateMachine> m = member();
-    if (!m.isUp()) {
-      return false;
-    }
-    ConfState conf = m.status().confState();
-    return conf.voters().isEmpty() ? server.membership().isLearner(id)
-        : conf.learners().contains(id);
+    return member().isUp() && server.membership().isLearner(id);
   }
 
   // ---- KV ----
@@ -264,7 +258,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
    */
   HashResponse hash() {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    crc.update(requireUp().stateMachine().snapshot());
+    crc.update(requireUp().stateMachine().data());
     return HashResponse.newBuilder().setHeader(header(ResponseHeader.getDefaultInstance()))
         .setHash((int) crc.getValue()).build();
   }
@@ -280,7 +274,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     if (m.leaderId() != id) {
       throw EtcdError.NOT_LEADER.toException();
     }
-    if (!server.membership().isVoter(target)) {
+    if (!server.membership().isVoter(id, target)) {
       throw EtcdError.BAD_LEADER_TRANSFEREE.toException();
     }
     LeaderWait wait = new LeaderWait(target, new CompletableFuture<>());
@@ -586,9 +580,8 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
   }
 
   @Override
-  public boolean admitConfChange(long index, ConfChange change) {
-    // Without context: the initial configuration, applied before the member list exists.
-    return change.context().length == 0 || server.membership().admit(index, change);
+  public boolean admitConfChange(long index, ConfChange change, MemberList members) {
+    return server.membership().admit(index, change, members);
   }
 
   @Override
@@ -615,7 +608,7 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
    * Snapshot reads its backend at the call's start, leader or not.
    */
   byte[] snapshot() {
-    return SnapshotFormat.encode(requireUp().stateMachine().snapshot());
+    return SnapshotFormat.encode(requireUp().stateMachine().data());
   }
 
   /** Runs {@code answer} now, or when the member resumes if it is paused. */

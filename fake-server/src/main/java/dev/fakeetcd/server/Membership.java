@@ -32,11 +32,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The cluster's member list as etcd 3.4 keeps it (its {@code membership.RaftCluster}), with the
- * checks of its MemberAdd/Remove/Promote/Update ({@code mayAddMember} and friends, strict
- * reconfiguration check on, as etcd's default). Membership changes go through the Raft log from
- * the member asked; the list, one for the whole cluster, is updated when the first member applies
- * a change. Called only under the cluster lock.
+ * etcd 3.4's MemberList and MemberAdd/Remove/Promote/Update over each member's own applied list
+ * ({@link MemberList}, kept by its state machine), with the checks of {@code mayAddMember} and
+ * friends (strict reconfiguration check on, as etcd's default) run on the asked member's list.
+ * Changes go through the Raft log from the member asked. What is not a matter of the log lives
+ * here: which members have been started (published their names), and each change's apply-time
+ * verdict. Called only under the cluster lock.
  */
 final class Membership {
 
@@ -45,30 +46,15 @@ final class Membership {
   private static final int MAX_LEARNERS = 1;
   /** etcd's HealthInterval: how long a peer must have been connected to count for a change. */
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
-  /** What a change's context says it does (ADD_NODE both adds and promotes, as in etcd). */
-  private static final byte ADD = 'a';
-  private static final byte PROMOTE = 'p';
-  private static final byte REMOVE = 'r';
-  private static final byte UPDATE = 'u';
-
-  /** One member; {@code started} once its process published its name (runs or ran). */
-  private static final class Info {
-    List<String> peerUrls;
-    boolean learner;
-    boolean started;
-
-    Info(List<String> peerUrls, boolean learner, boolean started) {
-      this.peerUrls = peerUrls;
-      this.learner = learner;
-      this.started = started;
-    }
-  }
 
   private final EtcdServer server;
-  /** By ID as etcd orders them: unsigned. */
-  private final TreeMap<Long, Info> members = new TreeMap<>(Long::compareUnsigned);
-  /** etcd never reuses an ID: re-adding the same URLs within the same second is refused. */
-  private final TreeSet<Long> removed = new TreeSet<>();
+  /** Members whose process published its name (runs or ran). */
+  private final TreeSet<Long> started = new TreeSet<>();
+  /**
+   * The list a member started by {@link EtcdServer#startAddedMember} got from its peers, as a
+   * joining etcd member does; it answers from that until its own list has it.
+   */
+  private final TreeMap<Long, MemberList> joinedWith = new TreeMap<>();
   /** The last membership change any member applied; each is decided once, for all. */
   private long lastChangeIndex;
   /** Membership changes refused when applied, by index, with etcd's error. */
@@ -76,61 +62,85 @@ final class Membership {
 
   Membership(EtcdServer server, List<Long> initial) {
     this.server = server;
-    for (int i = 0; i < initial.size(); i++) {
-      members.put(initial.get(i), new Info(
-          List.of("http://" + EtcdServer.memberName(i) + ".fake-etcd:2380"), false, true));
-    }
-  }
-
-  boolean contains(long id) {
-    return members.containsKey(id);
-  }
-
-  /** A member that may lead: listed and not a learner (started or not). */
-  boolean isVoter(long id) {
-    Info info = members.get(id);
-    return info != null && !info.learner;
+    started.addAll(initial);
   }
 
   boolean isStarted(long id) {
-    Info info = members.get(id);
-    return info != null && info.started;
+    return started.contains(id);
   }
 
-  boolean isLearner(long id) {
-    Info info = members.get(id);
-    return info != null && info.learner;
+  /** Whether {@code id} is listed, not started, by the member list that is furthest along. */
+  boolean isStartable(long id) {
+    return !started.contains(id) && newest().contains(id);
   }
 
+  /** Member {@code id} was started; it begins with the list of the member furthest along. */
   void started(long id) {
-    members.get(id).started = true;
+    started.add(id);
+    joinedWith.put(id, newest().copy());
+  }
+
+  /** Whether {@code member} counts itself a learner, from its own list as etcd 3.4 does. */
+  boolean isLearner(long member) {
+    return view(member).isLearner(member);
+  }
+
+  /** Whether {@code target} may lead, in {@code member}'s list: listed and not a learner. */
+  boolean isVoter(long member, long target) {
+    MemberList list = view(member);
+    return list.contains(target) && !list.isLearner(target);
+  }
+
+  /** The list {@code member} answers from: its own, or the one it joined with until that has it. */
+  private MemberList view(long member) {
+    MemberList own = server.sim().member(member).stateMachine().members();
+    MemberList joined = joinedWith.get(member);
+    return own.contains(member) || joined == null ? own : joined;
+  }
+
+  /** The own list of the member that is up and has applied the most (the first such, by index). */
+  private MemberList newest() {
+    SimMember<EtcdStateMachine> best = null;
+    for (long id : server.memberIds()) {
+      SimMember<EtcdStateMachine> m = server.sim().member(id);
+      if (m.isUp() && (best == null || m.appliedIndex() > best.appliedIndex())) {
+        best = m;
+      }
+    }
+    if (best == null) {
+      throw new IllegalStateException("no member is up to tell its member list");
+    }
+    return best.stateMachine().members();
   }
 
   MemberListResponse list(MemberServer asking) {
-    return MemberListResponse.newBuilder().setHeader(header(asking)).addAllMembers(all()).build();
+    return MemberListResponse.newBuilder().setHeader(header(asking))
+        .addAllMembers(describe(view(asking.id()))).build();
   }
 
   CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request) {
     List<String> urls = parseUrls(request.getPeerURLsList());
     long id = memberId(urls, server.clock().now().getEpochSecond());
     boolean learner = request.getIsLearner();
-    if (!learner && !readyToAddVoter()) {
+    MemberList list = view(asking.id());
+    if (!learner && !readyToAddVoter(list)) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
     }
-    if (connectedVoters(asking) != voters()) {
+    if (connectedVoters(asking, list) != voters(list)) {
       throw new EtcdException(EtcdError.UNHEALTHY);
     }
     ConfChangeType type = learner ? ConfChangeType.ADD_LEARNER_NODE : ConfChangeType.ADD_NODE;
-    ConfChange change = new ConfChange(type, id, context(ADD, urls));
+    ConfChange change = new ConfChange(type, id, MemberList.context(MemberList.ADD, urls));
     Member added = Member.newBuilder().setID(id).addAllPeerURLs(urls).setIsLearner(learner).build();
     return configure(asking, change, () -> MemberAddResponse.newBuilder()
-        .setHeader(header(asking)).setMember(added).addAllMembers(all()).build());
+        .setHeader(header(asking)).setMember(added).addAllMembers(answering(asking)).build());
   }
 
   CompletableFuture<MemberRemoveResponse> remove(MemberServer asking, MemberRemoveRequest request) {
     long id = request.getID();
-    Info info = members.get(id);
-    if ((info == null || !info.learner) && !readyToRemoveVoter(id)) {
+    MemberList list = view(asking.id());
+    MemberList.Info info = list.get(id);
+    if ((info == null || !info.learner()) && !readyToRemoveVoter(list, id)) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
     }
     if (info == null) {
@@ -138,13 +148,14 @@ final class Membership {
     }
     // A member down (or cut off) is not part of the active quorum, so it may always go.
     boolean down = id != asking.id() && !asking.connected(id);
-    if (!info.learner && !down && connectedVoters(asking) - 1 < 1 + (voters() - 1) / 2) {
+    if (!info.learner() && !down
+        && connectedVoters(asking, list) - 1 < 1 + (voters(list) - 1) / 2) {
       throw new EtcdException(EtcdError.UNHEALTHY);
     }
-    ConfChange change = new ConfChange(ConfChangeType.REMOVE_NODE, id, context(REMOVE, List.of()));
-    return configure(asking, change,
-        () -> MemberRemoveResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
-            .build());
+    ConfChange change = new ConfChange(ConfChangeType.REMOVE_NODE, id,
+        MemberList.context(MemberList.REMOVE, List.of()));
+    return configure(asking, change, () -> MemberRemoveResponse.newBuilder()
+        .setHeader(header(asking)).addAllMembers(answering(asking)).build());
   }
 
   CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
@@ -152,25 +163,26 @@ final class Membership {
     long id = request.getID();
     // etcd's order: the leader's view of the learner first, then the quorum check.
     requireInSync(id);
-    if (!readyToPromote()) {
+    MemberList list = view(asking.id());
+    if (!readyToPromote(list)) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
     }
-    Info info = members.get(id);
+    MemberList.Info info = list.get(id);
     if (info == null) {
       throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
     }
-    if (!info.learner) {
+    if (!info.learner()) {
       throw new EtcdException(EtcdError.MEMBER_NOT_LEARNER);
     }
-    ConfChange change = new ConfChange(ConfChangeType.ADD_NODE, id, context(PROMOTE, List.of()));
-    return configure(asking, change,
-        () -> MemberPromoteResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
-            .build());
+    ConfChange change = new ConfChange(ConfChangeType.ADD_NODE, id,
+        MemberList.context(MemberList.PROMOTE, List.of()));
+    return configure(asking, change, () -> MemberPromoteResponse.newBuilder()
+        .setHeader(header(asking)).addAllMembers(answering(asking)).build());
   }
 
   /**
    * Replaces the peer URLs through a Raft entry that changes no configuration (etcd's
-   * ConfChangeUpdateNode). As in etcd 3.4, the stored member loses its learner flag, though Raft
+   * ConfChangeUpdateNode). As in etcd 3.4, the listed member loses its learner flag, though Raft
    * keeps it a learner.
    */
   CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
@@ -179,10 +191,14 @@ final class Membership {
     if (request.getID() == 0) { // Raft has no node 0; etcd finds no member 0 when it applies
       throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
     }
-    return configure(asking,
-        new ConfChange(ConfChangeType.UPDATE_NODE, request.getID(), context(UPDATE, urls)),
-        () -> MemberUpdateResponse.newBuilder().setHeader(header(asking)).addAllMembers(all())
-            .build());
+    return configure(asking, new ConfChange(ConfChangeType.UPDATE_NODE, request.getID(),
+        MemberList.context(MemberList.UPDATE, urls)), () -> MemberUpdateResponse.newBuilder()
+        .setHeader(header(asking)).addAllMembers(answering(asking)).build());
+  }
+
+  /** The members of a change's answer: the asked member's list once it applied the change. */
+  private List<Member> answering(MemberServer asking) {
+    return describe(server.sim().member(asking.id()).stateMachine().members());
   }
 
   /**
@@ -213,42 +229,44 @@ final class Membership {
   }
 
   /**
-   * Decides, once for all members, whether the change committed at {@code index} takes effect, as
-   * etcd's ValidateConfigurationChange does when a member applies it, and updates the list on the
-   * first member to apply it. Later members, and replays after restarts, get the same answer.
+   * Whether the change committed at {@code index} takes effect, as etcd's
+   * ValidateConfigurationChange decides when a member applies it against its list, {@code list}.
+   * Every member's list is the same at that index, so the first member to apply it decides for
+   * all (the check also asks the simulation, which that first apply changes); later members, and
+   * replays after restarts, get the same answer.
    */
-  boolean admit(long index, ConfChange change) {
-    if (index <= lastChangeIndex) {
-      return !refused.containsKey(index);
+  boolean admit(long index, ConfChange change, MemberList list) {
+    if (index > lastChangeIndex) {
+      lastChangeIndex = index;
+      byte[] context = change.context();
+      EtcdError error = check(context[0], change, MemberList.urls(context), list);
+      if (error != null) {
+        refused.put(index, error);
+      } else if (context[0] == MemberList.REMOVE) {
+        // Not inside Raft processing: stopping its servers ends calls.
+        server.clock().schedule(Duration.ZERO, () -> server.removed(change.nodeId()));
+      }
     }
-    lastChangeIndex = index;
-    byte[] context = change.context();
-    EtcdError error = check(context[0], change, urls(context));
-    if (error != null) {
-      refused.put(index, error);
-      return false;
-    }
-    apply(context[0], change, urls(context));
-    return true;
+    return !refused.containsKey(index);
   }
 
-  private EtcdError check(byte kind, ConfChange change, List<String> urls) {
+  private EtcdError check(byte kind, ConfChange change, List<String> urls, MemberList list) {
     long id = change.nodeId();
-    if (removed.contains(id)) {
+    if (list.wasRemoved(id)) {
       // etcd's ErrIDRemoved, which its gRPC layer reports as "member not found".
       return EtcdError.MEMBER_NOT_FOUND;
     }
-    Info info = members.get(id);
-    if (kind == ADD) {
+    MemberList.Info info = list.get(id);
+    if (kind == MemberList.ADD) {
       // The simulation's own limit on ids (their low 16 bits) is reported as a clash too.
       if (info != null || !server.sim().idUsable(id)) {
         return EtcdError.MEMBER_EXIST;
       }
-      if (!urlsFree(urls, 0)) {
+      if (!urlsFree(list, urls, 0)) {
         return EtcdError.PEER_URL_EXIST;
       }
       boolean learner = change.type() == ConfChangeType.ADD_LEARNER_NODE;
-      if (learner && members.values().stream().filter(m -> m.learner).count() >= MAX_LEARNERS) {
+      if (learner && learners(list) >= MAX_LEARNERS) {
         return EtcdError.TOO_MANY_LEARNERS;
       }
       return null;
@@ -256,63 +274,38 @@ final class Membership {
     if (info == null) {
       return EtcdError.MEMBER_NOT_FOUND;
     }
-    if (kind == PROMOTE && !info.learner) {
+    if (kind == MemberList.PROMOTE && !info.learner()) {
       return EtcdError.MEMBER_NOT_LEARNER;
     }
-    if (kind == UPDATE && !urlsFree(urls, id)) {
+    if (kind == MemberList.UPDATE && !urlsFree(list, urls, id)) {
       return EtcdError.PEER_URL_EXIST;
     }
     return null;
   }
 
-  private void apply(byte kind, ConfChange change, List<String> urls) {
-    long id = change.nodeId();
-    switch (kind) {
-      case ADD -> members.put(id,
-          new Info(urls, change.type() == ConfChangeType.ADD_LEARNER_NODE, false));
-      case PROMOTE -> members.get(id).learner = false;
-      case REMOVE -> {
-        members.remove(id);
-        removed.add(id);
-        // Not inside Raft processing: stopping its servers ends calls.
-        server.clock().schedule(Duration.ZERO, () -> server.removed(id));
-      }
-      case UPDATE -> {
-        Info info = members.get(id);
-        info.peerUrls = urls;
-        info.learner = false;
-      }
-      default -> throw new IllegalStateException("unknown membership change kind " + kind);
-    }
-  }
-
-  /** etcd puts the member's JSON in the change; here: what the change does, then the peer URLs. */
-  private static byte[] context(byte kind, List<String> urls) {
-    byte[] text = String.join("\n", urls).getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(1 + text.length).put(kind).put(text).array();
-  }
-
-  private static List<String> urls(byte[] context) {
-    String text = new String(context, 1, context.length - 1, StandardCharsets.UTF_8);
-    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
-  }
-
   // ---- etcd's checks ----
 
-  private int voters() {
-    return (int) members.values().stream().filter(m -> !m.learner).count();
+  private static int voters(MemberList list) {
+    return list.ids().size() - learners(list);
+  }
+
+  private static int learners(MemberList list) {
+    int learners = 0;
+    for (long id : list.ids()) {
+      learners += list.isLearner(id) ? 1 : 0;
+    }
+    return learners;
   }
 
   /**
    * etcd's numConnectedSince over the voting members: the member asked, plus each voter its
    * transport has reached without a break for the last HealthInterval.
    */
-  private int connectedVoters(MemberServer asking) {
+  private int connectedVoters(MemberServer asking, MemberList list) {
     long since = server.clock().nanos() - HEALTH_INTERVAL.toNanos();
     int connected = 0;
-    for (Map.Entry<Long, Info> e : members.entrySet()) {
-      long id = e.getKey();
-      if (!e.getValue().learner && (id == asking.id() || asking.connectedSince(id, since))) {
+    for (long id : list.ids()) {
+      if (!list.isLearner(id) && (id == asking.id() || asking.connectedSince(id, since))) {
         connected++;
       }
     }
@@ -320,39 +313,39 @@ final class Membership {
   }
 
   /** etcd's IsReadyToAddVotingMember; a one-member cluster may always add a second. */
-  private boolean readyToAddVoter() {
+  private boolean readyToAddVoter(MemberList list) {
     int voters = 1;
     int started = 0;
-    for (Info m : members.values()) {
-      if (!m.learner) {
+    for (long id : list.ids()) {
+      if (!list.isLearner(id)) {
         voters++;
-        started += m.started ? 1 : 0;
+        started += isStarted(id) ? 1 : 0;
       }
     }
     return (started == 1 && voters == 2) || started >= voters / 2 + 1;
   }
 
   /** etcd's IsReadyToRemoveVotingMember. */
-  private boolean readyToRemoveVoter(long id) {
+  private boolean readyToRemoveVoter(MemberList list, long id) {
     int voters = 0;
     int started = 0;
-    for (Map.Entry<Long, Info> e : members.entrySet()) {
-      if (!e.getValue().learner) {
+    for (long member : list.ids()) {
+      if (!list.isLearner(member)) {
         voters++;
-        started += e.getValue().started && e.getKey() != id ? 1 : 0;
+        started += isStarted(member) && member != id ? 1 : 0;
       }
     }
     return started >= (voters - 1) / 2 + 1;
   }
 
   /** etcd's IsReadyToPromoteMember: the learner counts as a started voter already. */
-  private boolean readyToPromote() {
+  private boolean readyToPromote(MemberList list) {
     int voters = 1;
     int started = 1;
-    for (Info m : members.values()) {
-      if (!m.learner) {
+    for (long id : list.ids()) {
+      if (!list.isLearner(id)) {
         voters++;
-        started += m.started ? 1 : 0;
+        started += isStarted(id) ? 1 : 0;
       }
     }
     return started >= voters / 2 + 1;
@@ -370,9 +363,9 @@ final class Membership {
     }
   }
 
-  private boolean urlsFree(List<String> urls, long except) {
-    for (Map.Entry<Long, Info> e : members.entrySet()) {
-      if (e.getKey() != except && e.getValue().peerUrls.stream().anyMatch(urls::contains)) {
+  private boolean urlsFree(MemberList list, List<String> urls, long except) {
+    for (Map.Entry<Long, MemberList.Info> e : list.entries()) {
+      if (e.getKey() != except && peerUrls(e).stream().anyMatch(urls::contains)) {
         return false;
       }
     }
@@ -431,24 +424,34 @@ final class Membership {
     return asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0).build();
   }
 
-  /** Every member as MemberList answers, by unsigned ID. */
-  List<Member> all() {
-    List<Member> list = new ArrayList<>();
-    for (long id : members.keySet()) {
-      list.add(describe(id));
+  /** Each member of {@code list} as MemberList answers, by unsigned ID. */
+  private List<Member> describe(MemberList list) {
+    List<Member> members = new ArrayList<>();
+    for (Map.Entry<Long, MemberList.Info> e : list.entries()) {
+      long id = e.getKey();
+      Member.Builder m = Member.newBuilder().setID(id).addAllPeerURLs(peerUrls(e))
+          .setIsLearner(e.getValue().learner());
+      if (isStarted(id)) {
+        int index = server.memberIds().indexOf(id);
+        m.setName(EtcdServer.memberName(index));
+        server.endpoint(index).ifPresent(uri -> m.addClientURLs(uri.toString()));
+      }
+      members.add(m.build());
     }
-    return list;
+    return members;
   }
 
-  private Member describe(long id) {
-    Info info = members.get(id);
-    Member.Builder m = Member.newBuilder().setID(id).addAllPeerURLs(info.peerUrls)
-        .setIsLearner(info.learner);
-    if (info.started) {
-      int index = server.memberIds().indexOf(id);
-      m.setName(EtcdServer.memberName(index));
-      server.endpoint(index).ifPresent(uri -> m.addClientURLs(uri.toString()));
-    }
-    return m.build();
+  /** The newest member list, as MemberList answers it on the member furthest along. */
+  List<Member> all() {
+    return describe(newest());
+  }
+
+  /** A bootstrap member's peer URL is invented from its member index. */
+  private List<String> peerUrls(Map.Entry<Long, MemberList.Info> e) {
+    List<String> urls = e.getValue().peerUrls();
+    return urls.isEmpty()
+        ? List.of("http://" + EtcdServer.memberName(server.memberIds().indexOf(e.getKey()))
+            + ".fake-etcd:2380")
+        : urls;
   }
 }

@@ -63,11 +63,12 @@ public final class SimCluster<S extends StateMachine> {
 
   /**
    * Starts a cluster as {@link #start(long, SimConfig, LongFunction)} does, but every member's
-   * state machine begins with {@code state} (bytes its {@link StateMachine#restore} accepts), as
-   * the members of a cluster restored from a snapshot do; {@code null} starts empty.
+   * state machine begins with {@code state} applied to the bootstrap voters' ids, in member order
+   * (bytes its {@link StateMachine#restore} accepts), as the members of a cluster restored from a
+   * snapshot do; {@code null} starts empty.
    */
   public static <S extends StateMachine> SimCluster<S> start(long seed, SimConfig config,
-      LongFunction<? extends S> stateMachines, byte[] state) {
+      LongFunction<? extends S> stateMachines, Function<List<Long>, byte[]> state) {
     SimCluster<S> cluster = new SimCluster<>(seed, config, stateMachines);
     List<Long> voters = new ArrayList<>();
     for (int i = 0; i < config.members(); i++) {
@@ -75,11 +76,12 @@ public final class SimCluster<S extends StateMachine> {
     }
     cluster.trace.record(Trace.Type.MEMBERSHIP, 0,
         (state == null ? "bootstrap " : "bootstrap from a snapshot ") + voters);
+    byte[] initial = state == null ? null : state.apply(List.copyOf(voters));
     for (SimMember<S> m : cluster.members.values()) {
-      if (state == null) {
+      if (initial == null) {
         m.bootstrap(voters);
       } else {
-        m.bootstrap(voters, state);
+        m.bootstrap(voters, initial);
       }
     }
     cluster.clock.runUntilIdle();

@@ -75,7 +75,7 @@ class SimClusterTest {
     ReplicatedList source = new ReplicatedList();
     source.apply(1, 1, command("restored"));
     SimCluster<ReplicatedList> cluster = SimCluster.start(7, config(3).build(),
-        id -> new ReplicatedList(), source.snapshot());
+        id -> new ReplicatedList(), voters -> source.snapshot());
     cluster.awaitLeader(MAX);
 
     CompletableFuture<Long> put = cluster.propose(command("a"));
