@@ -14,6 +14,7 @@ import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.StatusRequest;
+import dev.fakeetcd.conformance.Await;
 import dev.fakeetcd.conformance.ClusterLauncher;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.Members;
@@ -22,7 +23,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * etcd 3.4 decides whether a member is a learner from its own member list, which MemberUpdate
@@ -33,8 +33,6 @@ import java.util.function.BooleanSupplier;
 class LearnerUpdateConformanceTest {
 
   private static final ByteString KEY = ByteString.copyFromUtf8("after-update");
-  private static final int POLLS = 150;
-  private static final long POLL_MILLIS = 100;
 
   private static boolean isLearner(ManagedChannel channel) {
     return MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
@@ -49,31 +47,16 @@ class LearnerUpdateConformanceTest {
     return KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  /** Waits, bounded, until {@code condition} holds; a call failing meanwhile counts as not yet. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    for (int poll = 0; poll < POLLS; poll++) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (StatusRuntimeException notYet) {
-        // e.g. the learner not listening yet
-      }
-      TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-    }
-    throw new AssertionError("not within " + POLLS * POLL_MILLIS + " ms: " + what);
-  }
-
   /** A started learner, MemberUpdated to its own peer URL; returns its ID (its channel is last). */
   private static long updatedLearner(PrivateCluster cluster) throws Exception {
     String peerUrl = cluster.newPeerUrl();
     long id = Members.add(cluster, peerUrl, true).getMember().getID();
     cluster.startAdded(id, peerUrl);
     ManagedChannel learner = cluster.channels().get(cluster.memberCount() - 1);
-    await("the learner knows it is one", () -> isLearner(learner));
+    Await.until("the learner knows it is one", () -> isLearner(learner));
     members(cluster.channels().get(0)).memberUpdate(
         MemberUpdateRequest.newBuilder().setID(id).addPeerURLs(peerUrl).build());
-    await("the learner applied the update", () -> !isLearner(learner));
+    Await.until("the learner applied the update", () -> !isLearner(learner));
     return id;
   }
 

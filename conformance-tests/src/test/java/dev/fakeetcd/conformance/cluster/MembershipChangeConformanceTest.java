@@ -17,6 +17,7 @@ import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
+import dev.fakeetcd.conformance.Await;
 import dev.fakeetcd.conformance.ClusterLauncher;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.Members;
@@ -26,7 +27,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
@@ -40,8 +40,6 @@ class MembershipChangeConformanceTest {
   private static final String NOT_READY =
       "etcdserver: can only promote a learner member which is in sync with leader";
   /** Polls for what happens in the background (catching up, an election, a process exiting). */
-  private static final int POLLS = 150;
-  private static final long POLL_MILLIS = 100;
 
   private static KVGrpc.KVBlockingStub kv(ManagedChannel channel) {
     return KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
@@ -60,21 +58,6 @@ class MembershipChangeConformanceTest {
     return RangeRequest.newBuilder().setKey(KEY).setSerializable(true).build();
   }
 
-  /** Waits, bounded, until {@code condition} holds; a call failing meanwhile counts as not yet. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    for (int poll = 0; poll < POLLS; poll++) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (StatusRuntimeException notYet) {
-        // e.g. a member between leaders, or not listening yet
-      }
-      TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-    }
-    throw new AssertionError("not within " + POLLS * POLL_MILLIS + " ms: " + what);
-  }
-
   /** A private cluster with {@link #KEY} written, plus a started learner; its channel is last. */
   private static PrivateCluster withStartedLearner(ClusterLauncher launcher) throws Exception {
     PrivateCluster cluster = launcher.launch();
@@ -83,7 +66,7 @@ class MembershipChangeConformanceTest {
     String peerUrl = cluster.newPeerUrl();
     cluster.startAdded(Members.add(cluster, peerUrl, true).getMember().getID(), peerUrl);
     ManagedChannel learner = learner(cluster);
-    await("the learner knows it is one", () -> status(learner).getIsLearner());
+    Await.until("the learner knows it is one", () -> status(learner).getIsLearner());
     return cluster;
   }
 
@@ -92,7 +75,7 @@ class MembershipChangeConformanceTest {
   }
 
   private static void promote(PrivateCluster cluster, long id) throws InterruptedException {
-    await("the learner is promoted", () -> {
+    Await.until("the learner is promoted", () -> {
       try {
         members(cluster.channels().get(0))
             .memberPromote(MemberPromoteRequest.newBuilder().setID(id).build());
@@ -119,7 +102,7 @@ class MembershipChangeConformanceTest {
     PrivateCluster cluster = withStartedLearner(launcher);
     ManagedChannel learner = learner(cluster);
 
-    await("the learner has the key written before it joined",
+    Await.until("the learner has the key written before it joined",
         () -> kv(learner).range(serializable()).getCount() == 1);
     assertThat(kv(learner).range(serializable()).getKvs(0).getValue().toStringUtf8())
         .isEqualTo("v");
@@ -154,7 +137,7 @@ class MembershipChangeConformanceTest {
 
     promote(cluster, id);
 
-    await("the promoted member knows it votes", () -> !status(learner).getIsLearner());
+    Await.until("the promoted member knows it votes", () -> !status(learner).getIsLearner());
     kv(learner).put(PutRequest.newBuilder().setKey(KEY)
         .setValue(ByteString.copyFromUtf8("w")).build());
     assertThat(kv(learner).range(RangeRequest.newBuilder().setKey(KEY).build()).getKvs(0)
@@ -193,7 +176,7 @@ class MembershipChangeConformanceTest {
 
     Members.remove(cluster.channels().get(0), id);
 
-    await("the removed member stops serving", () -> {
+    Await.until("the removed member stops serving", () -> {
       try {
         status(added);
         return false;
@@ -218,7 +201,7 @@ class MembershipChangeConformanceTest {
 
     Members.remove(staying, leader);
 
-    await("a new leader", () -> {
+    Await.until("a new leader", () -> {
       long now = status(staying).getLeader();
       return now != 0 && now != leader;
     });
