@@ -1,6 +1,7 @@
 package dev.fakeetcd;
 
 import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
+import static dev.fakeetcd.Clusters.assertFails;
 import static dev.fakeetcd.Clusters.memberAdd;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -11,6 +12,7 @@ import dev.fakeetcd.api.MemberAddResponse;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
+import dev.fakeetcd.server.EtcdError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -60,6 +62,29 @@ class EtcdClusterConfChangeTest {
   private List<String> peerUrlsSeenBy(EtcdCluster cluster, Member asked) {
     return clusters.cluster(cluster, asked).memberList(MemberListRequest.getDefaultInstance())
         .getMembersList().stream().flatMap(m -> m.getPeerURLsList().stream()).toList();
+  }
+
+  private static MemberUpdateRequest updateToNewPeer(Member member) {
+    return MemberUpdateRequest.newBuilder().setID(member.id()).addPeerURLs(NEW_PEER).build();
+  }
+
+  /** A 3-member cluster with all but {@code survivor} crashed, 5 s past its leader's loss. */
+  private record Leaderless(EtcdCluster cluster, Member survivor, List<Member> crashed) {
+    static Leaderless crashAllButOne(EtcdCluster cluster) {
+      Member leader = cluster.awaitLeader();
+      Member survivor = otherThan(cluster, leader);
+      List<Member> crashed = List.of(leader, otherThan(cluster, leader, survivor));
+      crashed.forEach(Member::crash);
+      cluster.clock().advance(Duration.ofSeconds(5));
+      return new Leaderless(cluster, survivor, crashed);
+    }
+
+    /** Restarts the crashed members and lets the cluster settle under a new leader. */
+    void restartTheOthers() {
+      crashed.forEach(Member::restart);
+      cluster.awaitLeader();
+      cluster.clock().advance(Duration.ofSeconds(1));
+    }
   }
 
   @Test
@@ -171,23 +196,16 @@ class EtcdClusterConfChangeTest {
   @Test
   void memberUpdate_onALeaderlessCluster_waitsUntilTheDeadlineAndIsNeverApplied() {
     EtcdCluster cluster = clusters.start(3, 205);
-    Member leader = cluster.awaitLeader();
-    Member survivor = otherThan(cluster, leader);
-    Member other = otherThan(cluster, leader, survivor);
-    leader.crash();
-    other.crash();
-    cluster.clock().advance(Duration.ofSeconds(5));
+    Leaderless leaderless = Leaderless.crashAllButOne(cluster);
+    Member survivor = leaderless.survivor();
     List<String> before = peerUrlsSeenBy(cluster, survivor);
 
-    ListenableFuture<MemberUpdateResponse> update = waiting(cluster, survivor).memberUpdate(
-        MemberUpdateRequest.newBuilder().setID(survivor.id()).addPeerURLs(NEW_PEER).build());
+    ListenableFuture<MemberUpdateResponse> update = waiting(cluster, survivor)
+        .memberUpdate(updateToNewPeer(survivor));
     cluster.clock().advance(Duration.ofSeconds(30));
     boolean doneInVirtualTime = update.isDone();
     Status.Code code = failureCode(update);
-    leader.restart();
-    other.restart();
-    cluster.awaitLeader();
-    cluster.clock().advance(Duration.ofSeconds(1));
+    leaderless.restartTheOthers();
 
     assertThat(doneInVirtualTime).isFalse();
     assertThat(code).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
@@ -197,22 +215,14 @@ class EtcdClusterConfChangeTest {
   @Test
   void memberUpdate_cancelledByTheClientWhileLeaderless_isNeverApplied() {
     EtcdCluster cluster = clusters.start(3, 207);
-    Member leader = cluster.awaitLeader();
-    Member survivor = otherThan(cluster, leader);
-    Member other = otherThan(cluster, leader, survivor);
-    leader.crash();
-    other.crash();
-    cluster.clock().advance(Duration.ofSeconds(5));
+    Leaderless leaderless = Leaderless.crashAllButOne(cluster);
+    Member survivor = leaderless.survivor();
     ListenableFuture<MemberUpdateResponse> update = ClusterGrpc.newFutureStub(
         clusters.channel(cluster, survivor)).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-        .memberUpdate(MemberUpdateRequest.newBuilder().setID(survivor.id())
-            .addPeerURLs(NEW_PEER).build());
+        .memberUpdate(updateToNewPeer(survivor));
 
     update.cancel(true);
-    leader.restart();
-    other.restart();
-    cluster.awaitLeader();
-    cluster.clock().advance(Duration.ofSeconds(1));
+    leaderless.restartTheOthers();
 
     assertThat(peerUrlsSeenBy(cluster, survivor)).hasSize(3).doesNotContain(NEW_PEER);
   }
@@ -221,12 +231,7 @@ class EtcdClusterConfChangeTest {
   void memberUpdate_idZero_isNotFound() {
     EtcdCluster cluster = clusters.start(1, 208);
 
-    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> clusters.cluster(cluster, cluster.member(0)).memberUpdate(
-            MemberUpdateRequest.newBuilder().setID(0).addPeerURLs(NEW_PEER).build()));
-
-    assertThat(e).isNotNull();
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
-    assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: member not found");
+    assertFails(EtcdError.MEMBER_NOT_FOUND, () -> clusters.cluster(cluster, cluster.member(0))
+        .memberUpdate(MemberUpdateRequest.newBuilder().setID(0).addPeerURLs(NEW_PEER).build()));
   }
 }
