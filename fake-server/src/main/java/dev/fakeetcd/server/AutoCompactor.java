@@ -135,7 +135,7 @@ final class AutoCompactor {
       result = CompletableFuture.failedFuture(e);
     }
     result.whenComplete((response, failure) -> {
-      if (failure == null || isCompacted(failure)) {
+      if (failure == null || EtcdException.is(failure, EtcdError.COMPACTED)) {
         if (periodic) {
           lastSuccessNanos = server.clock().nanos();
         } else {
@@ -144,11 +144,6 @@ final class AutoCompactor {
       } // else: retried at the next interval (periodic: with the samples moved on)
       loop();
     });
-  }
-
-  private static boolean isCompacted(Throwable failure) {
-    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-    return cause instanceof EtcdException e && e.error() == EtcdError.COMPACTED;
   }
 
   private MvccStore store() {

@@ -23,7 +23,6 @@ import dev.fakeetcd.api.election.ResignResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -67,10 +66,10 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
           // A session re-campaigning with a new value proclaims it; on failure it resigns.
           proclaimed = proclaim(call, leader.build(), request.getValue()).handle((p, failure) -> {
             if (failure != null) {
-              if (!isNotLeader(failure)) {
+              if (!EtcdException.is(failure, EtcdError.ELECTION_NOT_LEADER)) {
                 resign(new InProcessClient.Call(), leader.build());
               }
-              throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+              throw EtcdException.completion(failure);
             }
             return null;
           });
@@ -82,11 +81,6 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
       }).thenApply(won -> CampaignResponse.newBuilder().setHeader(r.getHeader())
           .setLeader(leader).build());
     });
-  }
-
-  private static boolean isNotLeader(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
-    return cause instanceof EtcdException e && e.error() == EtcdError.ELECTION_NOT_LEADER;
   }
 
   @Override

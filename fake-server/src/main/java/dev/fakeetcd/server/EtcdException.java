@@ -1,6 +1,7 @@
 package dev.fakeetcd.server;
 
 import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CompletionException;
 
 /** An etcd error raised below the gRPC layer; services turn it into its status with {@link #asStatusException()}. */
 public final class EtcdException extends RuntimeException {
@@ -20,5 +21,21 @@ public final class EtcdException extends RuntimeException {
 
   public StatusRuntimeException asStatusException() {
     return error.asException();
+  }
+
+  /** What a future failed with, without the {@link CompletionException} its stages wrap it in. */
+  static Throwable cause(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+  }
+
+  /** Whether {@code failure}, wrapped by a future or not, is etcd's {@code error}. */
+  static boolean is(Throwable failure, EtcdError error) {
+    return cause(failure) instanceof EtcdException e && e.error() == error;
+  }
+
+  /** {@code failure} as a future's stage rethrows it: wrapped once, never twice. */
+  static CompletionException completion(Throwable failure) {
+    return failure instanceof CompletionException c ? c : new CompletionException(failure);
   }
 }

@@ -328,17 +328,26 @@ public final class EtcdServer implements AutoCloseable {
     clock.autoAdvance(() -> !future.isDone(), requestTimeout.plus(sim.config().election()));
   }
 
-  static Throwable toStatus(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+  static StatusRuntimeException toStatus(Throwable failure) {
+    Throwable cause = EtcdException.cause(failure);
     if (cause instanceof EtcdException e) {
       return e.asStatusException();
     }
-    if (cause instanceof StatusRuntimeException) {
-      return cause;
+    if (cause instanceof StatusRuntimeException status) {
+      return status;
     }
     return io.grpc.Status.INTERNAL.withDescription(String.valueOf(cause)).withCause(cause)
         .asRuntimeException();
+  }
+
+  /** Runs {@code action} under the cluster lock, then whatever it made due now; any thread. */
+  void run(Runnable action) {
+    synchronized (clock) {
+      action.run();
+      if (!clock.isRunning()) {
+        clock.runUntilIdle();
+      }
+    }
   }
 
   boolean locked(BooleanSupplier query) {

@@ -16,7 +16,6 @@ import dev.fakeetcd.api.LeaseGrantResponse;
 import dev.fakeetcd.api.LeaseRevokeRequest;
 import dev.fakeetcd.api.LeaseRevokeResponse;
 import dev.fakeetcd.api.PutRequest;
-import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.raft.ConfChange;
@@ -198,23 +197,12 @@ public final class EtcdStateMachine implements StateMachine {
     }
     boolean costs = switch (request.kind()) {
       case PUT, LEASE_GRANT -> true;
-      case TXN -> hasTopLevelPut(DeepParsing.parse(TxnRequest.parser(), request.request()));
+      case TXN -> BackendQuota.cost(DeepParsing.parse(TxnRequest.parser(), request.request())) > 0;
       default -> false;
     };
     if (costs) {
       throw EtcdError.NO_SPACE.toException();
     }
-  }
-
-  private static boolean hasTopLevelPut(TxnRequest txn) {
-    for (List<RequestOp> ops : List.of(txn.getSuccessList(), txn.getFailureList())) {
-      for (RequestOp op : ops) {
-        if (op.hasRequestPut()) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private WriteResult<LeaseGrantResponse> grant(LeaseGrantRequest request) {

@@ -17,7 +17,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -82,8 +81,7 @@ final class InProcessClient {
 
   /** The error a client of these services sees: etcd's errors as plain Go errors, code Unknown. */
   static Throwable toStatus(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause = EtcdException.cause(failure);
     return cause instanceof EtcdException e ? e.error().asUnknownException()
         : EtcdServer.toStatus(cause);
   }
@@ -139,13 +137,7 @@ final class InProcessClient {
 
   /** Runs {@code action} under the cluster lock and settles what it started; any thread. */
   void run(Runnable action) {
-    VirtualClock clock = server.clock();
-    synchronized (clock) {
-      action.run();
-      if (!clock.isRunning()) {
-        clock.runUntilIdle();
-      }
-    }
+    server.run(action);
   }
 
   /** Under the lock: moves virtual time (AUTO_ADVANCE) only while {@code call} has a request out. */

@@ -28,15 +28,6 @@ final class KeyHistory {
     return BackendFile.revisionBytes(keySize, kv);
   }
 
-  /** The backend bytes of every retained change. */
-  long bytes() {
-    long sum = 0;
-    for (Change c : changes) {
-      sum += BackendFile.revisionBytes(keySize, c.kv());
-    }
-    return sum;
-  }
-
   /** The live value at {@code revision}, or null if the key was absent (or deleted) then. */
   KeyValue at(long revision) {
     int i = lastIndexAtOrBefore(revision);

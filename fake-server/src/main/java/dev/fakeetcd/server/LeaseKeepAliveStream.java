@@ -3,13 +3,11 @@ package dev.fakeetcd.server;
 import dev.fakeetcd.api.LeaseKeepAliveRequest;
 import dev.fakeetcd.api.LeaseKeepAliveResponse;
 import dev.fakeetcd.sim.VirtualClock;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * One {@code LeaseKeepAlive} stream, served as etcd's loop: one request at a time, each answered
@@ -100,9 +98,9 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
     if (ended) {
       return;
     }
-    if (failure != null && !MemberLeases.isNotFound(failure)) {
+    if (failure != null && !EtcdException.is(failure, EtcdError.LEASE_NOT_FOUND)) {
       end();
-      emit(() -> closeWith(toStatus(failure)));
+      emit(() -> closeWith(EtcdServer.toStatus(failure)));
       return;
     }
     LeaseKeepAliveResponse response = answer.setTTL(failure == null ? ttl : 0).build();
@@ -148,15 +146,6 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
     } catch (RuntimeException e) {
       // the call is already closed (cancelled by the client)
     }
-  }
-
-  private static StatusRuntimeException toStatus(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException c && c.getCause() != null
-        ? c.getCause() : failure;
-    if (cause instanceof EtcdException e) {
-      return e.asStatusException();
-    }
-    return Status.INTERNAL.withDescription(String.valueOf(cause)).asRuntimeException();
   }
 
   private void end() {

@@ -13,7 +13,6 @@ import dev.fakeetcd.api.lock.UnlockRequest;
 import dev.fakeetcd.api.lock.UnlockResponse;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code v3lockpb.Lock} of one member, as etcd 3.4 serves it: {@code concurrency.Mutex} over a
@@ -63,7 +62,7 @@ final class LockService extends LockGrpc.LockImplBase {
           if (!call.cancelled()) {
             client.delete(cleanup, myKey);
           }
-          throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+          throw EtcdException.completion(failure);
         }
         return locked.setHeader(header).build();
       });

@@ -20,7 +20,6 @@ import dev.fakeetcd.api.StatusResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Defragment, Hash, HashKV,
@@ -52,12 +51,10 @@ final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
         alarm = CompletableFuture.failedFuture(e);
       }
       return alarm.exceptionally(failure -> {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
-        if (cause instanceof EtcdException e) {
+        if (EtcdException.cause(failure) instanceof EtcdException e) {
           throw e.error().asUnknownException();
         }
-        throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+        throw EtcdException.completion(failure);
       });
     });
   }

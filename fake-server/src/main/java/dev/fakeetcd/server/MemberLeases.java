@@ -24,7 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
 /**
@@ -127,10 +126,10 @@ final class MemberLeases implements Lessor.Host {
       if (failure == null) {
         return r;
       }
-      if (isNotFound(failure)) {
+      if (EtcdException.is(failure, EtcdError.LEASE_NOT_FOUND)) {
         return LeaseTimeToLiveResponse.newBuilder().setID(request.getID()).setTTL(-1).build();
       }
-      throw failure instanceof CompletionException c ? c : new CompletionException(failure);
+      throw EtcdException.completion(failure);
     }).thenApply(r -> r.toBuilder().setHeader(member.header(ResponseHeader.getDefaultInstance()))
         .build());
   }
@@ -165,12 +164,6 @@ final class MemberLeases implements Lessor.Host {
 
   void closed(LeaseKeepAliveStream stream) {
     streams.remove(stream);
-  }
-
-  static boolean isNotFound(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException c && c.getCause() != null
-        ? c.getCause() : failure;
-    return cause instanceof EtcdException e && e.error() == EtcdError.LEASE_NOT_FOUND;
   }
 
   // ---- served at the leader ----
@@ -409,8 +402,7 @@ final class MemberLeases implements Lessor.Host {
         if (!forwards.contains(Forward.this)) {
           return;
         }
-        Throwable cause = failure instanceof CompletionException c && c.getCause() != null
-            ? c.getCause() : failure;
+        Throwable cause = failure == null ? null : EtcdException.cause(failure);
         if (cause == null || cause instanceof EtcdException e
             && e.error() == EtcdError.LEASE_NOT_FOUND) {
           finish(value, cause);

@@ -611,13 +611,18 @@ final class MemberServer implements EtcdStateMachine.ApplyListener {
     return SnapshotFormat.encode(requireUp().stateMachine().data());
   }
 
-  /** Runs {@code answer} now, or when the member resumes if it is paused. */
+  /**
+   * Runs {@code answer} now, or when the member resumes if it is paused. Answers come from gRPC
+   * threads as futures complete: the check and the queue are the cluster lock's, the answer is not.
+   */
   void whenRunning(Runnable answer) {
-    if (member().isPaused()) {
-      parked.addLast(answer);
-    } else {
-      answer.run();
+    synchronized (server.lock()) {
+      if (member().isPaused()) {
+        parked.addLast(answer);
+        return;
+      }
     }
+    answer.run();
   }
 
   /** The member resumed: calls and answers that waited go on, in arrival order. */

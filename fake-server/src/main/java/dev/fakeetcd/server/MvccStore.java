@@ -632,10 +632,9 @@ public final class MvccStore {
           long main = in.readInt64();
           int sub = in.readUInt32();
           KeyValue kv = in.readBool() ? null : in.readMessage(KeyValue.parser(), ExtensionRegistryLite.getEmptyRegistry());
-          history.append(main, sub, kv);
+          storedBytes += history.append(main, sub, kv);
         }
         index.put(key, history);
-        storedBytes += history.bytes();
         attach(key, history.latest());
       }
     } catch (IOException e) {

@@ -35,7 +35,7 @@ public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
     return new ServerSettings(128, 1_572_864, -1, null, 0, Duration.ZERO, 0, null);
   }
 
-  public ServerSettings withBasePort(int port) {
+  ServerSettings withBasePort(int port) {
     return new ServerSettings(maxTxnOps, maxRequestBytes, port, autoCompactionMode,
         autoCompactionRetention, leaseCheckpointInterval, quotaBackendBytes, restoredState);
   }

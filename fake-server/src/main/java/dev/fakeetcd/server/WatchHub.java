@@ -43,13 +43,7 @@ final class WatchHub {
 
   /** Runs {@code action} under the cluster lock, then whatever it made due now; any thread. */
   void run(Runnable action) {
-    VirtualClock clock = server.clock();
-    synchronized (clock) {
-      action.run();
-      if (!clock.isRunning()) {
-        clock.runUntilIdle();
-      }
-    }
+    server.run(action);
   }
 
   /**
