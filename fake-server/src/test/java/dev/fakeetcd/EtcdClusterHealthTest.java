@@ -3,15 +3,14 @@ package dev.fakeetcd;
 import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
 import static dev.fakeetcd.Clusters.assertFails;
 import static dev.fakeetcd.Clusters.memberAdd;
+import static dev.fakeetcd.Clusters.memberRemove;
+import static dev.fakeetcd.Clusters.otherThan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.ClusterGrpc;
-import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MemberPromoteRequest;
-import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.server.EtcdError;
 import java.time.Duration;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,17 +28,6 @@ class EtcdClusterHealthTest {
   @AfterEach
   void close() {
     clusters.close();
-  }
-
-  private static MemberRemoveRequest remove(Member member) {
-    return MemberRemoveRequest.newBuilder().setID(member.id()).build();
-  }
-
-  /** The first member that is none of {@code not}. */
-  private static Member otherThan(EtcdCluster cluster, Member... not) {
-    return cluster.members().stream()
-        .filter(m -> Arrays.stream(not).noneMatch(n -> n.id() == m.id()))
-        .findFirst().orElseThrow();
   }
 
   @Test
@@ -100,7 +88,7 @@ class EtcdClusterHealthTest {
     EtcdCluster cluster = clusters.start(3, 106);
     cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
-    stub.memberAdd(MemberAddRequest.newBuilder().addPeerURLs(NEW_PEER).build());
+    stub.memberAdd(memberAdd(NEW_PEER, false));
 
     assertFails(EtcdError.UNHEALTHY,
         () -> stub.memberAdd(memberAdd("http://10.0.0.10:2380", true)));
@@ -115,7 +103,7 @@ class EtcdClusterHealthTest {
     cluster.network().isolate(otherThan(cluster, leader, follower));
 
     assertFails(EtcdError.UNHEALTHY,
-        () -> clusters.cluster(cluster, leader).memberRemove(remove(follower)));
+        () -> clusters.cluster(cluster, leader).memberRemove(memberRemove(follower.id())));
     assertThat(cluster.memberList()).hasSize(3);
   }
 
@@ -125,7 +113,8 @@ class EtcdClusterHealthTest {
     Member leader = cluster.awaitLeader();
 
     assertFails(EtcdError.UNHEALTHY,
-        () -> clusters.cluster(cluster, leader).memberRemove(remove(otherThan(cluster, leader))));
+        () -> clusters.cluster(cluster, leader)
+            .memberRemove(memberRemove(otherThan(cluster, leader).id())));
   }
 
   @Test
@@ -135,7 +124,8 @@ class EtcdClusterHealthTest {
     Member crashed = otherThan(cluster, leader);
     crashed.crash();
 
-    assertThat(clusters.cluster(cluster, leader).memberRemove(remove(crashed)).getMembersList())
+    assertThat(clusters.cluster(cluster, leader).memberRemove(memberRemove(crashed.id()))
+        .getMembersList())
         .extracting(dev.fakeetcd.api.Member::getID).hasSize(2).doesNotContain(crashed.id());
   }
 
@@ -146,7 +136,8 @@ class EtcdClusterHealthTest {
     Member isolated = otherThan(cluster, leader);
     cluster.network().isolate(isolated);
 
-    assertThat(clusters.cluster(cluster, leader).memberRemove(remove(isolated)).getMembersList())
+    assertThat(clusters.cluster(cluster, leader).memberRemove(memberRemove(isolated.id()))
+        .getMembersList())
         .hasSize(2);
   }
 
@@ -162,9 +153,10 @@ class EtcdClusterHealthTest {
 
     cluster.clock().advance(HEALTH_INTERVAL);
     assertFails(EtcdError.UNHEALTHY,
-        () -> clusters.cluster(cluster, leader).memberRemove(remove(follower)));
+        () -> clusters.cluster(cluster, leader).memberRemove(memberRemove(follower.id())));
     cluster.clock().advance(Duration.ofMillis(1));
-    assertThat(clusters.cluster(cluster, leader).memberRemove(remove(follower)).getMembersList())
+    assertThat(clusters.cluster(cluster, leader).memberRemove(memberRemove(follower.id()))
+        .getMembersList())
         .hasSize(2);
   }
 
@@ -173,13 +165,11 @@ class EtcdClusterHealthTest {
     EtcdCluster cluster = clusters.start(3, 112);
     cluster.clock().advance(HEALTH_INTERVAL);
     Member leader = cluster.awaitLeader();
-    long id = clusters.cluster(cluster, leader).memberAdd(memberAdd(NEW_PEER, true)).getMember()
-        .getID();
-    cluster.startAddedMember(id);
+    long id = clusters.startedLearner(cluster, leader, NEW_PEER).id();
     cluster.network().isolate(otherThan(cluster, leader));
 
-    assertThat(clusters.cluster(cluster, leader).memberRemove(
-        MemberRemoveRequest.newBuilder().setID(id).build()).getMembersList()).hasSize(3);
+    assertThat(clusters.cluster(cluster, leader).memberRemove(memberRemove(id)).getMembersList())
+        .hasSize(3);
   }
 
   @Test
@@ -187,9 +177,7 @@ class EtcdClusterHealthTest {
     EtcdCluster cluster = clusters.start(3, 113);
     cluster.clock().advance(HEALTH_INTERVAL);
     Member leader = cluster.awaitLeader();
-    long id = clusters.cluster(cluster, leader).memberAdd(memberAdd(NEW_PEER, true)).getMember()
-        .getID();
-    cluster.startAddedMember(id);
+    long id = clusters.startedLearner(cluster, leader, NEW_PEER).id();
     cluster.clock().advance(Duration.ofSeconds(1));
     cluster.network().isolate(otherThan(cluster, leader));
 

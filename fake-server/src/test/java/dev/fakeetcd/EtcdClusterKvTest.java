@@ -1,6 +1,7 @@
 package dev.fakeetcd;
 
 import static dev.fakeetcd.Clusters.bytes;
+import static dev.fakeetcd.Clusters.failureOf;
 import static dev.fakeetcd.Clusters.follower;
 import static dev.fakeetcd.Clusters.get;
 import static dev.fakeetcd.Clusters.put;
@@ -20,8 +21,6 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -229,16 +228,5 @@ class EtcdClusterKvTest {
     assertThatThrownBy(() -> kv.range(get("k").toBuilder().setRevision(second - 1).build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> assertThat(e.getStatus().getDescription())
             .isEqualTo("etcdserver: mvcc: required revision has been compacted"));
-  }
-
-  private static StatusRuntimeException failureOf(ListenableFuture<?> future) throws InterruptedException {
-    try {
-      future.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return (StatusRuntimeException) e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer", e);
-    }
-    throw new AssertionError("succeeded: " + future);
   }
 }

@@ -4,13 +4,11 @@ import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
 import static dev.fakeetcd.Clusters.assertFails;
 import static dev.fakeetcd.Clusters.bytes;
 import static dev.fakeetcd.Clusters.get;
-import static dev.fakeetcd.Clusters.memberAdd;
 import static dev.fakeetcd.Clusters.put;
 import static dev.fakeetcd.Clusters.serializableGet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.MaintenanceGrpc;
-import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.SnapshotRequest;
@@ -44,9 +42,7 @@ class EtcdClusterLearnerTest {
   private Member startedLearner(EtcdCluster cluster) {
     clusters.kv(cluster, cluster.member(0)).put(put("k", "v"));
     cluster.clock().advance(HEALTH_INTERVAL);
-    long id = clusters.cluster(cluster, cluster.member(0)).memberAdd(MemberAddRequest.newBuilder()
-        .addPeerURLs(NEW_PEER).setIsLearner(true).build()).getMember().getID();
-    Member learner = cluster.startAddedMember(id);
+    Member learner = clusters.startedLearner(cluster, cluster.member(0), NEW_PEER);
     cluster.clock().advance(Duration.ofSeconds(1));
     return learner;
   }

@@ -1,10 +1,10 @@
 package dev.fakeetcd;
 
+import static dev.fakeetcd.Clusters.assertFails;
 import static dev.fakeetcd.Clusters.bytes;
 import static dev.fakeetcd.Clusters.follower;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fakeetcd.api.AlarmMember;
 import dev.fakeetcd.api.AlarmRequest;
@@ -20,8 +20,7 @@ import dev.fakeetcd.api.LeaseGrpc;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.TxnRequest;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import dev.fakeetcd.server.EtcdError;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -36,16 +35,6 @@ class EtcdClusterMaintenanceTest {
   void closeAll() {
     clusters.close();
   }
-
-  private static void assertFails(Runnable call, Status.Code code, String message) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).isEqualTo(message);
-    });
-  }
-
-  private static final String NO_SPACE = "etcdserver: mvcc: database space exceeded";
-  private static final String CORRUPT = "etcdserver: corrupt cluster";
 
   @Test
   void alarm_activateThroughAFollower_isSeenByEveryMemberWithoutHeader() {
@@ -92,13 +81,12 @@ class EtcdClusterMaintenanceTest {
     kv.put(put("k", "v"));
     cluster.alarms().activate(leader, AlarmType.NOSPACE);
 
-    assertFails(() -> kv.put(put("k", "w")), Status.Code.RESOURCE_EXHAUSTED, NO_SPACE);
-    assertFails(() -> kv.txn(TxnRequest.newBuilder()
-        .addFailure(RequestOp.newBuilder().setRequestPut(put("x", "y"))).build()),
-        Status.Code.RESOURCE_EXHAUSTED, NO_SPACE);
-    assertFails(() -> LeaseGrpc.newBlockingStub(clusters.channel(cluster, leader))
-        .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()),
-        Status.Code.RESOURCE_EXHAUSTED, NO_SPACE);
+    assertFails(EtcdError.NO_SPACE, () -> kv.put(put("k", "w")));
+    assertFails(EtcdError.NO_SPACE, () -> kv.txn(TxnRequest.newBuilder()
+        .addFailure(RequestOp.newBuilder().setRequestPut(put("x", "y"))).build()));
+    assertFails(EtcdError.NO_SPACE,
+        () -> LeaseGrpc.newBlockingStub(clusters.channel(cluster, leader))
+            .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()));
     assertThat(kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("k")).build())
         .getDeleted()).isEqualTo(1);
   }
@@ -123,10 +111,10 @@ class EtcdClusterMaintenanceTest {
     kv.put(put("k", "v"));
     cluster.alarms().activate(leader, AlarmType.CORRUPT);
 
-    assertFails(() -> kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("k")).build()),
-        Status.Code.DATA_LOSS, CORRUPT);
-    assertFails(() -> kv.compact(CompactionRequest.newBuilder().setRevision(2).build()),
-        Status.Code.DATA_LOSS, CORRUPT);
+    assertFails(EtcdError.CORRUPT,
+        () -> kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("k")).build()));
+    assertFails(EtcdError.CORRUPT,
+        () -> kv.compact(CompactionRequest.newBuilder().setRevision(2).build()));
     assertThat(kv.range(Clusters.get("k")).getCount()).isEqualTo(1);
   }
 
@@ -191,8 +179,7 @@ class EtcdClusterMaintenanceTest {
   void hashKv_futureRevision_failsFutureRev() {
     EtcdCluster cluster = clusters.start(1, 19);
 
-    assertFails(() -> clusters.maintenance(cluster, cluster.member(0))
-        .hashKV(HashKVRequest.newBuilder().setRevision(5).build()), Status.Code.OUT_OF_RANGE,
-        "etcdserver: mvcc: required revision is a future revision");
+    assertFails(EtcdError.FUTURE_REV, () -> clusters.maintenance(cluster, cluster.member(0))
+        .hashKV(HashKVRequest.newBuilder().setRevision(5).build()));
   }
 }

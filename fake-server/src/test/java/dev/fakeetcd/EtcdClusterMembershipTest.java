@@ -3,6 +3,8 @@ package dev.fakeetcd;
 import static dev.fakeetcd.Clusters.HEALTH_INTERVAL;
 import static dev.fakeetcd.Clusters.assertFails;
 import static dev.fakeetcd.Clusters.memberAdd;
+import static dev.fakeetcd.Clusters.memberRemove;
+import static dev.fakeetcd.Clusters.otherThan;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -12,7 +14,6 @@ import dev.fakeetcd.api.MemberAddResponse;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberListResponse;
 import dev.fakeetcd.api.MemberPromoteRequest;
-import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.server.EtcdError;
 import io.grpc.StatusRuntimeException;
@@ -61,8 +62,7 @@ class EtcdClusterMembershipTest {
     EtcdCluster cluster = clusters.start(3, 2);
     cluster.clock().advance(HEALTH_INTERVAL);
     ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
-    long id = stub.memberAdd(memberAdd(NEW_PEER, true)).getMember().getID();
-    cluster.startAddedMember(id);
+    long id = clusters.startedLearner(cluster, cluster.member(0), NEW_PEER).id();
     cluster.clock().advance(Duration.ofSeconds(2));
 
     List<dev.fakeetcd.api.Member> members = stub.memberPromote(
@@ -149,14 +149,14 @@ class EtcdClusterMembershipTest {
     EtcdCluster cluster = clusters.start(1, 11);
     assertFails(EtcdError.NOT_ENOUGH_STARTED_MEMBERS,
         () -> clusters.cluster(cluster, cluster.member(0))
-        .memberRemove(MemberRemoveRequest.newBuilder().setID(cluster.member(0).id()).build()));
+        .memberRemove(memberRemove(cluster.member(0).id())));
   }
 
   @Test
   void memberRemove_unknown_isNotFound() {
     EtcdCluster cluster = clusters.start(3, 12);
     assertFails(EtcdError.MEMBER_NOT_FOUND, () -> clusters.cluster(cluster, cluster.member(0))
-        .memberRemove(MemberRemoveRequest.newBuilder().setID(42).build()));
+        .memberRemove(memberRemove(42)));
   }
 
   @Test
@@ -167,8 +167,8 @@ class EtcdClusterMembershipTest {
     MemberListResponse before = stub.memberList(MemberListRequest.getDefaultInstance());
     long id = stub.memberAdd(memberAdd(NEW_PEER, true)).getMember().getID();
 
-    assertThat(stub.memberRemove(MemberRemoveRequest.newBuilder().setID(id).build())
-        .getMembersList()).isEqualTo(before.getMembersList());
+    assertThat(stub.memberRemove(memberRemove(id)).getMembersList())
+        .isEqualTo(before.getMembersList());
   }
 
   @Test
@@ -178,8 +178,7 @@ class EtcdClusterMembershipTest {
     Member leader = cluster.awaitLeader();
     Member follower = Clusters.follower(cluster);
 
-    clusters.cluster(cluster, follower).memberRemove(
-        MemberRemoveRequest.newBuilder().setID(leader.id()).build());
+    clusters.cluster(cluster, follower).memberRemove(memberRemove(leader.id()));
 
     assertThat(cluster.awaitLeader().id()).isNotEqualTo(leader.id());
     assertThat(clusters.kv(cluster, follower).put(put("k", "v")).getHeader().getRevision())
@@ -195,8 +194,7 @@ class EtcdClusterMembershipTest {
     cluster.clock().advance(HEALTH_INTERVAL);
     Member follower = Clusters.follower(cluster);
 
-    clusters.cluster(cluster, cluster.awaitLeader()).memberRemove(
-        MemberRemoveRequest.newBuilder().setID(follower.id()).build());
+    clusters.cluster(cluster, cluster.awaitLeader()).memberRemove(memberRemove(follower.id()));
 
     assertThat(follower.isUp()).isFalse();
     assertThat(follower.status().role()).isEqualTo("DOWN");
@@ -209,12 +207,10 @@ class EtcdClusterMembershipTest {
     Member follower = Clusters.follower(cluster);
 
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
-        () -> clusters.cluster(cluster, follower).memberRemove(
-            MemberRemoveRequest.newBuilder().setID(follower.id()).build()));
+        () -> clusters.cluster(cluster, follower).memberRemove(memberRemove(follower.id())));
 
     assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
-    Member other = cluster.members().stream().filter(m -> m.id() != follower.id()).findFirst()
-        .orElseThrow();
+    Member other = otherThan(cluster, follower);
     assertThat(clusters.cluster(cluster, other).memberList(MemberListRequest.getDefaultInstance())
         .getMembersList()).extracting(dev.fakeetcd.api.Member::getID)
         .doesNotContain(follower.id()).hasSize(2);

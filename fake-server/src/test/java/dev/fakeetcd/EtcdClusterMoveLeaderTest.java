@@ -1,22 +1,18 @@
 package dev.fakeetcd;
 
 import static dev.fakeetcd.Clusters.assertFails;
+import static dev.fakeetcd.Clusters.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
-import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MoveLeaderRequest;
 import dev.fakeetcd.api.MoveLeaderResponse;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.server.EtcdError;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -134,26 +130,10 @@ class EtcdClusterMoveLeaderTest {
     EtcdCluster cluster = clusters.start(3, 47);
     cluster.clock().advance(Clusters.HEALTH_INTERVAL);
     Member leader = cluster.awaitLeader();
-    long learner = ClusterGrpc.newBlockingStub(clusters.channel(cluster, leader))
-        .memberAdd(MemberAddRequest.newBuilder().addPeerURLs("http://10.0.0.9:2380")
-            .setIsLearner(true).build())
-        .getMember().getID();
-    cluster.startAddedMember(learner);
+    long learner = clusters.startedLearner(cluster, leader, "http://10.0.0.9:2380").id();
 
     assertFails(EtcdError.BAD_LEADER_TRANSFEREE,
         () -> clusters.maintenance(cluster, leader).moveLeader(to(learner)));
     assertThat(cluster.leader()).contains(leader);
-  }
-
-  private static StatusRuntimeException failureOf(ListenableFuture<?> future)
-      throws InterruptedException {
-    try {
-      future.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return (StatusRuntimeException) e.getCause();
-    } catch (TimeoutException e) {
-      throw new AssertionError("no answer", e);
-    }
-    throw new AssertionError("succeeded: " + future);
   }
 }

@@ -1,5 +1,7 @@
 package dev.fakeetcd;
 
+import static dev.fakeetcd.Clusters.assertFails;
+import static dev.fakeetcd.Clusters.assertIs;
 import static dev.fakeetcd.Clusters.bytes;
 import static dev.fakeetcd.Clusters.follower;
 import static dev.fakeetcd.Clusters.get;
@@ -25,6 +27,7 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.api.TxnRequest;
+import dev.fakeetcd.server.EtcdError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -36,7 +39,6 @@ import org.junit.jupiter.api.Test;
 /** The backend size model, the space quota and its NOSPACE alarm, and Defragment. */
 class EtcdClusterQuotaTest {
 
-  private static final String NO_SPACE = "etcdserver: mvcc: database space exceeded";
   private static final long QUOTA = 256 * 1024;
   private static final ByteString BIG = ByteString.copyFrom(new byte[16 * 1024]);
   /** Enough puts of {@link #BIG} to pass {@link #QUOTA} several times over. */
@@ -74,16 +76,6 @@ class EtcdClusterQuotaTest {
     throw new AssertionError("no put failed in " + MAX_PUTS + " puts of " + BIG.size() + " bytes");
   }
 
-  private static void assertNoSpace(StatusRuntimeException e) {
-    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-    assertThat(e.getStatus().getDescription()).isEqualTo(NO_SPACE);
-  }
-
-  private static void assertFailsNoSpace(Runnable call) {
-    assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class,
-        EtcdClusterQuotaTest::assertNoSpace);
-  }
-
   private static AlarmMember noSpace(Member m) {
     return AlarmMember.newBuilder().setMemberID(m.id()).setAlarm(AlarmType.NOSPACE).build();
   }
@@ -95,7 +87,7 @@ class EtcdClusterQuotaTest {
 
     StatusRuntimeException failure = fill(clusters.kv(cluster, follower));
 
-    assertNoSpace(failure);
+    assertIs(EtcdError.NO_SPACE, failure);
     assertThat(cluster.alarms().list()).containsExactly(noSpace(follower));
   }
 
@@ -107,8 +99,8 @@ class EtcdClusterQuotaTest {
     kv.put(put("k", "v"));
     fill(kv);
 
-    assertFailsNoSpace(() -> kv.put(put("x", "y")));
-    assertFailsNoSpace(() -> LeaseGrpc.newBlockingStub(clusters.channel(cluster, only))
+    assertFails(EtcdError.NO_SPACE, () -> kv.put(put("x", "y")));
+    assertFails(EtcdError.NO_SPACE, () -> LeaseGrpc.newBlockingStub(clusters.channel(cluster, only))
         .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()));
     assertThat(kv.range(get("k")).getKvs(0).getValue()).isEqualTo(bytes("v"));
     assertThat(kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("k")).build())
@@ -122,7 +114,7 @@ class EtcdClusterQuotaTest {
     fill(kv);
 
     // Without a key, which validation would refuse.
-    assertFailsNoSpace(() -> kv.put(PutRequest.newBuilder().setValue(BIG).build()));
+    assertFails(EtcdError.NO_SPACE, () -> kv.put(PutRequest.newBuilder().setValue(BIG).build()));
   }
 
   @Test
@@ -153,7 +145,7 @@ class EtcdClusterQuotaTest {
     kv.compact(CompactionRequest.newBuilder().setRevision(revision).build());
     cluster.alarms().deactivate(only, AlarmType.NOSPACE);
 
-    assertFailsNoSpace(() -> kv.put(big("after")));
+    assertFails(EtcdError.NO_SPACE, () -> kv.put(big("after")));
     assertThat(cluster.alarms().list()).containsExactly(noSpace(only));
   }
 
@@ -253,7 +245,7 @@ class EtcdClusterQuotaTest {
         .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(60).build()).getID();
 
     assertThat(granted).isPositive();
-    assertFailsNoSpace(() -> kv.put(put("k", "")));
+    assertFails(EtcdError.NO_SPACE, () -> kv.put(put("k", "")));
   }
 
   @Test
@@ -269,7 +261,7 @@ class EtcdClusterQuotaTest {
         .addSuccess(RequestOp.newBuilder().setRequestPut(small))
         .addFailure(RequestOp.newBuilder().setRequestPut(large)).build();
 
-    assertFailsNoSpace(() -> kv.txn(txn));
+    assertFails(EtcdError.NO_SPACE, () -> kv.txn(txn));
     assertThat(kv.range(get("a")).getCount()).isZero();
   }
 
@@ -280,8 +272,8 @@ class EtcdClusterQuotaTest {
     RequestOp small = RequestOp.newBuilder().setRequestPut(put("a", "")).build();
     RequestOp other = RequestOp.newBuilder().setRequestPut(put("c", "")).build();
 
-    assertFailsNoSpace(() -> kv.txn(TxnRequest.newBuilder().addSuccess(small).addSuccess(other)
-        .build()));
+    assertFails(EtcdError.NO_SPACE,
+        () -> kv.txn(TxnRequest.newBuilder().addSuccess(small).addSuccess(other).build()));
   }
 
   @Test
@@ -310,8 +302,7 @@ class EtcdClusterQuotaTest {
 
     assertThat(first.get().getHeader().getRevision()).isEqualTo(2);
     assertThatThrownBy(second::get).isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOfSatisfying(StatusRuntimeException.class,
-            EtcdClusterQuotaTest::assertNoSpace);
+        .cause().satisfies(e -> assertIs(EtcdError.NO_SPACE, e));
     assertThat(clusters.kv(cluster, leader).range(serializableGet("b")).getKvs(0)
         .getModRevision()).isEqualTo(3);
     // Every member applied it over its own quota and raised its own alarm.

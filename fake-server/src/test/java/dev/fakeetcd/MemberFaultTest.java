@@ -1,7 +1,9 @@
 package dev.fakeetcd;
 
 import static dev.fakeetcd.Clusters.bytes;
+import static dev.fakeetcd.Clusters.failureOf;
 import static dev.fakeetcd.Clusters.get;
+import static dev.fakeetcd.Clusters.otherThan;
 import static dev.fakeetcd.Clusters.put;
 import static dev.fakeetcd.Clusters.serializableGet;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,13 +15,11 @@ import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RangeResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,10 +49,6 @@ class MemberFaultTest {
     return survivor;
   }
 
-  private static Member pausedOther(EtcdCluster cluster, Member survivor) {
-    return cluster.members().stream().filter(m -> m != survivor).findFirst().orElseThrow();
-  }
-
   @Test
   void put_sentWhileLeaderless_succeedsOnceALeaderIsElected() throws Exception {
     EtcdCluster cluster = clusters.start(3, 21);
@@ -60,7 +56,7 @@ class MemberFaultTest {
 
     ListenableFuture<PutResponse> put = clusters.kvAsync(cluster, survivor).put(put("k", "v"));
     cluster.clock().advance(Duration.ofSeconds(1));
-    pausedOther(cluster, survivor).resume();
+    otherThan(cluster, survivor).resume();
     cluster.clock().advance(PAST_ELECTION);
 
     assertThat(put.get(10, TimeUnit.SECONDS).getHeader().getRevision()).isEqualTo(2);
@@ -90,7 +86,7 @@ class MemberFaultTest {
     Member survivor = leaderlessSurvivor(cluster);
 
     ListenableFuture<RangeResponse> range = clusters.kvAsync(cluster, survivor).range(get("k"));
-    pausedOther(cluster, survivor).resume();
+    otherThan(cluster, survivor).resume();
     cluster.clock().advance(PAST_ELECTION);
 
     assertThat(failureOf(range).getStatus()).satisfies(s -> {
@@ -187,17 +183,5 @@ class MemberFaultTest {
 
     assertThat(answeredWhilePaused).isFalse();
     assertThat(range.get(10, TimeUnit.SECONDS).getKvs(0).getValue()).isEqualTo(bytes("v"));
-  }
-
-  private static StatusRuntimeException failureOf(ListenableFuture<?> future)
-      throws InterruptedException {
-    try {
-      future.get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return (StatusRuntimeException) e.getCause();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new AssertionError("no answer", e);
-    }
-    throw new AssertionError("succeeded: " + future);
   }
 }
