@@ -126,7 +126,7 @@ final class Membership {
     if (!learner && !readyToAddVoter(list)) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);
     }
-    if (connectedVoters(asking, list) != voters(list)) {
+    if (connectedVoters(asking, list) != voters(list, 0).count()) {
       throw new EtcdException(EtcdError.UNHEALTHY);
     }
     ConfChangeType type = learner ? ConfChangeType.ADD_LEARNER_NODE : ConfChangeType.ADD_NODE;
@@ -149,7 +149,7 @@ final class Membership {
     // A member down (or cut off) is not part of the active quorum, so it may always go.
     boolean down = id != asking.id() && !asking.connected(id);
     if (!info.learner() && !down
-        && connectedVoters(asking, list) - 1 < 1 + (voters(list) - 1) / 2) {
+        && connectedVoters(asking, list) - 1 < 1 + (voters(list, 0).count() - 1) / 2) {
       throw new EtcdException(EtcdError.UNHEALTHY);
     }
     ConfChange change = new ConfChange(ConfChangeType.REMOVE_NODE, id,
@@ -285,10 +285,6 @@ final class Membership {
 
   // ---- etcd's checks ----
 
-  private static int voters(MemberList list) {
-    return list.ids().size() - learners(list);
-  }
-
   private static int learners(MemberList list) {
     int learners = 0;
     for (long id : list.ids()) {
@@ -312,43 +308,39 @@ final class Membership {
     return connected;
   }
 
-  /** etcd's IsReadyToAddVotingMember; a one-member cluster may always add a second. */
-  private boolean readyToAddVoter(MemberList list) {
-    int voters = 1;
+  /** Voters in {@code list}, and how many of them were started ({@code except} not counted). */
+  private record Voters(int count, int started) {
+  }
+
+  private Voters voters(MemberList list, long except) {
+    int count = 0;
     int started = 0;
     for (long id : list.ids()) {
       if (!list.isLearner(id)) {
-        voters++;
-        started += isStarted(id) ? 1 : 0;
+        count++;
+        started += isStarted(id) && id != except ? 1 : 0;
       }
     }
-    return (started == 1 && voters == 2) || started >= voters / 2 + 1;
+    return new Voters(count, started);
+  }
+
+  /** etcd's IsReadyToAddVotingMember, the new voter counted; a 1-member cluster may add a second. */
+  private boolean readyToAddVoter(MemberList list) {
+    Voters v = voters(list, 0);
+    int voters = v.count() + 1;
+    return (v.started() == 1 && voters == 2) || v.started() >= voters / 2 + 1;
   }
 
   /** etcd's IsReadyToRemoveVotingMember. */
   private boolean readyToRemoveVoter(MemberList list, long id) {
-    int voters = 0;
-    int started = 0;
-    for (long member : list.ids()) {
-      if (!list.isLearner(member)) {
-        voters++;
-        started += isStarted(member) && member != id ? 1 : 0;
-      }
-    }
-    return started >= (voters - 1) / 2 + 1;
+    Voters v = voters(list, id);
+    return v.started() >= (v.count() - 1) / 2 + 1;
   }
 
   /** etcd's IsReadyToPromoteMember: the learner counts as a started voter already. */
   private boolean readyToPromote(MemberList list) {
-    int voters = 1;
-    int started = 1;
-    for (long id : list.ids()) {
-      if (!list.isLearner(id)) {
-        voters++;
-        started += isStarted(id) ? 1 : 0;
-      }
-    }
-    return started >= voters / 2 + 1;
+    Voters v = voters(list, 0);
+    return v.started() + 1 >= (v.count() + 1) / 2 + 1;
   }
 
   /** etcd's isLearnerReady, judged on the leader's progress; members it does not track pass. */

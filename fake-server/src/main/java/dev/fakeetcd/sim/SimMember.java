@@ -30,7 +30,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
-import java.util.function.LongSupplier;
 
 /**
  * One simulated member: a {@link RaftNode}, its durable storage (kept across {@link #crash()} and
@@ -236,7 +235,20 @@ public final class SimMember<S extends StateMachine> {
    */
   public CompletableFuture<Long> propose(byte[] data) {
     byte[] copy = data.clone();
-    return proposeWith(() -> node.propose(copy));
+    CompletableFuture<Long> future = new CompletableFuture<>();
+    if (!isUp()) {
+      future.completeExceptionally(new IllegalStateException("member " + id + " is down"));
+      return future;
+    }
+    input(() -> {
+      try {
+        long index = node.propose(copy);
+        proposals.put(index, new Pending(node.term(), future));
+      } catch (ProposalDroppedException e) {
+        completeLater(future, null, e);
+      }
+    });
+    return future;
   }
 
   /**
@@ -306,23 +318,6 @@ public final class SimMember<S extends StateMachine> {
       handHeldProposals();
     });
     return applied;
-  }
-
-  private CompletableFuture<Long> proposeWith(LongSupplier proposer) {
-    CompletableFuture<Long> future = new CompletableFuture<>();
-    if (!isUp()) {
-      future.completeExceptionally(new IllegalStateException("member " + id + " is down"));
-      return future;
-    }
-    input(() -> {
-      try {
-        long index = proposer.getAsLong();
-        proposals.put(index, new Pending(node.term(), future));
-      } catch (ProposalDroppedException e) {
-        completeLater(future, null, e);
-      }
-    });
-    return future;
   }
 
   /**
