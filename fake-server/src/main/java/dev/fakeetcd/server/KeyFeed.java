@@ -71,7 +71,7 @@ final class KeyFeed {
       next = revision + 1;
       List<Event> mine = new ArrayList<>();
       for (Event e : events) {
-        if (inRange(e.getKv().getKey())) {
+        if (Watcher.covers(key, rangeEnd, e.getKv().getKey())) {
           mine.add(e);
         }
       }
@@ -79,14 +79,6 @@ final class KeyFeed {
         Batch batch = new Batch(revision, mine);
         later(() -> deliver(batch));
       }
-    }
-
-    private boolean inRange(ByteString k) {
-      if (rangeEnd.isEmpty()) {
-        return k.equals(key);
-      }
-      return ByteString.unsignedLexicographicalComparator().compare(k, key) >= 0
-          && ByteString.unsignedLexicographicalComparator().compare(k, rangeEnd) < 0;
     }
 
     private void deliver(Batch batch) {

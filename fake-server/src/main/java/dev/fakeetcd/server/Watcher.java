@@ -52,6 +52,11 @@ final class Watcher {
   }
 
   boolean covers(ByteString k) {
+    return covers(key, rangeEnd, k);
+  }
+
+  /** Whether etcd's range {@code [key, rangeEnd)} (one key if empty, from key on if "\0") has k. */
+  static boolean covers(ByteString key, ByteString rangeEnd, ByteString k) {
     if (rangeEnd.isEmpty()) {
       return k.equals(key);
     }
