@@ -47,7 +47,10 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
   public Stream<TestTemplateInvocationContext> provideTestTemplateInvocationContexts(ExtensionContext context) {
     int minMembers = findAnnotation(context.getTestMethod(), ConformanceTest.class)
         .map(ConformanceTest::minMembers).orElse(1);
-    return Arrays.stream(Targets.values()).filter(target -> target.members() >= minMembers)
+    int maxMembers = findAnnotation(context.getTestMethod(), ConformanceTest.class)
+        .map(ConformanceTest::maxMembers).orElse(Integer.MAX_VALUE);
+    return Arrays.stream(Targets.values())
+        .filter(target -> target.members() >= minMembers && target.members() <= maxMembers)
         .map(Invocation::new);
   }
 

@@ -23,4 +23,10 @@ public @interface ConformanceTest {
    * cannot show (a follower, a member to stop while a quorum remains).
    */
   int minMembers() default 1;
+
+  /**
+   * Runs only on targets with at most this many members: for behaviours only a small cluster
+   * can reach (a one-member cluster adding voters it never starts).
+   */
+  int maxMembers() default Integer.MAX_VALUE;
 }
