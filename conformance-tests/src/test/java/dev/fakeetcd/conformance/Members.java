@@ -41,6 +41,30 @@ public final class Members {
     return whileUnhealthy(() -> stub(channel).memberRemove(request));
   }
 
+  /**
+   * Adds a learner to {@code cluster}, starts it and waits until it knows it is a learner; returns
+   * its ID. Its channel is the cluster's last.
+   */
+  public static long startLearner(PrivateCluster cluster) throws InterruptedException {
+    long id = addAndStart(cluster, true);
+    ManagedChannel learner = cluster.channels().get(cluster.memberCount() - 1);
+    Await.until("the learner knows it is one", () -> Stubs.status(learner).getIsLearner());
+    return id;
+  }
+
+  /** Adds a voter to {@code cluster} and starts it; returns its ID. Its channel is the last. */
+  public static long startVoter(PrivateCluster cluster) throws InterruptedException {
+    return addAndStart(cluster, false);
+  }
+
+  private static long addAndStart(PrivateCluster cluster, boolean learner)
+      throws InterruptedException {
+    String peerUrl = cluster.newPeerUrl();
+    long id = add(cluster, peerUrl, learner).getMember().getID();
+    cluster.startAdded(id, peerUrl);
+    return id;
+  }
+
   private static ClusterGrpc.ClusterBlockingStub stub(ManagedChannel channel) {
     return ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }

@@ -1,16 +1,14 @@
 package dev.fakeetcd.conformance;
 
+import static dev.fakeetcd.conformance.Stubs.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.KVGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
-import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.TimeUnit;
@@ -19,11 +17,6 @@ import java.util.concurrent.TimeUnit;
 class PrivateClusterTest {
 
   private static final ByteString KEY = ByteString.copyFromUtf8("private");
-
-  private static StatusResponse status(ManagedChannel channel) {
-    return MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .status(StatusRequest.getDefaultInstance());
-  }
 
   private static KVGrpc.KVBlockingStub kv(EtcdTarget target) {
     return KVGrpc.newBlockingStub(target.channels().get(0)).withDeadlineAfter(5, TimeUnit.SECONDS);

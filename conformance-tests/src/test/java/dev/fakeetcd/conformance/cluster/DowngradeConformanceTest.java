@@ -1,7 +1,8 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fakeetcd.api.DowngradeRequest;
 import dev.fakeetcd.api.DowngradeResponse;
@@ -9,8 +10,6 @@ import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Maintenance.Downgrade: a deliberate divergence (docs/divergences.md). etcd 3.4 does not serve it;
@@ -20,8 +19,7 @@ class DowngradeConformanceTest {
 
   @ConformanceTest
   void downgrade_validatePreviousMinor_isUnknownTo34AndValidatedByTheFake(EtcdTarget target) {
-    MaintenanceGrpc.MaintenanceBlockingStub maintenance = MaintenanceGrpc
-        .newBlockingStub(target.channels().get(0)).withDeadlineAfter(30, TimeUnit.SECONDS);
+    MaintenanceGrpc.MaintenanceBlockingStub maintenance = maintenance(target, 0);
     DowngradeRequest validate = DowngradeRequest.newBuilder()
         .setAction(DowngradeRequest.DowngradeAction.VALIDATE).setVersion("3.3").build();
 
@@ -32,12 +30,8 @@ class DowngradeConformanceTest {
       assertThat(response.getHeader().getMemberId()).isNotZero();
       assertThat(response.getHeader().getRevision()).isPositive();
     } else {
-      assertThatThrownBy(() -> maintenance.downgrade(validate))
-          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED);
-            assertThat(e.getStatus().getDescription())
-                .isEqualTo("unknown method Downgrade for service etcdserverpb.Maintenance");
-          });
+      assertFails(() -> maintenance.downgrade(validate), Status.Code.UNIMPLEMENTED,
+          "unknown method Downgrade for service etcdserverpb.Maintenance");
     }
   }
 }

@@ -1,19 +1,18 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.kv;
+import static dev.fakeetcd.conformance.Stubs.members;
+import static dev.fakeetcd.conformance.Stubs.status;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.fakeetcd.api.ClusterGrpc;
-import dev.fakeetcd.api.KVGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.Member;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
-import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.conformance.Await;
 import dev.fakeetcd.conformance.ClusterLauncher;
 import dev.fakeetcd.conformance.ConformanceTest;
@@ -21,8 +20,6 @@ import dev.fakeetcd.conformance.Members;
 import dev.fakeetcd.conformance.PrivateCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * etcd 3.4 decides whether a member is a learner from its own member list, which MemberUpdate
@@ -34,29 +31,17 @@ class LearnerUpdateConformanceTest {
 
   private static final ByteString KEY = ByteString.copyFromUtf8("after-update");
 
-  private static boolean isLearner(ManagedChannel channel) {
-    return MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .status(StatusRequest.getDefaultInstance()).getIsLearner();
-  }
-
-  private static ClusterGrpc.ClusterBlockingStub members(ManagedChannel channel) {
-    return ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
-  private static KVGrpc.KVBlockingStub kv(ManagedChannel channel) {
-    return KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
   /** A started learner, MemberUpdated to its own peer URL; returns its ID (its channel is last). */
   private static long updatedLearner(PrivateCluster cluster) throws Exception {
-    String peerUrl = cluster.newPeerUrl();
-    long id = Members.add(cluster, peerUrl, true).getMember().getID();
-    cluster.startAdded(id, peerUrl);
+    long id = Members.startLearner(cluster);
     ManagedChannel learner = cluster.channels().get(cluster.memberCount() - 1);
-    Await.until("the learner knows it is one", () -> isLearner(learner));
-    members(cluster.channels().get(0)).memberUpdate(
+    ManagedChannel first = cluster.channels().get(0);
+    String peerUrl = members(first).memberList(MemberListRequest.getDefaultInstance())
+        .getMembersList().stream().filter(m -> m.getID() == id).findFirst().orElseThrow()
+        .getPeerURLs(0);
+    members(first).memberUpdate(
         MemberUpdateRequest.newBuilder().setID(id).addPeerURLs(peerUrl).build());
-    Await.until("the learner applied the update", () -> !isLearner(learner));
+    Await.until("the learner applied the update", () -> !status(learner).getIsLearner());
     return id;
   }
 
@@ -83,12 +68,8 @@ class LearnerUpdateConformanceTest {
     PrivateCluster cluster = launcher.launch();
     long id = updatedLearner(cluster);
 
-    assertThatThrownBy(() -> members(cluster.channels().get(0))
-        .memberPromote(MemberPromoteRequest.newBuilder().setID(id).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(e.getStatus().getDescription())
-              .isEqualTo("etcdserver: can only promote a learner member");
-        });
+    assertFails(() -> members(cluster.channels().get(0))
+        .memberPromote(MemberPromoteRequest.newBuilder().setID(id).build()),
+        Status.Code.FAILED_PRECONDITION, "etcdserver: can only promote a learner member");
   }
 }

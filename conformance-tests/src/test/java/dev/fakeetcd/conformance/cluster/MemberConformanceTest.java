@@ -1,7 +1,7 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.Member;
@@ -18,10 +18,8 @@ import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import dev.fakeetcd.conformance.Members;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
  * The Cluster service on shared targets: only changes undone within the test. A learner with a
@@ -54,13 +52,6 @@ class MemberConformanceTest {
 
   private static MemberRemoveResponse remove(EtcdTarget target, long id) {
     return cluster(target).memberRemove(MemberRemoveRequest.newBuilder().setID(id).build());
-  }
-
-  private static void assertFails(ThrowingCallable call, Status.Code code, String description) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).isEqualTo(description);
-    });
   }
 
   @ConformanceTest

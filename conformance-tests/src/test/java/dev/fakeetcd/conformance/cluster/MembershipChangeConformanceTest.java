@@ -1,19 +1,17 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.kv;
+import static dev.fakeetcd.conformance.Stubs.members;
+import static dev.fakeetcd.conformance.Stubs.status;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import dev.fakeetcd.api.ClusterGrpc;
-import dev.fakeetcd.api.KVGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.Member;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
-import dev.fakeetcd.api.StatusRequest;
-import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
@@ -39,20 +37,6 @@ class MembershipChangeConformanceTest {
   private static final String LEARNER_ERROR = "etcdserver: rpc not supported for learner";
   private static final String NOT_READY =
       "etcdserver: can only promote a learner member which is in sync with leader";
-  /** Polls for what happens in the background (catching up, an election, a process exiting). */
-
-  private static KVGrpc.KVBlockingStub kv(ManagedChannel channel) {
-    return KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
-  private static ClusterGrpc.ClusterBlockingStub members(ManagedChannel channel) {
-    return ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
-  private static StatusResponse status(ManagedChannel channel) {
-    return MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS)
-        .status(StatusRequest.getDefaultInstance());
-  }
 
   private static RangeRequest serializable() {
     return RangeRequest.newBuilder().setKey(KEY).setSerializable(true).build();
@@ -63,10 +47,7 @@ class MembershipChangeConformanceTest {
     PrivateCluster cluster = launcher.launch();
     kv(cluster.channels().get(0)).put(PutRequest.newBuilder().setKey(KEY)
         .setValue(ByteString.copyFromUtf8("v")).build());
-    String peerUrl = cluster.newPeerUrl();
-    cluster.startAdded(Members.add(cluster, peerUrl, true).getMember().getID(), peerUrl);
-    ManagedChannel learner = learner(cluster);
-    Await.until("the learner knows it is one", () -> status(learner).getIsLearner());
+    Members.startLearner(cluster);
     return cluster;
   }
 
@@ -90,10 +71,7 @@ class MembershipChangeConformanceTest {
   }
 
   private static void assertRefusedForLearner(ThrowingCallable call) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-      assertThat(e.getStatus().getDescription()).isEqualTo(LEARNER_ERROR);
-    });
+    assertFails(call, Status.Code.UNAVAILABLE, LEARNER_ERROR);
   }
 
   @ConformanceTest
@@ -169,9 +147,7 @@ class MembershipChangeConformanceTest {
   void memberRemove_startedMember_itsProcessStops(ClusterLauncher launcher) throws Exception {
     PrivateCluster cluster = launcher.launch();
     int before = cluster.memberCount();
-    String peerUrl = cluster.newPeerUrl();
-    long id = Members.add(cluster, peerUrl, false).getMember().getID();
-    cluster.startAdded(id, peerUrl);
+    long id = Members.startVoter(cluster);
     ManagedChannel added = cluster.channels().get(before);
 
     Members.remove(cluster.channels().get(0), id);
@@ -193,8 +169,7 @@ class MembershipChangeConformanceTest {
   void memberRemove_leader_theOthersElectANewOne(ClusterLauncher launcher) throws Exception {
     PrivateCluster cluster = launcher.launch();
     // One more voter, so that a one-member target keeps a member after losing its leader.
-    String peerUrl = cluster.newPeerUrl();
-    cluster.startAdded(Members.add(cluster, peerUrl, false).getMember().getID(), peerUrl);
+    Members.startVoter(cluster);
     long leader = status(cluster.channels().get(0)).getLeader();
     ManagedChannel staying = cluster.channels().stream()
         .filter(c -> status(c).getHeader().getMemberId() != leader).findFirst().orElseThrow();

@@ -1,5 +1,7 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,6 +10,7 @@ import dev.fakeetcd.api.MoveLeaderRequest;
 import dev.fakeetcd.api.MoveLeaderResponse;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
+import dev.fakeetcd.conformance.Await;
 import dev.fakeetcd.conformance.ClusterLauncher;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
@@ -18,7 +21,6 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
  * Maintenance.MoveLeader. On shared targets a test that moves the leader moves it back, so the
@@ -32,12 +34,6 @@ class MoveLeaderConformanceTest {
       "etcdserver: request timed out, leader transfer took too long";
   /** No member of any target has this ID. */
   private static final long UNKNOWN_MEMBER = 12345;
-
-  private static MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdTarget target,
-      int member) {
-    return MaintenanceGrpc.newBlockingStub(target.channels().get(member))
-        .withDeadlineAfter(30, TimeUnit.SECONDS);
-  }
 
   private static List<StatusResponse> statuses(EtcdTarget target) {
     List<StatusResponse> all = new ArrayList<>();
@@ -67,25 +63,14 @@ class MoveLeaderConformanceTest {
     return MoveLeaderRequest.newBuilder().setTargetID(id).build();
   }
 
-  private static void assertFails(ThrowingCallable call, Status.Code code, String description) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).isEqualTo(description);
-    });
-  }
-
   /** Moves leadership from member {@code from} to member {@code to} and waits until all agree. */
   private static MoveLeaderResponse move(EtcdTarget target, int from, int to) throws Exception {
     long toId = memberId(target, to);
     MoveLeaderResponse response = maintenance(target, from).moveLeader(to(toId));
     // The old leader answers once it follows the new one; the others hear of it at their pace.
-    for (int attempt = 0; attempt < 100; attempt++) {
-      if (statuses(target).stream().allMatch(s -> s.getLeader() == toId)) {
-        return response;
-      }
-      TimeUnit.MILLISECONDS.sleep(100);
-    }
-    throw new AssertionError("members still disagree on the leader: " + statuses(target));
+    Await.until("every member follows " + toId,
+        () -> statuses(target).stream().allMatch(s -> s.getLeader() == toId));
+    return response;
   }
 
   @ConformanceTest(minMembers = 3)

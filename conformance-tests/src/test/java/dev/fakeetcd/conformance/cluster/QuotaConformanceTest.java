@@ -1,5 +1,7 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertStatus;
+import static dev.fakeetcd.conformance.Stubs.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +14,6 @@ import dev.fakeetcd.api.DefragmentRequest;
 import dev.fakeetcd.api.DefragmentResponse;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.KVGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RangeRequest;
@@ -47,12 +48,6 @@ class QuotaConformanceTest {
         .withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
-  private static MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdTarget target,
-      int member) {
-    return MaintenanceGrpc.newBlockingStub(target.channels().get(member))
-        .withDeadlineAfter(30, TimeUnit.SECONDS);
-  }
-
   private static StatusResponse status(EtcdTarget target, int member) {
     return maintenance(target, member).status(StatusRequest.getDefaultInstance());
   }
@@ -71,10 +66,7 @@ class QuotaConformanceTest {
   }
 
   private static void assertNoSpace(Throwable failure) {
-    assertThat(failure).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-      assertThat(e.getStatus().getDescription()).isEqualTo(NO_SPACE);
-    });
+    assertStatus(failure, Status.Code.RESOURCE_EXHAUSTED, NO_SPACE);
   }
 
   /** Overwrites one key through member 0 until a put fails; returns that failure. */

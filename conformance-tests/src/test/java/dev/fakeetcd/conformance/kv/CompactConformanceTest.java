@@ -1,13 +1,13 @@
 package dev.fakeetcd.conformance.kv;
 
 import static dev.fakeetcd.conformance.Await.await;
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.maintenance;
 import static dev.fakeetcd.conformance.kv.Kv.COMPACTED;
 import static dev.fakeetcd.conformance.kv.Kv.FUTURE;
-import static dev.fakeetcd.conformance.kv.Kv.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.bytes;
 import static dev.fakeetcd.conformance.kv.Kv.currentRevision;
 import static dev.fakeetcd.conformance.kv.Kv.kv;
-import static dev.fakeetcd.conformance.kv.Kv.maintenance;
 import static dev.fakeetcd.conformance.kv.Kv.put;
 import static dev.fakeetcd.conformance.kv.Kv.sequence;
 import static dev.fakeetcd.conformance.kv.Kv.single;

@@ -1,8 +1,8 @@
 package dev.fakeetcd.conformance.kv;
 
 import static dev.fakeetcd.conformance.Await.await;
+import static dev.fakeetcd.conformance.Stubs.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.Compare;
@@ -11,7 +11,6 @@ import dev.fakeetcd.api.Compare.CompareTarget;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.KeyValue;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RangeResponse;
@@ -22,14 +21,11 @@ import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-/** Byte strings, raw stubs, request builders and error assertions shared by the KV conformance tests. */
+/** Byte strings, raw stubs and request builders shared by the KV conformance tests. */
 final class Kv {
 
   static final String KEY_NOT_PROVIDED = "etcdserver: key is not provided";
@@ -78,11 +74,6 @@ final class Kv {
 
   static KVGrpc.KVBlockingStub kv(EtcdTarget target, int member) {
     return KVGrpc.newBlockingStub(target.channels().get(member))
-        .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
-  }
-
-  static MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdTarget target, int member) {
-    return MaintenanceGrpc.newBlockingStub(target.channels().get(member))
         .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
@@ -165,14 +156,6 @@ final class Kv {
   static Compare lease(String key, CompareResult result, long lease) {
     return Compare.newBuilder().setKey(bytes(key)).setTarget(CompareTarget.LEASE).setResult(result)
         .setLease(lease).build();
-  }
-
-  /** Asserts that the call fails with exactly this gRPC status code and description. */
-  static void assertFails(ThrowingCallable call, Status.Code code, String description) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).isEqualTo(description);
-    });
   }
 
   /** Grants a lease through jetcd, as users do; the caller revokes it (targets keep leases across tests). */

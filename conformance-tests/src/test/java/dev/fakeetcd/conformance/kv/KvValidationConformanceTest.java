@@ -1,5 +1,7 @@
 package dev.fakeetcd.conformance.kv;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.maintenance;
 import static dev.fakeetcd.conformance.kv.Kv.KEY_NOT_FOUND;
 import static dev.fakeetcd.conformance.kv.Kv.KEY_NOT_PROVIDED;
 import static dev.fakeetcd.conformance.kv.Kv.LEASE_NOT_FOUND;
@@ -7,13 +9,11 @@ import static dev.fakeetcd.conformance.kv.Kv.LEASE_PROVIDED;
 import static dev.fakeetcd.conformance.kv.Kv.MAX_TXN_OPS;
 import static dev.fakeetcd.conformance.kv.Kv.TOO_MANY_OPS;
 import static dev.fakeetcd.conformance.kv.Kv.VALUE_PROVIDED;
-import static dev.fakeetcd.conformance.kv.Kv.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.bytes;
 import static dev.fakeetcd.conformance.kv.Kv.currentRevision;
 import static dev.fakeetcd.conformance.kv.Kv.get;
 import static dev.fakeetcd.conformance.kv.Kv.grantLease;
 import static dev.fakeetcd.conformance.kv.Kv.kv;
-import static dev.fakeetcd.conformance.kv.Kv.maintenance;
 import static dev.fakeetcd.conformance.kv.Kv.put;
 import static dev.fakeetcd.conformance.kv.Kv.putOp;
 import static dev.fakeetcd.conformance.kv.Kv.putRequest;

@@ -1,11 +1,11 @@
 package dev.fakeetcd.conformance.kv;
 
 import static dev.fakeetcd.conformance.Await.await;
+import static dev.fakeetcd.conformance.Failures.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.KEY_NOT_FOUND;
 import static dev.fakeetcd.conformance.kv.Kv.LEASE_NOT_FOUND;
 import static dev.fakeetcd.conformance.kv.Kv.MAX_REQUEST_BYTES;
 import static dev.fakeetcd.conformance.kv.Kv.TOO_LARGE;
-import static dev.fakeetcd.conformance.kv.Kv.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.bytes;
 import static dev.fakeetcd.conformance.kv.Kv.currentRevision;
 import static dev.fakeetcd.conformance.kv.Kv.grantLease;

@@ -1,10 +1,10 @@
 package dev.fakeetcd.conformance.kv;
 
 import static dev.fakeetcd.conformance.Await.await;
+import static dev.fakeetcd.conformance.Failures.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.FUTURE;
 import static dev.fakeetcd.conformance.kv.Kv.MAX_REQUEST_BYTES;
 import static dev.fakeetcd.conformance.kv.Kv.ZERO;
-import static dev.fakeetcd.conformance.kv.Kv.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.bytes;
 import static dev.fakeetcd.conformance.kv.Kv.currentRevision;
 import static dev.fakeetcd.conformance.kv.Kv.everything;

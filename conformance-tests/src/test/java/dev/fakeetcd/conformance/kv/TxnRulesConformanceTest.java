@@ -1,5 +1,6 @@
 package dev.fakeetcd.conformance.kv;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.DUPLICATE_KEY;
 import static dev.fakeetcd.conformance.kv.Kv.FUTURE;
 import static dev.fakeetcd.conformance.kv.Kv.KEY_NOT_FOUND;
@@ -8,7 +9,6 @@ import static dev.fakeetcd.conformance.kv.Kv.MAX_REQUEST_BYTES;
 import static dev.fakeetcd.conformance.kv.Kv.MAX_TXN_OPS;
 import static dev.fakeetcd.conformance.kv.Kv.TOO_LARGE;
 import static dev.fakeetcd.conformance.kv.Kv.TOO_MANY_OPS;
-import static dev.fakeetcd.conformance.kv.Kv.assertFails;
 import static dev.fakeetcd.conformance.kv.Kv.bytes;
 import static dev.fakeetcd.conformance.kv.Kv.currentRevision;
 import static dev.fakeetcd.conformance.kv.Kv.deleteOp;

@@ -1,7 +1,7 @@
 package dev.fakeetcd.conformance.lease;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.KVGrpc;
@@ -20,11 +20,9 @@ import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import dev.fakeetcd.testing.KeepAliveTestClient;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** The Lease service through raw stubs, on every member (reference §4, §1, §8, §11 17–18). */
 class LeaseConformanceTest {
@@ -68,13 +66,6 @@ class LeaseConformanceTest {
   static LeaseTimeToLiveResponse timeToLive(EtcdTarget target, int member, long id, boolean keys) {
     return lease(target, member).leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(id)
         .setKeys(keys).build());
-  }
-
-  static void assertFails(ThrowingCallable call, Status.Code code, String description) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).isEqualTo(description);
-    });
   }
 
   @ConformanceTest

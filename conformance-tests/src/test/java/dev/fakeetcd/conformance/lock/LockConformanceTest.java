@@ -1,5 +1,6 @@
 package dev.fakeetcd.conformance.lock;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
 import static dev.fakeetcd.testing.Observers.into;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,6 +18,7 @@ import dev.fakeetcd.api.lock.LockRequest;
 import dev.fakeetcd.api.lock.LockResponse;
 import dev.fakeetcd.api.lock.UnlockRequest;
 import dev.fakeetcd.api.lock.UnlockResponse;
+import dev.fakeetcd.conformance.Await;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import io.grpc.Status;
@@ -69,10 +71,7 @@ class LockConformanceTest {
   }
 
   static void assertUnknown(ThrowingCallable call, String description) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
-      assertThat(e.getStatus().getDescription()).isEqualTo(description);
-    });
+    assertFails(call, Status.Code.UNKNOWN, description);
   }
 
   @ConformanceTest
@@ -191,10 +190,7 @@ class LockConformanceTest {
                     assertThat(s.getDescription()).isEqualTo("context deadline exceeded");
                   }));
 
-      for (int i = 0; i < 50 && get(target, waiterKey) != null; i++) {
-        Thread.sleep(100);
-      }
-      assertThat(get(target, waiterKey)).isNull();
+      Await.until("the waiter's key is deleted", () -> get(target, waiterKey) == null);
     } finally {
       revoke(target, a);
       revoke(target, b);
