@@ -24,6 +24,10 @@ public final class Stubs {
     return ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
+  public static MaintenanceGrpc.MaintenanceBlockingStub maintenance(ManagedChannel channel) {
+    return MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
   public static MaintenanceGrpc.MaintenanceBlockingStub maintenance(EtcdTarget target,
       int member) {
     return MaintenanceGrpc.newBlockingStub(target.channels().get(member))

@@ -1,7 +1,9 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.kv;
+import static dev.fakeetcd.conformance.Stubs.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.AlarmMember;
@@ -9,17 +11,12 @@ import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.DeleteRangeRequest;
-import dev.fakeetcd.api.KVGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.conformance.ClusterLauncher;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
 import dev.fakeetcd.conformance.PrivateCluster;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Alarm RPC: activate, list and deactivate on the shared target (always deactivated again),
@@ -27,9 +24,6 @@ import java.util.concurrent.TimeUnit;
  */
 class AlarmConformanceTest {
 
-  private static MaintenanceGrpc.MaintenanceBlockingStub maintenance(ManagedChannel channel) {
-    return MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
 
   private static long memberId(EtcdTarget target) {
     return maintenance(target.channels().get(0)).status(StatusRequest.getDefaultInstance())
@@ -92,12 +86,8 @@ class AlarmConformanceTest {
     PrivateCluster cluster = launcher.launch();
     alarm(cluster, AlarmRequest.AlarmAction.ACTIVATE, memberId(cluster), AlarmType.CORRUPT);
 
-    assertThatThrownBy(() -> KVGrpc.newBlockingStub(cluster.channels().get(0))
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
-        .deleteRange(DeleteRangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DATA_LOSS);
-          assertThat(e.getStatus().getDescription()).isEqualTo("etcdserver: corrupt cluster");
-        });
+    assertFails(() -> kv(cluster.channels().get(0))
+        .deleteRange(DeleteRangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build()),
+        Status.Code.DATA_LOSS, "etcdserver: corrupt cluster");
   }
 }

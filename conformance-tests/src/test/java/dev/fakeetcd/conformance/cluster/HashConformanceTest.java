@@ -1,7 +1,8 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.maintenance;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.CompactionRequest;
@@ -10,7 +11,6 @@ import dev.fakeetcd.api.HashKVResponse;
 import dev.fakeetcd.api.HashRequest;
 import dev.fakeetcd.api.HashResponse;
 import dev.fakeetcd.api.KVGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.conformance.Await;
 import dev.fakeetcd.conformance.ClusterLauncher;
@@ -18,7 +18,6 @@ import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.PrivateCluster;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 class HashConformanceTest {
 
-  private static MaintenanceGrpc.MaintenanceBlockingStub maintenance(ManagedChannel channel) {
-    return MaintenanceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
 
   private static long put(PrivateCluster cluster, String key) {
     return KVGrpc.newBlockingStub(cluster.channels().get(0)).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -91,12 +87,8 @@ class HashConformanceTest {
     PrivateCluster cluster = launcher.launch();
     long revision = put(cluster, "a");
 
-    assertThatThrownBy(() -> hashKv(cluster.channels().get(0), revision + 10))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.OUT_OF_RANGE);
-          assertThat(e.getStatus().getDescription())
-              .isEqualTo("etcdserver: mvcc: required revision is a future revision");
-        });
+    assertFails(() -> hashKv(cluster.channels().get(0), revision + 10), Status.Code.OUT_OF_RANGE,
+        "etcdserver: mvcc: required revision is a future revision");
   }
 
   @ConformanceTest

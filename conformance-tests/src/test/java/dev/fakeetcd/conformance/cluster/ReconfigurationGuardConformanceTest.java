@@ -1,25 +1,21 @@
 package dev.fakeetcd.conformance.cluster;
 
+import static dev.fakeetcd.conformance.Failures.assertFails;
+import static dev.fakeetcd.conformance.Stubs.members;
+import static dev.fakeetcd.conformance.Stubs.status;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fakeetcd.api.ClusterGrpc;
-import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.Member;
 import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberRemoveRequest;
-import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.conformance.Await;
 import dev.fakeetcd.conformance.ClusterLauncher;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.Members;
 import dev.fakeetcd.conformance.PrivateCluster;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.util.concurrent.TimeUnit;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /**
  * etcd's guards on membership changes that would cost the cluster its quorum, each on a cluster of
@@ -32,26 +28,13 @@ class ReconfigurationGuardConformanceTest {
   private static final String NOT_ENOUGH_STARTED =
       "etcdserver: re-configuration failed due to not enough started members";
 
-  private static ClusterGrpc.ClusterBlockingStub members(ManagedChannel channel) {
-    return ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
-  }
-
   private static long id(PrivateCluster cluster, int index) {
-    return MaintenanceGrpc.newBlockingStub(cluster.channels().get(index))
-        .withDeadlineAfter(5, TimeUnit.SECONDS).status(StatusRequest.getDefaultInstance())
-        .getHeader().getMemberId();
+    return status(cluster.channels().get(index)).getHeader().getMemberId();
   }
 
   private static void remove(PrivateCluster cluster, long id) {
     members(cluster.channels().get(0)).memberRemove(MemberRemoveRequest.newBuilder().setID(id)
         .build());
-  }
-
-  private static void assertRefused(ThrowingCallable call, Status.Code code, String message) {
-    assertThatThrownBy(call).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-      assertThat(e.getStatus().getCode()).isEqualTo(code);
-      assertThat(e.getStatus().getDescription()).isEqualTo(message);
-    });
   }
 
   @ConformanceTest(minMembers = 3)
@@ -70,7 +53,7 @@ class ReconfigurationGuardConformanceTest {
         return UNHEALTHY.equals(e.getStatus().getDescription());
       }
     });
-    assertRefused(() -> remove(cluster, running), Status.Code.UNAVAILABLE, UNHEALTHY);
+    assertFails(() -> remove(cluster, running), Status.Code.UNAVAILABLE, UNHEALTHY);
   }
 
   @ConformanceTest(minMembers = 3)
@@ -92,7 +75,7 @@ class ReconfigurationGuardConformanceTest {
     PrivateCluster cluster = launcher.launch();
     Members.add(cluster, cluster.newPeerUrl(), false);
 
-    assertRefused(() -> members(cluster.channels().get(0)).memberAdd(MemberAddRequest.newBuilder()
+    assertFails(() -> members(cluster.channels().get(0)).memberAdd(MemberAddRequest.newBuilder()
         .addPeerURLs(cluster.newPeerUrl()).build()), Status.Code.UNKNOWN,
         NOT_ENOUGH_STARTED);
   }
@@ -104,7 +87,7 @@ class ReconfigurationGuardConformanceTest {
     long only = id(cluster, 0);
     Members.add(cluster, cluster.newPeerUrl(), false);
 
-    assertRefused(() -> remove(cluster, only), Status.Code.UNKNOWN,
+    assertFails(() -> remove(cluster, only), Status.Code.UNKNOWN,
         NOT_ENOUGH_STARTED);
   }
 }
