@@ -192,6 +192,7 @@ public final class SimMember<S extends StateMachine> {
     if (state != State.CRASHED) {
       throw new IllegalStateException("member " + id + " is not crashed: " + state);
     }
+    cluster.nameOnFirstStart(id);
     cluster.trace().record(Trace.Type.FAULT, id, "restart");
     node = RaftNode.start(raftConfig(), storage, cluster.random().split());
     startVolatile();
@@ -522,7 +523,8 @@ public final class SimMember<S extends StateMachine> {
       trace.record(Trace.Type.ELECTION, id, soft.role() + " term " + node.term());
     } else {
       trace.record(Trace.Type.LEADER, id,
-          soft.role() + " leader " + soft.leaderId() + " term " + node.term());
+          soft.role() + (soft.leaderId() == 0 ? " no leader" : " leader "
+              + trace.member(soft.leaderId())) + " term " + node.term());
     }
   }
 
@@ -545,9 +547,11 @@ public final class SimMember<S extends StateMachine> {
         cluster.confChangeApplied(change);
       }
       stateMachine.applyConfChange(e.index(), e.term(), change, conf);
-      cluster.trace().record(Trace.Type.MEMBERSHIP, id, e.index() + " " + change.type() + " "
-          + change.nodeId() + (admitted ? "" : " refused") + " -> voters " + conf.voters()
-          + " learners " + conf.learners());
+      Trace trace = cluster.trace();
+      trace.record(cluster.firstToApply(e.index()) ? Trace.Type.MEMBERSHIP : Trace.Type.APPLY, id,
+          e.term() + "/" + e.index() + " " + change.type() + " "
+          + trace.member(change.nodeId()) + (admitted ? "" : " refused") + " -> voters "
+          + trace.members(conf.voters()) + " learners " + trace.members(conf.learners()));
       removedSelf = admitted && change.type() == ConfChangeType.REMOVE_NODE
           && change.nodeId() == id;
       CompletableFuture<Long> waiter = confChanges.remove(change.id());

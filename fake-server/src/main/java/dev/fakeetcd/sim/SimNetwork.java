@@ -1,5 +1,6 @@
 package dev.fakeetcd.sim;
 
+import dev.fakeetcd.raft.Message;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -39,10 +40,6 @@ public final class SimNetwork {
       return c != 0 ? c : Long.compare(to, o.to);
     }
 
-    @Override
-    public String toString() {
-      return from + "->" + to;
-    }
   }
 
   private record Latency(long baseNanos, long jitterNanos) {
@@ -109,6 +106,32 @@ public final class SimNetwork {
     return OptionalLong.of(Math.max(since, healedAt.getOrDefault(pair(a, b), Long.MIN_VALUE)));
   }
 
+  private String render(Link link) {
+    return trace.member(link.from) + "->" + trace.member(link.to);
+  }
+
+  /** A message on {@code link}, as its receiver's trace events show it. */
+  private String sent(Link link, Object message) {
+    return "from " + trace.member(link.from) + " "
+        + (message instanceof Message m ? m.withoutEndpoints() : message);
+  }
+
+  /** What a trace summary counts a delivery of {@code message} as. */
+  private static String kind(Object message) {
+    if (!(message instanceof Message m)) {
+      return message instanceof PeerMessage ? "peer requests" : "deliveries";
+    }
+    return switch (m.type()) {
+      case MSG_HEARTBEAT, MSG_HEARTBEAT_RESP -> "heartbeats";
+      case MSG_APP, MSG_APP_RESP -> "appends";
+      case MSG_VOTE, MSG_VOTE_RESP, MSG_PRE_VOTE, MSG_PRE_VOTE_RESP -> "votes";
+      case MSG_READ_INDEX, MSG_READ_INDEX_RESP -> "read indexes";
+      case MSG_SNAP -> "snapshots sent";
+      case MSG_PROP -> "forwarded proposals";
+      case MSG_TIMEOUT_NOW, MSG_TRANSFER_LEADER -> "leader transfers";
+    };
+  }
+
   private static Link pair(long a, long b) {
     return new Link(Math.min(a, b), Math.max(a, b));
   }
@@ -127,7 +150,7 @@ public final class SimNetwork {
     }
     transmit(link, message);
     if (duplication > 0 && duplicable.test(message) && random.nextDouble() < duplication) {
-      trace.record(Trace.Type.DUPLICATE, to, link + " " + message);
+      trace.record(Trace.Type.DUPLICATE, to, sent(link, message));
       transmit(link, message);
     }
   }
@@ -136,7 +159,7 @@ public final class SimNetwork {
     ArrayDeque<Object> held = holds.get(link);
     if (held != null) {
       held.addLast(message);
-      trace.record(Trace.Type.HOLD, link.to, link + " " + message);
+      trace.record(Trace.Type.HOLD, link.to, sent(link, message));
       return;
     }
     scheduleArrival(link, message);
@@ -158,13 +181,13 @@ public final class SimNetwork {
       drop(link, message, "down");
       return;
     }
-    trace.record(Trace.Type.DELIVER, link.to, link + " " + message);
+    trace.record(Trace.Type.DELIVER, link.to, kind(message), sent(link, message));
     receiver.receive(link.from, message);
   }
 
   /** Records the loss and tells the sender, in an event of its own, as its transport would. */
   private void drop(Link link, Object message, String reason) {
-    trace.record(Trace.Type.DROP, link.to, link + " " + reason + " " + message);
+    trace.record(Trace.Type.DROP, link.to, reason + " " + sent(link, message));
     Receiver sender = receivers.get(link.from);
     clock.schedule(Duration.ZERO, () -> sender.undelivered(link.to, message));
   }
@@ -194,7 +217,11 @@ public final class SimNetwork {
         }
       }
     }
-    trace.record(Trace.Type.FAULT, 0, "partition " + rendered);
+    StringBuilder groupsText = new StringBuilder();
+    for (List<Long> group : rendered) {
+      groupsText.append(groupsText.isEmpty() ? "" : " | ").append(trace.members(group));
+    }
+    trace.record(Trace.Type.FAULT, 0, "partition " + groupsText);
   }
 
   /** Cuts every link to and from {@code id}. */
@@ -213,7 +240,7 @@ public final class SimNetwork {
   public void cut(long from, long to) {
     Link link = link(from, to);
     cuts.add(link);
-    trace.record(Trace.Type.FAULT, 0, "cut " + link);
+    trace.record(Trace.Type.FAULT, 0, "cut " + render(link));
   }
 
   public boolean isCut(long from, long to) {
@@ -254,7 +281,7 @@ public final class SimNetwork {
   public void latency(long from, long to, Duration base, Duration jitter) {
     Link link = link(from, to);
     linkLatency.put(link, latencyOf(base, jitter));
-    trace.record(Trace.Type.FAULT, 0, "latency " + link + " " + base + " jitter " + jitter);
+    trace.record(Trace.Type.FAULT, 0, "latency " + render(link) + " " + base + " jitter " + jitter);
   }
 
   /** Probability that a message on a link without its own loss rate is lost. */
@@ -266,7 +293,7 @@ public final class SimNetwork {
   public void lossRate(long from, long to, double probability) {
     Link link = link(from, to);
     linkLoss.put(link, probability(probability, "loss rate"));
-    trace.record(Trace.Type.FAULT, 0, "loss " + link + " " + probability);
+    trace.record(Trace.Type.FAULT, 0, "loss " + render(link) + " " + probability);
   }
 
   /** Probability that a message is delivered twice. */
@@ -279,14 +306,14 @@ public final class SimNetwork {
   public void hold(long from, long to) {
     Link link = link(from, to);
     holds.putIfAbsent(link, new ArrayDeque<>());
-    trace.record(Trace.Type.FAULT, 0, "hold " + link);
+    trace.record(Trace.Type.FAULT, 0, "hold " + render(link));
   }
 
   /** Stops holding {@code from -> to} and sends everything held on it, oldest first. */
   public void release(long from, long to) {
     Link link = link(from, to);
     ArrayDeque<Object> held = holds.remove(link);
-    trace.record(Trace.Type.FAULT, 0, "release " + link);
+    trace.record(Trace.Type.FAULT, 0, "release " + render(link));
     if (held != null) {
       for (Object message : held) {
         transmit(link, message);
@@ -305,7 +332,7 @@ public final class SimNetwork {
       return false;
     }
     Object message = held.removeFirst();
-    trace.record(Trace.Type.FAULT, 0, "release one " + link + " " + message);
+    trace.record(Trace.Type.FAULT, 0, "release one " + sent(link, message));
     scheduleArrival(link, message);
     return true;
   }
