@@ -39,7 +39,6 @@ public final class SimNetwork {
       int c = Long.compare(from, o.from);
       return c != 0 ? c : Long.compare(to, o.to);
     }
-
   }
 
   private record Latency(long baseNanos, long jitterNanos) {
@@ -112,8 +111,12 @@ public final class SimNetwork {
 
   /** A message on {@code link}, as its receiver's trace events show it. */
   private String sent(Link link, Object message) {
-    return "from " + trace.member(link.from) + " "
-        + (message instanceof Message m ? m.withoutEndpoints() : message);
+    return "from " + trace.member(link.from) + " " + body(message);
+  }
+
+  /** A message without its endpoints, which trace events name already. */
+  private static String body(Object message) {
+    return message instanceof Message m ? m.withoutEndpoints() : message.toString();
   }
 
   /** What a trace summary counts a delivery of {@code message} as. */
@@ -199,7 +202,7 @@ public final class SimNetwork {
   @SafeVarargs
   public final void partition(Set<Long>... groups) {
     Map<Long, Integer> groupOf = new TreeMap<>();
-    List<List<Long>> rendered = new ArrayList<>();
+    List<String> rendered = new ArrayList<>();
     for (int g = 0; g < groups.length; g++) {
       Set<Long> group = Objects.requireNonNull(groups[g], "group");
       for (Long id : group) {
@@ -208,7 +211,7 @@ public final class SimNetwork {
           throw new IllegalArgumentException("member " + id + " is in more than one group");
         }
       }
-      rendered.add(new ArrayList<>(new TreeSet<>(group)));
+      rendered.add(trace.members(new TreeSet<>(group)));
     }
     for (long a : receivers.keySet()) {
       for (long b : receivers.keySet()) {
@@ -217,11 +220,7 @@ public final class SimNetwork {
         }
       }
     }
-    StringBuilder groupsText = new StringBuilder();
-    for (List<Long> group : rendered) {
-      groupsText.append(groupsText.isEmpty() ? "" : " | ").append(trace.members(group));
-    }
-    trace.record(Trace.Type.FAULT, 0, "partition " + groupsText);
+    trace.record(Trace.Type.FAULT, 0, "partition " + String.join(" | ", rendered));
   }
 
   /** Cuts every link to and from {@code id}. */
@@ -332,7 +331,7 @@ public final class SimNetwork {
       return false;
     }
     Object message = held.removeFirst();
-    trace.record(Trace.Type.FAULT, 0, "release one " + sent(link, message));
+    trace.record(Trace.Type.FAULT, 0, "release one " + render(link) + " " + body(message));
     scheduleArrival(link, message);
     return true;
   }

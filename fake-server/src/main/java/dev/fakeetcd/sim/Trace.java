@@ -111,7 +111,7 @@ public final class Trace {
   /** Events kept when no capacity is configured. */
   public static final int DEFAULT_CAPACITY = 10_000;
   /** Notable events kept for {@link #summary}, apart from the ring of all events. */
-  static final int NOTABLE_CAPACITY = 1_000;
+  private static final int NOTABLE_CAPACITY = 1_000;
 
   private final VirtualClock clock;
   private final int capacity;

@@ -49,7 +49,7 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
   static final String SEED_PARAMETER = "fake-etcd.seed";
   /** Where traces of failed tests go; {@code target/fake-etcd} by default. */
   static final String TRACE_DIR_PARAMETER = "fake-etcd.trace-dir";
-  /** Notable events (faults, elections, leader changes, ..., client calls) a report lists. */
+  /** How many faults, elections, leader and membership changes and client calls a report lists. */
   static final int REPORT_EVENTS = 40;
 
   private static final ExtensionContext.Namespace NAMESPACE =
