@@ -1,12 +1,13 @@
 package dev.fakeetcd;
 
 import dev.fakeetcd.server.EtcdServer;
+import dev.fakeetcd.sim.Trace;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Faults on the links between clients and members, injected in each member's gRPC server (both
- * transports). Safe to call from any thread.
+ * transports). Safe to call from any thread; each call is recorded in the cluster's trace.
  *
  * <pre>{@code
  * ClientLinks links = cluster.clientLinks();
@@ -35,6 +36,7 @@ public final class ClientLinks {
   public void failNext(Member member, String fullMethodName, int count, EtcdFailure failure) {
     Objects.requireNonNull(failure, "failure");
     server.linkFaults(member.index()).failNext(fullMethodName, count, failure.error());
+    trace(member, "fail next " + count + " " + fullMethodName + " with " + failure);
   }
 
   /**
@@ -45,6 +47,7 @@ public final class ClientLinks {
    */
   public void delayResponses(Member member, Duration delay) {
     server.linkFaults(member.index()).delayResponses(delay);
+    trace(member, "delay responses " + delay);
   }
 
   /**
@@ -54,10 +57,18 @@ public final class ClientLinks {
    */
   public void drop(Member member) {
     server.dropClientConnections(member.index());
+    trace(member, "drop");
   }
 
   /** Removes {@code member}'s pending failures and response delay. */
   public void clear(Member member) {
     server.linkFaults(member.index()).clear();
+    trace(member, "clear");
+  }
+
+  private void trace(Member member, String fault) {
+    synchronized (server.lock()) {
+      server.trace().record(Trace.Type.FAULT, member.id(), "client links: " + fault);
+    }
   }
 }

@@ -157,14 +157,27 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   /**
-   * The retained tail of the cluster's trace (elections, commits, deliveries, faults), one event
-   * per line with its virtual time; what a failure report shows.
+   * The retained tail of the cluster's trace (elections, commits, deliveries, faults, client
+   * calls), one event per line with its virtual time; what a failure report writes to a file.
    */
   public String trace() {
     synchronized (server.lock()) {
       Trace trace = server.trace();
       long dropped = trace.recordedCount() - trace.events().size();
       return (dropped > 0 ? "(" + dropped + " earlier events not retained)\n" : "") + trace.render();
+    }
+  }
+
+  /**
+   * The last {@code events} faults, elections, leader changes, membership changes and client calls
+   * of the trace, one per line as {@link #trace()} writes them, with the routine Raft traffic
+   * between them (heartbeats, appends, commits, applies) folded into counts per kind; what a
+   * failure report shows. These events are kept apart from the trace's ring, so a long run's
+   * early faults are still here.
+   */
+  public String traceSummary(int events) {
+    synchronized (server.lock()) {
+      return server.trace().summary(events);
     }
   }
 

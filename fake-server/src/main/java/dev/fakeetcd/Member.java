@@ -4,6 +4,7 @@ import dev.fakeetcd.raft.Role;
 import dev.fakeetcd.server.EtcdServer;
 import dev.fakeetcd.server.EtcdStateMachine;
 import dev.fakeetcd.sim.SimMember;
+import dev.fakeetcd.sim.Trace;
 import java.net.URI;
 import java.util.Optional;
 
@@ -92,6 +93,6 @@ public final class Member {
 
   @Override
   public String toString() {
-    return name() + "(" + Long.toUnsignedString(id, 16) + ")";
+    return Trace.label(name(), id);
   }
 }

@@ -17,7 +17,7 @@ public record MemberStatus(Member member, String role, boolean paused, long term
 
   @Override
   public String toString() {
-    return member.name() + " id=" + Long.toUnsignedString(member.id(), 16) + " " + role
+    return member + " " + role
         + (paused ? " (paused)" : "") + " term=" + term + " applied=" + appliedIndex
         + " revision=" + revision;
   }

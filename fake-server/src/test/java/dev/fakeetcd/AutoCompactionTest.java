@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class AutoCompactionTest {
 
   private static final Pattern EVENT =
-      Pattern.compile("^\\d+ (\\d+\\.\\d+)s CLIENT (\\d+) auto-compaction at (\\d+)$",
+      Pattern.compile("^\\d+ (\\d+\\.\\d+)s CLIENT (\\S+) auto-compaction at (\\d+)$",
           Pattern.MULTILINE);
 
   private final Clusters clusters = new Clusters();
@@ -61,7 +61,7 @@ class AutoCompactionTest {
   void periodic_compactsAtTheRevisionOfOneRetentionAgoThenEveryRetention() {
     EtcdCluster cluster = start(1, AutoCompaction.periodic(Duration.ofMinutes(10)));
     KVGrpc.KVBlockingStub kv = clusters.kv(cluster, cluster.member(0));
-    long id = cluster.member(0).id();
+    String id = cluster.member(0).toString();
 
     putEveryMinute(cluster, kv, 30);
 
@@ -76,7 +76,7 @@ class AutoCompactionTest {
   void periodic_longerThanAnHour_samplesEverySixMinutesAndCompactsHourly() {
     EtcdCluster cluster = start(1, AutoCompaction.periodic(Duration.ofHours(2)));
     KVGrpc.KVBlockingStub kv = clusters.kv(cluster, cluster.member(0));
-    long id = cluster.member(0).id();
+    String id = cluster.member(0).toString();
 
     putEveryMinute(cluster, kv, 180);
 
@@ -89,7 +89,7 @@ class AutoCompactionTest {
   void revision_keepsTheLastRevisionsCheckedEveryFiveMinutes() {
     EtcdCluster cluster = start(1, AutoCompaction.revision(3));
     KVGrpc.KVBlockingStub kv = clusters.kv(cluster, cluster.member(0));
-    long id = cluster.member(0).id();
+    String id = cluster.member(0).toString();
 
     putEveryMinute(cluster, kv, 16);
 
@@ -103,7 +103,7 @@ class AutoCompactionTest {
   void revision_unchangedRevision_doesNotCompactAgain() {
     EtcdCluster cluster = start(1, AutoCompaction.revision(1));
     KVGrpc.KVBlockingStub kv = clusters.kv(cluster, cluster.member(0));
-    long id = cluster.member(0).id();
+    String id = cluster.member(0).toString();
     kv.put(put("k", "v"));
     kv.put(put("k", "w"));
 
@@ -136,7 +136,7 @@ class AutoCompactionTest {
   @Test
   void periodic_onlyTheLeaderCompacts() {
     EtcdCluster cluster = start(3, AutoCompaction.periodic(Duration.ofSeconds(10)));
-    long leader = cluster.leader().orElseThrow().id();
+    String leader = cluster.leader().orElseThrow().toString();
 
     advanceTo(cluster, Duration.ofSeconds(25));
 
@@ -175,6 +175,6 @@ class AutoCompactionTest {
     cluster.transferLeadership(next);
     advanceTo(cluster, Duration.ofMinutes(6));
 
-    assertThat(compactions(cluster)).containsExactly("300.000000000 " + next.id() + " 2");
+    assertThat(compactions(cluster)).containsExactly("300.000000000 " + next + " 2");
   }
 }

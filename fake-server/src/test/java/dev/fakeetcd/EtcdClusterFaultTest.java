@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class EtcdClusterFaultTest {
     assertThat(status).extracting(MemberStatus::revision).containsOnly(2L);
     assertThat(status).extracting(MemberStatus::term).containsOnly(leader.term());
     assertThat(status.get(leader.index()).toString())
-        .startsWith(leader.name() + " id=" + Long.toUnsignedString(leader.id(), 16) + " LEADER term=");
+        .startsWith(leader.name() + "(" + Long.toUnsignedString(leader.id(), 16) + ") LEADER term=");
   }
 
   @Test
@@ -68,6 +69,38 @@ class EtcdClusterFaultTest {
     cluster.network().isolate(cluster.member(2));
 
     assertThat(cluster.trace().lines().reduce((a, b) -> b).orElseThrow())
-        .matches("\\d+ \\d+\\.\\d{9}s FAULT " + cluster.member(2).id() + " isolate");
+        .matches("\\d+ \\d+\\.\\d{9}s FAULT member-2\\([0-9a-f]+\\) isolate");
+  }
+
+  @Test
+  void trace_recordsClientCallsAndClientLinkFaultsNamingTheMember() {
+    EtcdCluster cluster = clusters.start(3, 35);
+    Member follower = follower(cluster);
+
+    clusters.kv(cluster, follower).put(put("k", "v"));
+    cluster.clientLinks().failNext(follower, "etcdserverpb.KV/Range", 1,
+        EtcdFailure.LEADER_CHANGED);
+
+    assertThat(cluster.trace()).containsPattern("\\d+ \\d+\\.\\d{9}s CLIENT "
+        + Pattern.quote(follower.toString()) + " call etcdserverpb\\.KV/Put\n")
+        .contains(" FAULT " + follower
+            + " client links: fail next 1 etcdserverpb.KV/Range with LEADER_CHANGED\n");
+  }
+
+  @Test
+  void traceSummary_listsTheFaultAndElectionsWithHeartbeatsCounted() {
+    EtcdCluster cluster = clusters.start(3, 36);
+    Member leader = cluster.leader().orElseThrow();
+
+    cluster.network().isolate(leader);
+    Member elected = cluster.awaitLeader();
+    cluster.clock().advance(Duration.ofSeconds(30));
+
+    String summary = cluster.traceSummary(10);
+    assertThat(summary)
+        .contains(" FAULT " + leader + " isolate\n")
+        .contains(" LEADER " + elected + " LEADER leader " + elected + " term ")
+        .doesNotContain("DELIVER")
+        .containsPattern("\\n\\.\\.\\. .*\\d{3} heartbeats.*\\n$");
   }
 }

@@ -69,8 +69,16 @@ public record Message(
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder().append(type).append(' ').append(from).append("->").append(to)
-                .append(" t").append(term);
+        return type + " " + from + "->" + to + contents();
+    }
+
+    /** The type and what the message carries, without its endpoints (as a trace names them). */
+    public String withoutEndpoints() {
+        return type + contents();
+    }
+
+    private String contents() {
+        StringBuilder sb = new StringBuilder().append(" t").append(term);
         if (logTerm != 0 || index != 0) {
             sb.append(" log=").append(logTerm).append('/').append(index);
         }

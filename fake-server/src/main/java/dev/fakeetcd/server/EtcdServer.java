@@ -201,7 +201,7 @@ public final class EtcdServer implements AutoCloseable {
     // checks it before any handler, then etcd's own checks in its order.
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
         new LearnerInterceptor(this, member),
-        new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), faults};
+        new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), CallTrace.INSTANCE, faults};
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
     ServerServiceDefinition maintenance = ServerInterceptors.intercept(
@@ -295,6 +295,7 @@ public final class EtcdServer implements AutoCloseable {
       Supplier<CompletableFuture<T>> action) {
     CompletableFuture<T> future;
     synchronized (clock) {
+      CallTrace.record(sim.trace(), member.id());
       if (sim.member(member.id()).isPaused()) {
         Context context = Context.current();
         member.whenRunning(() -> {
@@ -453,7 +454,7 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   public static String memberName(int index) {
-    return "member-" + index;
+    return SimCluster.memberName(index);
   }
 
   /**

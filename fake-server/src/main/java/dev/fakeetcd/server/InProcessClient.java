@@ -104,6 +104,7 @@ final class InProcessClient {
     CompletableFuture<T> future;
     VirtualClock clock = server.clock();
     synchronized (clock) {
+      CallTrace.record(server.trace(), member.id());
       if (call.cancelled()) {
         return;
       }

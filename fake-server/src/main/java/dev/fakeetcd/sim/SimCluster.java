@@ -36,6 +36,10 @@ public final class SimCluster<S extends StateMachine> {
   private final Map<Long, SimMember<S>> members = new LinkedHashMap<>();
   private final long clusterId;
   private long lastRequestId;
+  /** Members started so far, each named by its position in that order. */
+  private int named;
+  /** The last membership change entry a member applied (the bootstrap's count as applied). */
+  private long lastConfChange;
 
   private SimCluster(long seed, SimConfig config, LongFunction<? extends S> stateMachines) {
     this.seed = seed;
@@ -72,10 +76,14 @@ public final class SimCluster<S extends StateMachine> {
     SimCluster<S> cluster = new SimCluster<>(seed, config, stateMachines);
     List<Long> voters = new ArrayList<>();
     for (int i = 0; i < config.members(); i++) {
-      voters.add(cluster.addMember().id());
+      long id = cluster.addMember().id();
+      cluster.nameOnFirstStart(id);
+      voters.add(id);
     }
+    cluster.lastConfChange = voters.size();
     cluster.trace.record(Trace.Type.MEMBERSHIP, 0,
-        (state == null ? "bootstrap " : "bootstrap from a snapshot ") + voters);
+        (state == null ? "bootstrap " : "bootstrap from a snapshot ")
+            + cluster.trace.members(voters));
     byte[] initial = state == null ? null : state.apply(List.copyOf(voters));
     for (SimMember<S> m : cluster.members.values()) {
       if (initial == null) {
@@ -112,6 +120,18 @@ public final class SimCluster<S extends StateMachine> {
       }
     });
     return member;
+  }
+
+  /** The name of the {@code index}th member started (from 0), as etcd's {@code --name}. */
+  public static String memberName(int index) {
+    return "member-" + index;
+  }
+
+  /** Names member {@code id} in the trace when it starts for the first time. */
+  void nameOnFirstStart(long id) {
+    if (!trace.isNamed(id)) {
+      trace.name(id, memberName(named++));
+    }
   }
 
   /** A fresh positive id, not yet used by this cluster, as etcd draws random member ids. */
@@ -211,6 +231,7 @@ public final class SimCluster<S extends StateMachine> {
 
   private CompletableFuture<Long> join(LongFunction<ConfChange> change) {
     SimMember<S> member = addMember();
+    nameOnFirstStart(member.id());
     trace.record(Trace.Type.MEMBERSHIP, member.id(), "start empty");
     member.join();
     return throughLeader(m -> m.proposeConfChange(change.apply(member.id())))
@@ -242,6 +263,8 @@ public final class SimCluster<S extends StateMachine> {
     member(transferee);
     SimMember<S> leader = leader().orElseThrow(
         () -> new IllegalStateException("no leader to transfer from (seed " + seed + ")"));
+    trace.record(Trace.Type.FAULT, leader.id(), "transfer leadership to "
+        + trace.member(transferee));
     leader.transferLeadership(transferee);
     clock.runUntilIdle();
   }
@@ -266,6 +289,18 @@ public final class SimCluster<S extends StateMachine> {
       addMember(change.nodeId());
       trace.record(Trace.Type.MEMBERSHIP, change.nodeId(), "added, not started");
     }
+  }
+
+  /**
+   * Whether the membership change at {@code index} is applied for the first time in the cluster
+   * (the trace shows it as a membership change then, and as an apply on the other members).
+   */
+  boolean firstToApply(long index) {
+    if (index <= lastConfChange) {
+      return false;
+    }
+    lastConfChange = index;
+    return true;
   }
 
   /** A request id no proposal of this cluster has had. */

@@ -130,6 +130,11 @@ public final class SimMember<S extends StateMachine> {
     return id;
   }
 
+  /** This member as traces and failure messages name it. */
+  private String label() {
+    return cluster.trace().member(id);
+  }
+
   /** Whether the member is running (it may be paused). */
   public boolean isUp() {
     return state == State.UP || state == State.PAUSED;
@@ -190,8 +195,9 @@ public final class SimMember<S extends StateMachine> {
   /** Starts a crashed member again from what its disk holds. */
   public void restart() {
     if (state != State.CRASHED) {
-      throw new IllegalStateException("member " + id + " is not crashed: " + state);
+      throw new IllegalStateException(label() + " is not crashed: " + state);
     }
+    cluster.nameOnFirstStart(id);
     cluster.trace().record(Trace.Type.FAULT, id, "restart");
     node = RaftNode.start(raftConfig(), storage, cluster.random().split());
     startVolatile();
@@ -200,7 +206,7 @@ public final class SimMember<S extends StateMachine> {
   /** Freezes the process: no ticks, no processing; whatever arrives meanwhile waits, nothing is lost. */
   public void pause() {
     if (state != State.UP) {
-      throw new IllegalStateException("member " + id + " cannot pause: " + state);
+      throw new IllegalStateException(label() + " cannot pause: " + state);
     }
     state = State.PAUSED;
     tickTimer.cancel();
@@ -210,7 +216,7 @@ public final class SimMember<S extends StateMachine> {
   /** Lets a paused member run on, first handling everything that arrived while it was paused. */
   public void resume() {
     if (state != State.PAUSED) {
-      throw new IllegalStateException("member " + id + " is not paused: " + state);
+      throw new IllegalStateException(label() + " is not paused: " + state);
     }
     state = State.UP;
     cluster.trace().record(Trace.Type.FAULT, id, "resume");
@@ -237,7 +243,7 @@ public final class SimMember<S extends StateMachine> {
     byte[] copy = data.clone();
     CompletableFuture<Long> future = new CompletableFuture<>();
     if (!isUp()) {
-      future.completeExceptionally(new IllegalStateException("member " + id + " is down"));
+      future.completeExceptionally(new IllegalStateException(label() + " is down"));
       return future;
     }
     input(() -> {
@@ -263,7 +269,7 @@ public final class SimMember<S extends StateMachine> {
   public CompletableFuture<Void> submit(byte[] data) {
     CompletableFuture<Void> handed = new CompletableFuture<>();
     if (!isUp()) {
-      handed.completeExceptionally(new IllegalStateException("member " + id + " is down"));
+      handed.completeExceptionally(new IllegalStateException(label() + " is down"));
       return handed;
     }
     HeldProposal proposal = new HeldProposal(data.clone(), null, handed);
@@ -306,7 +312,7 @@ public final class SimMember<S extends StateMachine> {
   public CompletableFuture<Long> proposeConfChange(ConfChange change) {
     CompletableFuture<Long> applied = new CompletableFuture<>();
     if (!isUp()) {
-      applied.completeExceptionally(new IllegalStateException("member " + id + " is down"));
+      applied.completeExceptionally(new IllegalStateException(label() + " is down"));
       return applied;
     }
     long requestId = cluster.nextRequestId();
@@ -334,7 +340,7 @@ public final class SimMember<S extends StateMachine> {
   public <T> CompletableFuture<T> read(Function<? super S, T> query, LongConsumer indexKnown) {
     CompletableFuture<T> future = new CompletableFuture<>();
     if (!isUp()) {
-      future.completeExceptionally(new IllegalStateException("member " + id + " is down"));
+      future.completeExceptionally(new IllegalStateException(label() + " is down"));
       return future;
     }
     long context = nextReadContext++;
@@ -522,7 +528,8 @@ public final class SimMember<S extends StateMachine> {
       trace.record(Trace.Type.ELECTION, id, soft.role() + " term " + node.term());
     } else {
       trace.record(Trace.Type.LEADER, id,
-          soft.role() + " leader " + soft.leaderId() + " term " + node.term());
+          soft.role() + (soft.leaderId() == 0 ? " no leader" : " leader "
+              + trace.member(soft.leaderId())) + " term " + node.term());
     }
   }
 
@@ -533,7 +540,7 @@ public final class SimMember<S extends StateMachine> {
     }
     if (e.index() != applied + 1) {
       throw new IllegalStateException(
-          "member " + id + " asked to apply " + e.index() + " after " + applied);
+          label() + " asked to apply " + e.index() + " after " + applied);
     }
     boolean removedSelf = false;
     byte[] data = e.data();
@@ -545,9 +552,11 @@ public final class SimMember<S extends StateMachine> {
         cluster.confChangeApplied(change);
       }
       stateMachine.applyConfChange(e.index(), e.term(), change, conf);
-      cluster.trace().record(Trace.Type.MEMBERSHIP, id, e.index() + " " + change.type() + " "
-          + change.nodeId() + (admitted ? "" : " refused") + " -> voters " + conf.voters()
-          + " learners " + conf.learners());
+      Trace trace = cluster.trace();
+      trace.record(cluster.firstToApply(e.index()) ? Trace.Type.MEMBERSHIP : Trace.Type.APPLY, id,
+          e.term() + "/" + e.index() + " " + change.type() + " "
+          + trace.member(change.nodeId()) + (admitted ? "" : " refused") + " -> voters "
+          + trace.members(conf.voters()) + " learners " + trace.members(conf.learners()));
       removedSelf = admitted && change.type() == ConfChangeType.REMOVE_NODE
           && change.nodeId() == id;
       CompletableFuture<Long> waiter = confChanges.remove(change.id());
@@ -617,7 +626,7 @@ public final class SimMember<S extends StateMachine> {
     stateMachine = null;
     inbox.clear();
     cluster.trace().record(Trace.Type.FAULT, id, why);
-    IllegalStateException down = new IllegalStateException("member " + id + " " + why);
+    IllegalStateException down = new IllegalStateException(label() + " " + why);
     for (Pending p : proposals.values()) {
       completeLater(p.future(), null, down);
     }
@@ -665,12 +674,14 @@ public final class SimMember<S extends StateMachine> {
 
   @Override
   public String toString() {
+    Trace trace = cluster.trace();
     if (!isUp()) {
-      return "member " + id + " " + state;
+      return label() + " " + state;
     }
     RaftStatus s = node.status();
-    return "member " + id + " " + state + " " + s.role() + " term " + s.term() + " leader "
-        + s.leaderId() + " commit " + s.commit() + " applied " + applied + " last "
-        + storage.lastIndex() + " conf " + s.confState().voters() + "/" + s.confState().learners();
+    return label() + " " + state + " " + s.role() + " term " + s.term() + " leader "
+        + trace.member(s.leaderId()) + " commit " + s.commit() + " applied " + applied + " last "
+        + storage.lastIndex() + " conf " + trace.members(s.confState().voters()) + "/"
+        + trace.members(s.confState().learners());
   }
 }

@@ -1,5 +1,6 @@
 package dev.fakeetcd.sim;
 
+import dev.fakeetcd.raft.Message;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,11 +38,6 @@ public final class SimNetwork {
     public int compareTo(Link o) {
       int c = Long.compare(from, o.from);
       return c != 0 ? c : Long.compare(to, o.to);
-    }
-
-    @Override
-    public String toString() {
-      return from + "->" + to;
     }
   }
 
@@ -109,6 +105,36 @@ public final class SimNetwork {
     return OptionalLong.of(Math.max(since, healedAt.getOrDefault(pair(a, b), Long.MIN_VALUE)));
   }
 
+  private String render(Link link) {
+    return trace.member(link.from) + "->" + trace.member(link.to);
+  }
+
+  /** A message on {@code link}, as its receiver's trace events show it. */
+  private String sent(Link link, Object message) {
+    return "from " + trace.member(link.from) + " " + body(message);
+  }
+
+  /** A message without its endpoints, which trace events name already. */
+  private static String body(Object message) {
+    return message instanceof Message m ? m.withoutEndpoints() : message.toString();
+  }
+
+  /** What a trace summary counts a delivery of {@code message} as. */
+  private static String kind(Object message) {
+    if (!(message instanceof Message m)) {
+      return message instanceof PeerMessage ? "peer requests" : "deliveries";
+    }
+    return switch (m.type()) {
+      case MSG_HEARTBEAT, MSG_HEARTBEAT_RESP -> "heartbeats";
+      case MSG_APP, MSG_APP_RESP -> "appends";
+      case MSG_VOTE, MSG_VOTE_RESP, MSG_PRE_VOTE, MSG_PRE_VOTE_RESP -> "votes";
+      case MSG_READ_INDEX, MSG_READ_INDEX_RESP -> "read indexes";
+      case MSG_SNAP -> "snapshots sent";
+      case MSG_PROP -> "forwarded proposals";
+      case MSG_TIMEOUT_NOW, MSG_TRANSFER_LEADER -> "leader transfers";
+    };
+  }
+
   private static Link pair(long a, long b) {
     return new Link(Math.min(a, b), Math.max(a, b));
   }
@@ -127,7 +153,7 @@ public final class SimNetwork {
     }
     transmit(link, message);
     if (duplication > 0 && duplicable.test(message) && random.nextDouble() < duplication) {
-      trace.record(Trace.Type.DUPLICATE, to, link + " " + message);
+      trace.record(Trace.Type.DUPLICATE, to, sent(link, message));
       transmit(link, message);
     }
   }
@@ -136,7 +162,7 @@ public final class SimNetwork {
     ArrayDeque<Object> held = holds.get(link);
     if (held != null) {
       held.addLast(message);
-      trace.record(Trace.Type.HOLD, link.to, link + " " + message);
+      trace.record(Trace.Type.HOLD, link.to, sent(link, message));
       return;
     }
     scheduleArrival(link, message);
@@ -158,13 +184,13 @@ public final class SimNetwork {
       drop(link, message, "down");
       return;
     }
-    trace.record(Trace.Type.DELIVER, link.to, link + " " + message);
+    trace.record(Trace.Type.DELIVER, link.to, kind(message), sent(link, message));
     receiver.receive(link.from, message);
   }
 
   /** Records the loss and tells the sender, in an event of its own, as its transport would. */
   private void drop(Link link, Object message, String reason) {
-    trace.record(Trace.Type.DROP, link.to, link + " " + reason + " " + message);
+    trace.record(Trace.Type.DROP, link.to, reason + " " + sent(link, message));
     Receiver sender = receivers.get(link.from);
     clock.schedule(Duration.ZERO, () -> sender.undelivered(link.to, message));
   }
@@ -176,7 +202,7 @@ public final class SimNetwork {
   @SafeVarargs
   public final void partition(Set<Long>... groups) {
     Map<Long, Integer> groupOf = new TreeMap<>();
-    List<List<Long>> rendered = new ArrayList<>();
+    List<String> rendered = new ArrayList<>();
     for (int g = 0; g < groups.length; g++) {
       Set<Long> group = Objects.requireNonNull(groups[g], "group");
       for (Long id : group) {
@@ -185,7 +211,7 @@ public final class SimNetwork {
           throw new IllegalArgumentException("member " + id + " is in more than one group");
         }
       }
-      rendered.add(new ArrayList<>(new TreeSet<>(group)));
+      rendered.add(trace.members(new TreeSet<>(group)));
     }
     for (long a : receivers.keySet()) {
       for (long b : receivers.keySet()) {
@@ -194,7 +220,7 @@ public final class SimNetwork {
         }
       }
     }
-    trace.record(Trace.Type.FAULT, 0, "partition " + rendered);
+    trace.record(Trace.Type.FAULT, 0, "partition " + String.join(" | ", rendered));
   }
 
   /** Cuts every link to and from {@code id}. */
@@ -213,7 +239,7 @@ public final class SimNetwork {
   public void cut(long from, long to) {
     Link link = link(from, to);
     cuts.add(link);
-    trace.record(Trace.Type.FAULT, 0, "cut " + link);
+    trace.record(Trace.Type.FAULT, 0, "cut " + render(link));
   }
 
   public boolean isCut(long from, long to) {
@@ -254,7 +280,7 @@ public final class SimNetwork {
   public void latency(long from, long to, Duration base, Duration jitter) {
     Link link = link(from, to);
     linkLatency.put(link, latencyOf(base, jitter));
-    trace.record(Trace.Type.FAULT, 0, "latency " + link + " " + base + " jitter " + jitter);
+    trace.record(Trace.Type.FAULT, 0, "latency " + render(link) + " " + base + " jitter " + jitter);
   }
 
   /** Probability that a message on a link without its own loss rate is lost. */
@@ -266,7 +292,7 @@ public final class SimNetwork {
   public void lossRate(long from, long to, double probability) {
     Link link = link(from, to);
     linkLoss.put(link, probability(probability, "loss rate"));
-    trace.record(Trace.Type.FAULT, 0, "loss " + link + " " + probability);
+    trace.record(Trace.Type.FAULT, 0, "loss " + render(link) + " " + probability);
   }
 
   /** Probability that a message is delivered twice. */
@@ -279,14 +305,14 @@ public final class SimNetwork {
   public void hold(long from, long to) {
     Link link = link(from, to);
     holds.putIfAbsent(link, new ArrayDeque<>());
-    trace.record(Trace.Type.FAULT, 0, "hold " + link);
+    trace.record(Trace.Type.FAULT, 0, "hold " + render(link));
   }
 
   /** Stops holding {@code from -> to} and sends everything held on it, oldest first. */
   public void release(long from, long to) {
     Link link = link(from, to);
     ArrayDeque<Object> held = holds.remove(link);
-    trace.record(Trace.Type.FAULT, 0, "release " + link);
+    trace.record(Trace.Type.FAULT, 0, "release " + render(link));
     if (held != null) {
       for (Object message : held) {
         transmit(link, message);
@@ -305,7 +331,7 @@ public final class SimNetwork {
       return false;
     }
     Object message = held.removeFirst();
-    trace.record(Trace.Type.FAULT, 0, "release one " + link + " " + message);
+    trace.record(Trace.Type.FAULT, 0, "release one " + render(link) + " " + body(message));
     scheduleArrival(link, message);
     return true;
   }

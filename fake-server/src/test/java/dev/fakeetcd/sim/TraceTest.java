@@ -17,7 +17,7 @@ class TraceTest {
     clock.advance(Duration.ofMillis(1500));
     trace.record(Trace.Type.LEADER, 2, "term 3");
     assertThat(trace.events()).extracting(Trace.Event::render)
-        .containsExactly("0 0.000000000s FAULT 0 heal", "1 1.500000000s LEADER 2 term 3");
+        .containsExactly("0 0.000000000s FAULT - heal", "1 1.500000000s LEADER 2 term 3");
   }
 
   @Test
@@ -67,7 +67,57 @@ class TraceTest {
     trace.record(Trace.Type.FAULT, 0, "a");
     trace.record(Trace.Type.FAULT, 0, "b");
     trace.record(Trace.Type.FAULT, 0, "c");
-    assertThat(trace.render()).isEqualTo("1 0.000000000s FAULT 0 b\n2 0.000000000s FAULT 0 c\n");
+    assertThat(trace.render()).isEqualTo("1 0.000000000s FAULT - b\n2 0.000000000s FAULT - c\n");
+  }
+
+  @Test
+  void member_rendersNameAndHexIdOnceNamed() {
+    Trace trace = new Trace(clock, 10);
+    trace.record(Trace.Type.FAULT, 255, "crash");
+    trace.name(255, "member-1");
+    trace.record(Trace.Type.FAULT, 255, "restart");
+
+    assertThat(trace.render())
+        .isEqualTo("0 0.000000000s FAULT ff crash\n1 0.000000000s FAULT member-1(ff) restart\n");
+    assertThat(trace.member(0)).isEqualTo("-");
+    assertThat(trace.members(java.util.List.of(255L, 16L))).isEqualTo("[member-1(ff), 10]");
+  }
+
+  @Test
+  void summary_foldsRoutineEventsIntoCountsPerKindBetweenNotableOnes() {
+    Trace trace = new Trace(clock, 100);
+    trace.record(Trace.Type.FAULT, 0, "heal");
+    clock.advance(Duration.ofMillis(100));
+    trace.record(Trace.Type.DELIVER, 1, "heartbeats", "from 2 MSG_HEARTBEAT");
+    trace.record(Trace.Type.COMMIT, 1, "commit 3");
+    clock.advance(Duration.ofMillis(100));
+    trace.record(Trace.Type.DELIVER, 1, "heartbeats", "from 2 MSG_HEARTBEAT");
+    trace.record(Trace.Type.ELECTION, 1, "CANDIDATE term 2");
+    trace.record(Trace.Type.APPLY, 1, "2/4 0B");
+
+    assertThat(trace.summary(10)).isEqualTo("""
+        0 0.000000000s FAULT - heal
+        ... 1 commits, 2 heartbeats between 0.100000000s and 0.200000000s
+        4 0.200000000s ELECTION 1 CANDIDATE term 2
+        ... 1 applies at 0.200000000s
+        """);
+  }
+
+  @Test
+  void summary_keepsNotableEventsTheRingNoLongerHoldsAndShowsTheLastOnes() {
+    Trace trace = new Trace(clock, 5);
+    trace.record(Trace.Type.FAULT, 1, "isolate");
+    trace.record(Trace.Type.FAULT, 1, "crash");
+    for (int i = 0; i < 50; i++) {
+      trace.record(Trace.Type.DELIVER, 2, "heartbeats", "from 3 MSG_HEARTBEAT");
+    }
+
+    assertThat(trace.render()).doesNotContain("crash");
+    assertThat(trace.summary(1)).isEqualTo("""
+        (1 earlier notable events not shown)
+        1 0.000000000s FAULT 1 crash
+        ... 50 heartbeats at 0.000000000s
+        """);
   }
 
   @Test

@@ -49,7 +49,8 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
   static final String SEED_PARAMETER = "fake-etcd.seed";
   /** Where traces of failed tests go; {@code target/fake-etcd} by default. */
   static final String TRACE_DIR_PARAMETER = "fake-etcd.trace-dir";
-  static final int TRACE_TAIL = 40;
+  /** How many faults, elections, leader and membership changes and client calls a report lists. */
+  static final int REPORT_EVENTS = 40;
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(EtcdExtension.class);
@@ -281,14 +282,16 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     throw withReport(context, throwable);
   }
 
-  /** Prints the report and attaches it to {@code failure}, if the test has a cluster. */
+  /**
+   * Attaches the report to {@code failure}, if the test has a cluster. Only there, not also on
+   * standard error: the failure carries it to every place that shows the failure (IDE, build
+   * console, surefire's reports), next to the right test even when tests run in parallel.
+   */
   private static Throwable withReport(ExtensionContext context, Throwable failure) {
     Optional<ClusterResource> resource = owner(context)
         .map(o -> o.getStore(NAMESPACE).get(KEY, ClusterResource.class));
     if (resource.isPresent() && !(failure instanceof ExtensionConfigurationException)) {
-      String report = report(context, resource.get());
-      System.err.println(report);
-      failure.addSuppressed(new ClusterReport(report));
+      failure.addSuppressed(new ClusterReport(report(context, resource.get())));
     }
     return failure;
   }
@@ -307,13 +310,11 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     for (MemberStatus status : cluster.status()) {
       sb.append("    ").append(status).append('\n');
     }
-    sb.append("  full trace: ").append(writeTrace(context, trace)).append('\n');
-    List<String> lines = trace.lines().toList();
-    List<String> tail = lines.subList(Math.max(0, lines.size() - TRACE_TAIL), lines.size());
-    sb.append("  last ").append(tail.size()).append(" trace events:\n");
-    for (String line : tail) {
-      sb.append("    ").append(line).append('\n');
-    }
+    sb.append("  full trace: ").append(writeTrace(context, trace)).append('\n')
+        .append("  what happened (faults, elections, leader and membership changes, client calls; ")
+        .append("the last ").append(REPORT_EVENTS).append("):\n");
+    cluster.traceSummary(REPORT_EVENTS).lines()
+        .forEach(line -> sb.append("    ").append(line).append('\n'));
     return sb.toString();
   }
 

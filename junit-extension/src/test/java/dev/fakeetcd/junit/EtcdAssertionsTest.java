@@ -24,7 +24,7 @@ class EtcdAssertionsTest {
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
   /** One line per member, as every failure message ends. */
   private static final String MEMBER_LINE =
-      "\n  member-\\d id=[0-9a-f]+ (LEADER|FOLLOWER|CANDIDATE|DOWN) term=\\d+ applied=\\d+ "
+      "\n  member-\\d\\([0-9a-f]+\\) (LEADER|FOLLOWER|CANDIDATE|DOWN) term=\\d+ applied=\\d+ "
           + "revision=\\d+";
   private static final String MEMBERS = "\nMembers \\(seed 7\\):" + MEMBER_LINE.repeat(3);
 
