@@ -397,8 +397,12 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
   private void send(WatchResponse response) {
     pending.incrementAndGet();
-    outbox.add(response);
+    outbox.add(new Produced(response, hub.clock().nanos()));
     kick();
+  }
+
+  /** A response and the virtual time the core produced it at (a link delay counts from there). */
+  private record Produced(WatchResponse response, long nanos) {
   }
 
   // ---- the sender (never under the cluster lock) ----
@@ -417,12 +421,12 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     try {
       Object next;
       while (!closed && (next = outbox.peek()) != null) {
-        if (next instanceof WatchResponse response) {
+        if (next instanceof Produced produced) {
           if (!out.isReady()) {
             break;
           }
           outbox.poll();
-          out.onNext(response);
+          ClientLinkFaults.sentAt(produced.nanos(), () -> out.onNext(produced.response()));
           pending.decrementAndGet();
         } else if (next == READ_NEXT) {
           outbox.poll();
@@ -439,7 +443,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     if (!closed && pending.get() < MAX_PENDING / 2 && stalled.compareAndSet(true, false)) {
       hub.run(this::scheduleSync);
     }
-    if (!closed && !outbox.isEmpty() && (out.isReady() || !(outbox.peek() instanceof WatchResponse))) {
+    if (!closed && !outbox.isEmpty() && (out.isReady() || !(outbox.peek() instanceof Produced))) {
       kick();
     }
   }
