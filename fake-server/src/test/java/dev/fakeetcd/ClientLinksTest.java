@@ -109,11 +109,7 @@ class ClientLinksTest {
   @Test
   void delayResponses_watchOpenedUnderDelay_createdArrivesOnceTheDelayHasPassed() {
     EtcdCluster cluster = clusters.start(1, 30);
-    Member member = cluster.member(0);
-    cluster.clientLinks().delayResponses(member, Duration.ofSeconds(1));
-
-    try (WatchTestClient watch = new WatchTestClient(clusters.channel(cluster, member))) {
-      watch.create(WatchTestClient.watch("k"));
+    try (WatchTestClient watch = watchUnderDelay(cluster)) {
       cluster.clock().advance(Duration.ofMillis(999));
       assertThat(watch.queued()).isZero();
       assertThat(watch.hasEnded()).isFalse();
@@ -127,9 +123,7 @@ class ClientLinksTest {
   void delayResponses_twoEvents_arriveInOrderEachOnceTheDelayHasPassed() throws Exception {
     EtcdCluster cluster = clusters.start(1, 31);
     Member member = cluster.member(0);
-    cluster.clientLinks().delayResponses(member, Duration.ofSeconds(1));
-    try (WatchTestClient watch = new WatchTestClient(clusters.channel(cluster, member))) {
-      watch.create(WatchTestClient.watch("k"));
+    try (WatchTestClient watch = watchUnderDelay(cluster)) {
       cluster.clock().advance(Duration.ofSeconds(1));
       watch.next();
 
@@ -151,9 +145,7 @@ class ClientLinksTest {
   void delayResponses_switchedOff_releasesWhatIsHeldAndLaterMessagesGoAtOnce() throws Exception {
     EtcdCluster cluster = clusters.start(1, 32);
     Member member = cluster.member(0);
-    cluster.clientLinks().delayResponses(member, Duration.ofSeconds(1));
-    try (WatchTestClient watch = new WatchTestClient(clusters.channel(cluster, member))) {
-      watch.create(WatchTestClient.watch("k"));
+    try (WatchTestClient watch = watchUnderDelay(cluster)) {
       ListenableFuture<PutResponse> held = clusters.kvAsync(cluster, member).put(put("k", "a"));
 
       cluster.clientLinks().delayResponses(member, Duration.ZERO);
@@ -181,6 +173,15 @@ class ClientLinksTest {
       cluster.clock().advance(Duration.ofMillis(1));
       assertThat(watch.next().getEvents(0).getKv().getValue().toStringUtf8()).isEqualTo("a");
     }
+  }
+
+  /** A watch on key {@code k} of member 0, created after a 1 s delay was set on its link. */
+  private WatchTestClient watchUnderDelay(EtcdCluster cluster) {
+    Member member = cluster.member(0);
+    cluster.clientLinks().delayResponses(member, Duration.ofSeconds(1));
+    WatchTestClient watch = new WatchTestClient(clusters.channel(cluster, member));
+    watch.create(WatchTestClient.watch("k"));
+    return watch;
   }
 
   @Test
