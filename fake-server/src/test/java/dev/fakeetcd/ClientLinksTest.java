@@ -9,7 +9,9 @@ import com.google.common.util.concurrent.ListenableFuture;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RangeResponse;
+import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.sim.VirtualClock;
+import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -102,6 +104,84 @@ class ClientLinksTest {
     clusters.kv(cluster, member).put(put("k", "v"));
 
     assertThat(cluster.clock().nanos() - before).isEqualTo(Duration.ofSeconds(2).toNanos());
+  }
+
+  @Test
+  void delayResponses_watchOpenedUnderDelay_createdArrivesOnceTheDelayHasPassed() {
+    EtcdCluster cluster = clusters.start(1, 30);
+    try (WatchTestClient watch = watchUnderDelay(cluster)) {
+      cluster.clock().advance(Duration.ofMillis(999));
+      assertThat(watch.queued()).isZero();
+      assertThat(watch.hasEnded()).isFalse();
+
+      cluster.clock().advance(Duration.ofMillis(1));
+      assertThat(watch.next().getCreated()).isTrue();
+    }
+  }
+
+  @Test
+  void delayResponses_twoEvents_arriveInOrderEachOnceTheDelayHasPassed() throws Exception {
+    EtcdCluster cluster = clusters.start(1, 31);
+    Member member = cluster.member(0);
+    try (WatchTestClient watch = watchUnderDelay(cluster)) {
+      cluster.clock().advance(Duration.ofSeconds(1));
+      watch.next();
+
+      clusters.kvAsync(cluster, member).put(put("k", "a"));
+      cluster.clock().advance(Duration.ofMillis(500));
+      clusters.kvAsync(cluster, member).put(put("k", "b"));
+      cluster.clock().advance(Duration.ofMillis(500));
+      WatchResponse first = watch.next();
+      assertThat(watch.queued()).isZero();
+      cluster.clock().advance(Duration.ofMillis(500));
+      WatchResponse second = watch.next();
+
+      assertThat(first.getEvents(0).getKv().getValue().toStringUtf8()).isEqualTo("a");
+      assertThat(second.getEvents(0).getKv().getValue().toStringUtf8()).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void delayResponses_switchedOff_releasesWhatIsHeldAndLaterMessagesGoAtOnce() throws Exception {
+    EtcdCluster cluster = clusters.start(1, 32);
+    Member member = cluster.member(0);
+    try (WatchTestClient watch = watchUnderDelay(cluster)) {
+      ListenableFuture<PutResponse> held = clusters.kvAsync(cluster, member).put(put("k", "a"));
+
+      cluster.clientLinks().delayResponses(member, Duration.ZERO);
+
+      assertThat(watch.next().getCreated()).isTrue();
+      assertThat(watch.next().getEvents(0).getKv().getValue().toStringUtf8()).isEqualTo("a");
+      assertThat(held.get(20, TimeUnit.SECONDS).getHeader().getRevision()).isEqualTo(2);
+      clusters.kv(cluster, member).put(put("k", "b"));
+      assertThat(watch.next().getEvents(0).getKv().getValue().toStringUtf8()).isEqualTo("b");
+    }
+  }
+
+  @Test
+  void delayResponses_streamOpenedBefore_laterMessagesAreDelayed() {
+    EtcdCluster cluster = clusters.start(1, 33);
+    Member member = cluster.member(0);
+    try (WatchTestClient watch = new WatchTestClient(clusters.channel(cluster, member))) {
+      watch.created(WatchTestClient.watch("k"));
+      cluster.clientLinks().delayResponses(member, Duration.ofSeconds(1));
+
+      clusters.kvAsync(cluster, member).put(put("k", "a"));
+      cluster.clock().advance(Duration.ofMillis(999));
+      assertThat(watch.queued()).isZero();
+
+      cluster.clock().advance(Duration.ofMillis(1));
+      assertThat(watch.next().getEvents(0).getKv().getValue().toStringUtf8()).isEqualTo("a");
+    }
+  }
+
+  /** A watch on key {@code k} of member 0, created after a 1 s delay was set on its link. */
+  private WatchTestClient watchUnderDelay(EtcdCluster cluster) {
+    Member member = cluster.member(0);
+    cluster.clientLinks().delayResponses(member, Duration.ofSeconds(1));
+    WatchTestClient watch = new WatchTestClient(clusters.channel(cluster, member));
+    watch.create(WatchTestClient.watch("k"));
+    return watch;
   }
 
   @Test

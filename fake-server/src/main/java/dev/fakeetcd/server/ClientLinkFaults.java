@@ -1,6 +1,7 @@
 package dev.fakeetcd.server;
 
 import dev.fakeetcd.sim.VirtualClock;
+import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -9,16 +10,25 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Faults on the link between clients and one member, injected where the member's gRPC server
  * meets its clients: the next calls of a method fail with a chosen etcd error before the member
  * sees them, and responses can be held back for a span of virtual time. Every method takes the
  * cluster lock.
+ *
+ * <p>A delay holds each message a call sends (headers, responses, the close) for the delay set when
+ * it was sent, in order: a message never leaves before an earlier one of its call. Held messages
+ * leave from a clock timer, handed to {@code sender} (in order, never sent under the cluster lock);
+ * turning the delay off releases them at once.
  */
 public final class ClientLinkFaults implements ServerInterceptor {
 
@@ -32,14 +42,26 @@ public final class ClientLinkFaults implements ServerInterceptor {
   static final Status CONNECTION_LOST =
       Status.UNAVAILABLE.withDescription("Network closed for unknown reason");
 
+  /**
+   * The virtual time a stream produced the message being sent, when it hands messages to gRPC
+   * later from another thread ({@link #sentAt}); a delay counts from there, not from the hand-off.
+   */
+  private static final Context.Key<Long> SENT_AT = Context.key("fake-etcd-sent-at");
+
   private final VirtualClock clock;
+  private final Executor sender;
   private final OpenCalls open = new OpenCalls();
   /** Full method name (e.g. {@code etcdserverpb.KV/Put}) to the failures still to inject. */
   private final TreeMap<String, ArrayDeque<Failure>> failures = new TreeMap<>();
-  private Duration delay = Duration.ZERO;
+  /** Written under the cluster lock; read without it by calls that hold nothing back. */
+  private volatile Duration delay = Duration.ZERO;
+  /** Calls holding messages back, under the cluster lock; in the order they began to. */
+  private final Set<Delayed<?, ?>> holding = new LinkedHashSet<>();
 
-  ClientLinkFaults(VirtualClock clock) {
+  /** {@code sender} runs tasks in the order given (the server's {@link SendQueue}). */
+  ClientLinkFaults(VirtualClock clock, Executor sender) {
     this.clock = clock;
+    this.sender = sender;
   }
 
   /** Makes the next {@code count} calls of {@code fullMethodName} fail with {@code error}. */
@@ -55,7 +77,10 @@ public final class ClientLinkFaults implements ServerInterceptor {
     }
   }
 
-  /** Holds every response (and error) back for {@code duration} of virtual time; zero ends it. */
+  /**
+   * Holds every message sent to clients (responses, stream messages, errors) back for {@code
+   * duration} of virtual time; zero ends it and releases what is held.
+   */
   public void delayResponses(Duration duration) {
     Objects.requireNonNull(duration, "duration");
     if (duration.isNegative()) {
@@ -63,14 +88,29 @@ public final class ClientLinkFaults implements ServerInterceptor {
     }
     synchronized (clock) {
       delay = duration;
+      if (duration.isZero()) {
+        releaseHeld();
+      }
     }
   }
 
-  /** Removes every pending failure and the delay. */
+  /** Removes every pending failure and the delay, releasing what is held. */
   public void clear() {
     synchronized (clock) {
       failures.clear();
       delay = Duration.ZERO;
+      releaseHeld();
+    }
+  }
+
+  /** Runs {@code send}, a hand-off to gRPC of a message produced at {@code nanos}. */
+  static void sentAt(long nanos, Runnable send) {
+    Context.current().withValue(SENT_AT, nanos).run(send);
+  }
+
+  private void releaseHeld() {
+    for (Delayed<?, ?> call : List.copyOf(holding)) {
+      call.release(Long.MAX_VALUE);
     }
   }
 
@@ -92,18 +132,15 @@ public final class ClientLinkFaults implements ServerInterceptor {
   private <Q, R> ServerCall.Listener<Q> intercepted(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     EtcdError failure;
-    Duration responseDelay;
     synchronized (clock) {
       failure = takeFailure(call.getMethodDescriptor().getFullMethodName());
-      responseDelay = delay;
     }
     if (failure != null) {
       call.close(failure.status(), new Metadata());
       return new ServerCall.Listener<>() {
       };
     }
-    return next.startCall(responseDelay.isZero() ? call : new Delayed<>(call, responseDelay),
-        headers);
+    return next.startCall(new Delayed<>(call), headers);
   }
 
   private EtcdError takeFailure(String method) {
@@ -120,45 +157,106 @@ public final class ClientLinkFaults implements ServerInterceptor {
     return head.error();
   }
 
-  /** Queues what the handler sends and lets it out, in order, once the delay has passed. */
+  /** One call's messages, sent at once while the link has no delay and nothing is held. */
   private final class Delayed<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
-    private final Duration by;
-    private final List<Runnable> outbound = new ArrayList<>();
+    private record Held(long dueNanos, Runnable send) {
+    }
 
-    Delayed(ServerCall<Q, R> call, Duration by) {
+    // Under the cluster lock.
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private VirtualClock.Timer timer;
+    /** Messages held or handed to the sender and not yet sent; any thread. */
+    private final AtomicInteger unsent = new AtomicInteger();
+
+    Delayed(ServerCall<Q, R> call) {
       super(call);
-      this.by = by;
     }
 
     @Override
     public void sendHeaders(Metadata headers) {
-      synchronized (clock) {
-        outbound.add(() -> delegate().sendHeaders(headers));
-      }
+      send(() -> delegate().sendHeaders(headers));
     }
 
     @Override
     public void sendMessage(R message) {
-      synchronized (clock) {
-        outbound.add(() -> delegate().sendMessage(message));
-      }
+      send(() -> delegate().sendMessage(message));
     }
 
     @Override
     public void close(Status status, Metadata trailers) {
+      Runnable close = () -> delegate().close(status, trailers);
+      if (goesNow()) {
+        close.run();
+        return;
+      }
       synchronized (clock) {
-        outbound.add(() -> delegate().close(status, trailers));
-        List<Runnable> send = List.copyOf(outbound);
-        outbound.clear();
-        boolean[] sent = {false};
-        clock.schedule(by, () -> {
-          sent[0] = true;
-          send.forEach(Runnable::run);
-        });
-        // In AUTO_ADVANCE mode nobody else may move time for this response: the call waits on it.
-        if (!clock.isRunning()) {
-          clock.autoAdvance(() -> !sent[0], by);
+        if (hold(close) && !clock.isRunning()) {
+          // In AUTO_ADVANCE mode nobody else may move time for this answer: the call waits on it.
+          // The close is the call's last message: it has left once nothing is held.
+          clock.autoAdvance(() -> !held.isEmpty(),
+              Duration.ofNanos(held.peekLast().dueNanos() - clock.nanos()));
         }
+      }
+    }
+
+    private void send(Runnable message) {
+      if (goesNow()) {
+        message.run();
+      } else {
+        synchronized (clock) {
+          hold(message);
+        }
+      }
+    }
+
+    /** A call sends one message at a time: with no delay and nothing unsent, none can overtake. */
+    private boolean goesNow() {
+      return delay.isZero() && unsent.get() == 0;
+    }
+
+    /** Queues {@code message} behind the call's earlier ones; true while it is held back. */
+    private boolean hold(Runnable message) {
+      long now = clock.nanos();
+      Long sentAt = SENT_AT.get();
+      long due = (sentAt == null ? now : Math.min(sentAt, now)) + delay.toNanos();
+      if (!held.isEmpty()) {
+        due = Math.max(due, held.peekLast().dueNanos());
+      }
+      unsent.incrementAndGet();
+      held.addLast(new Held(due, message));
+      holding.add(this);
+      release(now);
+      return !held.isEmpty();
+    }
+
+    /** Hands the messages due by {@code nanos} to the sender, in order; under the cluster lock. */
+    void release(long nanos) {
+      while (!held.isEmpty() && held.peekFirst().dueNanos() <= nanos) {
+        Runnable message = held.removeFirst().send();
+        try {
+          sender.execute(() -> {
+            try {
+              message.run();
+            } catch (RuntimeException e) {
+              // the call already ended (cancelled by the client, or dropped)
+            } finally {
+              unsent.decrementAndGet();
+            }
+          });
+        } catch (RejectedExecutionException e) {
+          unsent.decrementAndGet(); // the cluster is closed; its transports ended the call
+        }
+      }
+      long next = held.isEmpty() ? -1 : held.peekFirst().dueNanos();
+      if (timer != null && (!timer.isPending() || timer.dueNanos() != next)) {
+        timer.cancel();
+        timer = null;
+      }
+      if (held.isEmpty()) {
+        holding.remove(this);
+      } else if (timer == null) {
+        timer = clock.schedule(Duration.ofNanos(next - clock.nanos()),
+            () -> release(clock.nanos()));
       }
     }
   }

@@ -80,8 +80,9 @@ public final class EtcdServer implements AutoCloseable {
   private final long autoCompactionRetention;
   private final TreeMap<Long, AutoCompactor> compactors = new TreeMap<>();
   /**
-   * Hands watch responses to gRPC outside the cluster lock (see {@link WatchStream}), and ends
-   * streams for the leader monitor ({@link HasLeaderInterceptor}).
+   * Hands watch responses and delayed ones ({@link ClientLinkFaults}) to gRPC outside the cluster
+   * lock (see {@link WatchStream}), and ends streams for the leader monitor
+   * ({@link HasLeaderInterceptor}).
    */
   private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-etcd-watch-sender");
@@ -195,7 +196,7 @@ public final class EtcdServer implements AutoCloseable {
   /** Makes and starts member {@code i}'s gRPC servers. */
   private void startMemberGrpc(int i) {
     MemberServer member = servers.get(memberIds.get(i));
-    ClientLinkFaults faults = new ClientLinkFaults(clock);
+    ClientLinkFaults faults = new ClientLinkFaults(clock, watchSends);
     linkFaults.add(faults);
     // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
     // checks it before any handler, then etcd's own checks in its order.

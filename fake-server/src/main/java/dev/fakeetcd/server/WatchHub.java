@@ -30,14 +30,19 @@ final class WatchHub {
   WatchStream open(ServerCallStreamObserver<WatchResponse> out) {
     WatchStream stream = new WatchStream(this, out, server.watchSender(),
         server.maxRequestBytes() + EtcdServer.RECEIVE_HEADROOM);
+    boolean[] started = {false};
     run(() -> {
       if (member.isUp()) {
         streams.add(stream);
         stream.start();
+        started[0] = true;
       } else {
         stream.stop(EtcdError.STOPPED.status());
       }
     });
+    if (started[0]) {
+      stream.readFirst();
+    }
     return stream;
   }
 

@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Two halves. The core (every method not marked otherwise) runs under the cluster lock and
  * decides what to send, in order, into an outbox. A sender task on {@code sender} hands the outbox
- * to gRPC while the client is ready; gRPC objects are touched only there, never under the cluster
- * lock (an in-process transport calls back into the server while holding its own locks). At most
+ * to gRPC while the client is ready; gRPC objects are touched only there, or by the gRPC thread
+ * that delivered a request, once the core is done with it (so a request is answered and the next
+ * one read without a thread hand-off, as a unary call is), never under the cluster lock (an
+ * in-process transport calls back into the server on the caller's thread). At most
  * {@link #MAX_PENDING} responses wait in the outbox: beyond that watchers stop taking live events,
  * fall back to catching up from history once the client reads again, and the next request is not
  * read until the answers to the last one are handed over. Requests, catch-up and progress ticks
@@ -50,6 +52,11 @@ final class WatchStream implements StreamObserver<WatchRequest> {
   private long nextAutoId;
   private boolean syncScheduled;
   private boolean ended;
+  /**
+   * Set (by the core) while it handles a request whose gRPC thread hands the answers over
+   * afterwards; read by {@link #kick} on any thread.
+   */
+  private volatile boolean inline;
   private VirtualClock.Timer ticker;
 
   // Shared with the sender task.
@@ -72,21 +79,35 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     out.setOnCloseHandler(this::clientGone); // ended from outside: a dropped client link
   }
 
-  /** Starts the progress ticker and reads the first request; under the cluster lock. */
+  /** Starts the progress ticker; under the cluster lock. */
   void start() {
     scheduleTick();
-    outbox.add(READ_NEXT);
-    kick();
+  }
+
+  /**
+   * Reads the first request at once, as gRPC does for a unary call on the same connection (a
+   * hop through the sender would let a put sent just after the create overtake it); not under the
+   * cluster lock.
+   */
+  void readFirst() {
+    if (!closed) {
+      out.request(1);
+    }
   }
 
   // ---- requests (gRPC threads) ----
 
   @Override
   public void onNext(WatchRequest request) {
+    // Set by whichever comes first of the core (done with the request) and this thread (back from
+    // perform): if the core, this thread hands over the answers and reads the next request itself.
+    AtomicBoolean first = new AtomicBoolean();
     hub.perform(() -> {
       if (ended) {
         return;
       }
+      boolean callerSends = first.compareAndSet(false, true);
+      inline = callerSends;
       switch (request.getRequestUnionCase()) {
         case CREATE_REQUEST -> create(request.getCreateRequest());
         case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
@@ -94,9 +115,19 @@ final class WatchStream implements StreamObserver<WatchRequest> {
             .setHeader(hub.header(hub.store().revision())).setWatchId(-1).build());
         case REQUESTUNION_NOT_SET -> { }
       }
+      inline = false;
       outbox.add(READ_NEXT);
-      kick();
+      if (!callerSends) {
+        kick(); // a paused member handled it later, on another thread
+      }
     });
+    if (!first.compareAndSet(false, true)) {
+      if (Thread.holdsLock(hub.clock())) {
+        kick();
+      } else if (!closed && sending.compareAndSet(false, true)) {
+        drain(); // else the running sender task takes what the request left in the outbox
+      }
+    }
   }
 
   /** The client half-closed: etcd keeps sending until the stream is cancelled. */
@@ -366,14 +397,18 @@ final class WatchStream implements StreamObserver<WatchRequest> {
 
   private void send(WatchResponse response) {
     pending.incrementAndGet();
-    outbox.add(response);
+    outbox.add(new Produced(response, hub.clock().nanos()));
     kick();
+  }
+
+  /** A response and the virtual time the core produced it at (a link delay counts from there). */
+  private record Produced(WatchResponse response, long nanos) {
   }
 
   // ---- the sender (never under the cluster lock) ----
 
   private void kick() {
-    if (!closed && sending.compareAndSet(false, true)) {
+    if (!inline && !closed && sending.compareAndSet(false, true)) {
       try {
         sender.execute(this::drain);
       } catch (RejectedExecutionException e) {
@@ -386,12 +421,12 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     try {
       Object next;
       while (!closed && (next = outbox.peek()) != null) {
-        if (next instanceof WatchResponse response) {
+        if (next instanceof Produced produced) {
           if (!out.isReady()) {
             break;
           }
           outbox.poll();
-          out.onNext(response);
+          ClientLinkFaults.sentAt(produced.nanos(), () -> out.onNext(produced.response()));
           pending.decrementAndGet();
         } else if (next == READ_NEXT) {
           outbox.poll();
@@ -408,7 +443,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     if (!closed && pending.get() < MAX_PENDING / 2 && stalled.compareAndSet(true, false)) {
       hub.run(this::scheduleSync);
     }
-    if (!closed && !outbox.isEmpty() && (out.isReady() || !(outbox.peek() instanceof WatchResponse))) {
+    if (!closed && !outbox.isEmpty() && (out.isReady() || !(outbox.peek() instanceof Produced))) {
       kick();
     }
   }
