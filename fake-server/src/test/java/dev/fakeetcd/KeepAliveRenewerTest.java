@@ -74,92 +74,86 @@ class KeepAliveRenewerTest {
     assertThat(stream.next().getTTL()).isEqualTo(TTL);
   }
 
+  /** What stops a stream's renewals, done to the stream or to its member. */
+  private interface Fault {
+    void apply(EtcdCluster cluster, Member member, KeepAliveTestClient stream);
+  }
+
+  /** Three members, a lease and a follower's stream that renews it. */
+  private record Renewing(EtcdCluster cluster, long id, Member member, KeepAliveTestClient stream) {
+    boolean alive() {
+      return KeepAliveRenewerTest.alive(cluster, id);
+    }
+  }
+
+  private Renewing renewingOnAFollower(long seed) {
+    EtcdCluster cluster = clusters.start(3, seed);
+    long id = grant(cluster, 0);
+    Member member = follower(cluster);
+    return new Renewing(cluster, id, member, renewing(cluster, member, id));
+  }
+
+  /** Whether the lease a follower's stream renews is alive on the leader past its expiry. */
+  private boolean aliveAfter(long seed, Fault fault) {
+    Renewing r = renewingOnAFollower(seed);
+    fault.apply(r.cluster(), r.member(), r.stream());
+    r.cluster().clock().advance(PAST_EXPIRY);
+    return r.alive();
+  }
+
   @Test
   void cancelledStream_stopsRenewing() {
-    EtcdCluster cluster = clusters.start(3, 102);
-    long id = grant(cluster, 0);
-    KeepAliveTestClient stream = renewing(cluster, follower(cluster), id);
-
-    stream.cancel();
-    cluster.clock().advance(PAST_EXPIRY);
-
-    assertThat(alive(cluster, id)).isFalse();
+    assertThat(aliveAfter(102, (cluster, member, stream) -> stream.cancel())).isFalse();
   }
 
   @Test
   void halfClosedStream_stopsRenewing() {
-    EtcdCluster cluster = clusters.start(3, 103);
-    long id = grant(cluster, 0);
-    KeepAliveTestClient stream = renewing(cluster, follower(cluster), id);
-
-    assertThat(stream.halfClose().getCode()).isEqualTo(Status.Code.OK);
-    cluster.clock().advance(PAST_EXPIRY);
-
-    assertThat(alive(cluster, id)).isFalse();
+    assertThat(aliveAfter(103, (cluster, member, stream) ->
+        assertThat(stream.halfClose().getCode()).isEqualTo(Status.Code.OK))).isFalse();
   }
 
   @Test
-  void crashedMember_stopsRenewing() {
-    EtcdCluster cluster = clusters.start(3, 104);
-    long id = grant(cluster, 0);
-    Member member = follower(cluster);
-    KeepAliveTestClient stream = renewing(cluster, member, id);
+  void crashedMember_endsTheStreamAndStopsRenewing() {
+    assertThat(aliveAfter(104, (cluster, member, stream) -> {
+      member.crash();
+      assertThat(stream.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    })).isFalse();
+  }
 
-    member.crash();
-    Status end = stream.ended();
-    cluster.clock().advance(PAST_EXPIRY);
-
-    assertThat(end.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(alive(cluster, id)).isFalse();
+  @Test
+  void droppedClientLinks_endTheStreamAndStopRenewing() {
+    assertThat(aliveAfter(107, (cluster, member, stream) -> {
+      cluster.clientLinks().drop(member);
+      assertThat(stream.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    })).isFalse();
   }
 
   @Test
   void pausedMember_stopsRenewing_leaseExpiresOnTheLeaderAndResumedMemberAnswersTtlZero() {
-    EtcdCluster cluster = clusters.start(3, 105);
-    long id = grant(cluster, 0);
-    Member member = follower(cluster);
-    KeepAliveTestClient stream = renewing(cluster, member, id);
+    Renewing r = renewingOnAFollower(105);
 
-    member.pause();
-    cluster.clock().advance(PAST_EXPIRY);
-    boolean aliveWhilePaused = alive(cluster, id);
-    member.resume();
+    r.member().pause();
+    r.cluster().clock().advance(PAST_EXPIRY);
+    boolean aliveWhilePaused = r.alive();
+    r.member().resume();
 
     assertThat(aliveWhilePaused).isFalse();
     // The renewal that waited for the member is taken now, and finds the lease gone.
-    assertThat(stream.next().getTTL()).isZero();
+    assertThat(r.stream().next().getTTL()).isZero();
   }
 
   @Test
   void isolatedMember_stopsRenewing_majorityRevokesTheLeaseAfterItsTtl() {
-    EtcdCluster cluster = clusters.start(3, 106);
-    long id = grant(cluster, 0);
-    Member member = follower(cluster);
-    KeepAliveTestClient stream = renewing(cluster, member, id);
+    Renewing r = renewingOnAFollower(106);
 
-    cluster.network().isolate(member);
-    cluster.clock().advance(PAST_EXPIRY);
-    boolean aliveInMajority = alive(cluster, id);
+    r.cluster().network().isolate(r.member());
+    r.cluster().clock().advance(PAST_EXPIRY);
+    boolean aliveInMajority = r.alive();
     // The renewal that could not reach the leader fails at the request timeout and ends the stream.
-    cluster.clock().advance(Duration.ofSeconds(5));
+    r.cluster().clock().advance(Duration.ofSeconds(5));
 
     assertThat(aliveInMajority).isFalse();
-    assertThat(stream.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-  }
-
-  @Test
-  void droppedClientLinks_stopRenewing() {
-    EtcdCluster cluster = clusters.start(3, 107);
-    long id = grant(cluster, 0);
-    Member member = follower(cluster);
-    KeepAliveTestClient stream = renewing(cluster, member, id);
-
-    cluster.clientLinks().drop(member);
-    Status end = stream.ended();
-    cluster.clock().advance(PAST_EXPIRY);
-
-    assertThat(end.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
-    assertThat(alive(cluster, id)).isFalse();
+    assertThat(r.stream().ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }
 
   @Test
@@ -185,11 +179,9 @@ class KeepAliveRenewerTest {
   }
 
   private String renewedForAMinute(long seed) {
-    EtcdCluster cluster = clusters.start(3, seed);
-    long id = grant(cluster, 0);
-    renewing(cluster, follower(cluster), id);
-    cluster.clock().advance(Duration.ofMinutes(1));
-    assertThat(alive(cluster, id)).isTrue();
-    return cluster.trace();
+    Renewing r = renewingOnAFollower(seed);
+    r.cluster().clock().advance(Duration.ofMinutes(1));
+    assertThat(r.alive()).isTrue();
+    return r.cluster().trace();
   }
 }
