@@ -76,7 +76,7 @@ class KeepAliveRenewerTest {
 
   /** What stops a stream's renewals, done to the stream or to its member. */
   private interface Fault {
-    void apply(EtcdCluster cluster, Member member, KeepAliveTestClient stream);
+    void apply(Renewing renewing);
   }
 
   /** Three members, a lease and a follower's stream that renews it. */
@@ -96,35 +96,39 @@ class KeepAliveRenewerTest {
   /** Whether the lease a follower's stream renews is alive on the leader past its expiry. */
   private boolean aliveAfter(long seed, Fault fault) {
     Renewing r = renewingOnAFollower(seed);
-    fault.apply(r.cluster(), r.member(), r.stream());
+    fault.apply(r);
     r.cluster().clock().advance(PAST_EXPIRY);
     return r.alive();
   }
 
   @Test
   void cancelledStream_stopsRenewing() {
-    assertThat(aliveAfter(102, (cluster, member, stream) -> stream.cancel())).isFalse();
+    assertThat(aliveAfter(102, r -> {
+      r.stream().cancel();
+      r.cluster().leases().awaitNotKeptAlive(r.id());
+    })).isFalse();
   }
 
   @Test
   void halfClosedStream_stopsRenewing() {
-    assertThat(aliveAfter(103, (cluster, member, stream) ->
-        assertThat(stream.halfClose().getCode()).isEqualTo(Status.Code.OK))).isFalse();
+    assertThat(aliveAfter(103, r ->
+        assertThat(r.stream().halfClose().getCode()).isEqualTo(Status.Code.OK))).isFalse();
   }
 
   @Test
   void crashedMember_endsTheStreamAndStopsRenewing() {
-    assertThat(aliveAfter(104, (cluster, member, stream) -> {
-      member.crash();
-      assertThat(stream.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(aliveAfter(104, r -> {
+      r.member().crash();
+      assertThat(r.stream().ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
     })).isFalse();
   }
 
   @Test
   void droppedClientLinks_endTheStreamAndStopRenewing() {
-    assertThat(aliveAfter(107, (cluster, member, stream) -> {
-      cluster.clientLinks().drop(member);
-      assertThat(stream.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    assertThat(aliveAfter(107, r -> {
+      r.cluster().clientLinks().drop(r.member());
+      assertThat(r.stream().ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      r.cluster().leases().awaitNotKeptAlive(r.id());
     })).isFalse();
   }
 

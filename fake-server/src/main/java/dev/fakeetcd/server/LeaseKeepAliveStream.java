@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One {@code LeaseKeepAlive} stream, served as etcd's loop: one request at a time, each answered
@@ -156,8 +157,12 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
     }
   }
 
+  /** Whether this stream renews lease {@code id} (its entry stays while the renewal is on its way). */
+  boolean renews(long id) {
+    return renewers.containsKey(id);
+  }
+
   private void renewNow(long id) {
-    renewers.remove(id);
     if (!ended && !halfClosed) {
       queue.addLast(LeaseKeepAliveRequest.newBuilder().setID(id).build());
       next();
@@ -177,7 +182,11 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
       }
       draining = true;
     }
-    server.watchSender().execute(this::drain);
+    try {
+      server.watchSender().execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      // the cluster is closed; its transports ended the call already
+    }
   }
 
   private void drain() {

@@ -171,6 +171,11 @@ final class MemberLeases implements Lessor.Host {
     server.member(member.id()).perform(action);
   }
 
+  /** Whether an open keepalive stream on this member renews lease {@code id}. */
+  boolean isKeptAlive(long id) {
+    return streams.stream().anyMatch(s -> s.renews(id));
+  }
+
   void closed(LeaseKeepAliveStream stream) {
     streams.remove(stream);
   }

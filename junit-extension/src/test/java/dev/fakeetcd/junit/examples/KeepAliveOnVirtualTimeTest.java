@@ -70,6 +70,26 @@ class KeepAliveOnVirtualTimeTest {
     }
   }
 
+  /**
+   * A closed client renews nothing: its lease expires a TTL later. The close reaches the member a
+   * moment after {@code close()} returns, so the test waits for it before moving the clock.
+   */
+  @Test
+  @EtcdTest(members = 3)
+  void closedClient_leaseExpiresAfterItsTtl(EtcdCluster cluster, Client observer) throws Exception {
+    Client service = onlyOn(cluster.member(0));
+    KeptAlive lease = KeptAlive.grant(service, 5);
+    cluster.clock().advance(Duration.ofMinutes(1));
+    long ttlWhileOpen = lease.ttl(observer);
+
+    service.close();
+    cluster.leases().awaitNotKeptAlive(lease.id);
+    cluster.clock().advance(Duration.ofSeconds(7));
+
+    assertThat(ttlWhileOpen).isPositive();
+    assertThat(lease.ttl(observer)).isEqualTo(-1);
+  }
+
   static Client onlyOn(Member member) {
     return Client.builder().endpoints(member.endpoint().orElseThrow()).build();
   }
