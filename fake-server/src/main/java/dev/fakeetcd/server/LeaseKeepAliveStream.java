@@ -157,7 +157,7 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
     }
   }
 
-  /** Whether this stream renews lease {@code id} (its entry stays while the renewal is on its way). */
+  /** Whether this stream renews lease {@code id} (also while its renewal is on its way). */
   boolean renews(long id) {
     return renewers.containsKey(id);
   }

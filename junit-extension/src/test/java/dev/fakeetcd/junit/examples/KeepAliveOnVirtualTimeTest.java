@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A lease that jetcd keeps alive lives however far virtual time jumps, as it would on a real etcd
- * where its client renews it all along: its member renews it in virtual time on the stream's behalf.
+ * where its client renews it all along: its member renews it in virtual time for the stream.
  */
 class KeepAliveOnVirtualTimeTest {
 
