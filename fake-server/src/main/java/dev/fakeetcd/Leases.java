@@ -3,6 +3,7 @@ package dev.fakeetcd;
 import dev.fakeetcd.server.EtcdServer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The cluster's leases, for tests: what the leader holds, and expiring one without waiting.
@@ -10,6 +11,9 @@ import java.util.List;
  * <pre>{@code cluster.leases().expireNow(leaseId);}</pre>
  */
 public final class Leases {
+
+  private static final Duration WAIT_LIMIT = Duration.ofSeconds(10);
+  private static final Duration POLL = Duration.ofMillis(5);
 
   private final EtcdServer server;
 
@@ -31,5 +35,25 @@ public final class Leases {
    */
   public boolean expireNow(long id) {
     return server.expireLease(id);
+  }
+
+  /**
+   * Waits until no open keep-alive stream renews lease {@code id}. A stream that renewed a lease
+   * renews it in virtual time on its client's behalf until it ends; a client's close reaches its
+   * member over the transport a moment after {@code close()} returns, so a test that closes a
+   * client and then moves the clock waits here first. Waits in wall time, at most 10 seconds.
+   *
+   * @throws IllegalStateException if a stream still renews it after 10 seconds
+   */
+  public void awaitNotKeptAlive(long id) {
+    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+    while (server.isKeptAlive(id)) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("lease " + Long.toHexString(id)
+            + " is still kept alive by an open keep-alive stream after " + WAIT_LIMIT.toSeconds()
+            + " s: close the client (or its stream), or revoke the lease");
+      }
+      LockSupport.parkNanos(POLL.toNanos());
+    }
   }
 }

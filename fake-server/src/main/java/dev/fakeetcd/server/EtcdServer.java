@@ -643,6 +643,13 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
+  /** Whether an open keepalive stream on any member renews lease {@code id}. */
+  public boolean isKeptAlive(long id) {
+    synchronized (clock) {
+      return servers.values().stream().anyMatch(s -> s.leases().isKeptAlive(id));
+    }
+  }
+
   /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
   public CompactionResponse compact(long revision) {
     return fromLeader("compaction at " + revision, m -> m.compact(

@@ -6,15 +6,31 @@ import dev.fakeetcd.sim.VirtualClock;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One {@code LeaseKeepAlive} stream, served as etcd's loop: one request at a time, each answered
  * {@code {ID, TTL}} with a header taken before the renewal; an unknown or expired lease gets TTL 0,
  * any other failure ends the stream with its status. The client half-closing ends it once the
  * last answer is out. Answers go to gRPC in order from the server's sender pool, never under the
- * cluster lock; the next request is taken once the previous one is answered.
+ * cluster lock; the next request is taken once the previous one is answered. A paused member takes
+ * requests only once it resumes.
+ *
+ * <p>Departure (virtual time): a client renews on its own wall-clock timer, so a jump of virtual
+ * time would expire the leases it keeps alive. So the stream is an active renewer of every lease it
+ * renewed (TTL > 0): the member itself puts a request for the lease in this stream's queue at the
+ * client's cadence, TTL/3 after the last renewal (jetcd's {@code LeaseImpl}: {@code ttl * 1000 / 3}
+ * ms after an answer), so the renewal takes a client's path (forwarded to the leader over the
+ * simulated network; a crash, a pause, an isolation or a dropped connection stops it where it would
+ * stop the client's). It stops when the stream ends or is half-closed, or when a renewal of the
+ * lease answers TTL 0 or fails (which ends the stream). Its answers go to the client like any
+ * other: jetcd takes an answer with TTL > 0 as a renewal (it moves its next keep-alive and its
+ * deadline on), ignores one for a lease it no longer keeps alive, and ends the keep-alive on TTL 0,
+ * as its own next renewal would have made it.
  */
 final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest> {
 
@@ -26,6 +42,10 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
   private boolean busy;
   private boolean halfClosed;
   private boolean ended;
+  /** Waiting for the paused member to resume before taking the next request. */
+  private boolean parked;
+  /** Lease ID to the timer of the member's next renewal of it on the client's behalf. */
+  private final TreeMap<Long, VirtualClock.Timer> renewers = new TreeMap<>();
   /** What is still to be handed to gRPC, in order; drained by one sender task at a time. */
   private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
   private boolean draining;
@@ -36,6 +56,8 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
     this.leases = leases;
     this.out = out;
     out.setOnCancelHandler(() -> locked(this::end));
+    // A call closed from outside the handler (a dropped client connection) ends the stream too.
+    out.setOnCloseHandler(() -> locked(this::end));
   }
 
   @Override
@@ -57,6 +79,7 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
   public void onCompleted() {
     locked(() -> {
       halfClosed = true;
+      stopRenewing();
       next();
     });
   }
@@ -70,17 +93,25 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
   }
 
   private void next() {
-    if (busy || ended) {
+    if (busy || parked || ended) {
       return;
     }
-    LeaseKeepAliveRequest request = queue.pollFirst();
-    if (request == null) {
+    if (queue.isEmpty()) {
       if (halfClosed) {
         end();
         emit(out::onCompleted);
       }
       return;
     }
+    if (leases.isPaused()) {
+      parked = true;
+      leases.perform(() -> {
+        parked = false;
+        next();
+      });
+      return;
+    }
+    LeaseKeepAliveRequest request = queue.removeFirst();
     busy = true;
     LeaseKeepAliveResponse.Builder answer = LeaseKeepAliveResponse.newBuilder()
         .setID(request.getID()).setHeader(leases.header());
@@ -104,6 +135,7 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
       return;
     }
     LeaseKeepAliveResponse response = answer.setTTL(failure == null ? ttl : 0).build();
+    renewLater(response.getID(), response.getTTL());
     emit(() -> {
       try {
         out.onNext(response);
@@ -115,6 +147,33 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
     next();
   }
 
+  /** Schedules the member's renewal of lease {@code id} on the client's behalf; none if TTL 0. */
+  private void renewLater(long id, long ttl) {
+    VirtualClock.Timer next = halfClosed || ttl <= 0 ? null
+        : server.clock().schedule(Duration.ofMillis(ttl * 1000 / 3), () -> renewNow(id));
+    VirtualClock.Timer previous = next == null ? renewers.remove(id) : renewers.put(id, next);
+    if (previous != null) {
+      previous.cancel();
+    }
+  }
+
+  /** Whether this stream renews lease {@code id} (also while its renewal is on its way). */
+  boolean renews(long id) {
+    return renewers.containsKey(id);
+  }
+
+  private void renewNow(long id) {
+    if (!ended && !halfClosed) {
+      queue.addLast(LeaseKeepAliveRequest.newBuilder().setID(id).build());
+      next();
+    }
+  }
+
+  private void stopRenewing() {
+    renewers.values().forEach(VirtualClock.Timer::cancel);
+    renewers.clear();
+  }
+
   private void emit(Runnable send) {
     synchronized (outbox) {
       outbox.addLast(send);
@@ -123,7 +182,11 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
       }
       draining = true;
     }
-    server.watchSender().execute(this::drain);
+    try {
+      server.watchSender().execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      // the cluster is closed; its transports ended the call already
+    }
   }
 
   private void drain() {
@@ -151,6 +214,7 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
   private void end() {
     ended = true;
     queue.clear();
+    stopRenewing();
     leases.closed(this);
   }
 

@@ -162,6 +162,20 @@ final class MemberLeases implements Lessor.Host {
     return stream;
   }
 
+  boolean isPaused() {
+    return server.member(member.id()).isPaused();
+  }
+
+  /** Runs {@code action} as the member's own work: a paused member does it once it resumes. */
+  void perform(Runnable action) {
+    server.member(member.id()).perform(action);
+  }
+
+  /** Whether an open keepalive stream on this member renews lease {@code id}. */
+  boolean isKeptAlive(long id) {
+    return streams.stream().anyMatch(s -> s.renews(id));
+  }
+
   void closed(LeaseKeepAliveStream stream) {
     streams.remove(stream);
   }

@@ -28,6 +28,16 @@ public final class KeepAliveTestClient {
     return answers.next();
   }
 
+  /** The next answer, whoever's renewal it answers. */
+  public LeaseKeepAliveResponse next() {
+    return answers.next();
+  }
+
+  /** Cancels the stream, as a client that goes away does. */
+  public void cancel() {
+    answers.cancel();
+  }
+
   /** The status the stream ended with. */
   public Status ended() {
     return answers.ended();
