@@ -299,8 +299,14 @@ public final class EtcdServer implements AutoCloseable {
       Server s = tcp;
       tcp = null;
       if (s != null) {
-        s.shutdownNow();
+        // Not shutdownNow at once: its resets could overtake the trailers just queued, and the
+        // client would see CANCELLED. Every call is ended, so the transports finish at once.
+        s.shutdown();
         awaitTermination(s);
+        if (!s.isTerminated()) {
+          s.shutdownNow();
+          awaitTermination(s);
+        }
       }
     }
   }
