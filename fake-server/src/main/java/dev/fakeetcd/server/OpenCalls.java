@@ -124,13 +124,21 @@ final class OpenCalls {
       }
     }
 
+    /**
+     * Holds this call's monitor only to mark it closed (a send under way finishes first): the
+     * transport's close may need a lock (the in-process transport's) that the thread starting a
+     * call holds while it waits here to refuse that same call.
+     */
     @Override
-    public synchronized void close(Status status, Metadata trailers) {
-      if (!closed) {
+    public void close(Status status, Metadata trailers) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
         closed = true;
-        forget(this);
-        delegate().close(status, trailers);
       }
+      forget(this);
+      delegate().close(status, trailers);
     }
   }
 }

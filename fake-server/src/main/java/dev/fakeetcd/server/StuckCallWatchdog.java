@@ -3,9 +3,6 @@ package dev.fakeetcd.server;
 import dev.fakeetcd.sim.VirtualClock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Outside the pure core, for MANUAL mode, where only the test moves virtual time: a daemon thread
@@ -24,7 +21,7 @@ final class StuckCallWatchdog {
   // Only on the watchdog's thread.
   private long lastVirtualNanos = -1;
   private long virtualStillSince;
-  private ScheduledExecutorService executor;
+  private DaemonTicker ticker;
 
   StuckCallWatchdog(EtcdServer server) {
     this.server = server;
@@ -36,23 +33,12 @@ final class StuckCallWatchdog {
   }
 
   void start() {
-    executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "fake-etcd-stuck-call-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
-    executor.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS,
-        TimeUnit.MILLISECONDS);
+    ticker = DaemonTicker.start("fake-etcd-stuck-call-watchdog", PERIOD_MILLIS, this::check);
   }
 
   void stop() {
-    if (executor != null) {
-      executor.shutdownNow();
-      try {
-        executor.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (ticker != null) {
+      ticker.stop();
     }
   }
 
