@@ -4,19 +4,23 @@ import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.LeaseGrantRequest;
+import dev.fakeetcd.api.LeaseGrpc;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.sim.VirtualClock;
 import dev.fakeetcd.testing.Observers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** AUTO_ADVANCE with several clients: a call waiting on time does not keep the others out. */
 class AutoAdvanceConcurrencyTest {
+
+  private static final long TTL_SECONDS = 60;
 
   private final Clusters clusters = new Clusters();
 
@@ -26,41 +30,44 @@ class AutoAdvanceConcurrencyTest {
   }
 
   @Test
-  void put_waitingForItsTimeout_letsAnotherClientsPutsCompleteMeanwhile() throws Exception {
+  void put_waitingForItsTimeout_letsAnotherClientsCallRunBeforeTimeMoves() throws Exception {
     EtcdCluster cluster = clusters.start(ClusterConfig.builder().members(3).seed(51)
         .clockMode(VirtualClock.Mode.AUTO_ADVANCE).build());
     Member leader = cluster.awaitLeader();
     Member cutOff = Clusters.follower(cluster);
-    cluster.network().isolate(cutOff);
-    KVGrpc.KVBlockingStub other = clusters.kv(cluster, leader);
+    cluster.network().isolate(cutOff); // a put there waits for its timeout, 7 s of virtual time
     KVGrpc.KVStub waiting = KVGrpc.newStub(clusters.channel(cluster, cutOff));
-    AtomicBoolean sent = new AtomicBoolean();
+    LeaseGrpc.LeaseBlockingStub other = LeaseGrpc.newBlockingStub(clusters.channel(cluster, leader));
     CompletableFuture<PutResponse> answer = new CompletableFuture<>();
+    CompletableFuture<Long> lease = new CompletableFuture<>();
+    // The waiter's thread settles its put, moving virtual time; the other client grants a lease,
+    // whose remaining TTL afterwards tells when, in virtual time, it was granted.
+    Thread waiter = new Thread(() -> waiting.put(put("k", "v"), Observers.into(answer)));
+    Thread otherClient = new Thread(() -> lease.complete(other.leaseGrant(
+        LeaseGrantRequest.newBuilder().setTTL(TTL_SECONDS).build()).getID()));
 
-    // The other client puts all the time; each put that starts after the waiting one has been
-    // sent and ends before it is answered ran while virtual time was moving for it.
-    CompletableFuture<Integer> meanwhile = CompletableFuture.supplyAsync(() -> {
-      int count = 0;
-      for (int n = 0; n < 100_000 && !answer.isDone(); n++) {
-        boolean after = sent.get();
-        other.put(put("other", "v" + n));
-        if (after && !answer.isDone()) {
-          count++;
-        }
-      }
-      return count;
-    });
-    while (other.withDeadlineAfter(10, TimeUnit.SECONDS).range(Clusters.get("other"))
-        .getCount() == 0) {
-      Thread.onSpinWait(); // until the other client is under way
+    synchronized (cluster.clock()) { // both arrive while the cluster lock is taken
+      waiter.start();
+      awaitBlocked(waiter);
+      otherClient.start();
+      awaitBlocked(otherClient);
     }
-    sent.set(true);
-    waiting.put(put("k", "v"), Observers.into(answer)); // this thread settles it: time moves
 
     assertThat(answer).failsWithin(10, TimeUnit.SECONDS).withThrowableThat()
         .havingCause().isInstanceOfSatisfying(StatusRuntimeException.class,
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-    assertThat(meanwhile.get(30, TimeUnit.SECONDS)).as("puts done while the other waited")
-        .isPositive();
+    long id = lease.get(10, TimeUnit.SECONDS);
+    Duration remaining = cluster.leases().list().stream().filter(l -> l.id() == id).findFirst()
+        .orElseThrow().remaining();
+    // Granted before the waiting put's 7 s passed, not after it.
+    assertThat(remaining).isLessThanOrEqualTo(Duration.ofSeconds(TTL_SECONDS - 7));
+  }
+
+  /** Until {@code thread} waits for the cluster lock (which the caller holds). */
+  private static void awaitBlocked(Thread thread) throws InterruptedException {
+    for (int i = 0; i < 1_000 && thread.getState() != Thread.State.BLOCKED; i++) {
+      Thread.sleep(10); // polling, bounded: the thread is on its way to the lock
+    }
+    assertThat(thread.getState()).isEqualTo(Thread.State.BLOCKED);
   }
 }
