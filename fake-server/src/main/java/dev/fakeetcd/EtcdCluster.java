@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A running fake etcd cluster: its members, their endpoints, the virtual clock and the simulated
@@ -19,7 +20,7 @@ public final class EtcdCluster implements AutoCloseable {
 
   private final ClusterConfig config;
   private final EtcdServer server;
-  private final List<Member> members = new ArrayList<>();
+  private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Network network;
   private final ClientLinks clientLinks;
   private final Leases leases;
@@ -61,7 +62,8 @@ public final class EtcdCluster implements AutoCloseable {
    * Returns it; it is also the last of {@link #members()} from now on.
    */
   public Member startAddedMember(long id) {
-    synchronized (server.lock()) {
+    // Not under the cluster lock: starting servers must not block it.
+    synchronized (members) {
       Member member = new Member(server, server.startAddedMember(id), id);
       members.add(member);
       return member;

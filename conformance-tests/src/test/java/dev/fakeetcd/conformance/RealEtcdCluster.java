@@ -230,17 +230,16 @@ public final class RealEtcdCluster implements MemberControl {
     return clientUrl;
   }
 
-  /** SIGTERM, then SIGKILL; the data dir stays until {@link #close}. */
+  /**
+   * Kills the member's process (SIGKILL: no goodbye to its clients or peers, as a crash); the
+   * data dir stays until {@link #close}.
+   */
   @Override
   public void stop(int index) {
     Process process = members.get(index).process();
-    process.destroy();
     try {
-      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
     }
   }

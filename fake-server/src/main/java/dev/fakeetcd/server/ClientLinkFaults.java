@@ -57,6 +57,8 @@ public final class ClientLinkFaults implements ServerInterceptor {
   private volatile Duration delay = Duration.ZERO;
   /** Calls holding messages back, under the cluster lock; in the order they began to. */
   private final Set<Delayed<?, ?>> holding = new LinkedHashSet<>();
+  /** False while the member's process is down or its connections are being closed. */
+  private boolean connected = true;
 
   /** {@code sender} runs tasks in the order given (the server's {@link SendQueue}). */
   ClientLinkFaults(VirtualClock clock, Executor sender) {
@@ -115,12 +117,30 @@ public final class ClientLinkFaults implements ServerInterceptor {
   }
 
   /**
+   * From now on calls fail at once with {@link #CONNECTION_LOST}, as against a process that is
+   * gone (a refused connection is UNAVAILABLE too); under the cluster lock.
+   */
+  void disconnect() {
+    connected = false;
+  }
+
+  /** Calls reach the member again; under the cluster lock. */
+  void connect() {
+    connected = true;
+  }
+
+  /**
    * Ends every open call with {@link #CONNECTION_LOST}, as clients see a member process that went
    * away. (A plain server shutdown resets streams with CANCEL instead, which clients such as
    * jetcd's watch take as final.) Not under the cluster lock.
    */
   void endOpenCalls() {
     open.endAll(CONNECTION_LOST);
+  }
+
+  /** The member's open unary calls, oldest first; any thread. */
+  List<? extends OpenCalls.Open> openUnaryCalls() {
+    return open.unary();
   }
 
   @Override
@@ -131,12 +151,17 @@ public final class ClientLinkFaults implements ServerInterceptor {
 
   private <Q, R> ServerCall.Listener<Q> intercepted(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    EtcdError failure;
+    Status failure;
     synchronized (clock) {
-      failure = takeFailure(call.getMethodDescriptor().getFullMethodName());
+      if (connected) {
+        EtcdError error = takeFailure(call.getMethodDescriptor().getFullMethodName());
+        failure = error == null ? null : error.status();
+      } else {
+        failure = CONNECTION_LOST;
+      }
     }
     if (failure != null) {
-      call.close(failure.status(), new Metadata());
+      call.close(failure, new Metadata());
       return new ServerCall.Listener<>() {
       };
     }

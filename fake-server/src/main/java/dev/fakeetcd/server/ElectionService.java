@@ -179,8 +179,8 @@ final class ElectionService extends ElectionGrpc.ElectionImplBase {
           return;
         }
         next();
-        client.settle(call);
       });
+      client.settle(call);
     }
 
     private void cancel() {

@@ -26,17 +26,20 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -67,22 +70,21 @@ public final class EtcdServer implements AutoCloseable {
   private final Duration requestTimeout;
   private final TreeMap<Long, MemberServer> servers = new TreeMap<>();
   private final BackendQuota quota = new BackendQuota();
-  private final List<Long> memberIds = new ArrayList<>();
-  private final List<String> inProcessNames = new ArrayList<>();
-  private final List<URI> endpoints = new ArrayList<>();
-  /** Per member index: its in-process server and, with TCP, its Netty server (null while down). */
-  private final List<Server> inProcessServers = new ArrayList<>();
-  private final List<Server> tcpServers = new ArrayList<>();
-  private final List<List<ServerServiceDefinition>> services = new ArrayList<>();
-  private final List<ClientLinkFaults> linkFaults = new ArrayList<>();
+  /** Member ids by member index; grows under the cluster lock, read from any thread. */
+  private final List<Long> memberIds = new CopyOnWriteArrayList<>();
+  private final List<URI> endpoints = new CopyOnWriteArrayList<>();
+  /** What serves each member's clients, by member index. */
+  private final List<Endpoint> grpc = new CopyOnWriteArrayList<>();
+  /** Threads about to take the cluster lock to hand the simulation work (see {@link #settle}). */
+  private final AtomicInteger arrivals = new AtomicInteger();
   /** etcd's --auto-compaction-mode, null when off, and -retention (see {@link AutoCompactor}). */
   private final String autoCompactionMode;
   private final long autoCompactionRetention;
   private final TreeMap<Long, AutoCompactor> compactors = new TreeMap<>();
   /**
-   * Hands watch responses and delayed ones ({@link ClientLinkFaults}) to gRPC outside the cluster
-   * lock (see {@link WatchStream}), and ends streams for the leader monitor
-   * ({@link HasLeaderInterceptor}).
+   * Hands replies, watch responses and delayed ones ({@link ClientLinkFaults}) to gRPC outside the
+   * cluster lock (see {@link #reply}, {@link WatchStream}), ends streams for the leader monitor
+   * ({@link HasLeaderInterceptor}) and closes removed members' ports.
    */
   private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-etcd-watch-sender");
@@ -94,6 +96,8 @@ public final class EtcdServer implements AutoCloseable {
   /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
   private final WallClockDriver driver;
+  /** In MANUAL mode: warns about calls that wait for time nobody moves. */
+  private final StuckCallWatchdog watchdog;
   private final Membership membership;
   /** As given to {@link #start}, for members started later. */
   private int basePort;
@@ -136,6 +140,8 @@ public final class EtcdServer implements AutoCloseable {
     }
     this.membership = new Membership(this, memberIds);
     this.driver = config.clockMode() == VirtualClock.Mode.WALL_CLOCK ? new WallClockDriver(clock) : null;
+    this.watchdog = config.clockMode() == VirtualClock.Mode.MANUAL ? new StuckCallWatchdog(this)
+        : null;
   }
 
   /** Starts a cluster and waits (in virtual time) for its first leader. */
@@ -152,6 +158,9 @@ public final class EtcdServer implements AutoCloseable {
       server.startGrpc(settings.basePort());
       if (server.driver != null) {
         server.driver.start();
+      }
+      if (server.watchdog != null) {
+        server.watchdog.start();
       }
       return server;
     } catch (RuntimeException e) {
@@ -193,11 +202,10 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
-  /** Makes and starts member {@code i}'s gRPC servers. */
+  /** Makes and starts member {@code i}'s gRPC servers; not under the cluster lock. */
   private void startMemberGrpc(int i) {
     MemberServer member = servers.get(memberIds.get(i));
     ClientLinkFaults faults = new ClientLinkFaults(clock, watchSends);
-    linkFaults.add(faults);
     // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
     // checks it before any handler, then etcd's own checks in its order.
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
@@ -209,7 +217,6 @@ public final class EtcdServer implements AutoCloseable {
         new MaintenanceService(this, member), interceptors);
     ServerServiceDefinition cluster = ServerInterceptors.intercept(
         new ClusterService(this, member), interceptors);
-    inProcessNames.add("fake-etcd-" + instance + "-" + i);
     ServerServiceDefinition watch = ServerInterceptors.intercept(
         new WatchService(member.watches()), interceptors);
     ServerServiceDefinition lease = ServerInterceptors.intercept(
@@ -219,62 +226,96 @@ public final class EtcdServer implements AutoCloseable {
         DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
     ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
         new ElectionService(inProcessClient, watchSender).bindService()), interceptors);
-    services.add(List.of(kv, maintenance, cluster, watch, lease, lock, election));
-    inProcessServers.add(null);
-    tcpServers.add(null);
-    startServers(i, basePort < 0 ? -1 : basePort == 0 ? 0 : basePort + i);
-    if (basePort >= 0) {
-      endpoints.add(URI.create("http://127.0.0.1:" + tcpServers.get(i).getPort()));
-    }
-  }
-
-  /** Starts member {@code i}'s servers; {@code port} as for {@link #start}, per member. */
-  private void startServers(int i, int port) {
-    List<ServerServiceDefinition> defs = services.get(i);
+    Endpoint endpoint = new Endpoint(member.id(), "fake-etcd-" + instance + "-" + i, faults,
+        List.of(kv, maintenance, cluster, watch, lease, lock, election));
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
     // request sent asynchronously is registered before the caller moves the clock.
-    InProcessServerBuilder inProcess = InProcessServerBuilder.forName(inProcessNames.get(i))
+    InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)
         .directExecutor();
-    for (ServerServiceDefinition def : defs) {
-      inProcess.addService(def);
+    endpoint.services.forEach(inProcess::addService);
+    endpoint.inProcess = startServer(inProcess);
+    if (basePort >= 0) {
+      endpoint.startTcp(basePort == 0 ? 0 : basePort + i);
+      endpoints.add(URI.create("http://127.0.0.1:" + endpoint.tcp.getPort()));
     }
-    inProcessServers.set(i, startServer(inProcess));
-    if (port >= 0) {
-      NettyServerBuilder tcp = NettyServerBuilder
+    grpc.add(endpoint);
+  }
+
+  /**
+   * What serves one member's clients. The in-process server runs until the cluster closes: grpc-java's
+   * in-process transport starts a stream holding its own lock and runs our interceptors, which take
+   * the cluster lock, inside it; and a stream made before that server's shutdown but started after
+   * it meets a terminated server ({@code NullPointerException: 'executor' must not be null}). A
+   * member whose process is down refuses in-process calls through its link faults instead
+   * ({@link ClientLinkFaults#disconnect}); its Netty server, which has neither problem, stops, so
+   * that its port refuses connections.
+   */
+  private final class Endpoint {
+    /** Taken by this member's fault calls before, never inside, the cluster lock. */
+    final ReentrantLock faults = new ReentrantLock();
+    final long id;
+    final String inProcessName;
+    final ClientLinkFaults links;
+    final List<ServerServiceDefinition> services;
+    volatile Server inProcess;
+    /** Null while the port is closed; changed only holding {@link #faults}. */
+    volatile Server tcp;
+
+    Endpoint(long id, String inProcessName, ClientLinkFaults links,
+        List<ServerServiceDefinition> services) {
+      this.id = id;
+      this.inProcessName = inProcessName;
+      this.links = links;
+      this.services = services;
+    }
+
+    void startTcp(int port) {
+      NettyServerBuilder builder = NettyServerBuilder
           .forAddress(new InetSocketAddress("127.0.0.1", port))
           // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
           .permitKeepAliveTime(10, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
           // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
           .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE);
-      for (ServerServiceDefinition def : defs) {
-        tcp.addService(def);
-      }
-      tcpServers.set(i, startServer(tcp));
+      services.forEach(builder::addService);
+      tcp = startServer(builder);
     }
-  }
 
-  /** Stops member {@code i}'s servers at once: its port refuses connections, calls in flight fail. */
-  private List<Server> stopServers(int i) {
-    List<Server> stopped = new ArrayList<>();
-    for (List<Server> list : List.of(inProcessServers, tcpServers)) {
-      Server s = list.set(i, null);
+    /** Starts the port again, if the cluster listens on TCP; holding {@link #faults}. */
+    void reopen() {
+      int index = grpc.indexOf(this);
+      if (!endpoints.isEmpty()) {
+        startTcp(endpoints.get(index).getPort());
+      }
+    }
+
+    /**
+     * Ends every open call as a process that went away ends them, then closes the port and waits
+     * until it is free; holding {@link #faults}, not the cluster lock. New calls must already be
+     * refused ({@link ClientLinkFaults#disconnect}).
+     */
+    void closeConnections() {
+      links.endOpenCalls();
+      Server s = tcp;
+      tcp = null;
       if (s != null) {
-        s.shutdownNow();
-        stopped.add(s);
+        // Not shutdownNow at once: its resets could overtake the trailers just queued, and the
+        // client would see CANCELLED. Every call is ended, so the transports finish at once.
+        s.shutdown();
+        awaitTermination(s);
+        if (!s.isTerminated()) {
+          s.shutdownNow();
+          awaitTermination(s);
+        }
       }
     }
-    return stopped;
   }
 
-  private static void awaitTermination(List<Server> servers) {
-    for (Server s : servers) {
-      try {
-        s.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+  private static void awaitTermination(Server s) {
+    try {
+      s.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -290,12 +331,18 @@ public final class EtcdServer implements AutoCloseable {
 
   /**
    * Runs {@code action} on {@code member} under the cluster lock, then lets the simulation settle
-   * around it. A paused member takes the call only when it resumes, and answers only while running.
+   * around it (see {@link #settle}). A paused member takes the call only when it resumes, and
+   * answers only while running. The answer never goes out under the cluster lock.
    */
   <T> void call(MemberServer member, StreamObserver<T> responses,
       Supplier<CompletableFuture<T>> action) {
-    CompletableFuture<T> future;
-    synchronized (clock) {
+    var started = new Object() {
+      CompletableFuture<T> future;
+      boolean inTimer;
+    };
+    boolean counted = enter();
+    clock.locked(() -> {
+      arrived(counted);
       CallTrace.record(sim.trace(), member.id());
       if (sim.member(member.id()).isPaused()) {
         Context context = Context.current();
@@ -307,27 +354,112 @@ public final class EtcdServer implements AutoCloseable {
         return;
       }
       try {
-        future = action.get();
+        started.future = action.get();
       } catch (RuntimeException e) {
-        future = CompletableFuture.failedFuture(e);
+        started.future = CompletableFuture.failedFuture(e);
       }
-      if (!clock.isRunning()) {
-        settle(future);
-      } // else a callback inside a timer made this call: the running loop will get to it
+      started.inTimer = clock.isRunning(); // a callback in a timer: the running loop gets to it
+    });
+    CompletableFuture<T> future = started.future;
+    if (future == null) {
+      return; // parked until the member resumes
     }
-    future.whenComplete((response, failure) -> member.whenRunning(() -> {
+    if (!started.inTimer) {
+      settle(waitingFor(future));
+    }
+    future.whenComplete((response, failure) -> member.whenRunning(() -> reply(() -> {
       if (failure == null) {
         responses.onNext(response);
         responses.onCompleted();
       } else {
         responses.onError(toStatus(failure));
       }
-    }));
+    })));
   }
 
-  private void settle(CompletableFuture<?> future) {
-    // Bounded: every waiting request has its own timeout timer within this jump.
-    clock.autoAdvance(() -> !future.isDone(), requestTimeout.plus(sim.config().election()));
+  private static BooleanSupplier waitingFor(CompletableFuture<?> future) {
+    return () -> !future.isDone();
+  }
+
+  /**
+   * Counts the calling thread among those about to take the cluster lock with work, unless it
+   * holds the lock already; {@link #arrived} with the result once it has the lock.
+   */
+  private boolean enter() {
+    if (Thread.holdsLock(clock)) {
+      return false;
+    }
+    arrivals.incrementAndGet();
+    return true;
+  }
+
+  private void arrived(boolean counted) {
+    if (counted) {
+      arrivals.decrementAndGet();
+    }
+  }
+
+  /**
+   * Runs the simulation while {@code waiting} holds (read under the lock): what is due now; in
+   * AUTO_ADVANCE mode then time jumps to the next timer, one timer instant per step, for at most
+   * the request timeout plus an election timeout (every waiting request has its own timeout timer
+   * within that). Each step takes the cluster lock and releases it, so that other callers run in
+   * between, and time jumps only while no other thread is entering the cluster with work
+   * ({@link #arrivals}): what other threads can do now comes before any jump. A single-threaded
+   * test sees the same steps, in the same order, on every run.
+   *
+   * <p>Called under the lock (from a fault call, say, resuming parked calls) it settles in one
+   * piece, as that caller holds the lock anyway.
+   */
+  void settle(BooleanSupplier waiting) {
+    Duration maxJump = requestTimeout.plus(sim.config().election());
+    if (Thread.holdsLock(clock)) {
+      if (!clock.isRunning()) {
+        clock.autoAdvance(waiting, maxJump);
+      }
+      return;
+    }
+    long[] limit = {-1};
+    while (true) {
+      boolean[] over = {false};
+      clock.locked(() -> {
+        clock.runUntilIdle();
+        if (!waiting.getAsBoolean() || clock.mode() != VirtualClock.Mode.AUTO_ADVANCE) {
+          over[0] = true;
+          return;
+        }
+        if (limit[0] < 0) {
+          limit[0] = clock.nanos() + maxJump.toNanos();
+        }
+        // Nothing left to run before the limit: the wait goes on without us.
+        over[0] = arrivals.get() == 0 && !clock.jumpToNextTimer(limit[0]);
+      });
+      if (over[0]) {
+        return;
+      }
+      if (arrivals.get() > 0) {
+        Thread.yield(); // let them in first
+      }
+    }
+  }
+
+  /**
+   * Sends an answer outside the cluster lock: at once if the caller does not hold it, else on the
+   * thread that holds it once it lets go (see {@link VirtualClock#whenReleased}), so that a test
+   * moving time has its answers when it moves on. The transport may run client code on the sending
+   * thread (in-process: even the client's next call).
+   */
+  void reply(Runnable send) {
+    clock.whenReleased(send, this::offLock);
+  }
+
+  /** Runs {@code task} on the sender pool; nothing if the cluster is closed. */
+  private void offLock(Runnable task) {
+    try {
+      watchSender.execute(task);
+    } catch (RejectedExecutionException e) {
+      // the cluster is closed; its transports ended the call
+    }
   }
 
   static StatusRuntimeException toStatus(Throwable failure) {
@@ -344,12 +476,14 @@ public final class EtcdServer implements AutoCloseable {
 
   /** Runs {@code action} under the cluster lock, then whatever it made due now; any thread. */
   void run(Runnable action) {
-    synchronized (clock) {
+    boolean counted = enter();
+    clock.locked(() -> {
+      arrived(counted);
       action.run();
       if (!clock.isRunning()) {
         clock.runUntilIdle();
       }
-    }
+    });
   }
 
   boolean locked(BooleanSupplier query) {
@@ -416,13 +550,32 @@ public final class EtcdServer implements AutoCloseable {
     return endpoints.isEmpty() ? Optional.empty() : Optional.of(endpoints.get(index));
   }
 
-  /** Member {@code id} left the cluster: a started one stops serving (its port refuses). */
+  /**
+   * Member {@code id} left the cluster (under the lock, as it applies its removal): a started one
+   * refuses calls at once, its open calls end as its process exits, and its port closes.
+   */
   void removed(long id) {
     int index = memberIds.indexOf(id);
     if (index >= 0) {
-      stopServers(index);
       stopCompactor(id);
       servers.get(id).stopped();
+      // Started members only; not under the lock, as a fault call would do it.
+      Endpoint endpoint = grpc.get(index);
+      endpoint.links.disconnect();
+      offLock(() -> withFaultLock(endpoint, endpoint::closeConnections));
+    }
+  }
+
+  /** Runs a fault on a member's endpoint: one at a time per member, never under the cluster lock. */
+  private void withFaultLock(Endpoint endpoint, Runnable fault) {
+    if (Thread.holdsLock(clock)) {
+      throw new IllegalStateException("a process fault cannot be called holding the cluster lock");
+    }
+    endpoint.faults.lock();
+    try {
+      fault.run();
+    } finally {
+      endpoint.faults.unlock();
     }
   }
 
@@ -470,7 +623,7 @@ public final class EtcdServer implements AutoCloseable {
 
   /** The in-process server name of member {@code index}. */
   public String inProcessName(int index) {
-    return inProcessNames.get(index);
+    return grpc.get(index).inProcessName;
   }
 
   /** {@code http://127.0.0.1:port} of each member, in index order; empty without TCP. */
@@ -487,9 +640,19 @@ public final class EtcdServer implements AutoCloseable {
     return sim.trace();
   }
 
+  /** How many members have their gRPC servers made (members started later come last). */
+  int servedMembers() {
+    return grpc.size();
+  }
+
+  /** In MANUAL mode: how long a call waits, with the clock still, before the warning; for tests. */
+  void stuckCallWarningAfter(Duration threshold) {
+    watchdog.threshold(threshold);
+  }
+
   /** The client-link faults of member {@code index}. */
   public ClientLinkFaults linkFaults(int index) {
-    return linkFaults.get(index);
+    return grpc.get(index).links;
   }
 
   /** Member {@code id}'s store revision; call only while holding {@link #lock()}. */
@@ -500,51 +663,52 @@ public final class EtcdServer implements AutoCloseable {
   /**
    * Closes every client connection of member {@code index}, as a restart of its process would:
    * calls in flight (watch streams too) fail with UNAVAILABLE and clients reconnect to the same
-   * name and port. Waits
-   * for the transports outside the cluster lock: their calls may need it.
+   * name and port. Any thread.
    */
   public void dropClientConnections(int index) {
-    List<Server> stopped;
-    synchronized (clock) {
-      linkFaults.get(index).endOpenCalls();
-      stopped = stopServers(index);
-    }
-    awaitTermination(stopped);
-    synchronized (clock) {
-      if (sim.member(memberIds.get(index)).isUp()) {
-        startServers(index, endpoints.isEmpty() ? -1 : endpoints.get(index).getPort());
+    Endpoint endpoint = grpc.get(index);
+    withFaultLock(endpoint, () -> {
+      clock.locked(endpoint.links::disconnect);
+      endpoint.closeConnections();
+      boolean[] up = {false};
+      clock.locked(() -> {
+        up[0] = sim.member(endpoint.id).isUp();
+        if (up[0]) {
+          endpoint.links.connect();
+        }
+      });
+      if (up[0]) {
+        endpoint.reopen();
       }
-    }
+    });
   }
 
   /**
    * Starts member {@code id}, which a MemberAdd call added and nobody started yet, with an empty
    * disk: it joins the cluster as a real new member would, publishes its name and serves on new
-   * endpoints. Returns its member index.
+   * endpoints. Returns its member index. Any thread, one at a time.
    */
-  public int startAddedMember(long id) {
-    synchronized (clock) {
+  public synchronized int startAddedMember(long id) {
+    int index = memberIds.size();
+    clock.locked(() -> {
       if (!membership.isStartable(id)) {
         throw new IllegalStateException("member " + Long.toUnsignedString(id, 16)
             + " is not an added, never started member");
       }
       sim.member(id).restart();
       servers.get(id).leases().startScans();
-      int index = memberIds.size();
       memberIds.add(id);
       membership.started(id);
       startCompactor(id);
       clock.runUntilIdle();
-      startMemberGrpc(index);
-      return index;
-    }
+    });
+    startMemberGrpc(index);
+    return index;
   }
 
   /** Asks the leader to hand over to member {@code id}; done at once on a healthy network. */
   public void transferLeadership(long id) {
-    synchronized (clock) {
-      sim.transferLeadership(id);
-    }
+    clock.locked(() -> sim.transferLeadership(id));
   }
 
   /**
@@ -561,46 +725,67 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * Crashes member {@code id}: its servers stop at once (its port refuses connections, calls in
-   * flight fail as on a lost connection) and its process state is lost.
+   * Crashes member {@code id} as a SIGKILL would: its open calls and streams end as on a lost
+   * connection (UNAVAILABLE), it refuses new ones (its port refuses connections) and its process
+   * state is lost. Any thread.
    */
   public void crash(long id) {
-    List<Server> stopped;
-    synchronized (clock) {
-      stopped = stopServers(memberIds.indexOf(id));
-      stopCompactor(id);
-      sim.member(id).crash();
-      servers.get(id).stopped();
-      clock.runUntilIdle();
-    }
-    awaitTermination(stopped);
+    Endpoint endpoint = grpc.get(memberIds.indexOf(id));
+    withFaultLock(endpoint, () -> {
+      clock.locked(() -> {
+        if (!sim.member(id).isUp()) {
+          throw new IllegalStateException("crash: member " + Long.toUnsignedString(id, 16)
+              + " is not up");
+        }
+        endpoint.links.disconnect();
+      });
+      // Before the process state goes: what the member would still send is lost with it.
+      endpoint.closeConnections();
+      clock.locked(() -> {
+        stopCompactor(id);
+        sim.member(id).crash();
+        servers.get(id).stopped();
+        clock.runUntilIdle();
+      });
+    });
   }
 
-  /** Restarts crashed member {@code id} from its disk; it serves again on the same endpoints. */
+  /**
+   * Restarts crashed member {@code id} from its disk; it serves again on the same endpoints (once
+   * the crash has freed its port). Any thread.
+   */
   public void restart(long id) {
-    int index = memberIds.indexOf(id);
-    synchronized (clock) {
-      sim.member(id).restart();
-      startCompactor(id);
-      clock.runUntilIdle();
-      startServers(index, endpoints.isEmpty() ? -1 : endpoints.get(index).getPort());
-    }
+    Endpoint endpoint = grpc.get(memberIds.indexOf(id));
+    withFaultLock(endpoint, () -> {
+      clock.locked(() -> {
+        sim.member(id).restart();
+        startCompactor(id);
+        clock.runUntilIdle();
+        endpoint.links.connect();
+      });
+      endpoint.reopen();
+    });
   }
 
-  /** Freezes member {@code id}: it takes and answers no call until {@link #resume}. */
+  /** Freezes member {@code id}: it takes and answers no call until {@link #resume}. Any thread. */
   public void pause(long id) {
-    synchronized (clock) {
-      sim.member(id).pause();
-    }
+    withFaultLock(grpc.get(memberIds.indexOf(id)), () -> {
+      clock.locked(() -> sim.member(id).pause());
+    });
   }
 
-  /** Lets paused member {@code id} run on: it handles what waited, then the calls that waited. */
+  /**
+   * Lets paused member {@code id} run on: it handles what waited, then the calls that waited. Any
+   * thread.
+   */
   public void resume(long id) {
-    synchronized (clock) {
-      sim.member(id).resume();
-      servers.get(id).resumed();
-      clock.runUntilIdle();
-    }
+    withFaultLock(grpc.get(memberIds.indexOf(id)), () -> {
+      clock.locked(() -> {
+        sim.member(id).resume();
+        servers.get(id).resumed();
+        clock.runUntilIdle();
+      });
+    });
   }
 
   public Optional<Long> leaderId() {
@@ -666,7 +851,7 @@ public final class EtcdServer implements AutoCloseable {
     synchronized (clock) {
       long leader = sim.awaitLeader(requestTimeout).id();
       CompletableFuture<T> future = request.apply(servers.get(leader));
-      settle(future);
+      settle(waitingFor(future));
       clock.runUntilIdle();
       if (!future.isDone()) {
         throw new IllegalStateException(what + " did not finish without time"
@@ -686,16 +871,27 @@ public final class EtcdServer implements AutoCloseable {
     if (driver != null) {
       driver.stop();
     }
-    List<Server> stopped = new ArrayList<>();
+    if (watchdog != null) {
+      watchdog.stop();
+    }
     synchronized (clock) {
       for (long id : memberIds) {
         stopCompactor(id);
       }
-      for (int i = 0; i < inProcessServers.size(); i++) {
-        stopped.addAll(stopServers(i));
+      for (Endpoint endpoint : grpc) {
+        endpoint.links.disconnect();
       }
     }
-    awaitTermination(stopped);
+    for (Endpoint endpoint : grpc) {
+      withFaultLock(endpoint, () -> {
+        endpoint.closeConnections();
+        Server inProcess = endpoint.inProcess;
+        if (inProcess != null) {
+          inProcess.shutdownNow();
+          awaitTermination(inProcess);
+        }
+      });
+    }
     watchSender.shutdownNow();
   }
 }

@@ -12,7 +12,6 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
-import dev.fakeetcd.sim.VirtualClock;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CancellationException;
@@ -46,7 +45,8 @@ final class InProcessClient {
   /** One gRPC call: its internal requests in flight, its cancellation and the watch it waits on. */
   static final class Call {
     private int inFlight;
-    private boolean cancelled;
+    /** Written under the cluster lock; read by the answer, which is sent outside it. */
+    private volatile boolean cancelled;
     private KeyFeed.Subscription waiting;
     private Runnable onCancel = () -> { };
 
@@ -101,15 +101,16 @@ final class InProcessClient {
   /** A paused member takes the call when it resumes, as {@link EtcdServer#call} does. */
   private <T> void start(Call call, ServerCallStreamObserver<T> responses,
       Function<Call, CompletableFuture<T>> action) {
-    CompletableFuture<T> future;
-    VirtualClock clock = server.clock();
-    synchronized (clock) {
+    var started = new Object() {
+      CompletableFuture<T> future;
+    };
+    server.run(() -> {
       CallTrace.record(server.trace(), member.id());
       if (call.cancelled()) {
         return;
       }
       if (!member.isUp()) {
-        responses.onError(EtcdError.STOPPED.asException());
+        server.reply(() -> responses.onError(EtcdError.STOPPED.asException()));
         return;
       }
       if (server.sim().member(member.id()).isPaused()) {
@@ -117,13 +118,17 @@ final class InProcessClient {
         return;
       }
       try {
-        future = action.apply(call);
+        started.future = action.apply(call);
       } catch (RuntimeException e) {
-        future = CompletableFuture.failedFuture(e);
+        started.future = CompletableFuture.failedFuture(e);
       }
-      settle(call);
+    });
+    CompletableFuture<T> future = started.future;
+    if (future == null) {
+      return;
     }
-    future.whenComplete((response, failure) -> member.whenRunning(() -> {
+    settle(call);
+    future.whenComplete((response, failure) -> member.whenRunning(() -> server.reply(() -> {
       if (call.cancelled()) {
         return;
       }
@@ -133,7 +138,7 @@ final class InProcessClient {
       } else {
         responses.onError(toStatus(failure));
       }
-    }));
+    })));
   }
 
   /** Runs {@code action} under the cluster lock and settles what it started; any thread. */
@@ -141,12 +146,9 @@ final class InProcessClient {
     server.run(action);
   }
 
-  /** Under the lock: moves virtual time (AUTO_ADVANCE) only while {@code call} has a request out. */
+  /** Moves virtual time (AUTO_ADVANCE) only while {@code call} has a request out. */
   void settle(Call call) {
-    VirtualClock clock = server.clock();
-    if (!clock.isRunning()) {
-      clock.autoAdvance(call::busy, server.requestTimeout().plus(server.election()));
-    }
+    server.settle(call::busy);
   }
 
   // ---- the in-process KV client ----

@@ -8,11 +8,12 @@ import io.grpc.Status;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * Calls still open on a member that something outside their handlers may end: a dropped client
- * connection, etcd's leader monitor. Once ended, whatever the handler still sends is dropped, as
+ * Calls still open on a member that something outside their handlers may end (a dropped client
+ * connection, a crash, etcd's leader monitor) or look at (the stuck-call watchdog). Once ended, whatever the handler still sends is dropped, as
  * bytes written to a lost connection are. Thread-safe; never call it under the cluster lock (ending
  * a call may call into the transport, which may call back into the server).
  */
@@ -53,6 +54,25 @@ final class OpenCalls {
     calls.forEach(c -> c.close(status, new Metadata()));
   }
 
+  /** The open unary calls, oldest first; any thread. */
+  List<? extends Open> unary() {
+    synchronized (open) {
+      return open.stream().filter(c -> c.getMethodDescriptor().getType().clientSendsOneMessage()
+          && c.getMethodDescriptor().getType().serverSendsOneMessage()).toList();
+    }
+  }
+
+  /** What {@link #unary} tells of a call. */
+  interface Open {
+    String fullMethodName();
+
+    /** {@link System#nanoTime} when it was opened. */
+    long openedNanos();
+
+    /** True the first time only. */
+    boolean firstNotice();
+  }
+
   boolean isEmpty() {
     synchronized (open) {
       return open.isEmpty();
@@ -65,11 +85,29 @@ final class OpenCalls {
     }
   }
 
-  private final class Tracked<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R> {
+  private final class Tracked<Q, R> extends ForwardingServerCall.SimpleForwardingServerCall<Q, R>
+      implements Open {
+    private final long openedNanos = System.nanoTime();
+    private final AtomicBoolean noticed = new AtomicBoolean();
     private boolean closed;
 
     Tracked(ServerCall<Q, R> call) {
       super(call);
+    }
+
+    @Override
+    public String fullMethodName() {
+      return getMethodDescriptor().getFullMethodName();
+    }
+
+    @Override
+    public long openedNanos() {
+      return openedNanos;
+    }
+
+    @Override
+    public boolean firstNotice() {
+      return noticed.compareAndSet(false, true);
     }
 
     @Override
@@ -86,13 +124,21 @@ final class OpenCalls {
       }
     }
 
+    /**
+     * Holds this call's monitor only to mark it closed (a send under way finishes first): the
+     * transport's close may need a lock (the in-process transport's) that the thread starting a
+     * call holds while it waits here to refuse that same call.
+     */
     @Override
-    public synchronized void close(Status status, Metadata trailers) {
-      if (!closed) {
+    public void close(Status status, Metadata trailers) {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
         closed = true;
-        forget(this);
-        delegate().close(status, trailers);
       }
+      forget(this);
+      delegate().close(status, trailers);
     }
   }
 }

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -17,7 +19,9 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Every method holds this clock's monitor, and the etcd server uses the same monitor as its
  * cluster lock, so a test thread moving time never interleaves with the server's threads. Timers
- * run on the thread that moves time, holding the monitor.
+ * run on the thread that moves time, holding the monitor. What must not run under it (answers to
+ * clients) a timer hands to {@link #whenReleased}: the thread that moved time runs it once it has
+ * let go of the monitor, before its call returns.
  */
 public final class VirtualClock {
 
@@ -46,6 +50,16 @@ public final class VirtualClock {
   private long nextSeq;
   private boolean running;
   private long lastSyncedElapsedNanos;
+  /** Per thread: how many of this clock's sections it is in, and what waits for their end. */
+  private final ThreadLocal<Sections> sections = ThreadLocal.withInitial(Sections::new);
+
+  private static final class Sections {
+    int depth;
+    final ArrayDeque<Deferred> released = new ArrayDeque<>();
+  }
+
+  private record Deferred(Runnable task, Executor otherwise) {
+  }
 
   public VirtualClock(Mode mode) {
     this.mode = Objects.requireNonNull(mode, "mode");
@@ -101,20 +115,24 @@ public final class VirtualClock {
    * Moves time forward by {@code duration}, running every timer due within it in order, including
    * timers that those timers schedule inside the window. Time ends exactly {@code duration} later.
    */
-  public synchronized void advance(Duration duration) {
+  public void advance(Duration duration) {
     long delta = nonNegativeNanos(duration, "duration");
-    requireNotRunning("advance");
-    runThrough(Math.addExact(nowNanos, delta));
+    locked(() -> {
+      requireNotRunning("advance");
+      runThrough(Math.addExact(nowNanos, delta));
+    });
   }
 
   /**
    * Runs every timer due now, including those scheduled for now while running. Called from inside
    * a timer it does nothing: the running loop reaches those timers anyway.
    */
-  public synchronized void runUntilIdle() {
-    if (!running) {
-      runThrough(nowNanos);
-    }
+  public void runUntilIdle() {
+    locked(() -> {
+      if (!running) {
+        runThrough(nowNanos);
+      }
+    });
   }
 
   /**
@@ -123,40 +141,121 @@ public final class VirtualClock {
    * call. In other modes only runs what is due now. Returns whether the wait is over, that is
    * whether {@code stillWaiting} is false at the end.
    */
-  public synchronized boolean autoAdvance(BooleanSupplier stillWaiting, Duration maxJump) {
+  public boolean autoAdvance(BooleanSupplier stillWaiting, Duration maxJump) {
     Objects.requireNonNull(stillWaiting, "stillWaiting");
-    long limit = Math.addExact(nowNanos, nonNegativeNanos(maxJump, "maxJump"));
-    requireNotRunning("autoAdvance");
-    runThrough(nowNanos);
-    if (mode != Mode.AUTO_ADVANCE) {
-      return !stillWaiting.getAsBoolean();
-    }
-    while (stillWaiting.getAsBoolean()) {
-      Timer next = queue.peek();
-      if (next == null || next.dueNanos > limit) {
-        return false;
+    long jump = nonNegativeNanos(maxJump, "maxJump");
+    boolean[] over = {true};
+    locked(() -> {
+      long limit = Math.addExact(nowNanos, jump);
+      requireNotRunning("autoAdvance");
+      runThrough(nowNanos);
+      while (stillWaiting.getAsBoolean()) {
+        if (!jumpToNextTimer(limit)) {
+          over[0] = false;
+          return;
+        }
       }
-      runThrough(next.dueNanos);
-    }
-    return true;
+    });
+    return over[0];
+  }
+
+  /**
+   * One step of {@link #autoAdvance}, for a caller that releases this clock's monitor between
+   * steps: in {@link Mode#AUTO_ADVANCE}, if the simulation is idle and the next timer is due no
+   * later than {@code limitNanos} (virtual nanoseconds, as {@link #nanos}), jumps to it and runs
+   * everything due at that instant. Returns whether it did; in other modes it never does.
+   */
+  public boolean jumpToNextTimer(long limitNanos) {
+    boolean[] jumped = {false};
+    locked(() -> {
+      requireNotRunning("jumpToNextTimer");
+      Timer next = queue.peek();
+      if (mode == Mode.AUTO_ADVANCE && next != null && next.dueNanos <= limitNanos) {
+        runThrough(Math.max(next.dueNanos, nowNanos));
+        jumped[0] = true;
+      }
+    });
+    return jumped[0];
   }
 
   /**
    * In {@link Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since it started;
    * virtual time moves forward by the real time elapsed since the previous report.
    */
-  public synchronized void syncTo(long elapsedNanos) {
+  public void syncTo(long elapsedNanos) {
     if (mode != Mode.WALL_CLOCK) {
       throw new IllegalStateException("syncTo needs mode WALL_CLOCK, clock is " + mode);
     }
-    if (elapsedNanos < lastSyncedElapsedNanos) {
-      throw new IllegalArgumentException(
-          "elapsedNanos went backwards: " + elapsedNanos + " < " + lastSyncedElapsedNanos);
+    locked(() -> {
+      if (elapsedNanos < lastSyncedElapsedNanos) {
+        throw new IllegalArgumentException(
+            "elapsedNanos went backwards: " + elapsedNanos + " < " + lastSyncedElapsedNanos);
+      }
+      requireNotRunning("syncTo");
+      long delta = elapsedNanos - lastSyncedElapsedNanos;
+      lastSyncedElapsedNanos = elapsedNanos;
+      runThrough(Math.addExact(nowNanos, delta));
+    });
+  }
+
+  /**
+   * Runs {@code section} holding this clock's monitor; when the calling thread lets go of the
+   * monitor at the end of it (it may hold it from an outer section), runs what was handed to
+   * {@link #whenReleased} meanwhile, in order. Every method here that runs timers is such a section.
+   */
+  public void locked(Runnable section) {
+    Sections mine = sections.get();
+    mine.depth++;
+    try {
+      synchronized (this) {
+        section.run();
+      }
+    } finally {
+      if (--mine.depth == 0) {
+        runReleased(mine);
+      }
     }
-    requireNotRunning("syncTo");
-    long delta = elapsedNanos - lastSyncedElapsedNanos;
-    lastSyncedElapsedNanos = elapsedNanos;
-    runThrough(Math.addExact(nowNanos, delta));
+  }
+
+  private void runReleased(Sections mine) {
+    boolean stillHeld = Thread.holdsLock(this); // by an enclosing synchronized block
+    RuntimeException first = null;
+    Deferred next;
+    while ((next = mine.released.poll()) != null) {
+      try {
+        if (stillHeld) {
+          next.otherwise().execute(next.task());
+        } else {
+          next.task().run();
+        }
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * Runs {@code task} once the calling thread no longer holds this clock's monitor: at once if it
+   * does not; at the end of its outermost {@link #locked} section (which every method here that
+   * runs timers is) if it is in one; otherwise, holding the monitor by other means, on
+   * {@code otherwise}.
+   */
+  public void whenReleased(Runnable task, Executor otherwise) {
+    if (!Thread.holdsLock(this)) {
+      task.run();
+      return;
+    }
+    Sections mine = sections.get();
+    if (mine.depth > 0) {
+      mine.released.add(new Deferred(task, otherwise));
+    } else {
+      otherwise.execute(task);
+    }
   }
 
   private void runThrough(long target) {
