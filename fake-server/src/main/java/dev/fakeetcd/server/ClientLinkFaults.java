@@ -60,10 +60,12 @@ public final class ClientLinkFaults implements ServerInterceptor {
   /** False while the member's process is down or its connections are being closed. */
   private boolean connected = true;
 
-  /** {@code sender} runs tasks in the order given (the server's {@link SendQueue}). */
-  ClientLinkFaults(VirtualClock clock, Executor sender) {
-    this.clock = clock;
-    this.sender = sender;
+  private final EtcdServer server;
+
+  ClientLinkFaults(EtcdServer server) {
+    this.server = server;
+    this.clock = server.clock();
+    this.sender = server.watchSender();
   }
 
   /** Makes the next {@code count} calls of {@code fullMethodName} fail with {@code error}. */
@@ -214,13 +216,16 @@ public final class ClientLinkFaults implements ServerInterceptor {
         close.run();
         return;
       }
+      long[] waitNanos = {-1};
       synchronized (clock) {
         if (hold(close) && !clock.isRunning()) {
-          // In AUTO_ADVANCE mode nobody else may move time for this answer: the call waits on it.
-          // The close is the call's last message: it has left once nothing is held.
-          clock.autoAdvance(() -> !held.isEmpty(),
-              Duration.ofNanos(held.peekLast().dueNanos() - clock.nanos()));
+          waitNanos[0] = held.peekLast().dueNanos() - clock.nanos();
         }
+      }
+      // In AUTO_ADVANCE mode nobody else may move time for this answer: the call waits on it.
+      // The close is the call's last message: it has left once nothing is held.
+      if (waitNanos[0] >= 0) {
+        server.settle(() -> !held.isEmpty(), Duration.ofNanos(waitNanos[0]));
       }
     }
 

@@ -18,6 +18,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -205,7 +206,7 @@ public final class EtcdServer implements AutoCloseable {
   /** Makes and starts member {@code i}'s gRPC servers; not under the cluster lock. */
   private void startMemberGrpc(int i) {
     MemberServer member = servers.get(memberIds.get(i));
-    ClientLinkFaults faults = new ClientLinkFaults(clock, watchSends);
+    ClientLinkFaults faults = new ClientLinkFaults(this);
     // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
     // checks it before any handler, then etcd's own checks in its order.
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
@@ -272,6 +273,10 @@ public final class EtcdServer implements AutoCloseable {
     void startTcp(int port) {
       NettyServerBuilder builder = NettyServerBuilder
           .forAddress(new InetSocketAddress("127.0.0.1", port))
+          // Each connection's calls and stream messages reach the member in the order they came,
+          // as etcd serves them: a watch created just before a put on the same connection sees it.
+          // Handlers never wait under it (see settle).
+          .directExecutor()
           // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
           .permitKeepAliveTime(10, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
@@ -412,13 +417,30 @@ public final class EtcdServer implements AutoCloseable {
    * piece, as that caller holds the lock anyway.
    */
   void settle(BooleanSupplier waiting) {
-    Duration maxJump = requestTimeout.plus(sim.config().election());
+    settle(waiting, requestTimeout.plus(sim.config().election()));
+  }
+
+  /**
+   * As {@link #settle(BooleanSupplier)}, jumping at most {@code maxJump}. On a transport thread
+   * (Netty's event loop, which serves one connection's calls in the order they came) the steps run
+   * on the sender pool, so that a waiting call does not hold up the next call on its connection.
+   */
+  void settle(BooleanSupplier waiting, Duration maxJump) {
     if (Thread.holdsLock(clock)) {
       if (!clock.isRunning()) {
         clock.autoAdvance(waiting, maxJump);
       }
       return;
     }
+    if (clock.mode() == VirtualClock.Mode.AUTO_ADVANCE
+        && Thread.currentThread() instanceof FastThreadLocalThread) {
+      offLock(() -> steps(waiting, maxJump));
+    } else {
+      steps(waiting, maxJump);
+    }
+  }
+
+  private void steps(BooleanSupplier waiting, Duration maxJump) {
     long[] limit = {-1};
     while (true) {
       boolean[] over = {false};

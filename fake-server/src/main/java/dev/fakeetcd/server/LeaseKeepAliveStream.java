@@ -220,12 +220,8 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
 
   /** Runs {@code action} under the cluster lock, then lets the simulation settle around it. */
   private void locked(Runnable action) {
-    VirtualClock clock = server.clock();
-    synchronized (clock) {
-      action.run();
-      if (!clock.isRunning()) {
-        clock.autoAdvance(() -> busy && !ended, server.requestTimeout().plus(server.election()));
-      }
-    }
+    server.run(action);
+    server.settle(() -> busy && !ended);
   }
+
 }
