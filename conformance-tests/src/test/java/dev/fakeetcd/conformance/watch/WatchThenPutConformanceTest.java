@@ -22,15 +22,19 @@ import org.junit.jupiter.api.TestReporter;
  * a first event carrying the second value (no wait for an event that never comes).
  *
  * <p>The rates are published (report entry and a stdout line) for every target and client. On
- * this machine a real etcd missed 0 or 1 of 100 in every configuration; the fake, whose writes
- * apply in well under a millisecond where a real etcd's take milliseconds, still misses more (see
- * docs/divergences.md). The ceiling is a guard against the fake falling back to reading a stream's
- * first request through a thread hand-off, which missed 44 to 61 of 100 through a client on one
- * member.
+ * this machine a real etcd missed 0 to 4 of 100 in every configuration. The fake serves each
+ * connection's calls and stream messages in the order they came, so through a client on one member
+ * it misses as rarely (0 or 1); through a client on all members of three, the create and the put
+ * travel on different connections and the put, applied in well under a millisecond where a real
+ * etcd takes milliseconds, still wins 2 to 24 of 100 races (see docs/divergences.md). The ceilings
+ * guard both: the one-connection case at a real etcd's rate, the other against the fake falling
+ * back to reading a stream's first request through a thread hand-off (44 to 61 of 100).
  */
 class WatchThenPutConformanceTest {
 
   private static final int PAIRS = 100;
+  /** A real etcd's worst seen (4), with room for a loaded machine. */
+  private static final int ONE_CONNECTION_CEILING = 8;
   private static final int CEILING = 35;
 
   @ConformanceTest
@@ -48,7 +52,7 @@ class WatchThenPutConformanceTest {
     System.out.println(rates);
 
     assertThat(onAll).as(rates).isLessThanOrEqualTo(CEILING);
-    assertThat(onOne).as(rates).isLessThanOrEqualTo(CEILING);
+    assertThat(onOne).as(rates).isLessThanOrEqualTo(ONE_CONNECTION_CEILING);
   }
 
   private static int misses(Client client, String prefix) {
