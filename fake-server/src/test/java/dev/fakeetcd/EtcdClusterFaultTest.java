@@ -4,6 +4,11 @@ import static dev.fakeetcd.Clusters.follower;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fakeetcd.api.LeaseGrantRequest;
+import dev.fakeetcd.api.LeaseGrpc;
+import dev.fakeetcd.testing.KeepAliveTestClient;
+import dev.fakeetcd.testing.WatchTestClient;
+import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -85,6 +90,25 @@ class EtcdClusterFaultTest {
         + Pattern.quote(follower.toString()) + " call etcdserverpb\\.KV/Put\n")
         .contains(" FAULT " + follower
             + " client links: fail next 1 etcdserverpb.KV/Range with LEADER_CHANGED\n");
+  }
+
+  @Test
+  void trace_recordsRequestsOnOpenStreamsNamingTheMember() {
+    EtcdCluster cluster = clusters.start(3, 37);
+    Member follower = follower(cluster);
+    ManagedChannel channel = clusters.channel(cluster, follower);
+    long lease = LeaseGrpc.newBlockingStub(channel)
+        .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(30).build()).getID();
+
+    try (WatchTestClient watch = new WatchTestClient(channel)) {
+      watch.created(WatchTestClient.watch("k"));
+    }
+    new KeepAliveTestClient(channel).renew(lease);
+
+    assertThat(cluster.trace())
+        .contains(" CLIENT " + follower + " call etcdserverpb.Watch/Watch create_request\n")
+        .contains(" CLIENT " + follower + " call etcdserverpb.Lease/LeaseKeepAlive lease "
+            + Long.toHexString(lease) + "\n");
   }
 
   @Test

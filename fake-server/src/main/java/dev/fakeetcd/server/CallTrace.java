@@ -35,9 +35,14 @@ final class CallTrace implements ServerInterceptor {
    * (e.g. when a paused member takes a call it put off). Call under the cluster lock.
    */
   static void record(Trace trace, long member) {
+    record(trace, member, "");
+  }
+
+  /** As {@link #record(Trace, long)}, for a request on an open stream: {@code what} names it. */
+  static void record(Trace trace, long member, String what) {
     String method = METHOD.get();
     if (method != null) {
-      trace.record(Trace.Type.CLIENT, member, "call " + method);
+      trace.record(Trace.Type.CLIENT, member, "call " + method + (what.isEmpty() ? "" : " " + what));
     }
   }
 }

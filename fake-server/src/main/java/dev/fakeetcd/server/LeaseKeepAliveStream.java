@@ -63,6 +63,7 @@ final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest
   @Override
   public void onNext(LeaseKeepAliveRequest request) {
     locked(() -> {
+      leases.traceRequest(request.getID());
       if (!ended) {
         queue.addLast(request);
         next();

@@ -162,6 +162,11 @@ final class MemberLeases implements Lessor.Host {
     return stream;
   }
 
+  /** Records a client's keep-alive request in the trace; under the cluster lock. */
+  void traceRequest(long leaseId) {
+    CallTrace.record(server.trace(), member.id(), "lease " + Long.toHexString(leaseId));
+  }
+
   boolean isPaused() {
     return server.member(member.id()).isPaused();
   }

@@ -51,6 +51,14 @@ final class WatchHub {
     server.run(action);
   }
 
+  /** A client's request on a stream: recorded in the trace, then {@link #perform}ed. */
+  void request(String what, Runnable action) {
+    run(() -> {
+      CallTrace.record(server.trace(), member.id(), what);
+      server.member(member.id()).perform(action);
+    });
+  }
+
   /**
    * Runs {@code action} as the member's own work, under the cluster lock: a paused member (a
    * stopped process) answers nothing until it resumes, then handles what waited in order; any

@@ -12,6 +12,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -102,7 +103,7 @@ final class WatchStream implements StreamObserver<WatchRequest> {
     // Set by whichever comes first of the core (done with the request) and this thread (back from
     // perform): if the core, this thread hands over the answers and reads the next request itself.
     AtomicBoolean first = new AtomicBoolean();
-    hub.perform(() -> {
+    hub.request(request.getRequestUnionCase().name().toLowerCase(Locale.ROOT), () -> {
       if (ended) {
         return;
       }

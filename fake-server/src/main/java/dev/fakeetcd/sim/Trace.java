@@ -71,7 +71,8 @@ public final class Trace {
 
   /** Routine events folded into counts, between two notable ones. */
   private static final class Fold {
-    final TreeMap<String, Long> counts = new TreeMap<>();
+    /** Kind to count; looked up per event, sorted only when written out. */
+    final Map<String, long[]> counts = new HashMap<>();
     long firstNanos;
     long lastNanos;
 
@@ -84,14 +85,14 @@ public final class Trace {
         firstNanos = e.nanos();
       }
       lastNanos = e.nanos();
-      counts.merge(e.kind(), 1L, Long::sum);
+      counts.computeIfAbsent(e.kind(), k -> new long[1])[0]++;
     }
 
     void appendTo(StringBuilder sb) {
       sb.append("... ");
       String sep = "";
-      for (Map.Entry<String, Long> c : counts.entrySet()) {
-        sb.append(sep).append(c.getValue()).append(' ').append(c.getKey());
+      for (Map.Entry<String, long[]> c : new TreeMap<>(counts).entrySet()) {
+        sb.append(sep).append(c.getValue()[0]).append(' ').append(c.getKey());
         sep = ", ";
       }
       sb.append(firstNanos == lastNanos ? " at " : " between ");
@@ -118,7 +119,7 @@ public final class Trace {
   private final ArrayDeque<Event> events;
   private final ArrayDeque<Notable> notable = new ArrayDeque<>();
   /** Looked up, never iterated. */
-  private final Map<Long, String> names = new HashMap<>();
+  private final Map<Long, String> labels = new HashMap<>();
   private final MessageDigest sha256;
   private Fold fold = new Fold();
   private long recorded;
@@ -142,16 +143,20 @@ public final class Trace {
 
   /** Names member {@code id}: from now on events render it as {@link #label} does. */
   void name(long id, String name) {
-    names.put(id, Objects.requireNonNull(name, "name"));
+    labels.put(id, label(Objects.requireNonNull(name, "name"), id));
   }
 
   boolean isNamed(long id) {
-    return names.containsKey(id);
+    return labels.containsKey(id);
   }
 
   /** Member {@code id} as events render it: name and hex ID, the ID alone if unnamed, "-" for 0. */
   public String member(long id) {
-    return id == 0 ? "-" : label(names.get(id), id);
+    if (id == 0) {
+      return "-";
+    }
+    String named = labels.get(id);
+    return named != null ? named : label(null, id);
   }
 
   /** {@code ids} rendered as {@link #member} does, in their order, as a list. */
