@@ -153,15 +153,13 @@ public final class ClientLinkFaults implements ServerInterceptor {
 
   private <Q, R> ServerCall.Listener<Q> intercepted(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    Status failure;
-    synchronized (clock) {
-      if (connected) {
-        EtcdError error = takeFailure(call.getMethodDescriptor().getFullMethodName());
-        failure = error == null ? null : error.status();
-      } else {
-        failure = CONNECTION_LOST;
+    Status failure = server.query(() -> {
+      if (!connected) {
+        return CONNECTION_LOST;
       }
-    }
+      EtcdError error = takeFailure(call.getMethodDescriptor().getFullMethodName());
+      return error == null ? null : error.status();
+    });
     if (failure != null) {
       call.close(failure, new Metadata());
       return new ServerCall.Listener<>() {

@@ -508,10 +508,20 @@ public final class EtcdServer implements AutoCloseable {
     });
   }
 
-  boolean locked(BooleanSupplier query) {
+  /**
+   * Answers {@code query} under the cluster lock; the caller (an interceptor, on its way to hand
+   * the simulation work) counts as arriving while it waits for the lock (see {@link #settle}).
+   */
+  <T> T query(Supplier<T> query) {
+    boolean counted = enter();
     synchronized (clock) {
-      return query.getAsBoolean();
+      arrived(counted);
+      return query.get();
     }
+  }
+
+  boolean locked(BooleanSupplier query) {
+    return query(query::getAsBoolean);
   }
 
   // ---- for the services ----
