@@ -42,7 +42,8 @@ final class CallTrace implements ServerInterceptor {
   static void record(Trace trace, long member, String what) {
     String method = METHOD.get();
     if (method != null) {
-      trace.record(Trace.Type.CLIENT, member, "call " + method + (what.isEmpty() ? "" : " " + what));
+      String detail = what.isEmpty() ? "" : " " + what;
+      trace.record(Trace.Type.CLIENT, member, "call " + method + detail);
     }
   }
 }

@@ -4,7 +4,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A daemon thread outside the simulation core that runs a task every few milliseconds of real time. */
+/**
+ * A daemon thread outside the simulation core that runs a task every few milliseconds of real
+ * time.
+ */
 final class DaemonTicker {
 
   private final ScheduledExecutorService executor;

@@ -211,7 +211,8 @@ public final class EtcdServer implements AutoCloseable {
     // checks it before any handler, then etcd's own checks in its order.
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
         new LearnerInterceptor(this, member),
-        new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), CallTrace.INSTANCE, faults};
+        new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), CallTrace.INSTANCE,
+        faults};
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
     ServerServiceDefinition maintenance = ServerInterceptors.intercept(
@@ -243,10 +244,10 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /**
-   * What serves one member's clients. The in-process server runs until the cluster closes: grpc-java's
-   * in-process transport starts a stream holding its own lock and runs our interceptors, which take
-   * the cluster lock, inside it; and a stream made before that server's shutdown but started after
-   * it meets a terminated server ({@code NullPointerException: 'executor' must not be null}). A
+   * What serves one member's clients. The in-process server runs until the cluster closes:
+   * grpc-java's in-process transport starts a stream holding its own lock and runs our
+   * interceptors, which take the cluster lock, inside it; and a stream made before that server's
+   * shutdown but started after it meets a terminated server ({@code NullPointerException: 'executor' must not be null}). A
    * member whose process is down refuses in-process calls through its link faults instead
    * ({@link ClientLinkFaults#disconnect}); its Netty server, which has neither problem, stops, so
    * that its port refuses connections.
@@ -520,10 +521,6 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
-  boolean locked(BooleanSupplier query) {
-    return query(query::getAsBoolean);
-  }
-
   // ---- for the services ----
 
   SimCluster<EtcdStateMachine> sim() {
@@ -598,7 +595,7 @@ public final class EtcdServer implements AutoCloseable {
     }
   }
 
-  /** Runs a fault on a member's endpoint: one at a time per member, never under the cluster lock. */
+  /** Runs a fault on a member's endpoint: one per member at a time, never under the lock. */
   private void withFaultLock(Endpoint endpoint, Runnable fault) {
     if (Thread.holdsLock(clock)) {
       throw new IllegalStateException("a process fault cannot be called holding the cluster lock");

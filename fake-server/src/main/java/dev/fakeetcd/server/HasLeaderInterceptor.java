@@ -79,7 +79,7 @@ final class HasLeaderInterceptor implements ServerInterceptor {
     if (!"true".equals(headers.get(HAS_LEADER))) {
       return next.startCall(call, headers);
     }
-    if (!server.locked(member::hasLeader)) {
+    if (!server.query(member::hasLeader)) {
       call.close(EtcdError.NO_LEADER.status(), new Metadata());
       return new ServerCall.Listener<>() {
       };

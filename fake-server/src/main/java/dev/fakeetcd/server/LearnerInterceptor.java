@@ -36,7 +36,7 @@ final class LearnerInterceptor implements ServerInterceptor {
     if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) {
       return new UnaryCheck<>(call, headers, next);
     }
-    if (server.locked(member::isLearner)) {
+    if (server.query(member::isLearner)) {
       return refuse(call);
     }
     return next.startCall(call, headers);
@@ -66,7 +66,7 @@ final class LearnerInterceptor implements ServerInterceptor {
 
     @Override
     public void onMessage(Q request) {
-      if (!servedByLearner(request) && server.locked(member::isLearner)) {
+      if (!servedByLearner(request) && server.query(member::isLearner)) {
         refused = true;
         refuse(call);
         return;

@@ -13,9 +13,10 @@ import java.util.function.Function;
 
 /**
  * Calls still open on a member that something outside their handlers may end (a dropped client
- * connection, a crash, etcd's leader monitor) or look at (the stuck-call watchdog). Once ended, whatever the handler still sends is dropped, as
- * bytes written to a lost connection are. Thread-safe; never call it under the cluster lock (ending
- * a call may call into the transport, which may call back into the server).
+ * connection, a crash, etcd's leader monitor) or look at (the stuck-call watchdog). Once ended,
+ * whatever the handler still sends is dropped, as bytes written to a lost connection are.
+ * Thread-safe; never call it under the cluster lock (ending a call may call into the transport,
+ * which may call back into the server).
  */
 final class OpenCalls {
 

@@ -56,7 +56,7 @@ final class StuckCallWatchdog {
       long id = ids.get(i);
       for (OpenCalls.Open call : server.linkFaults(i).openUnaryCalls()) {
         long waited = now - Math.max(call.openedNanos(), virtualStillSince);
-        if (waited >= thresholdNanos && !server.locked(() -> server.member(id).isPaused())
+        if (waited >= thresholdNanos && !server.query(() -> server.member(id).isPaused())
             && call.firstNotice()) {
           LOG.log(System.Logger.Level.WARNING, () -> message(call, i, id, now));
         }

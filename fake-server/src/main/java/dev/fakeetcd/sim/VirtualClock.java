@@ -201,7 +201,8 @@ public final class VirtualClock {
   /**
    * Runs {@code section} holding this clock's monitor; when the calling thread lets go of the
    * monitor at the end of it (it may hold it from an outer section), runs what was handed to
-   * {@link #whenReleased} meanwhile, in order. Every method here that runs timers is such a section.
+   * {@link #whenReleased} meanwhile, in order. Every method here that runs timers is such a
+   * section.
    */
   public void locked(Runnable section) {
     Sections mine = sections.get();
