@@ -78,6 +78,8 @@ public final class EtcdServer implements AutoCloseable {
   private final List<Endpoint> grpc = new CopyOnWriteArrayList<>();
   /** Threads about to take the cluster lock to hand the simulation work (see {@link #settle}). */
   private final AtomicInteger arrivals = new AtomicInteger();
+  /** Counts each call among the {@link #arrivals} until it has handed the simulation its work. */
+  private final Arrivals arriving = new Arrivals(arrivals);
   /** etcd's --auto-compaction-mode, null when off, and -retention (see {@link AutoCompactor}). */
   private final String autoCompactionMode;
   private final long autoCompactionRetention;
@@ -212,7 +214,7 @@ public final class EtcdServer implements AutoCloseable {
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
         new LearnerInterceptor(this, member),
         new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), CallTrace.INSTANCE,
-        faults};
+        faults, arriving};
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
     ServerServiceDefinition maintenance = ServerInterceptors.intercept(
@@ -403,6 +405,7 @@ public final class EtcdServer implements AutoCloseable {
     if (counted) {
       arrivals.decrementAndGet();
     }
+    Arrivals.arrived(arrivals); // this thread holds the lock now, its call's work goes in
   }
 
   /**
@@ -427,6 +430,7 @@ public final class EtcdServer implements AutoCloseable {
    * on the sender pool, so that a waiting call does not hold up the next call on its connection.
    */
   void settle(BooleanSupplier waiting, Duration maxJump) {
+    Arrivals.arrived(arrivals); // a call that waits is no longer on its way in
     if (Thread.holdsLock(clock)) {
       if (!clock.isRunning()) {
         clock.autoAdvance(waiting, maxJump);
@@ -509,14 +513,9 @@ public final class EtcdServer implements AutoCloseable {
     });
   }
 
-  /**
-   * Answers {@code query} under the cluster lock; the caller (an interceptor, on its way to hand
-   * the simulation work) counts as arriving while it waits for the lock (see {@link #settle}).
-   */
+  /** Answers {@code query} under the cluster lock; any thread. */
   <T> T query(Supplier<T> query) {
-    boolean counted = enter();
     synchronized (clock) {
-      arrived(counted);
       return query.get();
     }
   }
