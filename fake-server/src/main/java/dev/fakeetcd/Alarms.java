@@ -3,7 +3,7 @@ package dev.fakeetcd;
 import dev.fakeetcd.api.AlarmMember;
 import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmType;
-import dev.fakeetcd.server.EtcdServer;
+import dev.fakeetcd.internal.server.EtcdServer;
 import java.util.List;
 
 /**

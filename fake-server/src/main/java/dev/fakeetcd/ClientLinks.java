@@ -1,7 +1,7 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.server.EtcdServer;
-import dev.fakeetcd.sim.Trace;
+import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.sim.Trace;
 import java.time.Duration;
 import java.util.Objects;
 

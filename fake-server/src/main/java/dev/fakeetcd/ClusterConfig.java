@@ -1,8 +1,8 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.server.EtcdServer;
-import dev.fakeetcd.sim.SimConfig;
-import dev.fakeetcd.sim.VirtualClock;
+import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.sim.SimConfig;
+import dev.fakeetcd.internal.sim.VirtualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

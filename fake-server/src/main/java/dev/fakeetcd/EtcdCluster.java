@@ -1,8 +1,8 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.server.EtcdServer;
-import dev.fakeetcd.sim.Trace;
-import dev.fakeetcd.sim.VirtualClock;
+import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.sim.Trace;
+import dev.fakeetcd.internal.sim.VirtualClock;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.server.EtcdError;
+import dev.fakeetcd.internal.v3rpc.EtcdError;
 import io.grpc.Status;
 
 /**

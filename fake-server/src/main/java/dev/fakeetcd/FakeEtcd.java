@@ -1,7 +1,7 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.server.EtcdServer;
-import dev.fakeetcd.server.ServerSettings;
+import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.ServerSettings;
 
 /** The way in: starts simulated etcd clusters. */
 public final class FakeEtcd {

@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.VirtualClock;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;

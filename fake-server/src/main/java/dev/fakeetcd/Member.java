@@ -1,10 +1,10 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.raft.Role;
-import dev.fakeetcd.server.EtcdServer;
-import dev.fakeetcd.server.EtcdStateMachine;
-import dev.fakeetcd.sim.SimMember;
-import dev.fakeetcd.sim.Trace;
+import dev.fakeetcd.internal.raft.Role;
+import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.apply.EtcdStateMachine;
+import dev.fakeetcd.internal.sim.SimMember;
+import dev.fakeetcd.internal.sim.Trace;
 import java.net.URI;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.server.EtcdServer;
+import dev.fakeetcd.internal.server.EtcdServer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;

@@ -6,7 +6,7 @@ import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.FakeEtcd;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.PutRequest;
-import dev.fakeetcd.server.MvccStore;
+import dev.fakeetcd.internal.mvcc.MvccStore;
 import io.etcd.jetcd.Client;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -277,7 +277,7 @@ public final class Bench {
     table("in-process");
     section("Direct Java API");
     line("The front door has no direct KV API (clients go through gRPC); the nearest public"
-        + " entry point is `dev.fakeetcd.server.MvccStore`, one member's MVCC store: no gRPC, no"
+        + " entry point is `dev.fakeetcd.internal.mvcc.MvccStore`, one member's MVCC store: no gRPC, no"
         + " Raft, no cluster lock. It is single-threaded, so only one caller.");
     table("direct");
   }

@@ -1,10 +1,10 @@
 package dev.fakeetcd.benchmarks;
 
-import dev.fakeetcd.raft.ConfChange;
-import dev.fakeetcd.raft.ConfState;
-import dev.fakeetcd.sim.SimCluster;
-import dev.fakeetcd.sim.SimConfig;
-import dev.fakeetcd.sim.StateMachine;
+import dev.fakeetcd.internal.raft.raftpb.ConfChange;
+import dev.fakeetcd.internal.raft.raftpb.ConfState;
+import dev.fakeetcd.internal.sim.SimCluster;
+import dev.fakeetcd.internal.sim.SimConfig;
+import dev.fakeetcd.internal.sim.StateMachine;
 import java.time.Duration;
 import java.util.Arrays;
 

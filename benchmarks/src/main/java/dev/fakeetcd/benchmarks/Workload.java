@@ -7,7 +7,7 @@ import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
-import dev.fakeetcd.server.MvccStore;
+import dev.fakeetcd.internal.mvcc.MvccStore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Cmp;

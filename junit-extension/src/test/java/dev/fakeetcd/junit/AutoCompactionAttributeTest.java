@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.AutoCompaction;
 import dev.fakeetcd.EtcdCluster;
-import dev.fakeetcd.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.VirtualClock;
 import java.time.Duration;
 
 class AutoCompactionAttributeTest {

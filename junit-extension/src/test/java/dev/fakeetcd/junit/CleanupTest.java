@@ -18,7 +18,7 @@ class CleanupTest {
 
   static final List<URI> ENDPOINTS = new CopyOnWriteArrayList<>();
 
-  @EtcdTest(members = 3, clock = dev.fakeetcd.sim.VirtualClock.Mode.WALL_CLOCK)
+  @EtcdTest(members = 3, clock = dev.fakeetcd.internal.sim.VirtualClock.Mode.WALL_CLOCK)
   static class UsesEverything {
     @Test
     void test(@Endpoints List<URI> endpoints, Client client) throws Exception {

@@ -17,7 +17,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Assertions on clusters from {@code @EtcdTest(members = 3, clock = MANUAL, seed = 7)}. */
-@EtcdTest(members = 3, seed = 7, clock = dev.fakeetcd.sim.VirtualClock.Mode.MANUAL, tcp = false)
+@EtcdTest(members = 3, seed = 7, clock = dev.fakeetcd.internal.sim.VirtualClock.Mode.MANUAL, tcp = false)
 class EtcdAssertionsTest {
 
   /** etcd's HealthInterval: membership changes are refused until peers are connected this long. */

@@ -1,0 +1,153 @@
+package dev.fakeetcd.internal.membership;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
+import dev.fakeetcd.internal.raft.raftpb.ConfChange;
+import dev.fakeetcd.internal.raft.raftpb.ConfChangeType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One member's applied member list, as etcd 3.4 keeps a {@code RaftCluster} per member: changed
+ * when that member applies a membership change, carried by its Raft snapshots and rebuilt on
+ * restart from its snapshot and log. Every member's list is the same function of the log, so lists
+ * at the same applied index are equal.
+ */
+public final class MemberList {
+
+  /** What a change's context says it does (ADD_NODE both adds and promotes, as in etcd). */
+  static final byte ADD = 'a';
+  static final byte PROMOTE = 'p';
+  static final byte REMOVE = 'r';
+  static final byte UPDATE = 'u';
+
+  /** Peer URLs and learner flag; empty URLs stand for a bootstrap member's invented one. */
+  record Info(List<String> peerUrls, boolean learner) {
+  }
+
+  /** By ID as etcd orders them: unsigned. */
+  private final TreeMap<Long, Info> members = new TreeMap<>(Long::compareUnsigned);
+  /** etcd never reuses an ID: re-adding the same URLs within the same second is refused. */
+  private final TreeSet<Long> removed = new TreeSet<>();
+
+  public MemberList() {
+  }
+
+  /** The list of a cluster bootstrapped with {@code voters}. */
+  public static MemberList bootstrap(List<Long> voters) {
+    MemberList list = new MemberList();
+    for (long id : voters) {
+      list.members.put(id, new Info(List.of(), false));
+    }
+    return list;
+  }
+
+  Info get(long id) {
+    return members.get(id);
+  }
+
+  boolean contains(long id) {
+    return members.containsKey(id);
+  }
+
+  boolean isLearner(long id) {
+    Info info = members.get(id);
+    return info != null && info.learner();
+  }
+
+  boolean wasRemoved(long id) {
+    return removed.contains(id);
+  }
+
+  /** Member IDs in etcd's order; read-only. */
+  Set<Long> ids() {
+    return members.keySet();
+  }
+
+  Iterable<Map.Entry<Long, Info>> entries() {
+    return members.entrySet();
+  }
+
+  /**
+   * Applies an admitted change; one without context is the initial configuration's (a bootstrap
+   * voter).
+   */
+  public void apply(ConfChange change) {
+    long id = change.nodeId();
+    byte[] context = change.context();
+    if (context.length == 0) {
+      members.put(id, new Info(List.of(), false));
+      return;
+    }
+    switch (context[0]) {
+      case ADD -> members.put(id,
+          new Info(urls(context), change.type() == ConfChangeType.ADD_LEARNER_NODE));
+      case PROMOTE -> members.put(id, new Info(members.get(id).peerUrls(), false));
+      case REMOVE -> {
+        members.remove(id);
+        removed.add(id);
+      }
+      // As etcd 3.4's: the stored member loses its learner flag, though Raft keeps it a learner.
+      case UPDATE -> members.put(id, new Info(urls(context), false));
+      default -> throw new IllegalStateException("unknown membership change kind " + context[0]);
+    }
+  }
+
+  /** etcd puts the member's JSON in the change; here: what the change does, then the peer URLs. */
+  static byte[] context(byte kind, List<String> urls) {
+    byte[] text = String.join("\n", urls).getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + text.length).put(kind).put(text).array();
+  }
+
+  static List<String> urls(byte[] context) {
+    String text = new String(context, 1, context.length - 1, StandardCharsets.UTF_8);
+    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+  }
+
+  MemberList copy() {
+    MemberList copy = new MemberList();
+    copy.members.putAll(members);
+    copy.removed.addAll(removed);
+    return copy;
+  }
+
+  public void writeTo(CodedOutputStream out) throws IOException {
+    out.writeUInt32NoTag(members.size());
+    for (Map.Entry<Long, Info> e : members.entrySet()) {
+      out.writeFixed64NoTag(e.getKey());
+      out.writeBoolNoTag(e.getValue().learner());
+      out.writeUInt32NoTag(e.getValue().peerUrls().size());
+      for (String url : e.getValue().peerUrls()) {
+        out.writeStringNoTag(url);
+      }
+    }
+    out.writeUInt32NoTag(removed.size());
+    for (long id : removed) {
+      out.writeFixed64NoTag(id);
+    }
+  }
+
+  public static MemberList readFrom(CodedInputStream in) throws IOException {
+    MemberList list = new MemberList();
+    for (int n = in.readUInt32(); n > 0; n--) {
+      long id = in.readFixed64();
+      boolean learner = in.readBool();
+      List<String> urls = new ArrayList<>();
+      for (int u = in.readUInt32(); u > 0; u--) {
+        urls.add(in.readString());
+      }
+      list.members.put(id, new Info(List.copyOf(urls), learner));
+    }
+    for (int n = in.readUInt32(); n > 0; n--) {
+      list.removed.add(in.readFixed64());
+    }
+    return list;
+  }
+}

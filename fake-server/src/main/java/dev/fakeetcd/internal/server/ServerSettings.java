@@ -1,0 +1,42 @@
+package dev.fakeetcd.internal.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * etcd's server flags for a fake cluster, beyond what the simulation takes ({@code SimConfig}).
+ * Checked by {@code ClusterConfig}'s builder, which users go through; tests of this package start
+ * from {@link #defaults()}.
+ *
+ * @param basePort {@code -1} for in-process only; {@code 0} for a free port per member; otherwise
+ *     member {@code i} listens on {@code basePort + i}
+ * @param autoCompactionMode etcd's --auto-compaction-mode, {@code "periodic"} (retention in
+ *     nanoseconds, at least 10) or {@code "revision"} (retention a positive count); null for off
+ * @param leaseCheckpointInterval etcd's lease checkpointing: the leader records the remaining TTL
+ *     of long leases through Raft this often; {@link Duration#ZERO} (etcd's default) for off
+ * @param quotaBackendBytes etcd's --quota-backend-bytes: 0 for 2 GiB, negative for no quota
+ * @param restoredState the members' initial state, read by {@link EtcdServer#readSnapshot}, as
+ *     etcd members restored by {@code etcdctl snapshot restore} begin; null for an empty store
+ */
+public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
+    String autoCompactionMode, long autoCompactionRetention, Duration leaseCheckpointInterval,
+    long quotaBackendBytes, byte[] restoredState) {
+
+  public ServerSettings {
+    Objects.requireNonNull(leaseCheckpointInterval, "leaseCheckpointInterval");
+    if (leaseCheckpointInterval.isNegative()) {
+      throw new IllegalArgumentException("lease checkpoint interval must not be negative: "
+          + leaseCheckpointInterval);
+    }
+  }
+
+  /** etcd's defaults, in-process only. */
+  public static ServerSettings defaults() {
+    return new ServerSettings(128, 1_572_864, -1, null, 0, Duration.ZERO, 0, null);
+  }
+
+  public ServerSettings withBasePort(int port) {
+    return new ServerSettings(maxTxnOps, maxRequestBytes, port, autoCompactionMode,
+        autoCompactionRetention, leaseCheckpointInterval, quotaBackendBytes, restoredState);
+  }
+}

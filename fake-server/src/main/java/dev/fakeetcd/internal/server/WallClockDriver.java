@@ -1,0 +1,31 @@
+package dev.fakeetcd.internal.server;
+
+import dev.fakeetcd.internal.sim.VirtualClock;
+
+/**
+ * Outside the pure core: lets virtual time follow real time, a few milliseconds at a time, for
+ * the standalone server and for tests that want real expiry.
+ */
+final class WallClockDriver {
+
+  private static final long PERIOD_MILLIS = 2;
+
+  private final VirtualClock clock;
+  private DaemonTicker ticker;
+
+  WallClockDriver(VirtualClock clock) {
+    this.clock = clock;
+  }
+
+  void start() {
+    long origin = System.nanoTime();
+    ticker = DaemonTicker.start("fake-etcd-wall-clock", PERIOD_MILLIS,
+        () -> clock.syncTo(System.nanoTime() - origin));
+  }
+
+  void stop() {
+    if (ticker != null) {
+      ticker.stop();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.fakeetcd.internal.v3rpc;
+
+import dev.fakeetcd.api.CompactionRequest;
+import dev.fakeetcd.api.CompactionResponse;
+import dev.fakeetcd.api.DeleteRangeRequest;
+import dev.fakeetcd.api.DeleteRangeResponse;
+import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.PutRequest;
+import dev.fakeetcd.api.PutResponse;
+import dev.fakeetcd.api.RangeRequest;
+import dev.fakeetcd.api.RangeResponse;
+import dev.fakeetcd.api.TxnRequest;
+import dev.fakeetcd.api.TxnResponse;
+import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.MemberServer;
+import io.grpc.stub.StreamObserver;
+
+/** {@code etcdserverpb.KV} of one member: hands each call to the member under the cluster lock. */
+public final class KvService extends KVGrpc.KVImplBase {
+
+  private final EtcdServer server;
+  private final MemberServer member;
+
+  public KvService(EtcdServer server, MemberServer member) {
+    this.server = server;
+    this.member = member;
+  }
+
+  @Override
+  public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
+    server.call(member, responses, () -> member.range(request));
+  }
+
+  @Override
+  public void put(PutRequest request, StreamObserver<PutResponse> responses) {
+    server.call(member, responses, () -> member.put(request));
+  }
+
+  @Override
+  public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
+    server.call(member, responses, () -> member.deleteRange(request));
+  }
+
+  @Override
+  public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
+    server.call(member, responses, () -> member.txn(request));
+  }
+
+  @Override
+  public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
+    server.call(member, responses, () -> member.compact(request));
+  }
+}

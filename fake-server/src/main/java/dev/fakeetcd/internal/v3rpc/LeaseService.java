@@ -1,0 +1,62 @@
+package dev.fakeetcd.internal.v3rpc;
+
+import dev.fakeetcd.api.LeaseGrantRequest;
+import dev.fakeetcd.api.LeaseGrantResponse;
+import dev.fakeetcd.api.LeaseGrpc;
+import dev.fakeetcd.api.LeaseKeepAliveRequest;
+import dev.fakeetcd.api.LeaseKeepAliveResponse;
+import dev.fakeetcd.api.LeaseLeasesRequest;
+import dev.fakeetcd.api.LeaseLeasesResponse;
+import dev.fakeetcd.api.LeaseRevokeRequest;
+import dev.fakeetcd.api.LeaseRevokeResponse;
+import dev.fakeetcd.api.LeaseTimeToLiveRequest;
+import dev.fakeetcd.api.LeaseTimeToLiveResponse;
+import dev.fakeetcd.internal.lease.MemberLeases;
+import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.MemberServer;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+
+/** {@code etcdserverpb.Lease} of one member: hands each call to the member's leases. */
+public final class LeaseService extends LeaseGrpc.LeaseImplBase {
+
+  private final EtcdServer server;
+  private final MemberServer member;
+  private final MemberLeases leases;
+
+  public LeaseService(EtcdServer server, MemberServer member) {
+    this.server = server;
+    this.member = member;
+    this.leases = member.leases();
+  }
+
+  @Override
+  public void leaseGrant(LeaseGrantRequest request, StreamObserver<LeaseGrantResponse> responses) {
+    server.call(member, responses, () -> leases.grant(request));
+  }
+
+  @Override
+  public void leaseRevoke(LeaseRevokeRequest request,
+      StreamObserver<LeaseRevokeResponse> responses) {
+    server.call(member, responses, () -> leases.revoke(request));
+  }
+
+  @Override
+  public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(
+      StreamObserver<LeaseKeepAliveResponse> responses) {
+    return leases.open((ServerCallStreamObserver<LeaseKeepAliveResponse>) responses);
+  }
+
+  @Override
+  public void leaseTimeToLive(LeaseTimeToLiveRequest request,
+      StreamObserver<LeaseTimeToLiveResponse> responses) {
+    server.call(member, responses, () -> leases.timeToLive(request));
+  }
+
+  @Override
+  public void leaseLeases(LeaseLeasesRequest request,
+      StreamObserver<LeaseLeasesResponse> responses) {
+    server.call(member, responses, () -> CompletableFuture.completedFuture(leases.leases()));
+  }
+}

@@ -1,0 +1,117 @@
+package dev.fakeetcd.internal.v3rpc;
+
+import dev.fakeetcd.api.AlarmRequest;
+import dev.fakeetcd.api.AlarmResponse;
+import dev.fakeetcd.api.DefragmentRequest;
+import dev.fakeetcd.api.DefragmentResponse;
+import dev.fakeetcd.api.DowngradeRequest;
+import dev.fakeetcd.api.DowngradeResponse;
+import dev.fakeetcd.api.HashKVRequest;
+import dev.fakeetcd.api.HashKVResponse;
+import dev.fakeetcd.api.HashRequest;
+import dev.fakeetcd.api.HashResponse;
+import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.MoveLeaderRequest;
+import dev.fakeetcd.api.MoveLeaderResponse;
+import dev.fakeetcd.api.SnapshotRequest;
+import dev.fakeetcd.api.SnapshotResponse;
+import dev.fakeetcd.api.StatusRequest;
+import dev.fakeetcd.api.StatusResponse;
+import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.MemberServer;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code etcdserverpb.Maintenance} of one member: Status, Alarm, Defragment, Hash, HashKV,
+ * Snapshot, MoveLeader, and etcd 3.5's Downgrade.
+ */
+public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
+
+  private final EtcdServer server;
+  private final MemberServer member;
+
+  public MaintenanceService(EtcdServer server, MemberServer member) {
+    this.server = server;
+    this.member = member;
+  }
+
+  @Override
+  public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.status()));
+  }
+
+  /** etcd hands Alarm's errors to gRPC unconverted: code Unknown, same text (reference §1.1). */
+  @Override
+  public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
+    server.call(member, responses, () -> {
+      CompletableFuture<AlarmResponse> alarm;
+      try {
+        alarm = member.alarm(request);
+      } catch (EtcdException e) {
+        alarm = CompletableFuture.failedFuture(e);
+      }
+      return alarm.exceptionally(failure -> {
+        if (EtcdException.cause(failure) instanceof EtcdException e) {
+          throw e.error().asUnknownException();
+        }
+        throw EtcdException.completion(failure);
+      });
+    });
+  }
+
+  @Override
+  public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.defragment()));
+  }
+
+  @Override
+  public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.hash()));
+  }
+
+  @Override
+  public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
+    SnapshotStream stream = new SnapshotStream(server,
+        (ServerCallStreamObserver<SnapshotResponse>) responses);
+    server.call(member, stream, () -> CompletableFuture.completedFuture(member.snapshot()));
+  }
+
+  @Override
+  public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.hashKv(request)));
+  }
+
+  /**
+   * The wait for the new leader ends only with the call: a client that cancels or whose deadline
+   * passes ends it with etcd's leader-transfer timeout, which that client no longer sees.
+   */
+  @Override
+  public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> responses) {
+    var call = new Object() {
+      CompletableFuture<MoveLeaderResponse> waiting;
+      boolean cancelled;
+    };
+    ((ServerCallStreamObserver<MoveLeaderResponse>) responses).setOnCancelHandler(() -> {
+      synchronized (server.lock()) {
+        call.cancelled = true;
+        if (call.waiting != null) {
+          call.waiting.completeExceptionally(EtcdError.LEADER_TRANSFER_TIMEOUT.toException());
+        }
+      }
+    });
+    server.call(member, responses, () -> {
+      if (call.cancelled) { // cancelled while the member was paused
+        return CompletableFuture.failedFuture(EtcdError.LEADER_TRANSFER_TIMEOUT.toException());
+      }
+      call.waiting = member.moveLeader(request.getTargetID());
+      return call.waiting;
+    });
+  }
+
+  @Override
+  public void downgrade(DowngradeRequest request, StreamObserver<DowngradeResponse> responses) {
+    server.call(member, responses, () -> member.downgrade(request));
+  }
+}

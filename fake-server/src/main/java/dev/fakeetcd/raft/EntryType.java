@@ -1,9 +1,0 @@
-package dev.fakeetcd.raft;
-
-/** What a log {@link Entry} carries. */
-public enum EntryType {
-    /** Opaque host data (or empty: the entry a new leader appends). */
-    NORMAL,
-    /** An encoded {@link ConfChange} (see {@link ConfChange#decode(byte[])}). */
-    CONF_CHANGE
-}
