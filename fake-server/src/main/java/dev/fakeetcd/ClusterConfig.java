@@ -2,7 +2,6 @@ package dev.fakeetcd;
 
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package dev.fakeetcd;
 
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.sim.Trace;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import java.net.URI;
@@ -22,6 +21,7 @@ public final class EtcdCluster implements AutoCloseable {
   private final EtcdServer server;
   private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Network network;
+  private final VirtualClock clock;
   private final ClientLinks clientLinks;
   private final Leases leases;
   private final Alarms alarms;
@@ -30,6 +30,7 @@ public final class EtcdCluster implements AutoCloseable {
     this.config = config;
     this.server = server;
     this.network = new Network(server);
+    this.clock = new VirtualClock(server.clock());
     this.clientLinks = new ClientLinks(server);
     this.leases = new Leases(server);
     this.alarms = new Alarms(server);
@@ -103,7 +104,7 @@ public final class EtcdCluster implements AutoCloseable {
 
   /** The cluster's virtual clock; advancing it runs every raft tick and timeout due meanwhile. */
   public VirtualClock clock() {
-    return server.clock();
+    return clock;
   }
 
   /**

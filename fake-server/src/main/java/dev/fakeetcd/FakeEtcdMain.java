@@ -1,6 +1,5 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.internal.sim.VirtualClock;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;

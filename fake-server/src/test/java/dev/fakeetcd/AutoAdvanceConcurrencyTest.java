@@ -7,7 +7,6 @@ import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.LeaseGrantRequest;
 import dev.fakeetcd.api.LeaseGrpc;
 import dev.fakeetcd.api.PutResponse;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.testing.Observers;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

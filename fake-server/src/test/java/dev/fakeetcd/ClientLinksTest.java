@@ -10,7 +10,6 @@ import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RangeResponse;
 import dev.fakeetcd.api.WatchResponse;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

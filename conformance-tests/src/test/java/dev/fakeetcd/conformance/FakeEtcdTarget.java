@@ -3,7 +3,7 @@ package dev.fakeetcd.conformance;
 import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.FakeEtcd;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.VirtualClock;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;

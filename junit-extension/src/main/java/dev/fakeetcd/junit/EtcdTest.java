@@ -1,6 +1,6 @@
 package dev.fakeetcd.junit;
 
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.VirtualClock;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;

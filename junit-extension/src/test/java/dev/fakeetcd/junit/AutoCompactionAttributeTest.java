@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.AutoCompaction;
 import dev.fakeetcd.EtcdCluster;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.VirtualClock;
 import java.time.Duration;
 
 class AutoCompactionAttributeTest {

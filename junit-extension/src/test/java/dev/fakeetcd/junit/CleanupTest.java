@@ -2,6 +2,7 @@ package dev.fakeetcd.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fakeetcd.VirtualClock;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
@@ -18,7 +19,7 @@ class CleanupTest {
 
   static final List<URI> ENDPOINTS = new CopyOnWriteArrayList<>();
 
-  @EtcdTest(members = 3, clock = dev.fakeetcd.internal.sim.VirtualClock.Mode.WALL_CLOCK)
+  @EtcdTest(members = 3, clock = dev.fakeetcd.VirtualClock.Mode.WALL_CLOCK)
   static class UsesEverything {
     @Test
     void test(@Endpoints List<URI> endpoints, Client client) throws Exception {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.VirtualClock;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;

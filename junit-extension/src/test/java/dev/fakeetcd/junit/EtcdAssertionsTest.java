@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.KVGrpc;
@@ -17,7 +18,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** Assertions on clusters from {@code @EtcdTest(members = 3, clock = MANUAL, seed = 7)}. */
-@EtcdTest(members = 3, seed = 7, clock = dev.fakeetcd.internal.sim.VirtualClock.Mode.MANUAL, tcp = false)
+@EtcdTest(members = 3, seed = 7, clock = dev.fakeetcd.VirtualClock.Mode.MANUAL, tcp = false)
 class EtcdAssertionsTest {
 
   /** etcd's HealthInterval: membership changes are refused until peers are connected this long. */

@@ -3,7 +3,7 @@ package dev.fakeetcd.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.EtcdCluster;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.VirtualClock;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.util.List;

@@ -7,7 +7,7 @@ import com.google.protobuf.ByteString;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.PutRequest;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.VirtualClock;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 

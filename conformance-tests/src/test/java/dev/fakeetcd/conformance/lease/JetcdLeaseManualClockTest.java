@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.FakeEtcd;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.testing.StreamCollector;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;

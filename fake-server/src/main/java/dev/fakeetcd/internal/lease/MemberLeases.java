@@ -21,7 +21,7 @@ import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.server.RaftRequest;
 import dev.fakeetcd.internal.sim.PeerMessage;
 import dev.fakeetcd.internal.sim.SimMember;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.transport.CallTrace;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import dev.fakeetcd.internal.v3rpc.EtcdException;
@@ -330,7 +330,7 @@ public final class MemberLeases implements Lessor.Host {
   private final class Forward<T> {
     final CompletableFuture<T> result = new CompletableFuture<>();
     final Function<MemberLeases, CompletableFuture<T>> atLeader;
-    final VirtualClock.Timer deadline;
+    final SimClock.Timer deadline;
 
     Forward(Function<MemberLeases, CompletableFuture<T>> atLeader) {
       this.atLeader = atLeader;

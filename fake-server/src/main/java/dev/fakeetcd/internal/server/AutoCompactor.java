@@ -6,7 +6,7 @@ import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.Trace;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import dev.fakeetcd.internal.v3rpc.EtcdException;
 import java.time.Duration;
@@ -48,7 +48,7 @@ final class AutoCompactor {
   private long baseIntervalNanos;
   /** Revision mode: the last revision compacted at (etcd's {@code prev}). */
   private long previous;
-  private VirtualClock.Timer timer;
+  private SimClock.Timer timer;
   private boolean stopped;
 
   private AutoCompactor(MemberServer member, EtcdServer server, String mode, long retention) {

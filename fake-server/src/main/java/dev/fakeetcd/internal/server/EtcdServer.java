@@ -1,5 +1,6 @@
 package dev.fakeetcd.internal.server;
 
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.CompactionRequest;
@@ -9,12 +10,12 @@ import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.backend.SnapshotFormat;
 import dev.fakeetcd.internal.membership.MemberList;
 import dev.fakeetcd.internal.membership.Membership;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimCluster;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.SimNetwork;
 import dev.fakeetcd.internal.sim.Trace;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.internal.transport.Arrivals;
 import dev.fakeetcd.internal.transport.CallTrace;
 import dev.fakeetcd.internal.transport.ClientLinkFaults;
@@ -87,7 +88,7 @@ public final class EtcdServer implements AutoCloseable {
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final SimCluster<EtcdStateMachine> sim;
-  private final VirtualClock clock;
+  private final SimClock clock;
   private final int maxTxnOps;
   private final int maxRequestBytes;
   private final Duration requestTimeout;
@@ -494,7 +495,7 @@ public final class EtcdServer implements AutoCloseable {
 
   /**
    * Sends an answer outside the cluster lock: at once if the caller does not hold it, else on the
-   * thread that holds it once it lets go (see {@link VirtualClock#whenReleased}), so that a test
+   * thread that holds it once it lets go (see {@link SimClock#whenReleased}), so that a test
    * moving time has its answers when it moves on. The transport may run client code on the sending
    * thread (in-process: even the client's next call).
    */
@@ -636,7 +637,7 @@ public final class EtcdServer implements AutoCloseable {
     return clock;
   }
 
-  public VirtualClock clock() {
+  public SimClock clock() {
     return clock;
   }
 

@@ -38,7 +38,7 @@ import dev.fakeetcd.internal.raft.RaftStatus;
 import dev.fakeetcd.internal.raft.raftpb.ConfChange;
 import dev.fakeetcd.internal.raft.raftpb.ConfState;
 import dev.fakeetcd.internal.sim.SimMember;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import dev.fakeetcd.internal.v3rpc.EtcdException;
 import dev.fakeetcd.internal.v3rpc.KvValidator;
@@ -67,7 +67,7 @@ public final class MemberServer implements EtcdStateMachine.ApplyListener {
   /** etcd 3.4's {@code readIndexRetryTime}. */
   private static final Duration READ_INDEX_RETRY = Duration.ofMillis(500);
 
-  private record Waiter(CompletableFuture<Object> future, VirtualClock.Timer timer) {
+  private record Waiter(CompletableFuture<Object> future, SimClock.Timer timer) {
   }
 
   /** A MoveLeader call waiting for this member to see {@code target} lead. */
@@ -380,8 +380,8 @@ public final class MemberServer implements EtcdStateMachine.ApplyListener {
   private final class ReadRound {
     final List<ReadWaiter> readers;
     final CompletableFuture<List<Object>> read;
-    final VirtualClock.Timer timeout;
-    VirtualClock.Timer retry;
+    final SimClock.Timer timeout;
+    SimClock.Timer retry;
     boolean indexKnown;
 
     ReadRound(List<ReadWaiter> readers) {
@@ -468,14 +468,14 @@ public final class MemberServer implements EtcdStateMachine.ApplyListener {
     if (data.length > server.maxRequestBytes()) {
       throw EtcdError.REQUEST_TOO_LARGE.toException();
     }
-    VirtualClock clock = server.clock();
+    SimClock clock = server.clock();
     long start = clock.nanos();
     CompletableFuture<Object> future = new CompletableFuture<>();
     // Set once submitted; the waiter must exist first, as a single member applies at once.
     var handed = new Object() {
       CompletableFuture<Void> future;
     };
-    VirtualClock.Timer timer = clock.schedule(server.requestTimeout(), () -> {
+    SimClock.Timer timer = clock.schedule(server.requestTimeout(), () -> {
       if (waiters.remove(requestId) != null) {
         // Still waiting for a leader: Raft never took it, and Go's context error reaches the client.
         EtcdError error = handed.future.cancel(false) ? EtcdError.CONTEXT_DEADLINE_EXCEEDED

@@ -1,6 +1,6 @@
 package dev.fakeetcd.internal.server;
 
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.transport.OpenCalls;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +45,7 @@ final class StuckCallWatchdog {
 
   private void check() {
     long now = System.nanoTime();
-    VirtualClock clock = server.clock();
+    SimClock clock = server.clock();
     long virtual = clock.nanos();
     if (virtual != lastVirtualNanos) {
       lastVirtualNanos = virtual;

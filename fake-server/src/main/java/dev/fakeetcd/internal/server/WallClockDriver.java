@@ -1,6 +1,6 @@
 package dev.fakeetcd.internal.server;
 
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 
 /**
  * Outside the pure core: lets virtual time follow real time, a few milliseconds at a time, for
@@ -10,10 +10,10 @@ final class WallClockDriver {
 
   private static final long PERIOD_MILLIS = 2;
 
-  private final VirtualClock clock;
+  private final SimClock clock;
   private DaemonTicker ticker;
 
-  WallClockDriver(VirtualClock clock) {
+  WallClockDriver(SimClock clock) {
     this.clock = clock;
   }
 

@@ -29,7 +29,7 @@ public final class SimCluster<S extends StateMachine> {
   private final SimConfig config;
   private final LongFunction<? extends S> stateMachines;
   private final SplittableRandom random;
-  private final VirtualClock clock;
+  private final SimClock clock;
   private final Trace trace;
   private final SimNetwork network;
   private final MemberObserver checker;
@@ -46,7 +46,7 @@ public final class SimCluster<S extends StateMachine> {
     this.config = Objects.requireNonNull(config, "config");
     this.stateMachines = Objects.requireNonNull(stateMachines, "stateMachines");
     this.random = new SplittableRandom(seed);
-    this.clock = new VirtualClock(config.clockMode());
+    this.clock = new SimClock(config.clockMode());
     this.trace = new Trace(clock, config.traceCapacity());
     // A forwarded proposal delivered twice would be committed twice: etcd's TCP transport never
     // does that, while repeated replication traffic is what Raft is built to absorb.
@@ -160,7 +160,7 @@ public final class SimCluster<S extends StateMachine> {
     return config;
   }
 
-  public VirtualClock clock() {
+  public SimClock clock() {
     return clock;
   }
 
@@ -204,7 +204,7 @@ public final class SimCluster<S extends StateMachine> {
    * @throws IllegalStateException if there is still no leader, listing every member's state
    */
   public SimMember<S> awaitLeader(Duration max) {
-    long limit = Math.addExact(clock.nanos(), VirtualClock.nonNegativeNanos(max, "max"));
+    long limit = Math.addExact(clock.nanos(), SimClock.nonNegativeNanos(max, "max"));
     clock.runUntilIdle();
     Optional<SimMember<S>> leader;
     while ((leader = leader()).isEmpty() && clock.nanos() < limit) {

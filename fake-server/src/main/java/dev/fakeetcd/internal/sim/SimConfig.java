@@ -1,5 +1,6 @@
 package dev.fakeetcd.internal.sim;
 
+import dev.fakeetcd.VirtualClock;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -68,7 +68,7 @@ public final class SimMember<S extends StateMachine> {
   private State state = State.CRASHED;
   private RaftNode node;
   private S stateMachine;
-  private VirtualClock.Timer tickTimer;
+  private SimClock.Timer tickTimer;
   private long applied;
   private long nextReadContext;
   /** The leader (or 0) of this member's last soft state, as etcd's server tracks it. */

@@ -45,7 +45,7 @@ public final class SimNetwork {
     static final Latency NONE = new Latency(0, 0);
   }
 
-  private final VirtualClock clock;
+  private final SimClock clock;
   private final SplittableRandom random;
   private final Trace trace;
   private final Predicate<Object> duplicable;
@@ -66,7 +66,7 @@ public final class SimNetwork {
    * @param duplicable which messages a duplication fault may copy; a real transport (TCP) never
    *     delivers a message twice, so only what a retransmission could repeat qualifies
    */
-  SimNetwork(VirtualClock clock, SplittableRandom random, Trace trace, Predicate<Object> duplicable) {
+  SimNetwork(SimClock clock, SplittableRandom random, Trace trace, Predicate<Object> duplicable) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.trace = Objects.requireNonNull(trace, "trace");
@@ -358,8 +358,8 @@ public final class SimNetwork {
   }
 
   private static Latency latencyOf(Duration base, Duration jitter) {
-    return new Latency(VirtualClock.nonNegativeNanos(base, "latency"),
-        VirtualClock.nonNegativeNanos(jitter, "jitter"));
+    return new Latency(SimClock.nonNegativeNanos(base, "latency"),
+        SimClock.nonNegativeNanos(jitter, "jitter"));
   }
 
   private static double probability(double p, String name) {

@@ -114,7 +114,7 @@ public final class Trace {
   /** Notable events kept for {@link #summary}, apart from the ring of all events. */
   private static final int NOTABLE_CAPACITY = 1_000;
 
-  private final VirtualClock clock;
+  private final SimClock clock;
   private final int capacity;
   private final ArrayDeque<Event> events;
   private final ArrayDeque<Notable> notable = new ArrayDeque<>();
@@ -125,7 +125,7 @@ public final class Trace {
   private long recorded;
   private long notableRecorded;
 
-  Trace(VirtualClock clock, int capacity) {
+  Trace(SimClock clock, int capacity) {
     this.clock = Objects.requireNonNull(clock, "clock");
     if (capacity < 1) {
       throw new IllegalArgumentException("trace capacity must be positive: " + capacity);

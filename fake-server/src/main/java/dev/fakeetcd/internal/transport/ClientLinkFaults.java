@@ -1,7 +1,7 @@
 package dev.fakeetcd.internal.transport;
 
 import dev.fakeetcd.internal.server.EtcdServer;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
@@ -50,7 +50,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
    */
   private static final Context.Key<Long> SENT_AT = Context.key("fake-etcd-sent-at");
 
-  private final VirtualClock clock;
+  private final SimClock clock;
   private final Executor sender;
   private final OpenCalls open = new OpenCalls();
   /** Full method name (e.g. {@code etcdserverpb.KV/Put}) to the failures still to inject. */
@@ -191,7 +191,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
 
     // Under the cluster lock.
     private final ArrayDeque<Held> held = new ArrayDeque<>();
-    private VirtualClock.Timer timer;
+    private SimClock.Timer timer;
     /** Messages held or handed to the sender and not yet sent; any thread. */
     private final AtomicInteger unsent = new AtomicInteger();
 

@@ -4,7 +4,7 @@ import dev.fakeetcd.api.LeaseKeepAliveRequest;
 import dev.fakeetcd.api.LeaseKeepAliveResponse;
 import dev.fakeetcd.internal.lease.MemberLeases;
 import dev.fakeetcd.internal.server.EtcdServer;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -47,7 +47,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   /** Waiting for the paused member to resume before taking the next request. */
   private boolean parked;
   /** Lease ID to the timer of the member's next renewal of it on the client's behalf. */
-  private final TreeMap<Long, VirtualClock.Timer> renewers = new TreeMap<>();
+  private final TreeMap<Long, SimClock.Timer> renewers = new TreeMap<>();
   /** What is still to be handed to gRPC, in order; drained by one sender task at a time. */
   private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
   private boolean draining;
@@ -152,9 +152,9 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
 
   /** Schedules the member's renewal of lease {@code id} on the client's behalf; none if TTL 0. */
   private void renewLater(long id, long ttl) {
-    VirtualClock.Timer next = halfClosed || ttl <= 0 ? null
+    SimClock.Timer next = halfClosed || ttl <= 0 ? null
         : server.clock().schedule(Duration.ofMillis(ttl * 1000 / 3), () -> renewNow(id));
-    VirtualClock.Timer previous = next == null ? renewers.remove(id) : renewers.put(id, next);
+    SimClock.Timer previous = next == null ? renewers.remove(id) : renewers.put(id, next);
     if (previous != null) {
       previous.cancel();
     }
@@ -173,7 +173,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   }
 
   private void stopRenewing() {
-    renewers.values().forEach(VirtualClock.Timer::cancel);
+    renewers.values().forEach(SimClock.Timer::cancel);
     renewers.clear();
   }
 

@@ -7,7 +7,7 @@ import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.mvcc.MvccStore;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.transport.ClientLinkFaults;
 import dev.fakeetcd.internal.watch.WatchHub;
 import dev.fakeetcd.internal.watch.Watcher;
@@ -62,7 +62,7 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
    * afterwards; read by {@link #kick} on any thread.
    */
   private volatile boolean inline;
-  private VirtualClock.Timer ticker;
+  private SimClock.Timer ticker;
 
   // Shared with the sender task.
   private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();

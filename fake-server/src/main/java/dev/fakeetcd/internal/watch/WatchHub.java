@@ -6,7 +6,7 @@ import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.server.MemberServer;
-import dev.fakeetcd.internal.sim.VirtualClock;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.transport.CallTrace;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import dev.fakeetcd.internal.v3rpc.WatchStream;
@@ -109,7 +109,7 @@ public final class WatchHub {
     return member.header(ResponseHeader.newBuilder().setRevision(revision).build());
   }
 
-  public VirtualClock clock() {
+  public SimClock clock() {
     return server.clock();
   }
 

@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.DowngradeRequest;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.Trace;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;

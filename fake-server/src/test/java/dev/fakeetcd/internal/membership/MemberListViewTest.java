@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
@@ -17,9 +18,9 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.Trace;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;

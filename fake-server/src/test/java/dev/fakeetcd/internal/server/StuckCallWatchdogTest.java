@@ -3,11 +3,12 @@ package dev.fakeetcd.internal.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.testing.Observers;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;

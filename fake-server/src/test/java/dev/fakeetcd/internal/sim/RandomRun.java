@@ -148,7 +148,7 @@ final class RandomRun {
         m.restart();
       }
     }
-    VirtualClock clock = cluster.clock();
+    SimClock clock = cluster.clock();
     long deadline = clock.nanos() + CONVERGENCE_BOUND.toNanos();
     CompletableFuture<Long> marker = null;
     long markerSent = 0;

@@ -4,9 +4,10 @@ import static dev.fakeetcd.internal.sim.ReplicatedList.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.fakeetcd.internal.raft.raftpb.ConfChange;
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.internal.raft.ProposalDroppedException;
 import dev.fakeetcd.internal.raft.Role;
+import dev.fakeetcd.internal.raft.raftpb.ConfChange;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -3,6 +3,7 @@ package dev.fakeetcd.internal.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fakeetcd.VirtualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package dev.fakeetcd.internal.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fakeetcd.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class SimNetworkTest {
 
-  private final VirtualClock clock = new VirtualClock(VirtualClock.Mode.MANUAL);
+  private final SimClock clock = new SimClock(VirtualClock.Mode.MANUAL);
   private final Trace trace = new Trace(clock, 1000);
   private final List<String> received = new ArrayList<>();
   private final List<String> bounced = new ArrayList<>();
@@ -292,7 +293,7 @@ class SimNetworkTest {
   void send_sameSeedGivesSameFate() {
     List<List<String>> runs = new ArrayList<>();
     for (int run = 0; run < 2; run++) {
-      VirtualClock c = new VirtualClock(VirtualClock.Mode.MANUAL);
+      SimClock c = new SimClock(VirtualClock.Mode.MANUAL);
       List<String> got = new ArrayList<>();
       SimNetwork n = new SimNetwork(c, new SplittableRandom(7), new Trace(c, 10), message -> true);
       n.attach(1, new Endpoint(1));

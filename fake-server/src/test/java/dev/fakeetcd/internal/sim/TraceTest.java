@@ -3,12 +3,13 @@ package dev.fakeetcd.internal.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fakeetcd.VirtualClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class TraceTest {
 
-  private final VirtualClock clock = new VirtualClock(VirtualClock.Mode.MANUAL);
+  private final SimClock clock = new SimClock(VirtualClock.Mode.MANUAL);
 
   @Test
   void record_stampsVirtualTimeAndSequence() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.LeaseGrantRequest;
 import dev.fakeetcd.api.LeaseGrpc;
@@ -17,8 +18,8 @@ import dev.fakeetcd.api.lock.LockResponse;
 import dev.fakeetcd.api.lock.UnlockRequest;
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.internal.transport.InProcessClient;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;

@@ -4,14 +4,15 @@ import static dev.fakeetcd.testing.WatchTestClient.bytes;
 import static dev.fakeetcd.testing.WatchTestClient.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.Trace;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.internal.transport.HasLeaderInterceptor;
 import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.Channel;

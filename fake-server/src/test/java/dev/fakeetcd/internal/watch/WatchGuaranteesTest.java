@@ -5,6 +5,7 @@ import static dev.fakeetcd.testing.WatchTestClient.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.Event;
 import dev.fakeetcd.api.KVGrpc;
@@ -16,8 +17,8 @@ import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;

@@ -5,6 +5,7 @@ import static dev.fakeetcd.testing.WatchTestClient.revisions;
 import static dev.fakeetcd.testing.WatchTestClient.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.Event;
@@ -16,8 +17,8 @@ import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.server.EtcdServer;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.sim.VirtualClock;
 import dev.fakeetcd.internal.v3rpc.WatchStream;
 import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;

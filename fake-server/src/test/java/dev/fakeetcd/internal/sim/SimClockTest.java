@@ -3,6 +3,7 @@ package dev.fakeetcd.internal.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.fakeetcd.VirtualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,18 +13,18 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-class VirtualClockTest {
+class SimClockTest {
 
-  private final VirtualClock clock = new VirtualClock(VirtualClock.Mode.MANUAL);
+  private final SimClock clock = new SimClock(VirtualClock.Mode.MANUAL);
   private final List<String> log = new ArrayList<>();
 
   @Test
   void now_startsAtEpochAndMovesOnlyWhenAdvanced() {
-    assertThat(clock.now()).isEqualTo(VirtualClock.EPOCH);
+    assertThat(clock.now()).isEqualTo(SimClock.EPOCH);
     clock.runUntilIdle();
     assertThat(clock.nanos()).isZero();
     clock.advance(Duration.ofMillis(1500));
-    assertThat(clock.now()).isEqualTo(VirtualClock.EPOCH.plusMillis(1500));
+    assertThat(clock.now()).isEqualTo(SimClock.EPOCH.plusMillis(1500));
     assertThat(clock.millis()).isEqualTo(1500);
     assertThat(clock.nanos()).isEqualTo(1_500_000_000L);
   }
@@ -84,7 +85,7 @@ class VirtualClockTest {
 
   @Test
   void cancel_keepsTimerFromRunning() {
-    VirtualClock.Timer timer = clock.schedule(Duration.ofMillis(5), () -> log.add("x"));
+    SimClock.Timer timer = clock.schedule(Duration.ofMillis(5), () -> log.add("x"));
     assertThat(timer.cancel()).isTrue();
     assertThat(timer.isPending()).isFalse();
     assertThat(timer.cancel()).isFalse();
@@ -95,7 +96,7 @@ class VirtualClockTest {
 
   @Test
   void cancel_byAnEarlierTimerInTheSameWindow() {
-    VirtualClock.Timer later = clock.schedule(Duration.ofMillis(20), () -> log.add("later"));
+    SimClock.Timer later = clock.schedule(Duration.ofMillis(20), () -> log.add("later"));
     clock.schedule(Duration.ofMillis(10), later::cancel);
     clock.advance(Duration.ofMillis(30));
     assertThat(log).isEmpty();
@@ -103,7 +104,7 @@ class VirtualClockTest {
 
   @Test
   void cancel_afterRunningReturnsFalse() {
-    VirtualClock.Timer timer = clock.schedule(Duration.ZERO, () -> log.add("x"));
+    SimClock.Timer timer = clock.schedule(Duration.ZERO, () -> log.add("x"));
     clock.runUntilIdle();
     assertThat(timer.cancel()).isFalse();
     assertThat(log).containsExactly("x");
@@ -157,13 +158,13 @@ class VirtualClockTest {
 
   @Test
   void mode_isWhatTheClockWasCreatedWith() {
-    assertThat(new VirtualClock(VirtualClock.Mode.WALL_CLOCK).mode())
+    assertThat(new SimClock(VirtualClock.Mode.WALL_CLOCK).mode())
         .isEqualTo(VirtualClock.Mode.WALL_CLOCK);
   }
 
   @Test
   void autoAdvance_jumpsToNextTimersUntilTheWaitIsOver() {
-    VirtualClock auto = new VirtualClock(VirtualClock.Mode.AUTO_ADVANCE);
+    SimClock auto = new SimClock(VirtualClock.Mode.AUTO_ADVANCE);
     AtomicBoolean done = new AtomicBoolean();
     auto.schedule(Duration.ofMillis(100), () -> log.add("tick"));
     auto.schedule(Duration.ofMillis(300), () -> done.set(true));
@@ -175,7 +176,7 @@ class VirtualClockTest {
 
   @Test
   void autoAdvance_stopsAtMaxJump() {
-    VirtualClock auto = new VirtualClock(VirtualClock.Mode.AUTO_ADVANCE);
+    SimClock auto = new SimClock(VirtualClock.Mode.AUTO_ADVANCE);
     auto.schedule(Duration.ofMillis(100), () -> log.add("tick"));
     auto.schedule(Duration.ofSeconds(10), () -> log.add("far"));
     assertThat(auto.autoAdvance(() -> true, Duration.ofSeconds(1))).isFalse();
@@ -194,7 +195,7 @@ class VirtualClockTest {
 
   @Test
   void syncTo_movesByRealTimeElapsedSinceLastReport() {
-    VirtualClock wall = new VirtualClock(VirtualClock.Mode.WALL_CLOCK);
+    SimClock wall = new SimClock(VirtualClock.Mode.WALL_CLOCK);
     wall.schedule(Duration.ofMillis(150), () -> log.add("due"));
     wall.syncTo(100_000_000L);
     assertThat(wall.millis()).isEqualTo(100);
@@ -206,7 +207,7 @@ class VirtualClockTest {
 
   @Test
   void syncTo_rejectsTimeGoingBackwards() {
-    VirtualClock wall = new VirtualClock(VirtualClock.Mode.WALL_CLOCK);
+    SimClock wall = new SimClock(VirtualClock.Mode.WALL_CLOCK);
     wall.syncTo(50);
     assertThatThrownBy(() -> wall.syncTo(49)).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("49");

@@ -1,5 +1,6 @@
 package dev.fakeetcd.internal.sim;
 
+import dev.fakeetcd.VirtualClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,17 +24,7 @@ import java.util.function.BooleanSupplier;
  * clients) a timer hands to {@link #whenReleased}: the thread that moved time runs it once it has
  * let go of the monitor, before its call returns.
  */
-public final class VirtualClock {
-
-  /** How virtual time is allowed to move. */
-  public enum Mode {
-    /** Only {@link #advance} moves time. */
-    MANUAL,
-    /** As MANUAL, and {@link #autoAdvance} may jump to the next timer while a caller waits on time. */
-    AUTO_ADVANCE,
-    /** Time follows the elapsed real time that a driver outside the core feeds to {@link #syncTo}. */
-    WALL_CLOCK
-  }
+public final class SimClock {
 
   /** The instant virtual time zero maps to: fixed, so that rendered instants are reproducible. */
   public static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
@@ -44,7 +35,7 @@ public final class VirtualClock {
   private static final Comparator<Timer> ORDER =
       Comparator.<Timer>comparingLong(t -> t.dueNanos).thenComparingLong(t -> t.seq);
 
-  private final Mode mode;
+  private final VirtualClock.Mode mode;
   private final PriorityQueue<Timer> queue = new PriorityQueue<>(ORDER);
   private long nowNanos;
   private long nextSeq;
@@ -61,11 +52,11 @@ public final class VirtualClock {
   private record Deferred(Runnable task, Executor otherwise) {
   }
 
-  public VirtualClock(Mode mode) {
+  public SimClock(VirtualClock.Mode mode) {
     this.mode = Objects.requireNonNull(mode, "mode");
   }
 
-  public Mode mode() {
+  public VirtualClock.Mode mode() {
     return mode;
   }
 
@@ -136,7 +127,7 @@ public final class VirtualClock {
   }
 
   /**
-   * In {@link Mode#AUTO_ADVANCE}: while {@code stillWaiting} holds and the simulation is idle, jumps
+   * In {@link VirtualClock.Mode#AUTO_ADVANCE}: while {@code stillWaiting} holds and the simulation is idle, jumps
    * to the next due timer and runs it, never further than {@code maxJump} beyond the time of the
    * call. In other modes only runs what is due now. Returns whether the wait is over, that is
    * whether {@code stillWaiting} is false at the end.
@@ -161,7 +152,7 @@ public final class VirtualClock {
 
   /**
    * One step of {@link #autoAdvance}, for a caller that releases this clock's monitor between
-   * steps: in {@link Mode#AUTO_ADVANCE}, if the simulation is idle and the next timer is due no
+   * steps: in {@link VirtualClock.Mode#AUTO_ADVANCE}, if the simulation is idle and the next timer is due no
    * later than {@code limitNanos} (virtual nanoseconds, as {@link #nanos}), jumps to it and runs
    * everything due at that instant. Returns whether it did; in other modes it never does.
    */
@@ -170,7 +161,7 @@ public final class VirtualClock {
     locked(() -> {
       requireNotRunning("jumpToNextTimer");
       Timer next = queue.peek();
-      if (mode == Mode.AUTO_ADVANCE && next != null && next.dueNanos <= limitNanos) {
+      if (mode == VirtualClock.Mode.AUTO_ADVANCE && next != null && next.dueNanos <= limitNanos) {
         runThrough(Math.max(next.dueNanos, nowNanos));
         jumped[0] = true;
       }
@@ -179,11 +170,11 @@ public final class VirtualClock {
   }
 
   /**
-   * In {@link Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since it started;
+   * In {@link VirtualClock.Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since it started;
    * virtual time moves forward by the real time elapsed since the previous report.
    */
   public void syncTo(long elapsedNanos) {
-    if (mode != Mode.WALL_CLOCK) {
+    if (mode != VirtualClock.Mode.WALL_CLOCK) {
       throw new IllegalStateException("syncTo needs mode WALL_CLOCK, clock is " + mode);
     }
     locked(() -> {
@@ -314,7 +305,7 @@ public final class VirtualClock {
 
     /** Returns true if this call kept the timer from running. */
     public boolean cancel() {
-      synchronized (VirtualClock.this) {
+      synchronized (SimClock.this) {
         if (fired || cancelled) {
           return false;
         }
@@ -325,7 +316,7 @@ public final class VirtualClock {
     }
 
     public boolean isPending() {
-      synchronized (VirtualClock.this) {
+      synchronized (SimClock.this) {
         return !fired && !cancelled;
       }
     }
@@ -360,12 +351,12 @@ public final class VirtualClock {
 
     @Override
     public long millis() {
-      return EPOCH.toEpochMilli() + VirtualClock.this.millis();
+      return EPOCH.toEpochMilli() + SimClock.this.millis();
     }
 
     @Override
     public String toString() {
-      return "VirtualClock[" + now() + "," + zone + "]";
+      return "SimClock[" + now() + "," + zone + "]";
     }
   }
 }
