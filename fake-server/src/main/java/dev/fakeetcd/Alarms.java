@@ -3,7 +3,7 @@ package dev.fakeetcd;
 import dev.fakeetcd.api.AlarmMember;
 import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmType;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import java.util.List;
 
 /**
@@ -16,9 +16,9 @@ import java.util.List;
  */
 public final class Alarms {
 
-  private final EtcdServer server;
+  private final Cluster server;
 
-  Alarms(EtcdServer server) {
+  Alarms(Cluster server) {
     this.server = server;
   }
 

@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.Trace;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,9 +19,9 @@ import java.util.Objects;
  */
 public final class ClientLinks {
 
-  private final EtcdServer server;
+  private final Cluster server;
 
-  ClientLinks(EtcdServer server) {
+  ClientLinks(Cluster server) {
     this.server = server;
   }
 

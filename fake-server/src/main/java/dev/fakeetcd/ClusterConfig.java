@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.SimConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -244,7 +244,7 @@ public final class ClusterConfig {
     public Builder restoreFrom(Path snapshot) {
       Objects.requireNonNull(snapshot, "snapshot");
       try {
-        restoredState = EtcdServer.readSnapshot(snapshot);
+        restoredState = Cluster.readSnapshot(snapshot);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read snapshot " + snapshot, e);
       }

@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.Trace;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class EtcdCluster implements AutoCloseable {
 
   private final ClusterConfig config;
-  private final EtcdServer server;
+  private final Cluster server;
   private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Network network;
   private final VirtualClock clock;
@@ -26,7 +26,7 @@ public final class EtcdCluster implements AutoCloseable {
   private final Leases leases;
   private final Alarms alarms;
 
-  EtcdCluster(ClusterConfig config, EtcdServer server) {
+  EtcdCluster(ClusterConfig config, Cluster server) {
     this.config = config;
     this.server = server;
     this.network = new Network(server);

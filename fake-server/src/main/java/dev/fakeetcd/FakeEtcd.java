@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 
 /** The way in: starts simulated etcd clusters. */
@@ -17,7 +17,7 @@ public final class FakeEtcd {
   public static EtcdCluster newCluster(ClusterConfig config) {
     int port = !config.tcp() ? -1 : config.basePort();
     AutoCompaction compaction = config.autoCompaction().orElse(null);
-    EtcdServer server = EtcdServer.start(config.seed(), config.sim(), new ServerSettings(
+    Cluster server = Cluster.start(config.seed(), config.sim(), new ServerSettings(
         config.maxTxnOps(), config.maxRequestBytes(), port,
         compaction == null ? null : compaction.etcdMode(),
         compaction == null ? 0 : compaction.rawRetention(), config.leaseCheckpointInterval(),

@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -15,9 +15,9 @@ public final class Leases {
   private static final Duration WAIT_LIMIT = Duration.ofSeconds(10);
   private static final Duration POLL = Duration.ofMillis(5);
 
-  private final EtcdServer server;
+  private final Cluster server;
 
-  Leases(EtcdServer server) {
+  Leases(Cluster server) {
     this.server = server;
   }
 

@@ -1,7 +1,7 @@
 package dev.fakeetcd;
 
 import dev.fakeetcd.internal.raft.Role;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.Trace;
@@ -11,11 +11,11 @@ import java.util.Optional;
 /** One member of an {@link EtcdCluster}: its identity, endpoint, Raft view and process faults. */
 public final class Member {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final int index;
   private final long id;
 
-  Member(EtcdServer server, int index, long id) {
+  Member(Cluster server, int index, long id) {
     this.server = server;
     this.index = index;
     this.id = id;
@@ -32,7 +32,7 @@ public final class Member {
   }
 
   public String name() {
-    return EtcdServer.memberName(index);
+    return Cluster.memberName(index);
   }
 
   /** {@code http://127.0.0.1:port}, when the cluster listens on TCP. */

@@ -1,6 +1,6 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
@@ -20,9 +20,9 @@ import java.util.TreeSet;
  */
 public final class Network {
 
-  private final EtcdServer server;
+  private final Cluster server;
 
-  Network(EtcdServer server) {
+  Network(Cluster server) {
     this.server = server;
   }
 

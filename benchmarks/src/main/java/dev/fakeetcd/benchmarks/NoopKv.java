@@ -44,7 +44,7 @@ final class NoopKv extends KVGrpc.KVImplBase implements AutoCloseable {
   private final String name = "noop-kv-" + System.identityHashCode(this);
 
   NoopKv() throws IOException {
-    // As the fake's member servers (EtcdServer): keepalive permits and a large inbound limit.
+    // As the fake's member servers (Cluster): keepalive permits and a large inbound limit.
     tcp = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)

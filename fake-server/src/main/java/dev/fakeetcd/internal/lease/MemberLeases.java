@@ -16,7 +16,7 @@ import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.raft.Role;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.server.RaftRequest;
 import dev.fakeetcd.internal.sim.PeerMessage;
@@ -58,7 +58,7 @@ public final class MemberLeases implements Lessor.Host {
   private static final Duration RETRY = Duration.ofMillis(50);
   private static final long SECOND = 1_000_000_000L;
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
   private final LinkedHashSet<LeaseKeepAliveStream> streams = new LinkedHashSet<>();
   private final LinkedHashSet<Forward<?>> forwards = new LinkedHashSet<>();
@@ -66,7 +66,7 @@ public final class MemberLeases implements Lessor.Host {
   private long nextId = -1;
   private long promotedTerm;
 
-  public MemberLeases(EtcdServer server, MemberServer member) {
+  public MemberLeases(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
   }
@@ -292,7 +292,7 @@ public final class MemberLeases implements Lessor.Host {
   }
 
   /** Test handle: each lease as (ID, granted TTL, remaining nanoseconds) from this member. */
-  public <T> List<T> list(EtcdServer.LeaseView<T> view) {
+  public <T> List<T> list(Cluster.LeaseView<T> view) {
     Lessor lessor = requireUp().stateMachine().lessor();
     List<T> out = new ArrayList<>();
     for (long id : lessor.byRemaining()) {

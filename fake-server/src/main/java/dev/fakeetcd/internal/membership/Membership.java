@@ -16,7 +16,7 @@ import dev.fakeetcd.internal.raft.RaftStatus;
 import dev.fakeetcd.internal.raft.raftpb.ConfChange;
 import dev.fakeetcd.internal.raft.raftpb.ConfChangeType;
 import dev.fakeetcd.internal.raft.tracker.PeerProgress;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
@@ -52,11 +52,11 @@ public final class Membership {
   /** etcd's HealthInterval: how long a peer must have been connected to count for a change. */
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
 
-  private final EtcdServer server;
+  private final Cluster server;
   /** Members whose process published its name (runs or ran). */
   private final TreeSet<Long> started = new TreeSet<>();
   /**
-   * The list a member started by {@link EtcdServer#startAddedMember} got from its peers, as a
+   * The list a member started by {@link Cluster#startAddedMember} got from its peers, as a
    * joining etcd member does; it answers from that until its own list has it.
    */
   private final TreeMap<Long, MemberList> joinedWith = new TreeMap<>();
@@ -65,7 +65,7 @@ public final class Membership {
   /** Membership changes refused when applied, by index, with etcd's error. */
   private final TreeMap<Long, EtcdError> refused = new TreeMap<>();
 
-  public Membership(EtcdServer server, List<Long> initial) {
+  public Membership(Cluster server, List<Long> initial) {
     this.server = server;
     started.addAll(initial);
   }
@@ -430,7 +430,7 @@ public final class Membership {
           .setIsLearner(e.getValue().learner());
       if (isStarted(id)) {
         int index = server.memberIds().indexOf(id);
-        m.setName(EtcdServer.memberName(index));
+        m.setName(Cluster.memberName(index));
         server.endpoint(index).ifPresent(uri -> m.addClientURLs(uri.toString()));
       }
       members.add(m.build());
@@ -447,7 +447,7 @@ public final class Membership {
   private List<String> peerUrls(Map.Entry<Long, MemberList.Info> e) {
     List<String> urls = e.getValue().peerUrls();
     return urls.isEmpty()
-        ? List.of("http://" + EtcdServer.memberName(server.memberIds().indexOf(e.getKey()))
+        ? List.of("http://" + Cluster.memberName(server.memberIds().indexOf(e.getKey()))
             + ".fake-etcd:2380")
         : urls;
   }

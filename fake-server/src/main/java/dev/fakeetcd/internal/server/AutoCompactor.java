@@ -37,7 +37,7 @@ final class AutoCompactor {
   static final Duration REVISION_INTERVAL = Duration.ofMinutes(5);
 
   private final MemberServer member;
-  private final EtcdServer server;
+  private final Cluster server;
   private final boolean periodic;
   /** Periodic: the retention in nanoseconds; revision: the number of revisions kept. */
   private final long retention;
@@ -51,7 +51,7 @@ final class AutoCompactor {
   private SimClock.Timer timer;
   private boolean stopped;
 
-  private AutoCompactor(MemberServer member, EtcdServer server, String mode, long retention) {
+  private AutoCompactor(MemberServer member, Cluster server, String mode, long retention) {
     this.member = member;
     this.server = server;
     this.periodic = PERIODIC.equals(mode);
@@ -71,7 +71,7 @@ final class AutoCompactor {
    * @param mode {@link #PERIODIC} (retention in nanoseconds, at least 10) or {@link #REVISION}
    *     (retention a positive count of revisions)
    */
-  static AutoCompactor start(MemberServer member, EtcdServer server, String mode, long retention) {
+  static AutoCompactor start(MemberServer member, Cluster server, String mode, long retention) {
     AutoCompactor compactor = new AutoCompactor(member, server, mode, retention);
     compactor.lastSuccessNanos = server.clock().nanos();
     compactor.baseIntervalNanos = retention;

@@ -75,7 +75,7 @@ public final class MemberServer implements EtcdStateMachine.ApplyListener {
   }
 
   private final long id;
-  private final EtcdServer server;
+  private final Cluster server;
   private final KvValidator validator;
   private final TreeMap<Long, Waiter> waiters = new TreeMap<>();
   private final WatchHub watches;
@@ -93,7 +93,7 @@ public final class MemberServer implements EtcdStateMachine.ApplyListener {
   /** When this member last became leader (etcd's {@code leadElectedTime}). */
   private long leaderElectedNanos = Long.MIN_VALUE / 2;
 
-  MemberServer(long id, EtcdServer server) {
+  MemberServer(long id, Cluster server) {
     this.id = id;
     this.server = server;
     this.validator = new KvValidator(server.maxTxnOps());

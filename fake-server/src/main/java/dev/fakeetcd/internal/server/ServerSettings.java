@@ -15,7 +15,7 @@ import java.util.Objects;
  * @param leaseCheckpointInterval etcd's lease checkpointing: the leader records the remaining TTL
  *     of long leases through Raft this often; {@link Duration#ZERO} (etcd's default) for off
  * @param quotaBackendBytes etcd's --quota-backend-bytes: 0 for 2 GiB, negative for no quota
- * @param restoredState the members' initial state, read by {@link EtcdServer#readSnapshot}, as
+ * @param restoredState the members' initial state, read by {@link Cluster#readSnapshot}, as
  *     etcd members restored by {@code etcdctl snapshot restore} begin; null for an empty store
  */
 public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,

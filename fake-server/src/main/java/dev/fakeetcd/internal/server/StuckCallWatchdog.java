@@ -17,14 +17,14 @@ final class StuckCallWatchdog {
   static final System.Logger LOG = System.getLogger(StuckCallWatchdog.class.getName());
   private static final long PERIOD_MILLIS = 100;
 
-  private final EtcdServer server;
+  private final Cluster server;
   private volatile long thresholdNanos = Duration.ofSeconds(3).toNanos();
   // Only on the watchdog's thread.
   private long lastVirtualNanos = -1;
   private long virtualStillSince;
   private DaemonTicker ticker;
 
-  StuckCallWatchdog(EtcdServer server) {
+  StuckCallWatchdog(Cluster server) {
     this.server = server;
   }
 
@@ -66,7 +66,7 @@ final class StuckCallWatchdog {
   }
 
   private static String message(OpenCalls.Open call, int index, long id, long now) {
-    return "fake-etcd: " + call.fullMethodName() + " on " + EtcdServer.memberName(index) + " ("
+    return "fake-etcd: " + call.fullMethodName() + " on " + Cluster.memberName(index) + " ("
         + Long.toUnsignedString(id, 16) + ") has waited "
         + Duration.ofNanos(now - call.openedNanos()).toMillis() + " ms of real time while virtual"
         + " time stood still; with clock MANUAL only the test moves it: call"

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Counts the calls on their way into the simulation, from the moment a member's server takes them
  * until they have handed it their work, so that a call waiting on time in AUTO_ADVANCE mode does
- * not jump past them ({@link EtcdServer#settle}): between the interceptors, each of which takes the
+ * not jump past them ({@link Cluster#settle}): between the interceptors, each of which takes the
  * cluster lock briefly, a call is on its way but holds nothing a waiting thread could see. The
  * outermost interceptor. A call stops counting when it enters the simulation ({@link #arrived}),
  * else once its service method has been invoked (at start for streams from the client, after the

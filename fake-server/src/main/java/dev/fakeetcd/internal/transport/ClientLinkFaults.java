@@ -1,6 +1,6 @@
 package dev.fakeetcd.internal.transport;
 
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import io.grpc.Context;
@@ -62,9 +62,9 @@ public final class ClientLinkFaults implements ServerInterceptor {
   /** False while the member's process is down or its connections are being closed. */
   private boolean connected = true;
 
-  private final EtcdServer server;
+  private final Cluster server;
 
-  public ClientLinkFaults(EtcdServer server) {
+  public ClientLinkFaults(Cluster server) {
     this.server = server;
     this.clock = server.clock();
     this.sender = server.watchSender();

@@ -1,6 +1,6 @@
 package dev.fakeetcd.internal.transport;
 
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.sim.Trace;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
@@ -28,7 +28,7 @@ public final class HasLeaderInterceptor implements ServerInterceptor {
   /** etcd's maxNoLeaderCnt. */
   static final int NO_LEADER_CHECKS = 3;
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
   private final Executor closer;
   private final OpenCalls streams = new OpenCalls();
@@ -38,7 +38,7 @@ public final class HasLeaderInterceptor implements ServerInterceptor {
   /** A check waits for a paused member; later due times do not add more. */
   private boolean checkQueued;
 
-  public HasLeaderInterceptor(EtcdServer server, MemberServer member, Executor closer) {
+  public HasLeaderInterceptor(Cluster server, MemberServer member, Executor closer) {
     this.server = server;
     this.member = member;
     this.closer = closer;

@@ -12,7 +12,7 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import dev.fakeetcd.internal.v3rpc.EtcdException;
@@ -35,10 +35,10 @@ public final class InProcessClient {
   /** etcd's {@code concurrency.NewSession} default TTL, granted when a request names lease 0. */
   static final long SESSION_TTL = 60;
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
 
-  public InProcessClient(EtcdServer server, MemberServer member) {
+  public InProcessClient(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
   }
@@ -88,7 +88,7 @@ public final class InProcessClient {
   static Throwable toStatus(Throwable failure) {
     Throwable cause = EtcdException.cause(failure);
     return cause instanceof EtcdException e ? e.error().asUnknownException()
-        : EtcdServer.toStatus(cause);
+        : Cluster.toStatus(cause);
   }
 
   /**
@@ -103,7 +103,7 @@ public final class InProcessClient {
     start(call, responses, action);
   }
 
-  /** A paused member takes the call when it resumes, as {@link EtcdServer#call} does. */
+  /** A paused member takes the call when it resumes, as {@link Cluster#call} does. */
   private <T> void start(Call call, ServerCallStreamObserver<T> responses,
       Function<Call, CompletableFuture<T>> action) {
     var started = new Object() {

@@ -2,7 +2,7 @@ package dev.fakeetcd.internal.transport;
 
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.StatusRequest;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import io.grpc.Metadata;
@@ -20,10 +20,10 @@ import io.grpc.ServerInterceptor;
  */
 public final class LearnerInterceptor implements ServerInterceptor {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
 
-  public LearnerInterceptor(EtcdServer server, MemberServer member) {
+  public LearnerInterceptor(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
   }

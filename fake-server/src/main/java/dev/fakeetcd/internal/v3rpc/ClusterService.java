@@ -11,7 +11,7 @@ import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.MemberRemoveResponse;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.Context;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -23,10 +23,10 @@ import java.util.function.Supplier;
 /** {@code etcdserverpb.Cluster} of one member; the member list itself is {@link Membership}. */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
 
-  public ClusterService(EtcdServer server, MemberServer member) {
+  public ClusterService(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
   }

@@ -11,17 +11,17 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RangeResponse;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.stub.StreamObserver;
 
 /** {@code etcdserverpb.KV} of one member: hands each call to the member under the cluster lock. */
 public final class KvService extends KVGrpc.KVImplBase {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
 
-  public KvService(EtcdServer server, MemberServer member) {
+  public KvService(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
   }

@@ -3,7 +3,7 @@ package dev.fakeetcd.internal.v3rpc;
 import dev.fakeetcd.api.LeaseKeepAliveRequest;
 import dev.fakeetcd.api.LeaseKeepAliveResponse;
 import dev.fakeetcd.internal.lease.MemberLeases;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.SimClock;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -36,7 +36,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest> {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberLeases leases;
   private final ServerCallStreamObserver<LeaseKeepAliveResponse> out;
   // Guarded by the cluster lock.
@@ -52,7 +52,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
   private boolean draining;
 
-  public LeaseKeepAliveStream(EtcdServer server, MemberLeases leases,
+  public LeaseKeepAliveStream(Cluster server, MemberLeases leases,
       ServerCallStreamObserver<LeaseKeepAliveResponse> out) {
     this.server = server;
     this.leases = leases;
@@ -134,7 +134,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
     }
     if (failure != null && !EtcdException.is(failure, EtcdError.LEASE_NOT_FOUND)) {
       end();
-      emit(() -> closeWith(EtcdServer.toStatus(failure)));
+      emit(() -> closeWith(Cluster.toStatus(failure)));
       return;
     }
     LeaseKeepAliveResponse response = answer.setTTL(failure == null ? ttl : 0).build();

@@ -12,7 +12,7 @@ import dev.fakeetcd.api.LeaseRevokeResponse;
 import dev.fakeetcd.api.LeaseTimeToLiveRequest;
 import dev.fakeetcd.api.LeaseTimeToLiveResponse;
 import dev.fakeetcd.internal.lease.MemberLeases;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -21,11 +21,11 @@ import java.util.concurrent.CompletableFuture;
 /** {@code etcdserverpb.Lease} of one member: hands each call to the member's leases. */
 public final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
   private final MemberLeases leases;
 
-  public LeaseService(EtcdServer server, MemberServer member) {
+  public LeaseService(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
     this.leases = member.leases();

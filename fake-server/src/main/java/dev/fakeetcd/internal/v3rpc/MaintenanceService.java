@@ -17,7 +17,7 @@ import dev.fakeetcd.api.SnapshotRequest;
 import dev.fakeetcd.api.SnapshotResponse;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -29,10 +29,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
 
-  public MaintenanceService(EtcdServer server, MemberServer member) {
+  public MaintenanceService(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
   }

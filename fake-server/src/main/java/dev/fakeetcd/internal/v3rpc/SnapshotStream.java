@@ -2,7 +2,7 @@ package dev.fakeetcd.internal.v3rpc;
 
 import dev.fakeetcd.api.SnapshotResponse;
 import dev.fakeetcd.internal.backend.SnapshotFormat;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One {@code Snapshot} stream in etcd's framing: the member's snapshot data in messages of
  * {@link SnapshotFormat#CHUNK} bytes, each with the count of data bytes still to come after it,
  * then one message with the data's SHA-256; no header anywhere. It observes the member's snapshot
- * bytes, taken under the cluster lock when the member takes the call ({@link EtcdServer#call}).
+ * bytes, taken under the cluster lock when the member takes the call ({@link Cluster#call}).
  *
  * <p>Sends run on the server's sender pool, never under the cluster lock, and only while the
  * client is ready, so a large snapshot is never buffered whole in gRPC; a client that cancels ends
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class SnapshotStream implements StreamObserver<byte[]> {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final ServerCallStreamObserver<SnapshotResponse> out;
   private final AtomicBoolean sending = new AtomicBoolean();
   /** Set once, before the first send task. */
@@ -30,7 +30,7 @@ final class SnapshotStream implements StreamObserver<byte[]> {
   // Only touched by send tasks, which run one at a time.
   private int offset;
 
-  SnapshotStream(EtcdServer server, ServerCallStreamObserver<SnapshotResponse> out) {
+  SnapshotStream(Cluster server, ServerCallStreamObserver<SnapshotResponse> out) {
     this.server = server;
     this.out = out;
     out.setOnReadyHandler(this::kick);

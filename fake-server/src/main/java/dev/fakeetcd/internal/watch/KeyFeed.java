@@ -3,7 +3,7 @@ package dev.fakeetcd.internal.watch;
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.Event;
 import dev.fakeetcd.internal.mvcc.MvccStore;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.v3rpc.EtcdError;
 import dev.fakeetcd.internal.v3rpc.EtcdException;
@@ -98,11 +98,11 @@ public final class KeyFeed {
     }
   }
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
   private final List<Subscription> subscriptions = new ArrayList<>();
 
-  public KeyFeed(EtcdServer server, MemberServer member) {
+  public KeyFeed(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
   }

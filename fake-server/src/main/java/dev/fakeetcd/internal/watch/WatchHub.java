@@ -4,7 +4,7 @@ import dev.fakeetcd.api.Event;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.mvcc.MvccStore;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.transport.CallTrace;
@@ -23,11 +23,11 @@ import java.util.List;
  */
 public final class WatchHub {
 
-  private final EtcdServer server;
+  private final Cluster server;
   private final MemberServer member;
   private final List<WatchStream> streams = new ArrayList<>();
 
-  public WatchHub(EtcdServer server, MemberServer member) {
+  public WatchHub(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
   }
@@ -35,7 +35,7 @@ public final class WatchHub {
   /** A new stream for a client; any thread. A member that is down ends it at once. */
   public WatchStream open(ServerCallStreamObserver<WatchResponse> out) {
     WatchStream stream = new WatchStream(this, out, server.watchSender(),
-        server.maxRequestBytes() + EtcdServer.RECEIVE_HEADROOM);
+        server.maxRequestBytes() + Cluster.RECEIVE_HEADROOM);
     boolean[] started = {false};
     run(() -> {
       if (member.isUp()) {

@@ -9,7 +9,7 @@ import dev.fakeetcd.api.DowngradeRequest;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 /** The downgrade job is state of the cluster: a member restored from a snapshot has it too. */
 class DowngradeSnapshotTest {
 
-  private EtcdServer server;
+  private Cluster server;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   @AfterEach
@@ -49,7 +49,7 @@ class DowngradeSnapshotTest {
 
   @Test
   void enable_missedByAMemberThatCatchesUpBySnapshot_isInProgressThereToo() {
-    server = EtcdServer.start(61, SimConfig.builder().members(3)
+    server = Cluster.start(61, SimConfig.builder().members(3)
         .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(2).build(), ServerSettings.defaults());
     long leader = server.leaderId().orElseThrow();
     long behind = server.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();

@@ -16,7 +16,7 @@ import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.StatusRequest;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
@@ -41,7 +41,7 @@ class MemberListViewTest {
   private static final String NEW_PEER = "http://10.0.0.9:2380";
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
 
-  private EtcdServer server;
+  private Cluster server;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   @AfterEach
@@ -53,7 +53,7 @@ class MemberListViewTest {
   }
 
   private void start(long seed, int snapshotEntries) {
-    server = EtcdServer.start(seed, SimConfig.builder().members(3)
+    server = Cluster.start(seed, SimConfig.builder().members(3)
         .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(snapshotEntries).build(),
         ServerSettings.defaults());
     advance(HEALTH_INTERVAL);

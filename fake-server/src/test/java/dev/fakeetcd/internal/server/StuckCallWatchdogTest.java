@@ -46,7 +46,7 @@ class StuckCallWatchdogTest {
     public void close() {
     }
   };
-  private EtcdServer server;
+  private Cluster server;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   @AfterEach
@@ -61,7 +61,7 @@ class StuckCallWatchdogTest {
   @Test
   void put_waitingOnAStillManualClock_isNamedOnceWithMemberAndFix() throws Exception {
     logger.addHandler(handler);
-    server = EtcdServer.start(61, SimConfig.builder().members(3)
+    server = Cluster.start(61, SimConfig.builder().members(3)
         .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
     server.stuckCallWarningAfter(Duration.ofMillis(200));
     long leader = server.leaderId().orElseThrow();
@@ -87,7 +87,7 @@ class StuckCallWatchdogTest {
 
   @Test
   void close_stopsTheWatchdogThread() throws Exception {
-    server = EtcdServer.start(62, SimConfig.builder().members(1)
+    server = Cluster.start(62, SimConfig.builder().members(1)
         .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
 
     server.close();

@@ -17,7 +17,7 @@ import dev.fakeetcd.api.election.LeaderRequest;
 import dev.fakeetcd.api.election.LeaderResponse;
 import dev.fakeetcd.api.election.ProclaimRequest;
 import dev.fakeetcd.api.election.ResignRequest;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
@@ -39,13 +39,13 @@ import org.junit.jupiter.api.Test;
 /** The Election service of a one-member cluster on a MANUAL clock, through in-process gRPC. */
 class ElectionServiceTest {
 
-  private EtcdServer server;
+  private Cluster server;
   private ManagedChannel channel;
   private ElectionGrpc.ElectionBlockingStub election;
 
   @BeforeEach
   void start() {
-    server = EtcdServer.start(13, SimConfig.builder().members(1)
+    server = Cluster.start(13, SimConfig.builder().members(1)
         .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
     channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
     election = ElectionGrpc.newBlockingStub(channel);

@@ -16,7 +16,7 @@ import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
 import dev.fakeetcd.api.lock.LockResponse;
 import dev.fakeetcd.api.lock.UnlockRequest;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
@@ -35,11 +35,11 @@ import org.junit.jupiter.api.Test;
 /** The Lock service on a MANUAL clock through in-process gRPC: waiting, cancels, faults. */
 class LockServiceTest {
 
-  private EtcdServer server;
+  private Cluster server;
   private ManagedChannel channel;
 
   private void start(int members, int channelTo) {
-    server = EtcdServer.start(11, SimConfig.builder().members(members)
+    server = Cluster.start(11, SimConfig.builder().members(members)
         .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
     server.awaitLeader(Duration.ofSeconds(10));
     channel = InProcessChannelBuilder.forName(server.inProcessName(channelTo)).directExecutor()

@@ -8,7 +8,7 @@ import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.WatchResponse;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
@@ -38,12 +38,12 @@ class WatchFaultsTest {
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
   private static final Duration ELECTION = Duration.ofSeconds(1);
 
-  private EtcdServer server;
+  private Cluster server;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   private void start(int basePort) {
-    server = EtcdServer.start(13, SimConfig.builder().members(3).heartbeat(HEARTBEAT)
+    server = Cluster.start(13, SimConfig.builder().members(3).heartbeat(HEARTBEAT)
         .election(ELECTION).clockMode(VirtualClock.Mode.MANUAL).build(),
         ServerSettings.defaults().withBasePort(basePort));
   }

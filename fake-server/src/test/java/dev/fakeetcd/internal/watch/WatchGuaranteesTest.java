@@ -15,7 +15,7 @@ import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.mvcc.MvccStore;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
@@ -40,12 +40,12 @@ import org.junit.jupiter.api.Test;
  */
 class WatchGuaranteesTest {
 
-  private EtcdServer server;
+  private Cluster server;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   private void start(int snapshotEntries) {
-    server = EtcdServer.start(11, SimConfig.builder().members(3).clockMode(VirtualClock.Mode.MANUAL)
+    server = Cluster.start(11, SimConfig.builder().members(3).clockMode(VirtualClock.Mode.MANUAL)
         .preVote(false).checkQuorum(true).snapshotEntries(snapshotEntries).build(),
         ServerSettings.defaults());
   }

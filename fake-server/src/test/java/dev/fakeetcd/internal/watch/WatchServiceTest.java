@@ -15,7 +15,7 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchResponse;
-import dev.fakeetcd.internal.server.EtcdServer;
+import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
@@ -35,14 +35,14 @@ import org.junit.jupiter.api.Test;
 /** The Watch service of a one-member cluster on a MANUAL clock, through in-process gRPC. */
 class WatchServiceTest {
 
-  private EtcdServer server;
+  private Cluster server;
   private ManagedChannel channel;
   private KVGrpc.KVBlockingStub kv;
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    server = EtcdServer.start(7, SimConfig.builder().members(1).clockMode(VirtualClock.Mode.MANUAL)
+    server = Cluster.start(7, SimConfig.builder().members(1).clockMode(VirtualClock.Mode.MANUAL)
         .build(), ServerSettings.defaults());
     channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
     kv = KVGrpc.newBlockingStub(channel);

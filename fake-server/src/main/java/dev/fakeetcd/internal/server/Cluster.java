@@ -79,7 +79,7 @@ import java.util.function.Supplier;
  * AUTO_ADVANCE mode, jumps time while the request waits); responses complete asynchronously, from
  * whichever thread runs the event that finishes them.
  */
-public final class EtcdServer implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
   /** grpc-java's default limit is below etcd's; etcd allows max-request-bytes plus 512 KiB. */
   public static final int RECEIVE_HEADROOM = 512 * 1024;
@@ -135,7 +135,7 @@ public final class EtcdServer implements AutoCloseable {
   /** etcd's --experimental-enable-lease-checkpoint (5 min interval when on); zero = off. */
   private final Duration leaseCheckpointInterval;
 
-  private EtcdServer(long seed, SimConfig config, ServerSettings settings) {
+  private Cluster(long seed, SimConfig config, ServerSettings settings) {
     this.maxTxnOps = settings.maxTxnOps();
     this.autoCompactionMode = settings.autoCompactionMode();
     this.autoCompactionRetention = settings.autoCompactionRetention();
@@ -171,8 +171,8 @@ public final class EtcdServer implements AutoCloseable {
   }
 
   /** Starts a cluster and waits (in virtual time) for its first leader. */
-  public static EtcdServer start(long seed, SimConfig config, ServerSettings settings) {
-    EtcdServer server = new EtcdServer(seed, config, settings);
+  public static Cluster start(long seed, SimConfig config, ServerSettings settings) {
+    Cluster server = new Cluster(seed, config, settings);
     try {
       synchronized (server.clock) {
         // As etcd's: every member's compactor starts with its server, before the first election.
