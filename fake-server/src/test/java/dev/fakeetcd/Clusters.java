@@ -12,7 +12,7 @@ import dev.fakeetcd.api.MemberAddRequest;
 import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

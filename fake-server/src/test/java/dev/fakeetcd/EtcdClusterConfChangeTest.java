@@ -13,7 +13,7 @@ import dev.fakeetcd.api.MemberAddResponse;
 import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.fakeetcd.api.DowngradeRequest;
 import dev.fakeetcd.api.DowngradeRequest.DowngradeAction;
 import dev.fakeetcd.api.DowngradeResponse;
 import dev.fakeetcd.api.KVGrpc;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.ClusterGrpc;
 import dev.fakeetcd.api.MemberPromoteRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -17,7 +17,7 @@ import dev.fakeetcd.api.election.ElectionGrpc;
 import dev.fakeetcd.api.election.LeaderRequest;
 import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.testing.WatchTestClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

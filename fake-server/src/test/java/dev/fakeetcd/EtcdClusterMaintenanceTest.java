@@ -20,7 +20,7 @@ import dev.fakeetcd.api.LeaseGrpc;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.TxnRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

@@ -15,7 +15,7 @@ import dev.fakeetcd.api.MemberListRequest;
 import dev.fakeetcd.api.MemberListResponse;
 import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.MemberUpdateRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.MoveLeaderRequest;
 import dev.fakeetcd.api.MoveLeaderResponse;
 import dev.fakeetcd.api.StatusRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -27,7 +27,7 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.api.TxnRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;

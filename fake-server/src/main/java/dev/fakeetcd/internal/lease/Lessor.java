@@ -4,7 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import dev.fakeetcd.api.LeaseCheckpoint;
 import dev.fakeetcd.api.LeaseCheckpointRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.fakeetcd.internal.membership;
 
 import dev.fakeetcd.internal.server.MemberServer;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import java.util.regex.Pattern;
 
 /**

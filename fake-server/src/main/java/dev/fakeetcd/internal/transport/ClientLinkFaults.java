@@ -2,7 +2,7 @@ package dev.fakeetcd.internal.transport;
 
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.SimClock;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.Context;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;

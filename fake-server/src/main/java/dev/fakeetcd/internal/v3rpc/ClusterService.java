@@ -11,6 +11,8 @@ import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.MemberRemoveResponse;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.Context;

@@ -8,6 +8,7 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.internal.mvcc.MvccStore;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

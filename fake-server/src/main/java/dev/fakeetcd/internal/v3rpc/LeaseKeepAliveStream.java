@@ -3,6 +3,8 @@ package dev.fakeetcd.internal.v3rpc;
 import dev.fakeetcd.api.LeaseKeepAliveRequest;
 import dev.fakeetcd.api.LeaseKeepAliveResponse;
 import dev.fakeetcd.internal.lease.MemberLeases;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.SimClock;
 import io.grpc.StatusRuntimeException;

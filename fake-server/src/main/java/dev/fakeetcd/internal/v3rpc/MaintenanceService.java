@@ -17,6 +17,8 @@ import dev.fakeetcd.api.SnapshotRequest;
 import dev.fakeetcd.api.SnapshotResponse;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.stub.ServerCallStreamObserver;

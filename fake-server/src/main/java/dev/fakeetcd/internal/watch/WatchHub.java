@@ -8,7 +8,7 @@ import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.transport.CallTrace;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.v3rpc.WatchStream;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;

@@ -16,7 +16,7 @@ import dev.fakeetcd.api.KeyValue;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.internal.mvcc.MvccStore;
-import dev.fakeetcd.internal.v3rpc.EtcdException;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.testing.Requests;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package dev.fakeetcd.internal.membership;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.fakeetcd.internal.v3rpc.EtcdError;
-import dev.fakeetcd.internal.v3rpc.EtcdException;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

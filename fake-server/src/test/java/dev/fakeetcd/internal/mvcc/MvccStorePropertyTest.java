@@ -13,7 +13,7 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RangeResponse;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
-import dev.fakeetcd.internal.v3rpc.EtcdException;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.v3rpc.KvValidator;
 import java.util.ArrayList;
 import java.util.List;

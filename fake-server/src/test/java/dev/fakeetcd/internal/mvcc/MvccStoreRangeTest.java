@@ -17,8 +17,8 @@ import dev.fakeetcd.api.RangeRequest.SortOrder;
 import dev.fakeetcd.api.RangeRequest.SortTarget;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RangeResponse;
-import dev.fakeetcd.internal.v3rpc.EtcdError;
-import dev.fakeetcd.internal.v3rpc.EtcdException;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.testing.Requests;
 import org.junit.jupiter.api.Test;
 

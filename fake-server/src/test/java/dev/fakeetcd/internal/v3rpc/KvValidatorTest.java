@@ -19,6 +19,8 @@ import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.testing.Requests;
 import java.util.Collections;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.server;
+package dev.fakeetcd.internal.apply;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.v3rpc;
+package dev.fakeetcd.internal.rpctypes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.server;
+package dev.fakeetcd.internal.mvcc;
 
 import dev.fakeetcd.api.Event;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.server;
+package dev.fakeetcd.internal.apply;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
@@ -43,7 +43,7 @@ public record RaftRequest(long id, Kind kind, ByteString request) {
   private static final int HEADER_FIELD = 100;
   private static final int ID_FIELD = 1;
 
-  static byte[] encode(long id, Kind kind, MessageLite request) {
+  public static byte[] encode(long id, Kind kind, MessageLite request) {
     int headerSize = CodedOutputStream.computeUInt64Size(ID_FIELD, id);
     int size = CodedOutputStream.computeTagSize(HEADER_FIELD)
         + CodedOutputStream.computeUInt32SizeNoTag(headerSize) + headerSize

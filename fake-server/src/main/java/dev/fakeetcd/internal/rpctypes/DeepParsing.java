@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.v3rpc;
+package dev.fakeetcd.internal.rpctypes;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
