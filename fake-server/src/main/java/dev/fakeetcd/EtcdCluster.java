@@ -203,6 +203,11 @@ public final class EtcdCluster implements AutoCloseable {
     server.compact(revision);
   }
 
+  /** The cluster lock; for this package's tests that must hold it while clients arrive. */
+  Object lock() {
+    return server.lock();
+  }
+
   private Member byId(long id) {
     for (Member m : members) {
       if (m.id() == id) {

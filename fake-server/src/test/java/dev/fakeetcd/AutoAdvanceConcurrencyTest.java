@@ -45,7 +45,7 @@ class AutoAdvanceConcurrencyTest {
     Thread otherClient = new Thread(() -> lease.complete(other.leaseGrant(
         LeaseGrantRequest.newBuilder().setTTL(TTL_SECONDS).build()).getID()));
 
-    synchronized (cluster.clock()) { // both arrive while the cluster lock is taken
+    synchronized (cluster.lock()) { // both arrive while the cluster lock is taken
       waiter.start();
       awaitBlocked(waiter);
       otherClient.start();
