@@ -245,14 +245,14 @@ public final class Cluster implements AutoCloseable {
     ServerServiceDefinition cluster = ServerInterceptors.intercept(
         new ClusterService(this, member), interceptors);
     ServerServiceDefinition watch = ServerInterceptors.intercept(
-        new WatchService(member.watches()), interceptors);
+        new WatchService(this, member), interceptors);
     ServerServiceDefinition lease = ServerInterceptors.intercept(
         DeepParsing.requests(new LeaseService(this, member).bindService()), interceptors);
     InProcessClient inProcessClient = new InProcessClient(this, member);
     ServerServiceDefinition lock = ServerInterceptors.intercept(
         DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
     ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
-        new ElectionService(inProcessClient, watchSender).bindService()), interceptors);
+        new ElectionService(inProcessClient, clock, watchSender).bindService()), interceptors);
     Endpoint endpoint = new Endpoint(member.id(), "fake-etcd-" + instance + "-" + i, faults,
         List.of(kv, maintenance, cluster, watch, lease, lock, election));
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
@@ -689,6 +689,11 @@ public final class Cluster implements AutoCloseable {
 
   public Trace trace() {
     return sim.trace();
+  }
+
+  /** Records a request on an open stream of {@code member} ({@link CallTrace}); under the lock. */
+  public void traceRequest(long member, String what) {
+    CallTrace.record(sim.trace(), member, what);
   }
 
   /** How many members have their gRPC servers made (members started later come last). */

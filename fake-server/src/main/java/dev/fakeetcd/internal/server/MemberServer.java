@@ -61,7 +61,7 @@ import java.util.function.Function;
  * the outcome with etcd's request timeout, and fills response headers. Outlives crashes of its
  * member (its request ids must never repeat). Called only under the cluster lock.
  */
-public final class MemberServer implements EtcdStateMachine.ApplyListener {
+public final class MemberServer implements EtcdStateMachine.ApplyListener, KeyFeed.Source {
 
   /** A version etcd clients accept; what the fake claims to be. */
   public static final String VERSION = "3.4.23";
@@ -98,8 +98,8 @@ public final class MemberServer implements EtcdStateMachine.ApplyListener {
     this.id = id;
     this.server = server;
     this.validator = new KvValidator(server.maxTxnOps());
-    this.watches = new WatchHub(server, this);
-    this.feed = new KeyFeed(server, this);
+    this.watches = new WatchHub();
+    this.feed = new KeyFeed(task -> server.clock().schedule(Duration.ZERO, task), this);
     this.leases = new MemberLeases(server, this);
     this.backend = new BackendFile(server.quota());
   }
@@ -113,7 +113,7 @@ public final class MemberServer implements EtcdStateMachine.ApplyListener {
     return leases;
   }
 
-  WatchHub watches() {
+  public WatchHub watches() {
     return watches;
   }
 

@@ -3,7 +3,7 @@ package dev.fakeetcd.internal.transport;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
-import io.grpc.Context;
+import dev.fakeetcd.internal.v3rpc.Outbox;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -43,12 +43,6 @@ public final class ClientLinkFaults implements ServerInterceptor {
    */
   static final Status CONNECTION_LOST =
       Status.UNAVAILABLE.withDescription("Network closed for unknown reason");
-
-  /**
-   * The virtual time a stream produced the message being sent, when it hands messages to gRPC
-   * later from another thread ({@link #sentAt}); a delay counts from there, not from the hand-off.
-   */
-  private static final Context.Key<Long> SENT_AT = Context.key("fake-etcd-sent-at");
 
   private final SimClock clock;
   private final Executor sender;
@@ -107,11 +101,6 @@ public final class ClientLinkFaults implements ServerInterceptor {
       delay = Duration.ZERO;
       releaseHeld();
     }
-  }
-
-  /** Runs {@code send}, a hand-off to gRPC of a message produced at {@code nanos}. */
-  public static void sentAt(long nanos, Runnable send) {
-    Context.current().withValue(SENT_AT, nanos).run(send);
   }
 
   private void releaseHeld() {
@@ -247,7 +236,8 @@ public final class ClientLinkFaults implements ServerInterceptor {
     /** Queues {@code message} behind the call's earlier ones; true while it is held back. */
     private boolean hold(Runnable message) {
       long now = clock.nanos();
-      Long sentAt = SENT_AT.get();
+      // A stream's message counts from when it was produced, not from its hand-off.
+      Long sentAt = Outbox.producedAt();
       long due = (sentAt == null ? now : Math.min(sentAt, now)) + delay.toNanos();
       if (!held.isEmpty()) {
         due = Math.max(due, held.peekLast().dueNanos());

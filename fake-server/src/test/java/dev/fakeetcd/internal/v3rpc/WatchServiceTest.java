@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.watch;
+package dev.fakeetcd.internal.v3rpc;
 
 import static dev.fakeetcd.testing.WatchTestClient.bytes;
 import static dev.fakeetcd.testing.WatchTestClient.revisions;
@@ -19,7 +19,7 @@ import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.v3rpc.WatchStream;
+import dev.fakeetcd.internal.watch.Watcher;
 import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
