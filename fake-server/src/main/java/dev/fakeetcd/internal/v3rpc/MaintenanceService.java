@@ -44,7 +44,10 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     server.call(member, responses, () -> CompletableFuture.completedFuture(member.status()));
   }
 
-  /** etcd hands Alarm's errors to gRPC unconverted: code Unknown, same text (reference §1.1). */
+  /**
+   * etcd hands Alarm's errors to gRPC unconverted ({@code etcdserver/api/v3rpc/maintenance.go},
+   * etcd 3.4, returns them without {@code togRPCError}): code Unknown, same text.
+   */
   @Override
   public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
     server.call(member, responses, () -> {

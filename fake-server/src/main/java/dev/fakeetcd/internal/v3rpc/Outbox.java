@@ -149,7 +149,7 @@ public final class Outbox<T> {
   }
 
   /** Starts a drain task unless one runs; any thread. */
-  public void kick() {
+  private void kick() {
     if (!forCaller && !closed && sending.compareAndSet(false, true)) {
       try {
         sender.execute(this::drain);

@@ -246,7 +246,8 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
         // No reason and no revision in the header: etcd's compaction cancel.
         send(WatchResponse.newBuilder()
             .setHeader(header(current).toBuilder().setRevision(0))
-            .setWatchId(w.id).setCanceled(true).setCompactRevision(store.compactRevision()).build());
+            .setWatchId(w.id).setCanceled(true).setCompactRevision(store.compactRevision())
+            .build());
         continue;
       }
       List<Event> history = store.events(w.key, w.rangeEnd, w.nextRevision, current);
@@ -349,7 +350,8 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
           && e.getKv().getCreateRevision() == e.getKv().getModRevision();
       if (w.prevKv && !creation) {
         Event.Builder withPrev = e.toBuilder();
-        store.keyAt(e.getKv().getKey(), e.getKv().getModRevision() - 1).ifPresent(withPrev::setPrevKv);
+        store.keyAt(e.getKv().getKey(), e.getKv().getModRevision() - 1)
+            .ifPresent(withPrev::setPrevKv);
         response.addEvents(withPrev);
       } else {
         response.addEvents(e);

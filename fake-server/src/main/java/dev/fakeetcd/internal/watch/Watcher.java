@@ -33,7 +33,8 @@ public final class Watcher {
   /** etcd's progress flag: no events were sent since the last progress tick. */
   public boolean quiet = true;
 
-  public Watcher(long id, ByteString key, WatchCreateRequest request, long nextRevision, boolean synced) {
+  public Watcher(long id, ByteString key, WatchCreateRequest request, long nextRevision,
+      boolean synced) {
     this.id = id;
     this.key = key;
     this.rangeEnd = request.getRangeEnd();
