@@ -110,7 +110,7 @@ public final class InProcessClient {
       CompletableFuture<T> future;
     };
     server.run(() -> {
-      CallTrace.record(server.trace(), member.id());
+      server.callLock().trace(member.id(), "");
       if (call.cancelled()) {
         return;
       }

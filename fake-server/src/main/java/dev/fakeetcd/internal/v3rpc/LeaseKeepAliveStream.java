@@ -2,10 +2,10 @@ package dev.fakeetcd.internal.v3rpc;
 
 import dev.fakeetcd.api.LeaseKeepAliveRequest;
 import dev.fakeetcd.api.LeaseKeepAliveResponse;
-import dev.fakeetcd.internal.lease.MemberLeases;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.MemberLeases;
 import dev.fakeetcd.internal.sim.SimClock;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -34,7 +34,8 @@ import java.util.concurrent.CompletableFuture;
  * deadline on), ignores one for a lease it no longer keeps alive, and ends the keep-alive on TTL 0,
  * as its own next renewal would have made it.
  */
-public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest> {
+public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest>,
+    MemberLeases.KeepAlive {
 
   private final Cluster server;
   private final MemberLeases leases;
@@ -91,6 +92,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   }
 
   /** Ends the stream with {@code failure}'s status (the member stopped); under the cluster lock. */
+  @Override
   public void stop(EtcdException failure) {
     if (!ended) {
       end();
@@ -158,6 +160,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   }
 
   /** Whether this stream renews lease {@code id} (also while its renewal is on its way). */
+  @Override
   public boolean renews(long id) {
     return renewers.containsKey(id);
   }

@@ -41,7 +41,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(member.status()));
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.maintenance().status()));
   }
 
   /**
@@ -53,7 +53,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     server.call(member, responses, () -> {
       CompletableFuture<AlarmResponse> alarm;
       try {
-        alarm = member.alarm(request);
+        alarm = member.maintenance().alarm(request);
       } catch (EtcdException e) {
         alarm = CompletableFuture.failedFuture(e);
       }
@@ -68,24 +68,24 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(member.defragment()));
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.maintenance().defragment()));
   }
 
   @Override
   public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(member.hash()));
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.maintenance().hash()));
   }
 
   @Override
   public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
     SnapshotStream stream = new SnapshotStream(server,
         (ServerCallStreamObserver<SnapshotResponse>) responses);
-    server.call(member, stream, () -> CompletableFuture.completedFuture(member.snapshot()));
+    server.call(member, stream, () -> CompletableFuture.completedFuture(member.maintenance().snapshot()));
   }
 
   @Override
   public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(member.hashKv(request)));
+    server.call(member, responses, () -> CompletableFuture.completedFuture(member.maintenance().hashKv(request)));
   }
 
   /**
@@ -110,13 +110,13 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
       if (call.cancelled) { // cancelled while the member was paused
         return CompletableFuture.failedFuture(EtcdError.LEADER_TRANSFER_TIMEOUT.toException());
       }
-      call.waiting = member.moveLeader(request.getTargetID());
+      call.waiting = member.maintenance().moveLeader(request.getTargetID());
       return call.waiting;
     });
   }
 
   @Override
   public void downgrade(DowngradeRequest request, StreamObserver<DowngradeResponse> responses) {
-    server.call(member, responses, () -> member.downgrade(request));
+    server.call(member, responses, () -> member.maintenance().downgrade(request));
   }
 }

@@ -11,6 +11,7 @@ import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.Trace;
@@ -49,8 +50,8 @@ class DowngradeSnapshotTest {
 
   @Test
   void enable_missedByAMemberThatCatchesUpBySnapshot_isInProgressThereToo() {
-    server = Cluster.start(61, SimConfig.builder().members(3)
-        .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(2).build(), ServerSettings.defaults());
+    server = MemberEndpoints.start(61, SimConfig.builder().members(3)
+        .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(2).build(), ServerSettings.defaults()).cluster();
     long leader = server.leaderId().orElseThrow();
     long behind = server.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
     synchronized (server.lock()) {

@@ -18,6 +18,7 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.Trace;
@@ -53,9 +54,9 @@ class MemberListViewTest {
   }
 
   private void start(long seed, int snapshotEntries) {
-    server = Cluster.start(seed, SimConfig.builder().members(3)
+    server = MemberEndpoints.start(seed, SimConfig.builder().members(3)
         .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(snapshotEntries).build(),
-        ServerSettings.defaults());
+        ServerSettings.defaults()).cluster();
     advance(HEALTH_INTERVAL);
   }
 

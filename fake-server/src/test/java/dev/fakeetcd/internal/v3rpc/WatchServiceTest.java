@@ -17,6 +17,7 @@ import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.watch.Watcher;
@@ -42,8 +43,8 @@ class WatchServiceTest {
 
   @BeforeEach
   void start() {
-    server = Cluster.start(7, SimConfig.builder().members(1).clockMode(VirtualClock.Mode.MANUAL)
-        .build(), ServerSettings.defaults());
+    server = MemberEndpoints.start(7, SimConfig.builder().members(1).clockMode(VirtualClock.Mode.MANUAL)
+        .build(), ServerSettings.defaults()).cluster();
     channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
     kv = KVGrpc.newBlockingStub(channel);
   }

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.membership;
+package dev.fakeetcd.internal.server;
 
 import dev.fakeetcd.api.Member;
 import dev.fakeetcd.api.MemberAddRequest;
@@ -12,12 +12,11 @@ import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
+import dev.fakeetcd.internal.membership.MemberList;
 import dev.fakeetcd.internal.raft.RaftStatus;
 import dev.fakeetcd.internal.raft.raftpb.ConfChange;
 import dev.fakeetcd.internal.raft.raftpb.ConfChangeType;
 import dev.fakeetcd.internal.raft.tracker.PeerProgress;
-import dev.fakeetcd.internal.server.Cluster;
-import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
@@ -52,7 +51,7 @@ public final class Membership {
   /** etcd's HealthInterval: how long a peer must have been connected to count for a change. */
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
 
-  private final Cluster server;
+  private final Cluster cluster;
   /** Members whose process published its name (runs or ran). */
   private final TreeSet<Long> started = new TreeSet<>();
   /**
@@ -65,8 +64,8 @@ public final class Membership {
   /** Membership changes refused when applied, by index, with etcd's error. */
   private final TreeMap<Long, EtcdError> refused = new TreeMap<>();
 
-  public Membership(Cluster server, List<Long> initial) {
-    this.server = server;
+  Membership(Cluster cluster, List<Long> initial) {
+    this.cluster = cluster;
     started.addAll(initial);
   }
 
@@ -98,7 +97,7 @@ public final class Membership {
 
   /** The list {@code member} answers from: its own, or the one it joined with until that has it. */
   private MemberList view(long member) {
-    MemberList own = server.sim().member(member).stateMachine().members();
+    MemberList own = cluster.sim().member(member).stateMachine().members();
     MemberList joined = joinedWith.get(member);
     return own.contains(member) || joined == null ? own : joined;
   }
@@ -106,8 +105,8 @@ public final class Membership {
   /** The own list of the member that is up and has applied the most (the first such, by index). */
   private MemberList newest() {
     SimMember<EtcdStateMachine> best = null;
-    for (long id : server.memberIds()) {
-      SimMember<EtcdStateMachine> m = server.sim().member(id);
+    for (long id : cluster.memberIds()) {
+      SimMember<EtcdStateMachine> m = cluster.sim().member(id);
       if (m.isUp() && (best == null || m.appliedIndex() > best.appliedIndex())) {
         best = m;
       }
@@ -125,7 +124,7 @@ public final class Membership {
 
   public CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request) {
     List<String> urls = parseUrls(request.getPeerURLsList());
-    long id = memberId(urls, server.clock().now().getEpochSecond());
+    long id = memberId(urls, cluster.clock().now().getEpochSecond());
     boolean learner = request.getIsLearner();
     MemberList list = view(asking.id());
     if (!learner && !readyToAddVoter(list)) {
@@ -203,7 +202,7 @@ public final class Membership {
 
   /** The members of a change's answer: the asked member's list once it applied the change. */
   private List<Member> answering(MemberServer asking) {
-    return describe(server.sim().member(asking.id()).stateMachine().members());
+    return describe(cluster.sim().member(asking.id()).stateMachine().members());
   }
 
   /**
@@ -214,7 +213,7 @@ public final class Membership {
    */
   private <T> CompletableFuture<T> configure(MemberServer asking, ConfChange change,
       Supplier<T> response) {
-    CompletableFuture<Long> applied = server.sim().member(asking.id()).proposeConfChange(change);
+    CompletableFuture<Long> applied = cluster.sim().member(asking.id()).proposeConfChange(change);
     CompletableFuture<T> result = new CompletableFuture<>();
     applied.whenComplete((index, failure) -> {
       if (failure == null) {
@@ -249,7 +248,7 @@ public final class Membership {
         refused.put(index, error);
       } else if (context[0] == MemberList.REMOVE) {
         // Not inside Raft processing: stopping its servers ends calls.
-        server.clock().schedule(Duration.ZERO, () -> server.removed(change.nodeId()));
+        cluster.clock().schedule(Duration.ZERO, () -> cluster.removed(change.nodeId()));
       }
     }
     return !refused.containsKey(index);
@@ -264,7 +263,7 @@ public final class Membership {
     MemberList.Info info = list.get(id);
     if (kind == MemberList.ADD) {
       // The simulation's own limit on ids (their low 16 bits) is reported as a clash too.
-      if (info != null || !server.sim().idUsable(id)) {
+      if (info != null || !cluster.sim().idUsable(id)) {
         return EtcdError.MEMBER_EXIST;
       }
       if (!urlsFree(list, urls, 0)) {
@@ -303,7 +302,7 @@ public final class Membership {
    * transport has reached without a break for the last HealthInterval.
    */
   private int connectedVoters(MemberServer asking, MemberList list) {
-    long since = server.clock().nanos() - HEALTH_INTERVAL.toNanos();
+    long since = cluster.clock().nanos() - HEALTH_INTERVAL.toNanos();
     int connected = 0;
     for (long id : list.ids()) {
       if (!list.isLearner(id) && (id == asking.id() || asking.connectedSince(id, since))) {
@@ -350,7 +349,7 @@ public final class Membership {
 
   /** etcd's isLearnerReady, judged on the leader's progress; members it does not track pass. */
   private void requireInSync(long id) {
-    SimMember<EtcdStateMachine> leader = server.sim().leader()
+    SimMember<EtcdStateMachine> leader = cluster.sim().leader()
         .orElseThrow(() -> new EtcdException(EtcdError.NOT_LEADER));
     RaftStatus status = leader.status();
     PeerProgress peer = status.progress().get(id);
@@ -429,9 +428,9 @@ public final class Membership {
       Member.Builder m = Member.newBuilder().setID(id).addAllPeerURLs(peerUrls(e))
           .setIsLearner(e.getValue().learner());
       if (isStarted(id)) {
-        int index = server.memberIds().indexOf(id);
+        int index = cluster.memberIds().indexOf(id);
         m.setName(Cluster.memberName(index));
-        server.endpoint(index).ifPresent(uri -> m.addClientURLs(uri.toString()));
+        cluster.endpoint(index).ifPresent(uri -> m.addClientURLs(uri.toString()));
       }
       members.add(m.build());
     }
@@ -447,7 +446,7 @@ public final class Membership {
   private List<String> peerUrls(Map.Entry<Long, MemberList.Info> e) {
     List<String> urls = e.getValue().peerUrls();
     return urls.isEmpty()
-        ? List.of("http://" + Cluster.memberName(server.memberIds().indexOf(e.getKey()))
+        ? List.of("http://" + Cluster.memberName(cluster.memberIds().indexOf(e.getKey()))
             + ".fake-etcd:2380")
         : urls;
   }
