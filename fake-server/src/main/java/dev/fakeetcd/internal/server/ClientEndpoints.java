@@ -34,13 +34,13 @@ public interface ClientEndpoints {
    */
   void closeConnections(int index);
 
-  /** Opens member {@code index}'s port again, if the cluster listens on TCP; inside {@link #fault}. */
+  /** Opens member {@code index}'s port again, if there is TCP; inside {@link #fault}. */
   void reopen(int index);
 
   /** The in-process server name of member {@code index}. */
   String inProcessName(int index);
 
-  /** {@code http://127.0.0.1:port} of each member with servers, in index order; empty without TCP. */
+  /** {@code http://127.0.0.1:port} of each served member, in index order; empty without TCP. */
   List<URI> uris();
 
   /** Ends every call and stops every server (freeing its port); idempotent. */

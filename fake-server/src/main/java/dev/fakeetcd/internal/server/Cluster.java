@@ -92,7 +92,7 @@ public final class Cluster implements AutoCloseable {
     this.leaseCheckpointInterval = settings.leaseCheckpointInterval();
     quota.set(settings.quotaBackendBytes());
     byte[] restoredState = settings.restoredState();
-    // etcd's ReqTimeout (server/config/config.go; etcd 3.4: etcdserver/config.go): 5 s plus two election timeouts.
+    // etcd's ReqTimeout (etcd 3.4: etcdserver/config.go): 5 s plus two election timeouts.
     this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));
     long heartbeat = config.heartbeat().toNanos();
     long minTtlNanos = (3 * (config.election().toNanos() / heartbeat) / 2) * heartbeat;
@@ -234,7 +234,7 @@ public final class Cluster implements AutoCloseable {
     return maxRequestBytes;
   }
 
-  public Duration requestTimeout() {
+  Duration requestTimeout() {
     return requestTimeout;
   }
 
@@ -242,11 +242,11 @@ public final class Cluster implements AutoCloseable {
     return sim.config().election();
   }
 
-  public long leaseIdSeed() {
+  long leaseIdSeed() {
     return leaseIdSeed;
   }
 
-  public long minLeaseTtl() {
+  long minLeaseTtl() {
     return minLeaseTtl;
   }
 

@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -69,7 +70,7 @@ public final class ClusterLock {
   }
 
   /** The pool that runs what must not run under the lock. */
-  public ExecutorService sender() {
+  public Executor sender() {
     return sender;
   }
 
@@ -238,7 +239,7 @@ public final class ClusterLock {
   }
 
   /** Runs {@code task} on the sender pool; nothing if the cluster is closed. */
-  public void offLock(Runnable task) {
+  void offLock(Runnable task) {
     try {
       sender.execute(task);
     } catch (RejectedExecutionException e) {

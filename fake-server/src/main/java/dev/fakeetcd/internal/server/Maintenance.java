@@ -107,9 +107,9 @@ public final class Maintenance {
   }
 
   /**
-   * etcd 3.4's MoveLeader: only the leader takes it, and the target must be a voting member. Raft is
-   * asked to hand over, and the call completes (with an empty response) once this member sees the
-   * target lead. etcd sets no bound of its own on that wait; the caller ends it when its client
+   * etcd 3.4's MoveLeader: only the leader takes it, and the target must be a voting member. Raft
+   * is asked to hand over, and the call completes (with an empty response) once this member sees
+   * the target lead. etcd sets no bound of its own on that wait; the caller ends it when its client
    * gives up.
    */
   public CompletableFuture<MoveLeaderResponse> moveLeader(long target) {
@@ -160,13 +160,14 @@ public final class Maintenance {
 
   /** etcd's {@code downgradeValidate} after the format check: on linearizable state. */
   private CompletableFuture<DowngradeResponse> validateDowngrade(Downgrade.Version target) {
-    return member.reads().<DowngradeInfo>linearizable(EtcdStateMachine::downgrade).thenApply(job -> {
-      Downgrade.requireAllowed(target);
-      if (job.getEnabled()) {
-        throw EtcdError.DOWNGRADE_IN_PROCESS.toException();
-      }
-      return downgradeResponse();
-    });
+    return member.reads().<DowngradeInfo>linearizable(EtcdStateMachine::downgrade)
+        .thenApply(job -> {
+          Downgrade.requireAllowed(target);
+          if (job.getEnabled()) {
+            throw EtcdError.DOWNGRADE_IN_PROCESS.toException();
+          }
+          return downgradeResponse();
+        });
   }
 
   private CompletableFuture<DowngradeResponse> setDowngrade(DowngradeInfo job) {

@@ -61,18 +61,18 @@ public final class MemberLeases implements Lessor.Host {
   private long nextId = -1;
   private long promotedTerm;
 
-  public MemberLeases(Cluster cluster, MemberServer member) {
+  MemberLeases(Cluster cluster, MemberServer member) {
     this.cluster = cluster;
     this.member = member;
   }
 
   /** A fresh lessor for a new incarnation of the member's state machine. */
-  public Lessor newLessor() {
+  Lessor newLessor() {
     return new Lessor(this, cluster.minLeaseTtl());
   }
 
   /** Starts the lessor's run loop; scans happen every 500 ms of virtual time from now. */
-  public void startScans() {
+  void startScans() {
     cluster.clock().schedule(SCAN_INTERVAL, this::scan);
   }
 
@@ -279,8 +279,8 @@ public final class MemberLeases implements Lessor.Host {
     }
     for (long id : lessor.findExpired(REVOKES_PER_SCAN, cluster.requestTimeout().toNanos())) {
       // Failures are retried: the lease is offered again after the request timeout.
-      member.proposals().propose(RaftRequest.Kind.LEASE_REVOKE, LeaseRevokeRequest.newBuilder().setID(id)
-          .build());
+      member.proposals().propose(RaftRequest.Kind.LEASE_REVOKE,
+          LeaseRevokeRequest.newBuilder().setID(id).build());
     }
   }
 
@@ -305,7 +305,7 @@ public final class MemberLeases implements Lessor.Host {
   }
 
   /** The member stopped: keepalive streams end and forwarded calls fail, as connections would. */
-  public void stopped() {
+  void stopped() {
     for (KeepAlive s : List.copyOf(streams)) {
       s.stop(EtcdError.STOPPED.toException());
     }

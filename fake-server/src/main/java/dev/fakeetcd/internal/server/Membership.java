@@ -74,12 +74,12 @@ public final class Membership {
   }
 
   /** Whether {@code id} is listed, not started, by the member list that is furthest along. */
-  public boolean isStartable(long id) {
+  boolean isStartable(long id) {
     return !started.contains(id) && newest().contains(id);
   }
 
   /** Member {@code id} was started; it begins with the list of the member furthest along. */
-  public void started(long id) {
+  void started(long id) {
     started.add(id);
     joinedWith.put(id, newest().copy());
   }
@@ -90,7 +90,7 @@ public final class Membership {
   }
 
   /** Whether {@code target} may lead, in {@code member}'s list: listed and not a learner. */
-  public boolean isVoter(long member, long target) {
+  boolean isVoter(long member, long target) {
     MemberList list = view(member);
     return list.contains(target) && !list.isLearner(target);
   }
@@ -140,7 +140,8 @@ public final class Membership {
         .setHeader(header(asking)).setMember(added).addAllMembers(answering(asking)).build());
   }
 
-  public CompletableFuture<MemberRemoveResponse> remove(MemberServer asking, MemberRemoveRequest request) {
+  public CompletableFuture<MemberRemoveResponse> remove(MemberServer asking,
+      MemberRemoveRequest request) {
     long id = request.getID();
     MemberList list = view(asking.id());
     MemberList.Info info = list.get(id);
@@ -239,7 +240,7 @@ public final class Membership {
    * all (the check also asks the simulation, which that first apply changes); later members, and
    * replays after restarts, get the same answer.
    */
-  public boolean admit(long index, ConfChange change, MemberList list) {
+  boolean admit(long index, ConfChange change, MemberList list) {
     if (index > lastChangeIndex) {
       lastChangeIndex = index;
       byte[] context = change.context();
@@ -328,7 +329,7 @@ public final class Membership {
     return new Voters(count, started);
   }
 
-  /** etcd's IsReadyToAddVotingMember, the new voter counted; a 1-member cluster may add a second. */
+  /** etcd's IsReadyToAddVotingMember, the new voter counted; 1 member may add a second. */
   private boolean readyToAddVoter(MemberList list) {
     Voters v = voters(list, 0);
     int voters = v.count() + 1;
@@ -396,9 +397,9 @@ public final class Membership {
   }
 
   /**
-   * etcd's member ID: the first 8 bytes, big endian, of SHA-1 over the sorted peer URLs, the cluster
-   * name (empty for MemberAdd) and the Unix seconds as decimal text. The fake's seconds are its
-   * virtual clock's, never the wall clock's.
+   * etcd's member ID: the first 8 bytes, big endian, of SHA-1 over the sorted peer URLs, the
+   * cluster name (empty for MemberAdd) and the Unix seconds as decimal text. The fake's seconds are
+   * its virtual clock's, never the wall clock's.
    */
   static long memberId(List<String> sortedUrls, long unixSeconds) {
     try {
@@ -416,7 +417,8 @@ public final class Membership {
   // ---- responses ----
 
   private static ResponseHeader header(MemberServer asking) {
-    // Cluster responses carry no revision (reference §8).
+    // Cluster responses carry no revision: etcd's ClusterServer.header
+    // (etcdserver/api/v3rpc/member.go) sets cluster ID, member ID and Raft term only.
     return asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0).build();
   }
 
@@ -438,7 +440,7 @@ public final class Membership {
   }
 
   /** The newest member list, as MemberList answers it on the member furthest along. */
-  public List<Member> all() {
+  List<Member> all() {
     return describe(newest());
   }
 

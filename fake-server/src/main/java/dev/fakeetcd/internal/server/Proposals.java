@@ -56,7 +56,7 @@ final class Proposals {
     };
     SimClock.Timer timer = clock.schedule(cluster.requestTimeout(), () -> {
       if (waiters.remove(requestId) != null) {
-        // Still waiting for a leader: Raft never took it, and Go's context error reaches the client.
+        // Still waiting for a leader: Raft never took it; Go's context error reaches the client.
         EtcdError error = handed.future.cancel(false) ? EtcdError.CONTEXT_DEADLINE_EXCEEDED
             : proposalTimeout(start);
         future.completeExceptionally(error.toException());

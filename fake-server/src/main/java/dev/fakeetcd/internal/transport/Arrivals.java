@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Counts the calls on their way into the simulation, from the moment a member's server takes them
  * until they have handed it their work, so that a call waiting on time in AUTO_ADVANCE mode does
- * not jump past them ({@link ClusterLock#settle}): between the interceptors, each of which takes the
- * cluster lock briefly, a call is on its way but holds nothing a waiting thread could see. The
- * outermost interceptor. A call stops counting when it enters the simulation (see {@link ClusterLock}),
- * else once its service method has been invoked (at start for streams from the client, after the
+ * not jump past them ({@link ClusterLock#settle}): between the interceptors, each of which takes
+ * the cluster lock briefly, a call is on its way but holds nothing a waiting thread could see. The
+ * outermost interceptor. A call stops counting when it enters the simulation (see
+ * {@link ClusterLock}), else once its service method has been invoked (at start for streams from the client, after the
  * half-close for the others) or the call ends.
  */
 final class Arrivals implements ServerInterceptor {
@@ -40,8 +40,8 @@ final class Arrivals implements ServerInterceptor {
     };
     ServerCall.Listener<Q> listener;
     try {
-      listener = Contexts.interceptCall(Context.current().withValue(ClusterLock.ARRIVING, arriving), call,
-          headers, next);
+      listener = Contexts.interceptCall(
+          Context.current().withValue(ClusterLock.ARRIVING, arriving), call, headers, next);
     } finally {
       if (!call.getMethodDescriptor().getType().clientSendsOneMessage()) {
         done.run(); // the service method ran in startCall

@@ -10,8 +10,8 @@ import io.grpc.ServerInterceptor;
 
 /**
  * Client calls in the trace: this interceptor puts each call's gRPC method in its {@link Context},
- * and the call is recorded ({@link ClusterLock#trace}) where it enters the simulation, under the cluster
- * lock, so that its place among the other events is as reproducible as the call itself.
+ * and the call is recorded ({@link ClusterLock#trace}) where it enters the simulation, under the
+ * cluster lock, so that its place among the other events is as reproducible as the call itself.
  */
 final class CallTrace implements ServerInterceptor {
 

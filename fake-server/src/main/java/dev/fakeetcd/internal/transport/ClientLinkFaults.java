@@ -56,12 +56,12 @@ public final class ClientLinkFaults implements ServerInterceptor {
   /** False while the member's process is down or its connections are being closed. */
   private boolean connected = true;
 
-  private final Cluster server;
+  private final Cluster cluster;
 
-  public ClientLinkFaults(Cluster server) {
-    this.server = server;
-    this.clock = server.clock();
-    this.sender = server.watchSender();
+  ClientLinkFaults(Cluster cluster) {
+    this.cluster = cluster;
+    this.clock = cluster.clock();
+    this.sender = cluster.watchSender();
   }
 
   /** Makes the next {@code count} calls of {@code fullMethodName} fail with {@code error}. */
@@ -113,12 +113,12 @@ public final class ClientLinkFaults implements ServerInterceptor {
    * From now on calls fail at once with {@link #CONNECTION_LOST}, as against a process that is
    * gone (a refused connection is UNAVAILABLE too); under the cluster lock.
    */
-  public void disconnect() {
+  void disconnect() {
     connected = false;
   }
 
   /** Calls reach the member again; under the cluster lock. */
-  public void connect() {
+  void connect() {
     connected = true;
   }
 
@@ -127,12 +127,12 @@ public final class ClientLinkFaults implements ServerInterceptor {
    * away. (A plain server shutdown resets streams with CANCEL instead, which clients such as
    * jetcd's watch take as final.) Not under the cluster lock.
    */
-  public void endOpenCalls() {
+  void endOpenCalls() {
     open.endAll(CONNECTION_LOST);
   }
 
   /** The member's open unary calls, oldest first; any thread. */
-  public List<? extends OpenCalls.Open> openUnaryCalls() {
+  List<? extends OpenCalls.Open> openUnaryCalls() {
     return open.unary();
   }
 
@@ -144,7 +144,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
 
   private <Q, R> ServerCall.Listener<Q> intercepted(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    Status failure = server.query(() -> {
+    Status failure = cluster.query(() -> {
       if (!connected) {
         return CONNECTION_LOST;
       }
@@ -214,7 +214,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
       // In AUTO_ADVANCE mode nobody else may move time for this answer: the call waits on it.
       // The close is the call's last message: it has left once nothing is held.
       if (waitNanos[0] >= 0) {
-        server.settle(() -> !held.isEmpty(), Duration.ofNanos(waitNanos[0]));
+        cluster.settle(() -> !held.isEmpty(), Duration.ofNanos(waitNanos[0]));
       }
     }
 

@@ -79,7 +79,7 @@ class StuckCallWatchdogTest {
     LogRecord next = warnings.poll(30, TimeUnit.SECONDS);
 
     assertThat(warning).isNotNull();
-    assertThat(warning.getMessage()).contains("etcdclusterpb.KV/Put",
+    assertThat(warning.getMessage()).contains("etcdserverpb.KV/Put",
         "member-" + first + " (" + Long.toUnsignedString(ids.get(first), 16) + ")",
         "cluster.clock().advance(", "AUTO_ADVANCE");
     assertThat(next).isNotNull();

@@ -43,8 +43,8 @@ class WatchServiceTest {
 
   @BeforeEach
   void start() {
-    server = MemberEndpoints.start(7, SimConfig.builder().members(1).clockMode(VirtualClock.Mode.MANUAL)
-        .build(), ServerSettings.defaults()).cluster();
+    server = MemberEndpoints.start(7, SimConfig.builder().members(1)
+        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults()).cluster();
     channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
     kv = KVGrpc.newBlockingStub(channel);
   }

@@ -46,7 +46,8 @@ class WatchGuaranteesTest {
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   private void start(int snapshotEntries) {
-    server = MemberEndpoints.start(11, SimConfig.builder().members(3).clockMode(VirtualClock.Mode.MANUAL)
+    server = MemberEndpoints.start(11, SimConfig.builder().members(3)
+        .clockMode(VirtualClock.Mode.MANUAL)
         .preVote(false).checkQuorum(true).snapshotEntries(snapshotEntries).build(),
         ServerSettings.defaults()).cluster();
   }
