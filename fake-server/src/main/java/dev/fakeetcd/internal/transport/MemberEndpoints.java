@@ -7,6 +7,7 @@ import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimConfig;
+import dev.fakeetcd.internal.v3client.InProcessClient;
 import dev.fakeetcd.internal.v3election.ElectionService;
 import dev.fakeetcd.internal.v3lock.LockService;
 import dev.fakeetcd.internal.v3rpc.ClusterService;

@@ -6,10 +6,9 @@
  * and, if asked, a 127.0.0.1 port; it implements the server's
  * {@link dev.fakeetcd.internal.server.ClientEndpoints}, so that crashes, restarts and dropped
  * connections reach the servers. Also here: the interceptors (has-leader, learner, receive limit,
- * call trace, arrivals), client-link faults and the open calls they track, the in-process client
- * that the lock and election services call the member with, and the watchdog for calls stuck on a
- * MANUAL clock.
+ * call trace, arrivals), client-link faults and the open calls they track, and the watchdog for
+ * calls stuck on a MANUAL clock.
  *
- * <p>May import v3rpc, v3lock, v3election, server and what those may import.
+ * <p>May import v3rpc, v3lock, v3election, v3client, server and what those may import.
  */
 package dev.fakeetcd.internal.transport;

@@ -23,7 +23,7 @@ import dev.fakeetcd.api.election.ResignResponse;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.sim.SimClock;
-import dev.fakeetcd.internal.transport.InProcessClient;
+import dev.fakeetcd.internal.v3client.InProcessClient;
 import dev.fakeetcd.internal.v3rpc.Outbox;
 import dev.fakeetcd.internal.watch.KeyFeed;
 import io.grpc.stub.ServerCallStreamObserver;

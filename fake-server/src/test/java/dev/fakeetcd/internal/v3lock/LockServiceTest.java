@@ -21,7 +21,7 @@ import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.transport.InProcessClient;
+import dev.fakeetcd.internal.v3client.InProcessClient;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.transport;
+package dev.fakeetcd.internal.v3client;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.Compare;
@@ -38,7 +38,7 @@ public final class InProcessClient {
   private final Cluster cluster;
   private final MemberServer member;
 
-  InProcessClient(Cluster cluster, MemberServer member) {
+  public InProcessClient(Cluster cluster, MemberServer member) {
     this.cluster = cluster;
     this.member = member;
   }
