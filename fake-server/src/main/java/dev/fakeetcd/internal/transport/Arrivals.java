@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * not jump past them ({@link ClusterLock#settle}): between the interceptors, each of which takes
  * the cluster lock briefly, a call is on its way but holds nothing a waiting thread could see. The
  * outermost interceptor. A call stops counting when it enters the simulation (see
- * {@link ClusterLock}), else once its service method has been invoked (at start for streams from the client, after the
- * half-close for the others) or the call ends.
+ * {@link ClusterLock}), else once its service method has been invoked (at start for streams from
+ * the client, after the half-close for the others) or the call ends.
  */
 final class Arrivals implements ServerInterceptor {
 
