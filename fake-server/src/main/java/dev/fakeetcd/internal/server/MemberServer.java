@@ -21,7 +21,6 @@ import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.sim.SimMember;
-import dev.fakeetcd.internal.v3rpc.KvValidator;
 import dev.fakeetcd.internal.watch.KeyFeed;
 import dev.fakeetcd.internal.watch.WatchHub;
 import java.time.Duration;

@@ -13,9 +13,12 @@
  * ({@link dev.fakeetcd.internal.server.Membership}) through Raft. Also the auto-compactor and the
  * wall-clock driver.
  *
- * <p>May import apply, watch, lease, membership, mvcc, backend, rpctypes, sim and raft (and, until
- * request validation moves below it, v3rpc's {@code KvValidator}). What serves the clients is the
- * transport's: the cluster acts on it through
+ * {@code KvValidator} is etcd's request-time KV validation ({@code etcdserver/api/v3rpc/key.go}):
+ * here the member's KV facade applies it, so every client path (gRPC services and the in-process
+ * client of Lock and Election) meets the same checks.
+ *
+ * <p>May import apply, watch, lease, membership, mvcc, backend, rpctypes, sim and raft. What serves
+ * the clients is the transport's: the cluster acts on it through
  * {@link dev.fakeetcd.internal.server.ClientEndpoints}, which the transport implements.
  */
 package dev.fakeetcd.internal.server;

@@ -14,7 +14,7 @@ import dev.fakeetcd.api.RangeResponse;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
-import dev.fakeetcd.internal.v3rpc.KvValidator;
+import dev.fakeetcd.internal.server.KvValidator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.v3rpc;
+package dev.fakeetcd.internal.server;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.Compare;

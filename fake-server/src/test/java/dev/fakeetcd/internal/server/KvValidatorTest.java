@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.v3rpc;
+package dev.fakeetcd.internal.server;
 
 import static dev.fakeetcd.testing.Requests.FROM_KEY;
 import static dev.fakeetcd.testing.Requests.bs;
