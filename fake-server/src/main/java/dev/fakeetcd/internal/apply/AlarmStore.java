@@ -32,7 +32,7 @@ public final class AlarmStore {
 
   private final TreeSet<Alarm> alarms = new TreeSet<>();
 
-  /** etcd's alarm apply: the response lists what was affected and carries no header (§7.2). */
+  /** etcd's alarm apply: the response lists what was affected and carries no header. */
   AlarmResponse apply(AlarmRequest request) {
     AlarmResponse.Builder response = AlarmResponse.newBuilder();
     Alarm alarm = new Alarm(request.getAlarmValue(), request.getMemberID());

@@ -3,33 +3,18 @@ package dev.fakeetcd.internal.apply;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmType;
-import dev.fakeetcd.api.CompactionRequest;
-import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DowngradeInfo;
 import dev.fakeetcd.api.Event;
-import dev.fakeetcd.api.LeaseCheckpointRequest;
-import dev.fakeetcd.api.LeaseCheckpointResponse;
-import dev.fakeetcd.api.LeaseGrantRequest;
-import dev.fakeetcd.api.LeaseGrantResponse;
-import dev.fakeetcd.api.LeaseRevokeRequest;
-import dev.fakeetcd.api.LeaseRevokeResponse;
-import dev.fakeetcd.api.PutRequest;
-import dev.fakeetcd.api.ResponseHeader;
-import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.internal.backend.BackendFile;
-import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.lease.Lessor;
 import dev.fakeetcd.internal.membership.MemberList;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.raft.raftpb.ConfChange;
 import dev.fakeetcd.internal.raft.raftpb.ConfState;
-import dev.fakeetcd.internal.mvcc.WriteResult;
-import dev.fakeetcd.internal.sim.StateMachine;
-import dev.fakeetcd.internal.rpctypes.DeepParsing;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
+import dev.fakeetcd.internal.sim.StateMachine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,9 +22,11 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One member's applied etcd state: the MVCC store, fed by committed internal requests. Apply is
- * deterministic, so every member computes the same response for an entry; the member that proposed
- * it hands its own to the waiting client through the {@link ApplyListener}.
+ * One member's applied etcd state, as Raft sees it: decodes each committed entry and hands it to
+ * the apply chain ({@link AlarmApplier}, {@link QuotaApplier}, {@link StoreApplier}); takes and
+ * restores snapshots. Apply is deterministic, so every member computes the same response for an
+ * entry; the member that proposed it hands its own to the waiting client through the
+ * {@link ApplyListener}.
  */
 public final class EtcdStateMachine implements StateMachine {
 
@@ -73,8 +60,8 @@ public final class EtcdStateMachine implements StateMachine {
   private final Lessor lessor;
   private final MvccStore store;
   private final AlarmStore alarms = new AlarmStore();
-  /** etcd 3.5's downgrade job: the cluster-wide state Downgrade ENABLE and CANCEL set. */
-  private DowngradeInfo downgrade = DowngradeInfo.getDefaultInstance();
+  private final StoreApplier stores;
+  private final Applier chain;
   /** This member's member list (etcd keeps it in its backend too). */
   private MemberList members = new MemberList();
   private final ApplyListener listener;
@@ -86,6 +73,8 @@ public final class EtcdStateMachine implements StateMachine {
     this.lessor = Objects.requireNonNull(lessor, "lessor");
     this.backend = Objects.requireNonNull(backend, "backend");
     this.store = new MvccStore(lessor::exists);
+    this.stores = new StoreApplier(store, lessor, alarms);
+    this.chain = new AlarmApplier(alarms, new QuotaApplier(backend, stores));
   }
 
   public MvccStore store() {
@@ -101,7 +90,7 @@ public final class EtcdStateMachine implements StateMachine {
   }
 
   public DowngradeInfo downgrade() {
-    return downgrade;
+    return stores.downgrade();
   }
 
   public MemberList members() {
@@ -113,10 +102,7 @@ public final class EtcdStateMachine implements StateMachine {
     return BackendFile.inUse(store.storedBytes(), lessor.count(), alarms.count());
   }
 
-  /**
-   * Applies one entry. Put, Txn and LeaseGrant are checked against the space quota first, as etcd's
-   * quota applier does: one that does not fit is still applied, but answers NOSPACE.
-   */
+  /** Applies one entry through the chain; an empty one is a new leader's first entry. */
   @Override
   public void apply(long index, long term, byte[] data) {
     if (data.length == 0) {
@@ -124,115 +110,22 @@ public final class EtcdStateMachine implements StateMachine {
       listener.leaderCommitted(index, term);
       return;
     }
-    boolean fresh = backend.isNew(index);
     RaftRequest request = RaftRequest.decode(data);
-    Object outcome;
-    List<Event> events = List.of();
-    boolean raiseNoSpace = false;
+    Applied applied;
     try {
-      refuseUnderAlarm(request);
-      boolean fits = true;
-      WriteResult<?> result = switch (request.kind()) {
-        case PUT -> {
-          PutRequest put = DeepParsing.parse(PutRequest.parser(), request.request());
-          fits = backend.fits(BackendQuota.cost(put));
-          yield store.put(put);
-        }
-        case DELETE_RANGE -> store.deleteRange(
-            DeepParsing.parse(DeleteRangeRequest.parser(), request.request()));
-        case TXN -> {
-          TxnRequest txn = DeepParsing.parse(TxnRequest.parser(), request.request());
-          fits = backend.fits(BackendQuota.cost(txn));
-          yield store.txn(txn);
-        }
-        case COMPACTION -> new WriteResult<>(
-            store.compact(DeepParsing.parse(CompactionRequest.parser(), request.request())),
-            store.revision(), List.of());
-        case LEASE_GRANT -> {
-          fits = backend.fits(BackendQuota.LEASE_COST);
-          yield grant(DeepParsing.parse(LeaseGrantRequest.parser(), request.request()));
-        }
-        case LEASE_REVOKE -> revoke(DeepParsing.parse(LeaseRevokeRequest.parser(), request.request()));
-        case LEASE_CHECKPOINT -> {
-          lessor.checkpoint(DeepParsing.parse(LeaseCheckpointRequest.parser(), request.request()));
-          yield new WriteResult<>(LeaseCheckpointResponse.newBuilder()
-              .setHeader(revisionHeader(store.revision())).build(), store.revision(), List.of());
-        }
-        case ALARM -> new WriteResult<>(
-            alarms.apply(DeepParsing.parse(AlarmRequest.parser(), request.request())),
-            store.revision(), List.of());
-        case DOWNGRADE_INFO_SET -> {
-          DowngradeInfo set = DeepParsing.parse(DowngradeInfo.parser(), request.request());
-          // As etcd: cancelling forgets the target too.
-          downgrade = set.getEnabled() ? set : DowngradeInfo.getDefaultInstance();
-          yield new WriteResult<>(downgrade, store.revision(), List.of());
-        }
-      };
-      events = result.events();
-      if (fits) {
-        outcome = result.response();
-      } else {
-        outcome = EtcdError.NO_SPACE.toException();
-        // A replay after a restart was answered (and alarmed) before the crash.
-        raiseNoSpace = fresh && !alarms.active(AlarmType.NOSPACE);
-      }
+      applied = chain.apply(request.kind(), request.message());
     } catch (EtcdException e) {
-      outcome = e;
+      applied = new Applied(e, List.of());
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("undecodable request in entry " + index, e);
     }
+    // As etcd's server after apply: a write over the quota raises NOSPACE unless one is active;
+    // a replay after a restart was answered (and alarmed) before the crash.
+    boolean raiseNoSpace = applied.outcome() instanceof EtcdException e
+        && e.error() == EtcdError.NO_SPACE && backend.isNew(index)
+        && !alarms.active(AlarmType.NOSPACE);
     backend.applied(index, bytesInUse());
-    listener.applied(index, request.id(), outcome, events, raiseNoSpace);
-  }
-
-  /**
-   * etcd's corrupt and capped appliers: a CORRUPT alarm refuses every write, compaction and lease
-   * grant or revoke; a NOSPACE alarm refuses puts, lease grants and txns with a top-level put
-   * (whichever branch runs). Enforced at apply, so request validation comes first.
-   */
-  private void refuseUnderAlarm(RaftRequest request) throws InvalidProtocolBufferException {
-    switch (request.kind()) {
-      case PUT, DELETE_RANGE, TXN, COMPACTION, LEASE_GRANT, LEASE_REVOKE -> {
-        if (alarms.active(AlarmType.CORRUPT)) {
-          throw EtcdError.CORRUPT.toException();
-        }
-      }
-      default -> {
-        return;
-      }
-    }
-    if (!alarms.active(AlarmType.NOSPACE)) {
-      return;
-    }
-    boolean costs = switch (request.kind()) {
-      case PUT, LEASE_GRANT -> true;
-      case TXN -> BackendQuota.cost(DeepParsing.parse(TxnRequest.parser(), request.request())) > 0;
-      default -> false;
-    };
-    if (costs) {
-      throw EtcdError.NO_SPACE.toException();
-    }
-  }
-
-  private WriteResult<LeaseGrantResponse> grant(LeaseGrantRequest request) {
-    long ttl = lessor.grant(request.getID(), request.getTTL());
-    return new WriteResult<>(LeaseGrantResponse.newBuilder()
-        .setHeader(revisionHeader(store.revision())).setID(request.getID()).setTTL(ttl).build(),
-        store.revision(), List.of());
-  }
-
-  /** Deletes the lease's keys in one revision (events in key order), then the lease. */
-  private WriteResult<LeaseRevokeResponse> revoke(LeaseRevokeRequest request) {
-    lessor.requireExists(request.getID());
-    WriteResult<Void> deleted = store.deleteAttached(request.getID());
-    lessor.remove(request.getID());
-    return new WriteResult<>(LeaseRevokeResponse.newBuilder()
-        .setHeader(revisionHeader(deleted.revision())).build(), deleted.revision(),
-        deleted.events());
-  }
-
-  private static ResponseHeader revisionHeader(long revision) {
-    return ResponseHeader.newBuilder().setRevision(revision).build();
+    listener.applied(index, request.id(), applied.outcome(), applied.events(), raiseNoSpace);
   }
 
   @Override
@@ -273,7 +166,7 @@ public final class EtcdStateMachine implements StateMachine {
       out.writeByteArrayNoTag(store.snapshot());
       lessor.writeTo(out);
       alarms.writeTo(out);
-      out.writeByteArrayNoTag(downgrade.toByteArray());
+      out.writeByteArrayNoTag(stores.downgrade().toByteArray());
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -303,7 +196,7 @@ public final class EtcdStateMachine implements StateMachine {
       store.restore(in.readByteArray());
       lessor.readFrom(in);
       alarms.readFrom(in);
-      downgrade = DowngradeInfo.parseFrom(in.readByteArray());
+      stores.restoreDowngrade(DowngradeInfo.parseFrom(in.readByteArray()));
       members = MemberList.readFrom(outer);
     } catch (IOException e) {
       throw new IllegalArgumentException("not an etcd state machine snapshot", e);

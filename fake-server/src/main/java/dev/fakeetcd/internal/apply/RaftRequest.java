@@ -5,7 +5,18 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import com.google.protobuf.WireFormat;
+import dev.fakeetcd.api.AlarmRequest;
+import dev.fakeetcd.api.CompactionRequest;
+import dev.fakeetcd.api.DeleteRangeRequest;
+import dev.fakeetcd.api.DowngradeInfo;
+import dev.fakeetcd.api.LeaseCheckpointRequest;
+import dev.fakeetcd.api.LeaseGrantRequest;
+import dev.fakeetcd.api.LeaseRevokeRequest;
+import dev.fakeetcd.api.PutRequest;
+import dev.fakeetcd.api.TxnRequest;
+import dev.fakeetcd.internal.rpctypes.DeepParsing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -19,15 +30,22 @@ public record RaftRequest(long id, Kind kind, ByteString request) {
 
   /** What the request is, by its field number in etcd's internal request. */
   public enum Kind {
-    PUT(4), DELETE_RANGE(5), TXN(6), COMPACTION(7), LEASE_GRANT(8), LEASE_REVOKE(9),
-    ALARM(10), LEASE_CHECKPOINT(11),
-    /** etcd 3.5's {@code DowngradeInfoSetRequest}, carried as {@code DowngradeInfo} (same fields). */
-    DOWNGRADE_INFO_SET(1302);
+    PUT(4, PutRequest.parser()), DELETE_RANGE(5, DeleteRangeRequest.parser()),
+    TXN(6, TxnRequest.parser()), COMPACTION(7, CompactionRequest.parser()),
+    LEASE_GRANT(8, LeaseGrantRequest.parser()), LEASE_REVOKE(9, LeaseRevokeRequest.parser()),
+    ALARM(10, AlarmRequest.parser()), LEASE_CHECKPOINT(11, LeaseCheckpointRequest.parser()),
+    /**
+     * etcd 3.5's {@code DowngradeInfoSetRequest}, carried as {@code DowngradeInfo} (same
+     * fields).
+     */
+    DOWNGRADE_INFO_SET(1302, DowngradeInfo.parser());
 
     final int field;
+    private final Parser<? extends MessageLite> parser;
 
-    Kind(int field) {
+    Kind(int field, Parser<? extends MessageLite> parser) {
       this.field = field;
+      this.parser = parser;
     }
 
     static Kind ofField(int field) {
@@ -64,7 +82,7 @@ public record RaftRequest(long id, Kind kind, ByteString request) {
     return bytes;
   }
 
-  public static RaftRequest decode(byte[] data) {
+  static RaftRequest decode(byte[] data) {
     CodedInputStream in = CodedInputStream.newInstance(data);
     long id = 0;
     Kind kind = null;
@@ -91,5 +109,10 @@ public record RaftRequest(long id, Kind kind, ByteString request) {
       throw new IllegalArgumentException("internal request without a request");
     }
     return new RaftRequest(id, kind, request);
+  }
+
+  /** The request message, parsed as deep as etcd nests txns. */
+  MessageLite message() throws InvalidProtocolBufferException {
+    return DeepParsing.parse(kind.parser, request);
   }
 }

@@ -15,8 +15,8 @@ import java.util.HexFormat;
 
 /**
  * The fake's snapshot data, what its Snapshot stream sends: a magic line, a format version, the
- * length of a member's {@link EtcdStateMachine#data()} (key history with revisions and compact
- * revision, leases, alarms), that state, then zeros up to a multiple of 4 KiB. etcd sends its bbolt
+ * length of a member's state-machine data (key history with revisions and compact revision,
+ * leases, alarms), that state, then zeros up to a multiple of 4 KiB. etcd sends its bbolt
  * file instead, whole 4 KiB pages; the fake has none, but pads alike, as {@code etcdctl snapshot
  * save} refuses a stream whose size is not a multiple of 512 plus the 32-byte checksum. A file as
  * {@code etcdctl snapshot save} writes it is this data followed by the data's SHA-256.

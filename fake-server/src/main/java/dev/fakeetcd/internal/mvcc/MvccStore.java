@@ -1,12 +1,8 @@
 package dev.fakeetcd.internal.mvcc;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.CodedOutputStream;
-import com.google.protobuf.ExtensionRegistryLite;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
-import dev.fakeetcd.api.Compare;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
 import dev.fakeetcd.api.Event;
@@ -15,16 +11,11 @@ import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RangeResponse;
-import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.ResponseHeader;
-import dev.fakeetcd.api.ResponseOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
-import dev.fakeetcd.internal.v3rpc.KvValidator;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,35 +24,46 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.LongPredicate;
 import java.util.function.Supplier;
 
 /**
- * The multi-version key-value store of one member, with etcd 3.4's KV semantics (reference §2).
+ * The multi-version key-value store of one member, with etcd 3.4's KV semantics
+ * ({@code mvcc/kvstore.go}, {@code mvcc/kvstore_txn.go}): the revisioned key index, Range, Put,
+ * DeleteRange and compaction. A txn is run by {@link KvTxn}, HashKV computed by {@link KvHasher},
+ * the snapshot bytes written and read by {@link StoreCodec}.
  *
  * <p>Pure and deterministic: every member applies the same committed requests in the same order
- * and ends in the same state. Requests are assumed to have passed {@link KvValidator}; the checks
- * etcd makes at apply time (lease existence, ignore-flag keys, range revisions) are made here and
- * raise {@link EtcdException}, leaving the store unchanged. Response headers carry only
- * {@code revision}; the server layer fills the rest.
+ * and ends in the same state. Requests are assumed to have passed the request-time validation of
+ * the gRPC layer; the checks etcd makes at apply time (lease existence, ignore-flag keys, range
+ * revisions) are made here and raise {@link EtcdException}, leaving the store unchanged. Response
+ * headers carry only {@code revision}; the server layer fills the rest.
  */
 public final class MvccStore {
-  public static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
+  /** etcd's key order: raw bytes, unsigned lexicographic. */
+  public static final Comparator<ByteString> KEY_ORDER =
+      ByteString.unsignedLexicographicalComparator();
   private static final ByteString FROM_KEY = ByteString.copyFrom(new byte[] {0});
 
   private final LongPredicate leaseExists;
+  private final KvTxn txns = new KvTxn(this);
   private final TreeMap<ByteString, KeyHistory> index = new TreeMap<>(KEY_ORDER);
   private final TreeMap<Long, TreeSet<ByteString>> keysByLease = new TreeMap<>();
   private long revision = 1;
   private long compactRevision = -1;
-  /** What the retained revisions take in the backend (see {@link BackendFile}). */
+  /** What the retained revisions take in the backend (see {@link KeyHistory#append}). */
   private long storedBytes;
 
-  /** @param leaseExists whether a lease ID is currently granted (consulted for puts with a lease) */
+  /** @param leaseExists whether a lease ID is granted now (consulted for puts with a lease) */
   public MvccStore(LongPredicate leaseExists) {
     this.leaseExists = Objects.requireNonNull(leaseExists, "leaseExists");
+  }
+
+  boolean leaseExists(long lease) {
+    return leaseExists.test(lease);
   }
 
   /** The store revision: 1 on a fresh store, +1 per request that changed at least one key. */
@@ -79,45 +81,39 @@ public final class MvccStore {
     return compactRevision;
   }
 
-  /** A Range at the current store revision, with every rule of reference §2.3. */
+  /**
+   * A Range at the current store revision, as etcd 3.4 serves it ({@code etcdserver/apply.go}
+   * over {@code mvcc/kvstore_txn.go}).
+   */
   public RangeResponse range(RangeRequest request) {
     return range(request, revision);
   }
 
   public WriteResult<PutResponse> put(PutRequest request) {
-    // A standalone put checks the lease before the ignore flags (reference §1.3 step 5).
+    // A standalone put checks the lease before the ignore flags (etcd 3.4 etcdserver/apply.go).
     if (request.getLease() != 0 && !leaseExists.test(request.getLease())) {
       throw EtcdError.LEASE_NOT_FOUND.toException();
     }
-    Batch batch = new Batch();
+    Batch batch = batch();
     PutResponse response = batch.run(() -> put(batch, request));
     return batch.commit(response);
   }
 
   public WriteResult<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
-    Batch batch = new Batch();
+    Batch batch = batch();
     DeleteRangeResponse response = batch.run(() -> deleteRange(batch, request));
     return batch.commit(response);
   }
 
   /**
-   * Applies a txn: the decision path of the top level and of every nested txn it takes is fixed
-   * on the pre-txn state; then the taken ops run in order, later ones seeing earlier writes, all
-   * writes sharing one new revision. A txn that changes nothing keeps the revision.
+   * Applies a txn (see {@link KvTxn}): its writes share one new revision; a txn that changes
+   * nothing keeps the revision.
    */
   public WriteResult<TxnResponse> txn(TxnRequest request) {
-    Decision path = decide(request);
-    if (!KvValidator.isReadOnly(request)) {
-      checkTakenPuts(request, path);
-    }
-    checkTakenRanges(request, path);
-    Batch batch = new Batch();
-    TxnResponse.Builder response = batch.run(() -> applyTxn(batch, request, path));
-    response.setHeader(header(batch.readRevision()));
-    return batch.commit(response.build());
+    return txns.apply(request);
   }
 
-  /** Compacts at {@code revision}; compaction never creates a revision (reference §2.6). */
+  /** Compacts at {@code revision}; compaction never creates a revision. */
   public CompactionResponse compact(CompactionRequest request) {
     long revision = request.getRevision();
     if (revision <= compactRevision) {
@@ -153,7 +149,8 @@ public final class MvccStore {
    *
    * @throws EtcdException COMPACTED when {@code fromRevision} is below the compact revision
    */
-  public List<Event> events(ByteString key, ByteString rangeEnd, long fromRevision, long toRevision) {
+  public List<Event> events(ByteString key, ByteString rangeEnd, long fromRevision,
+      long toRevision) {
     if (fromRevision < compactRevision) {
       throw EtcdError.COMPACTED.toException();
     }
@@ -166,7 +163,8 @@ public final class MvccStore {
         }
       }
     }
-    found.sort(Comparator.<Found>comparingLong(f -> f.change().main()).thenComparingInt(f -> f.change().sub()));
+    found.sort(Comparator.<Found>comparingLong(f -> f.change().main())
+        .thenComparingInt(f -> f.change().sub()));
     List<Event> events = new ArrayList<>(found.size());
     for (Found f : found) {
       events.add(event(f.key(), f.change()));
@@ -185,7 +183,7 @@ public final class MvccStore {
    * revoke does; no revision when none is attached. The lease itself is the lessor's business.
    */
   public WriteResult<Void> deleteAttached(long lease) {
-    Batch batch = new Batch();
+    Batch batch = batch();
     for (ByteString key : keysAttachedTo(lease)) {
       batch.record(key, latest(key), null);
     }
@@ -194,7 +192,8 @@ public final class MvccStore {
 
   // ---- reads ----
 
-  private RangeResponse range(RangeRequest request, long currentRevision) {
+  /** A Range read at {@code currentRevision}: the store's, or a txn's after its writes. */
+  RangeResponse range(RangeRequest request, long currentRevision) {
     long rev = request.getRevision();
     if (rev > currentRevision) {
       throw EtcdError.FUTURE_REV.toException();
@@ -215,17 +214,20 @@ public final class MvccStore {
         || request.getMinCreateRevision() != 0 || request.getMaxCreateRevision() != 0;
     long limit = request.getLimit();
     // etcd fetches only limit+1 keys (in key order) when it neither sorts nor filters; a
-    // non-KEY target with order NONE therefore sorts just that prefix (reference §11 item 3).
+    // non-KEY target with order NONE therefore sorts just that prefix (etcdserver/apply.go).
     List<KeyValue> kvs = live;
     if (limit > 0 && request.getSortOrderValue() == RangeRequest.SortOrder.NONE_VALUE && !filtered
         && limit + 1 < live.size()) {
       kvs = live.subList(0, (int) (limit + 1));
     }
     kvs = new ArrayList<>(kvs);
-    kvs.removeIf(kv -> request.getMaxModRevision() != 0 && kv.getModRevision() > request.getMaxModRevision()
+    kvs.removeIf(kv -> request.getMaxModRevision() != 0
+            && kv.getModRevision() > request.getMaxModRevision()
         || request.getMinModRevision() != 0 && kv.getModRevision() < request.getMinModRevision()
-        || request.getMaxCreateRevision() != 0 && kv.getCreateRevision() > request.getMaxCreateRevision()
-        || request.getMinCreateRevision() != 0 && kv.getCreateRevision() < request.getMinCreateRevision());
+        || request.getMaxCreateRevision() != 0
+            && kv.getCreateRevision() > request.getMaxCreateRevision()
+        || request.getMinCreateRevision() != 0
+            && kv.getCreateRevision() < request.getMinCreateRevision());
     RangeSort.sort(kvs, request.getSortTargetValue(), request.getSortOrderValue());
     if (limit > 0 && kvs.size() > limit) {
       kvs = kvs.subList(0, (int) limit);
@@ -237,7 +239,7 @@ public final class MvccStore {
     return response.build();
   }
 
-  private List<KeyValue> liveAt(ByteString key, ByteString rangeEnd, long rev) {
+  List<KeyValue> liveAt(ByteString key, ByteString rangeEnd, long rev) {
     List<KeyValue> live = new ArrayList<>();
     for (KeyHistory history : slice(key, rangeEnd).values()) {
       KeyValue kv = history.at(rev);
@@ -263,135 +265,9 @@ public final class MvccStore {
     return index.subMap(key, true, rangeEnd, false);
   }
 
-  // ---- txn decision and apply-time checks ----
-
-  /** The outcome of one txn level's compares and the decisions of the nested txns it takes. */
-  private record Decision(boolean succeeded, List<Decision> nested) {
-    List<RequestOp> taken(TxnRequest txn) {
-      return succeeded ? txn.getSuccessList() : txn.getFailureList();
-    }
-  }
-
-  private Decision decide(TxnRequest txn) {
-    boolean succeeded = true;
-    for (Compare compare : txn.getCompareList()) {
-      if (!holds(compare)) {
-        succeeded = false;
-        break;
-      }
-    }
-    List<Decision> nested = new ArrayList<>();
-    for (RequestOp op : succeeded ? txn.getSuccessList() : txn.getFailureList()) {
-      if (op.hasRequestTxn()) {
-        nested.add(decide(op.getRequestTxn()));
-      }
-    }
-    return new Decision(succeeded, nested);
-  }
-
-  private boolean holds(Compare compare) {
-    List<KeyValue> kvs = liveAt(compare.getKey(), compare.getRangeEnd(), revision);
-    if (kvs.isEmpty()) {
-      // A missing value cannot be told from an empty one, so VALUE never holds (§2.5, §11 item 4).
-      return compare.getTargetValue() != Compare.CompareTarget.VALUE_VALUE
-          && compareKv(compare, KeyValue.getDefaultInstance());
-    }
-    for (KeyValue kv : kvs) {
-      if (!compareKv(compare, kv)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean compareKv(Compare compare, KeyValue kv) {
-    int result = switch (compare.getTargetValue()) {
-      case Compare.CompareTarget.VALUE_VALUE -> KEY_ORDER.compare(kv.getValue(),
-          compare.hasValue() ? compare.getValue() : ByteString.EMPTY);
-      case Compare.CompareTarget.CREATE_VALUE -> Long.compare(kv.getCreateRevision(),
-          compare.hasCreateRevision() ? compare.getCreateRevision() : 0);
-      case Compare.CompareTarget.MOD_VALUE -> Long.compare(kv.getModRevision(),
-          compare.hasModRevision() ? compare.getModRevision() : 0);
-      case Compare.CompareTarget.VERSION_VALUE -> Long.compare(kv.getVersion(),
-          compare.hasVersion() ? compare.getVersion() : 0);
-      case Compare.CompareTarget.LEASE_VALUE -> Long.compare(kv.getLease(),
-          compare.hasLease() ? compare.getLease() : 0);
-      default -> 0;
-    };
-    return switch (compare.getResultValue()) {
-      case Compare.CompareResult.EQUAL_VALUE -> result == 0;
-      case Compare.CompareResult.NOT_EQUAL_VALUE -> result != 0;
-      case Compare.CompareResult.GREATER_VALUE -> result > 0;
-      case Compare.CompareResult.LESS_VALUE -> result < 0;
-      default -> true;
-    };
-  }
-
-  /** Ignore-flag keys, then the lease, per taken put, on the pre-txn state (§1.3 step 5). */
-  private void checkTakenPuts(TxnRequest txn, Decision decision) {
-    int nested = 0;
-    for (RequestOp op : decision.taken(txn)) {
-      if (op.hasRequestTxn()) {
-        checkTakenPuts(op.getRequestTxn(), decision.nested().get(nested++));
-      } else if (op.hasRequestPut()) {
-        PutRequest put = op.getRequestPut();
-        if ((put.getIgnoreValue() || put.getIgnoreLease()) && latest(put.getKey()) == null) {
-          throw EtcdError.KEY_NOT_FOUND.toException();
-        }
-        if (put.getLease() != 0 && !leaseExists.test(put.getLease())) {
-          throw EtcdError.LEASE_NOT_FOUND.toException();
-        }
-      }
-    }
-  }
-
-  /**
-   * Range revisions of the taken ops against the pre-txn state. Unlike a plain Range, a
-   * negative revision is not read as "current" here: it fails as compacted unless it is not
-   * below the compact revision.
-   */
-  private void checkTakenRanges(TxnRequest txn, Decision decision) {
-    int nested = 0;
-    for (RequestOp op : decision.taken(txn)) {
-      if (op.hasRequestTxn()) {
-        checkTakenRanges(op.getRequestTxn(), decision.nested().get(nested++));
-      } else if (op.hasRequestRange()) {
-        long rev = op.getRequestRange().getRevision();
-        if (rev == 0) {
-          continue;
-        }
-        if (rev > revision) {
-          throw EtcdError.FUTURE_REV.toException();
-        }
-        if (rev < compactRevision) {
-          throw EtcdError.COMPACTED.toException();
-        }
-      }
-    }
-  }
-
-  private TxnResponse.Builder applyTxn(Batch batch, TxnRequest txn, Decision decision) {
-    TxnResponse.Builder response = TxnResponse.newBuilder().setSucceeded(decision.succeeded());
-    int nested = 0;
-    for (RequestOp op : decision.taken(txn)) {
-      ResponseOp.Builder out = ResponseOp.newBuilder();
-      switch (op.getRequestCase()) {
-        case REQUEST_RANGE -> out.setResponseRange(range(op.getRequestRange(), batch.readRevision()));
-        case REQUEST_PUT -> out.setResponsePut(put(batch, op.getRequestPut()));
-        case REQUEST_DELETE_RANGE -> out.setResponseDeleteRange(deleteRange(batch, op.getRequestDeleteRange()));
-        // Nested txn responses carry an empty header (reference §2.5).
-        case REQUEST_TXN -> out.setResponseTxn(applyTxn(batch, op.getRequestTxn(), decision.nested().get(nested++))
-            .setHeader(ResponseHeader.getDefaultInstance()));
-        case REQUEST_NOT_SET -> { }
-      }
-      response.addResponses(out);
-    }
-    return response;
-  }
-
   // ---- writes ----
 
-  private PutResponse put(Batch batch, PutRequest request) {
+  PutResponse put(Batch batch, PutRequest request) {
     ByteString key = request.getKey();
     KeyValue prev = latest(key);
     if ((request.getIgnoreValue() || request.getIgnoreLease()) && prev == null) {
@@ -415,7 +291,7 @@ public final class MvccStore {
     return response.build();
   }
 
-  private DeleteRangeResponse deleteRange(Batch batch, DeleteRangeRequest request) {
+  DeleteRangeResponse deleteRange(Batch batch, DeleteRangeRequest request) {
     List<KeyValue> doomed = liveAt(request.getKey(), request.getRangeEnd(), batch.readRevision());
     for (KeyValue kv : doomed) {
       batch.record(kv.getKey(), kv, null);
@@ -429,12 +305,12 @@ public final class MvccStore {
     return response.build();
   }
 
-  private KeyValue latest(ByteString key) {
+  KeyValue latest(ByteString key) {
     KeyHistory history = index.get(key);
     return history == null ? null : history.latest();
   }
 
-  private static ResponseHeader header(long revision) {
+  static ResponseHeader header(long revision) {
     return ResponseHeader.newBuilder().setRevision(revision).build();
   }
 
@@ -464,11 +340,16 @@ public final class MvccStore {
     }
   }
 
+  /** A new write request's changes, at the next revision. */
+  Batch batch() {
+    return new Batch();
+  }
+
   /**
    * The changes of one write request, all at revision {@code current + 1}. Changes go straight
    * into the index so later ops of a txn see them; a failure undoes them all.
    */
-  private final class Batch {
+  final class Batch {
     final long revision = MvccStore.this.revision + 1;
     private final List<Event> events = new ArrayList<>();
     /** The live value of each touched key before this batch (null = absent), for undo. */
@@ -478,7 +359,10 @@ public final class MvccStore {
       return events.isEmpty() ? MvccStore.this.revision : revision;
     }
 
-    /** Records a put ({@code kv} non-null) or a delete of {@code key} whose live value was {@code prev}. */
+    /**
+     * Records a put ({@code kv} non-null) or a delete of {@code key}, whose live value was
+     * {@code prev}.
+     */
     void record(ByteString key, KeyValue prev, KeyValue kv) {
       if (!before.containsKey(key)) {
         before.put(key, prev);
@@ -525,123 +409,38 @@ public final class MvccStore {
   public record KvHash(int hash, long revision, long compactRevision) {
   }
 
-  private static final byte[] KEY_BUCKET = {'k', 'e', 'y'};
-
-  /**
-   * etcd's {@code HashByRev}: CRC-32C of the bucket name "key" and then, in revision order, every
-   * stored (revision key, KeyValue) pair up to {@code rev} (0 = current). Revision keys are etcd's
-   * 17 bytes (main, '_', sub, big-endian) plus 't' for a tombstone, whose value is a KeyValue with
-   * the key alone. Of the pairs at or below the compact revision, only those a compaction at
-   * {@code rev} would keep count, unless it would keep none.
-   */
+  /** etcd's {@code HashByRev} at {@code rev} (0 = current); see {@link KvHasher}. */
   public KvHash hashKv(long rev) {
-    if (rev > 0 && rev <= compactRevision) {
-      throw EtcdError.COMPACTED.toException();
-    }
-    if (rev > revision) {
-      throw EtcdError.FUTURE_REV.toException();
-    }
-    long upTo = rev == 0 ? revision : rev;
-    Comparator<KeyHistory.Change> byRevision = Comparator.<KeyHistory.Change>comparingLong(
-        KeyHistory.Change::main).thenComparingInt(KeyHistory.Change::sub);
-    TreeMap<KeyHistory.Change, byte[]> pairs = new TreeMap<>(byRevision);
-    TreeSet<KeyHistory.Change> kept = new TreeSet<>(byRevision);
-    for (Map.Entry<ByteString, KeyHistory> entry : index.entrySet()) {
-      KeyHistory.Change last = null;
-      for (KeyHistory.Change change : entry.getValue().changes()) {
-        if (change.main() > upTo) {
-          break;
-        }
-        pairs.put(change, pair(entry.getKey(), change));
-        last = change;
-      }
-      if (last != null && !last.isTombstone()) {
-        kept.add(last);
-      }
-    }
-    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    crc.update(KEY_BUCKET);
-    for (Map.Entry<KeyHistory.Change, byte[]> pair : pairs.entrySet()) {
-      if (pair.getKey().main() <= compactRevision && !kept.isEmpty()
-          && !kept.contains(pair.getKey())) {
-        continue;
-      }
-      crc.update(pair.getValue());
-    }
-    return new KvHash((int) crc.getValue(), revision, compactRevision);
+    return KvHasher.hash(this, rev);
   }
 
-  private static byte[] pair(ByteString key, KeyHistory.Change change) {
-    byte[] value = (change.isTombstone() ? KeyValue.newBuilder().setKey(key).build() : change.kv())
-        .toByteArray();
-    java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(18 + value.length);
-    bytes.putLong(change.main()).put((byte) '_').putLong(change.sub());
-    if (change.isTombstone()) {
-      bytes.put((byte) 't');
-    }
-    bytes.put(value);
-    return java.util.Arrays.copyOf(bytes.array(), bytes.position());
-  }
-
-  // ---- snapshots ----
-
-  /**
-   * The whole store as bytes: revision, compact revision and every retained change of every key,
-   * in key order, so equal stores give equal bytes. {@link #restore} reads it back.
-   */
+  /** The whole store as bytes (see {@link StoreCodec}); {@link #restore} reads it back. */
   public byte[] snapshot() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    try {
-      out.writeInt64NoTag(revision);
-      out.writeInt64NoTag(compactRevision);
-      out.writeUInt32NoTag(index.size());
-      for (Map.Entry<ByteString, KeyHistory> entry : index.entrySet()) {
-        out.writeBytesNoTag(entry.getKey());
-        List<KeyHistory.Change> changes = entry.getValue().changes();
-        out.writeUInt32NoTag(changes.size());
-        for (KeyHistory.Change change : changes) {
-          out.writeInt64NoTag(change.main());
-          out.writeUInt32NoTag(change.sub());
-          out.writeBoolNoTag(change.isTombstone());
-          if (!change.isTombstone()) {
-            out.writeMessageNoTag(change.kv());
-          }
-        }
-      }
-      out.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
+    return StoreCodec.encode(this);
   }
 
   /** Replaces the whole store with a {@link #snapshot} (possibly of another member's store). */
   public void restore(byte[] snapshot) {
-    CodedInputStream in = CodedInputStream.newInstance(snapshot);
+    StoreCodec.decode(snapshot, this);
+  }
+
+  /** Installs a decoded snapshot's state. */
+  void replace(long revision, long compactRevision, TreeMap<ByteString, KeyHistory> histories,
+      long storedBytes) {
     index.clear();
+    index.putAll(histories);
     keysByLease.clear();
-    storedBytes = 0;
-    try {
-      revision = in.readInt64();
-      compactRevision = in.readInt64();
-      int keys = in.readUInt32();
-      for (int k = 0; k < keys; k++) {
-        ByteString key = in.readBytes();
-        KeyHistory history = new KeyHistory(key.size());
-        int changes = in.readUInt32();
-        for (int c = 0; c < changes; c++) {
-          long main = in.readInt64();
-          int sub = in.readUInt32();
-          KeyValue kv = in.readBool() ? null : in.readMessage(KeyValue.parser(), ExtensionRegistryLite.getEmptyRegistry());
-          storedBytes += history.append(main, sub, kv);
-        }
-        index.put(key, history);
-        attach(key, history.latest());
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not an MvccStore snapshot", e);
+    for (Map.Entry<ByteString, KeyHistory> entry : index.entrySet()) {
+      attach(entry.getKey(), entry.getValue().latest());
     }
+    this.revision = revision;
+    this.compactRevision = compactRevision;
+    this.storedBytes = storedBytes;
+  }
+
+  /** Every key with retained history, in key order, with that history. */
+  SortedMap<ByteString, KeyHistory> histories() {
+    return index;
   }
 
   /** Keys that still have retained history; lets tests see what compaction dropped. */

@@ -6,11 +6,11 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Range's sorting step (reference §2.3 step 7). etcd sorts with Go's unstable {@code sort.Sort},
- * so the order of equal elements is whatever that algorithm leaves. To give byte-identical
- * answers for ties this class performs the same sequence of comparisons and swaps as Go 1.19's
- * pattern-defeating quicksort (the Go release the reference etcd 3.4.23 binary was built with);
- * in particular up to 12 elements are insertion-sorted, which keeps ties in key order.
+ * Range's sorting step (etcd 3.4 {@code etcdserver/apply.go}). etcd sorts with Go's unstable
+ * {@code sort.Sort}, so the order of equal elements is whatever that algorithm leaves. To give
+ * byte-identical answers for ties this class performs the same sequence of comparisons and swaps
+ * as Go 1.19's pattern-defeating quicksort (the Go release the etcd 3.4.23 binary was built
+ * with); in particular up to 12 elements are insertion-sorted, which keeps ties in key order.
  */
 final class RangeSort {
   private RangeSort() {}

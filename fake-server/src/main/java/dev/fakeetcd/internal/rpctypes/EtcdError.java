@@ -89,7 +89,8 @@ public enum EtcdError {
   CORRUPT(Status.Code.DATA_LOSS, "etcdserver: corrupt cluster"),
   WATCH_CANCELED(Status.Code.CANCELLED, "etcdserver: watch canceled"),
 
-  // Plain Go errors that gRPC reports as Unknown with their raw text (reference §1.2).
+  // Plain Go errors that gRPC reports as Unknown with their raw text
+  // (etcd 3.4 returns them unconverted, outside api/v3rpc/rpctypes/error.go).
   NOT_ENOUGH_STARTED_MEMBERS(Status.Code.UNKNOWN,
       "etcdserver: re-configuration failed due to not enough started members"),
   TOO_MANY_REQUESTS(Status.Code.UNKNOWN, "etcdserver: too many requests"),
@@ -139,7 +140,7 @@ public enum EtcdError {
 
   /**
    * The form this error takes when it passes through a service that wraps the KV API as a plain
-   * Go error (Lock, Election): code Unknown with the same text (reference §1.2).
+   * Go error (Lock, Election): code Unknown with the same text.
    */
   public StatusRuntimeException asUnknownException() {
     return Status.UNKNOWN.withDescription(message).asRuntimeException();

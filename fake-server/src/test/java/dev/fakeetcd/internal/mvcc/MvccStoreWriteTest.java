@@ -33,7 +33,7 @@ class MvccStoreWriteTest {
   void put_firstWriteGetsRevisionTwo() {
     WriteResult<PutResponse> result = store.put(put("foo", "bar"));
 
-    // reference §0 [verified]
+    // etcd 3.4.23 (observed): a fresh store is at revision 1, its first write makes 2
     assertThat(result.revision()).isEqualTo(2);
     assertThat(result.response().getHeader().getRevision()).isEqualTo(2);
     assertThat(store.revision()).isEqualTo(2);
@@ -45,7 +45,7 @@ class MvccStoreWriteTest {
 
     WriteResult<PutResponse> result = store.put(put("foo", "bar"));
 
-    // reference §2.1 / §11 item 7 [verified]
+    // etcd 3.4.23 (observed): a put of the same value is a full write
     assertThat(result.revision()).isEqualTo(3);
     assertThat(current("foo").getVersion()).isEqualTo(2);
     assertThat(current("foo").getModRevision()).isEqualTo(3);
@@ -71,7 +71,7 @@ class MvccStoreWriteTest {
     PutResponse second = store.put(put("foo", "baz").toBuilder().setPrevKv(true).build()).response();
     PutResponse third = store.put(put("foo", "qux")).response();
 
-    // reference Appendix A [verified]
+    // as etcd 3.4.23 answers (observed): prev_kv only when asked for and the key existed
     assertThat(first.hasPrevKv()).isFalse();
     assertThat(second.getPrevKv()).isEqualTo(KeyValue.newBuilder().setKey(bs("foo")).setValue(bs("bar"))
         .setCreateRevision(2).setModRevision(2).setVersion(1).build());
@@ -99,7 +99,7 @@ class MvccStoreWriteTest {
   void put_leaseIsCheckedBeforeIgnoreFlagKey() {
     PutRequest request = PutRequest.newBuilder().setKey(bs("missing")).setIgnoreValue(true).setLease(99).build();
 
-    // reference §1.3 step 5: lease existence before ignore-flag existence for a standalone put
+    // etcd 3.4 etcdserver/apply.go: a standalone put checks its lease before the ignore flags
     assertThatThrownBy(() -> store.put(request))
         .isInstanceOfSatisfying(EtcdException.class, e -> assertThat(e.error()).isEqualTo(EtcdError.LEASE_NOT_FOUND));
   }
@@ -148,7 +148,7 @@ class MvccStoreWriteTest {
 
     store.put(put("foo", "baz"));
 
-    // reference §2.2 [verified]
+    // etcd 3.4.23 (observed): a put with lease 0 detaches the key
     assertThat(current("foo").getLease()).isZero();
     assertThat(store.keysAttachedTo(7)).isEmpty();
   }
@@ -180,7 +180,7 @@ class MvccStoreWriteTest {
 
     WriteResult<DeleteRangeResponse> result = store.deleteRange(delete("a", "c"));
 
-    // reference §2.4 [verified]
+    // etcd 3.4.23 (observed): one new revision for every deleted key
     assertThat(result.response().getDeleted()).isEqualTo(2);
     assertThat(result.response().getHeader().getRevision()).isEqualTo(5);
     assertThat(result.revision()).isEqualTo(5);
@@ -193,7 +193,7 @@ class MvccStoreWriteTest {
 
     WriteResult<DeleteRangeResponse> result = store.deleteRange(delete("zzz"));
 
-    // reference §2.4 / §11 item 8 [verified]
+    // etcd 3.4.23 (observed): deleting nothing keeps the revision
     assertThat(result.response().getDeleted()).isZero();
     assertThat(result.response().getHeader().getRevision()).isEqualTo(2);
     assertThat(result.revision()).isEqualTo(2);
@@ -227,7 +227,7 @@ class MvccStoreWriteTest {
 
     WriteResult<DeleteRangeResponse> result = store.deleteRange(delete("a", "c"));
 
-    // reference §3.4 [verified]: DELETE kv has only key and mod_revision
+    // etcd 3.4.23 (observed): a DELETE event's kv has only key and mod_revision
     assertThat(result.events()).containsExactly(
         Event.newBuilder().setType(Event.EventType.DELETE)
             .setKv(KeyValue.newBuilder().setKey(bs("a")).setModRevision(4)).build(),

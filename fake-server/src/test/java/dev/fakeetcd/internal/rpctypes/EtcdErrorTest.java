@@ -23,7 +23,7 @@ class EtcdErrorTest {
 
   @Test
   void catalogue_mapsKvErrorsToEtcdsCodes() {
-    // reference §1.1
+    // codes as in etcd 3.4 api/v3rpc/rpctypes/error.go
     assertThat(EtcdError.EMPTY_KEY.code()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(EtcdError.LEASE_NOT_FOUND.code()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(EtcdError.NO_SPACE.code()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
@@ -35,7 +35,7 @@ class EtcdErrorTest {
 
   @Test
   void catalogue_leaksPlainGoErrorsAsUnknown() {
-    // reference §1.2
+    // etcd 3.4 returns these as plain Go errors, which gRPC reports as Unknown
     assertThat(EtcdError.NOT_ENOUGH_STARTED_MEMBERS.code()).isEqualTo(Status.Code.UNKNOWN);
     assertThat(EtcdError.TOO_MANY_REQUESTS.code()).isEqualTo(Status.Code.UNKNOWN);
     assertThat(EtcdError.ELECTION_MISSING_LEADER.message()).isEqualTo("\"leader\" field must be provided");
