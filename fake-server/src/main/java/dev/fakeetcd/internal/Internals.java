@@ -23,7 +23,7 @@ public final class Internals {
   private Internals() {
   }
 
-  /** KV calls straight into one member's MVCC store: no gRPC, Raft or apply; one caller at a time. */
+  /** KV calls straight into one member's MVCC store, without gRPC, Raft or apply; one caller. */
   public interface Store {
     RangeResponse range(RangeRequest request);
 

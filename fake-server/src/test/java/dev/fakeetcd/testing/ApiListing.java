@@ -59,8 +59,8 @@ public final class ApiListing {
       Map<String, String> members = new TreeMap<>();
       for (Field f : type.getDeclaredFields()) {
         if (isApi(f)) {
-          members.put("0 " + f.getName(),
-              modifiers(f.getModifiers()) + name(f.getGenericType()) + " " + f.getName());
+          members.put("0 " + f.getName(), modifiers(f.getModifiers()) + name(f.getGenericType())
+              + " " + f.getName() + constant(f));
         }
       }
       for (Constructor<?> c : type.getDeclaredConstructors()) {
@@ -100,7 +100,8 @@ public final class ApiListing {
       }
       String onDisk = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
       if (!onDisk.equals(expected)) {
-        throw new AssertionError("The public API differs from " + committed + " (- listed, + actual):\n"
+        throw new AssertionError("The public API differs from " + committed
+            + " (- listed, + actual):\n"
             + diff(onDisk.lines().toList(), expected.lines().toList())
             + "If the change is meant, rewrite the listing: mvn -B -ntp -o -pl <module> -am test"
             + " -Dtest=ApiListingTest -Dsurefire.failIfNoSpecifiedTests=false -D" + UPDATE + "=true"
@@ -222,6 +223,20 @@ public final class ApiListing {
 
   private static String name(Type type) {
     return type.getTypeName().replace('$', '.');
+  }
+
+  /** {@code " = value"} for a compile-time constant, whose value callers compile in. */
+  private static String constant(Field f) {
+    int mods = f.getModifiers();
+    boolean constantType = f.getType().isPrimitive() || f.getType() == String.class;
+    if (!Modifier.isStatic(mods) || !Modifier.isFinal(mods) || !constantType) {
+      return "";
+    }
+    try {
+      return " = " + value(f.get(null));
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static String value(Object value) {
