@@ -1,6 +1,7 @@
 package dev.fakeetcd;
 
 import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.Trace;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,9 +21,11 @@ import java.util.Objects;
 public final class ClientLinks {
 
   private final Cluster server;
+  private final MemberEndpoints endpoints;
 
-  ClientLinks(Cluster server) {
+  ClientLinks(Cluster server, MemberEndpoints endpoints) {
     this.server = server;
+    this.endpoints = endpoints;
   }
 
   /**
@@ -35,7 +38,7 @@ public final class ClientLinks {
    */
   public void failNext(Member member, String fullMethodName, int count, EtcdFailure failure) {
     Objects.requireNonNull(failure, "failure");
-    server.linkFaults(member.index()).failNext(fullMethodName, count, failure.error());
+    endpoints.linkFaults(member.index()).failNext(fullMethodName, count, failure.error());
     trace(member, "fail next " + count + " " + fullMethodName + " with " + failure);
   }
 
@@ -46,7 +49,7 @@ public final class ClientLinks {
    * {@link Duration#ZERO} ends the delay.
    */
   public void delayResponses(Member member, Duration delay) {
-    server.linkFaults(member.index()).delayResponses(delay);
+    endpoints.linkFaults(member.index()).delayResponses(delay);
     trace(member, "delay responses " + delay);
   }
 
@@ -62,7 +65,7 @@ public final class ClientLinks {
 
   /** Removes {@code member}'s pending failures and response delay. */
   public void clear(Member member) {
-    server.linkFaults(member.index()).clear();
+    endpoints.linkFaults(member.index()).clear();
     trace(member, "clear");
   }
 

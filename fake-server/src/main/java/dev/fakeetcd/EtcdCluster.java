@@ -1,6 +1,7 @@
 package dev.fakeetcd;
 
 import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.Trace;
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -26,12 +27,12 @@ public final class EtcdCluster implements AutoCloseable {
   private final Leases leases;
   private final Alarms alarms;
 
-  EtcdCluster(ClusterConfig config, Cluster server) {
+  EtcdCluster(ClusterConfig config, MemberEndpoints served) {
     this.config = config;
-    this.server = server;
+    this.server = served.cluster();
     this.network = new Network(server);
     this.clock = new VirtualClock(server.clock());
-    this.clientLinks = new ClientLinks(server);
+    this.clientLinks = new ClientLinks(server, served);
     this.leases = new Leases(server);
     this.alarms = new Alarms(server);
     List<Long> ids = server.memberIds();

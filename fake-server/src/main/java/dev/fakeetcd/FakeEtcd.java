@@ -1,7 +1,7 @@
 package dev.fakeetcd;
 
-import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 
 /** The way in: starts simulated etcd clusters. */
 public final class FakeEtcd {
@@ -17,11 +17,11 @@ public final class FakeEtcd {
   public static EtcdCluster newCluster(ClusterConfig config) {
     int port = !config.tcp() ? -1 : config.basePort();
     AutoCompaction compaction = config.autoCompaction().orElse(null);
-    Cluster server = Cluster.start(config.seed(), config.sim(), new ServerSettings(
+    MemberEndpoints served = MemberEndpoints.start(config.seed(), config.sim(), new ServerSettings(
         config.maxTxnOps(), config.maxRequestBytes(), port,
         compaction == null ? null : compaction.etcdMode(),
         compaction == null ? 0 : compaction.rawRetention(), config.leaseCheckpointInterval(),
         config.quotaBackendBytes(), config.restoredState()));
-    return new EtcdCluster(config, server);
+    return new EtcdCluster(config, served);
   }
 }

@@ -29,7 +29,7 @@ public final class Lessor {
   private static final long SECOND = 1_000_000_000L;
 
   /** What the lessor needs from its member: time, and a way to propose checkpoints. */
-  interface Host {
+  public interface Host {
     long nanos();
 
     /** etcd's lease checkpoint interval; 0 when checkpointing is off (etcd's default). */
@@ -40,8 +40,8 @@ public final class Lessor {
   }
 
   /** The lessor is not the primary: the renewal has to go to the leader. */
-  static final class NotPrimaryException extends RuntimeException {
-    NotPrimaryException() {
+  public static final class NotPrimaryException extends RuntimeException {
+    public NotPrimaryException() {
       super("not a primary lessor", null, false, false);
     }
   }
@@ -81,12 +81,12 @@ public final class Lessor {
   private long seq;
   private boolean primary;
 
-  Lessor(Host host, long minTtl) {
+  public Lessor(Host host, long minTtl) {
     this.host = host;
     this.minTtl = minTtl;
   }
 
-  boolean isPrimary() {
+  public boolean isPrimary() {
     return primary;
   }
 
@@ -152,7 +152,7 @@ public final class Lessor {
   // ---- the primary ----
 
   /** This member leads and has applied its term's first entry: every lease gets TTL + extend. */
-  void promote(long extendNanos) {
+  public void promote(long extendNanos) {
     primary = true;
     for (Lease lease : leases.values()) {
       refresh(lease, extendNanos);
@@ -161,7 +161,7 @@ public final class Lessor {
   }
 
   /** This member no longer leads: leases live forever here; waiting renewals go elsewhere. */
-  void demote() {
+  public void demote() {
     primary = false;
     for (Lease lease : leases.values()) {
       lease.expiry = FOREVER;
@@ -177,7 +177,7 @@ public final class Lessor {
    * or {@link NotPrimaryException}. A lease past its deadline is not renewed: the renewal waits
    * until the revoke is applied (not found) or this lessor is demoted.
    */
-  CompletableFuture<Long> renew(long id) {
+  public CompletableFuture<Long> renew(long id) {
     if (!primary) {
       return CompletableFuture.failedFuture(new NotPrimaryException());
     }
@@ -202,7 +202,7 @@ public final class Lessor {
    * Up to {@code limit} expired leases, soonest deadline first; each is not offered again before
    * {@code retryNanos} have passed (in case its revoke fails).
    */
-  List<Long> findExpired(int limit, long retryNanos) {
+  public List<Long> findExpired(int limit, long retryNanos) {
     List<Long> found = new ArrayList<>();
     long now = host.nanos();
     while (!expiries.isEmpty() && found.size() < limit) {
@@ -224,7 +224,7 @@ public final class Lessor {
   }
 
   /** Checkpoints of leases whose turn has come: remaining seconds, rounded up. */
-  List<LeaseCheckpoint> dueCheckpoints(int limit) {
+  public List<LeaseCheckpoint> dueCheckpoints(int limit) {
     List<LeaseCheckpoint> due = new ArrayList<>();
     long now = host.nanos();
     while (!checkpoints.isEmpty() && due.size() < limit && checkpoints.peek().nanos() <= now) {
@@ -241,7 +241,7 @@ public final class Lessor {
   }
 
   /** Test handle: the lease's deadline is now (the next scan revokes it); false if unknown. */
-  boolean expireNow(long id) {
+  public boolean expireNow(long id) {
     Lease lease = leases.get(id);
     if (lease == null || !primary) {
       return false;
@@ -254,19 +254,19 @@ public final class Lessor {
   // ---- queries ----
 
   /** The lease's granted TTL, or -1 if unknown. */
-  long grantedTtl(long id) {
+  public long grantedTtl(long id) {
     Lease lease = leases.get(id);
     return lease == null ? -1 : lease.ttl;
   }
 
   /** Remaining time (Long.MAX_VALUE while not primary, negative once past the deadline). */
-  long remainingNanos(long id) {
+  public long remainingNanos(long id) {
     Lease lease = leases.get(id);
     return lease.expiry == FOREVER ? Long.MAX_VALUE : lease.expiry - host.nanos();
   }
 
   /** Every lease ID, by ascending remaining time (etcd's order), then ID. */
-  List<Long> byRemaining() {
+  public List<Long> byRemaining() {
     List<Long> ids = new ArrayList<>(leases.keySet());
     ids.sort(Comparator.comparingLong((Long id) -> leases.get(id).expiry));
     return ids;

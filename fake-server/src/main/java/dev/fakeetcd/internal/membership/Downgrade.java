@@ -1,12 +1,11 @@
 package dev.fakeetcd.internal.membership;
 
-import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import java.util.regex.Pattern;
 
 /**
  * The version rules of etcd 3.5's Downgrade, applied to the fake's cluster version (the major and
- * minor of {@link MemberServer#VERSION}): the only allowed target is the previous minor version.
+ * minor of {@link #VERSION}): the only allowed target is the previous minor version.
  */
 public final class Downgrade {
 
@@ -28,8 +27,11 @@ public final class Downgrade {
     }
   }
 
+  /** The server version the fake claims to run: one etcd clients accept. */
+  public static final String VERSION = "3.4.23";
+
   /** The cluster version of a cluster whose members all run the fake. */
-  public static final Version CLUSTER = parse(MemberServer.VERSION);
+  public static final Version CLUSTER = parse(VERSION);
 
   private Downgrade() {}
 

@@ -23,13 +23,13 @@ import java.util.TreeSet;
 public final class MemberList {
 
   /** What a change's context says it does (ADD_NODE both adds and promotes, as in etcd). */
-  static final byte ADD = 'a';
-  static final byte PROMOTE = 'p';
-  static final byte REMOVE = 'r';
-  static final byte UPDATE = 'u';
+  public static final byte ADD = 'a';
+  public static final byte PROMOTE = 'p';
+  public static final byte REMOVE = 'r';
+  public static final byte UPDATE = 'u';
 
   /** Peer URLs and learner flag; empty URLs stand for a bootstrap member's invented one. */
-  record Info(List<String> peerUrls, boolean learner) {
+  public record Info(List<String> peerUrls, boolean learner) {
   }
 
   /** By ID as etcd orders them: unsigned. */
@@ -49,29 +49,29 @@ public final class MemberList {
     return list;
   }
 
-  Info get(long id) {
+  public Info get(long id) {
     return members.get(id);
   }
 
-  boolean contains(long id) {
+  public boolean contains(long id) {
     return members.containsKey(id);
   }
 
-  boolean isLearner(long id) {
+  public boolean isLearner(long id) {
     Info info = members.get(id);
     return info != null && info.learner();
   }
 
-  boolean wasRemoved(long id) {
+  public boolean wasRemoved(long id) {
     return removed.contains(id);
   }
 
   /** Member IDs in etcd's order; read-only. */
-  Set<Long> ids() {
+  public Set<Long> ids() {
     return members.keySet();
   }
 
-  Iterable<Map.Entry<Long, Info>> entries() {
+  public Iterable<Map.Entry<Long, Info>> entries() {
     return members.entrySet();
   }
 
@@ -101,17 +101,17 @@ public final class MemberList {
   }
 
   /** etcd puts the member's JSON in the change; here: what the change does, then the peer URLs. */
-  static byte[] context(byte kind, List<String> urls) {
+  public static byte[] context(byte kind, List<String> urls) {
     byte[] text = String.join("\n", urls).getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(1 + text.length).put(kind).put(text).array();
   }
 
-  static List<String> urls(byte[] context) {
+  public static List<String> urls(byte[] context) {
     String text = new String(context, 1, context.length - 1, StandardCharsets.UTF_8);
     return text.isEmpty() ? List.of() : List.of(text.split("\n"));
   }
 
-  MemberList copy() {
+  public MemberList copy() {
     MemberList copy = new MemberList();
     copy.members.putAll(members);
     copy.removed.addAll(removed);

@@ -37,7 +37,7 @@ final class AutoCompactor {
   static final Duration REVISION_INTERVAL = Duration.ofMinutes(5);
 
   private final MemberServer member;
-  private final Cluster server;
+  private final Cluster cluster;
   private final boolean periodic;
   /** Periodic: the retention in nanoseconds; revision: the number of revisions kept. */
   private final long retention;
@@ -51,9 +51,9 @@ final class AutoCompactor {
   private SimClock.Timer timer;
   private boolean stopped;
 
-  private AutoCompactor(MemberServer member, Cluster server, String mode, long retention) {
+  private AutoCompactor(MemberServer member, Cluster cluster, String mode, long retention) {
     this.member = member;
-    this.server = server;
+    this.cluster = cluster;
     this.periodic = PERIODIC.equals(mode);
     this.retention = retention;
     if (periodic) {
@@ -71,9 +71,9 @@ final class AutoCompactor {
    * @param mode {@link #PERIODIC} (retention in nanoseconds, at least 10) or {@link #REVISION}
    *     (retention a positive count of revisions)
    */
-  static AutoCompactor start(MemberServer member, Cluster server, String mode, long retention) {
-    AutoCompactor compactor = new AutoCompactor(member, server, mode, retention);
-    compactor.lastSuccessNanos = server.clock().nanos();
+  static AutoCompactor start(MemberServer member, Cluster cluster, String mode, long retention) {
+    AutoCompactor compactor = new AutoCompactor(member, cluster, mode, retention);
+    compactor.lastSuccessNanos = cluster.clock().nanos();
     compactor.baseIntervalNanos = retention;
     compactor.loop();
     return compactor;
@@ -97,7 +97,7 @@ final class AutoCompactor {
         samples.removeFirst();
       }
     }
-    timer = server.clock().schedule(Duration.ofNanos(intervalNanos),
+    timer = cluster.clock().schedule(Duration.ofNanos(intervalNanos),
         // A paused process runs its timers late, once it resumes.
         () -> member.whenRunning(this::due));
   }
@@ -106,7 +106,7 @@ final class AutoCompactor {
     if (stopped) {
       return;
     }
-    SimMember<EtcdStateMachine> m = server.sim().member(member.id());
+    SimMember<EtcdStateMachine> m = cluster.sim().member(member.id());
     if (!m.isUp()) {
       stop(); // the process is gone; a restart starts a new compactor
       return;
@@ -117,7 +117,7 @@ final class AutoCompactor {
     }
     long rev;
     if (periodic) {
-      long now = server.clock().nanos();
+      long now = cluster.clock().nanos();
       if (now - lastSuccessNanos < baseIntervalNanos) {
         loop();
         return;
@@ -131,7 +131,7 @@ final class AutoCompactor {
         return;
       }
     }
-    server.trace().record(Trace.Type.CLIENT, member.id(), "auto-compaction at " + rev);
+    cluster.trace().record(Trace.Type.CLIENT, member.id(), "auto-compaction at " + rev);
     CompletableFuture<CompactionResponse> result;
     try {
       result = member.compact(CompactionRequest.newBuilder().setRevision(rev).build());
@@ -141,7 +141,7 @@ final class AutoCompactor {
     result.whenComplete((response, failure) -> {
       if (failure == null || EtcdException.is(failure, EtcdError.COMPACTED)) {
         if (periodic) {
-          lastSuccessNanos = server.clock().nanos();
+          lastSuccessNanos = cluster.clock().nanos();
         } else {
           previous = rev;
         }

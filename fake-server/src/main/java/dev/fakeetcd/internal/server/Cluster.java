@@ -9,43 +9,15 @@ import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.backend.SnapshotFormat;
 import dev.fakeetcd.internal.membership.MemberList;
-import dev.fakeetcd.internal.membership.Membership;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimCluster;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.SimNetwork;
 import dev.fakeetcd.internal.sim.Trace;
-import dev.fakeetcd.internal.transport.Arrivals;
-import dev.fakeetcd.internal.transport.CallTrace;
-import dev.fakeetcd.internal.transport.ClientLinkFaults;
-import dev.fakeetcd.internal.transport.HasLeaderInterceptor;
-import dev.fakeetcd.internal.transport.InProcessClient;
-import dev.fakeetcd.internal.transport.LearnerInterceptor;
-import dev.fakeetcd.internal.transport.ReceiveLimitInterceptor;
-import dev.fakeetcd.internal.v3election.ElectionService;
-import dev.fakeetcd.internal.v3lock.LockService;
-import dev.fakeetcd.internal.v3rpc.ClusterService;
-import dev.fakeetcd.internal.rpctypes.DeepParsing;
-import dev.fakeetcd.internal.rpctypes.EtcdException;
-import dev.fakeetcd.internal.v3rpc.KvService;
-import dev.fakeetcd.internal.v3rpc.LeaseService;
-import dev.fakeetcd.internal.v3rpc.MaintenanceService;
-import dev.fakeetcd.internal.v3rpc.SendQueue;
-import dev.fakeetcd.internal.v3rpc.WatchService;
-import io.grpc.Context;
-import io.grpc.Server;
-import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
-import io.grpc.ServerServiceDefinition;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -57,38 +29,31 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * A simulated etcd cluster serving the etcd v3 gRPC API: one {@link SimCluster} of members whose
- * state machines are MVCC stores, and per member a gRPC server on an in-process name and, if asked,
- * on a 127.0.0.1 port. The front door ({@code dev.fakeetcd.FakeEtcd}) is the public way in.
+ * A simulated etcd cluster: one {@link SimCluster} of members whose state machines are MVCC
+ * stores, each with its request path ({@link MemberServer}), and what serves their clients
+ * ({@link ClientEndpoints}, made by the transport). The front door ({@code dev.fakeetcd.FakeEtcd})
+ * is the public way in; this class sets the cluster up and is its facade for the front door and the
+ * services.
  *
  * <p>Threads: the simulation is single-threaded; every entry point runs under one lock, the virtual
- * clock's monitor, so a test thread advancing the clock, gRPC threads and the wall-clock driver
- * take turns. After handing a request over, the caller runs the simulation until idle (and, in
- * AUTO_ADVANCE mode, jumps time while the request waits); responses complete asynchronously, from
- * whichever thread runs the event that finishes them.
+ * clock's monitor ({@link ClusterLock}), so a test thread advancing the clock, gRPC threads and the
+ * wall-clock driver take turns. After handing a request over, the caller runs the simulation until
+ * idle (and, in AUTO_ADVANCE mode, jumps time while the request waits); responses complete
+ * asynchronously, from whichever thread runs the event that finishes them.
  */
 public final class Cluster implements AutoCloseable {
 
   /** grpc-java's default limit is below etcd's; etcd allows max-request-bytes plus 512 KiB. */
   public static final int RECEIVE_HEADROOM = 512 * 1024;
-  /** What the Netty transport buffers at most; bigger messages get grpc-java's own refusal. */
-  private static final int TRANSPORT_MAX_MESSAGE = 256 * 1024 * 1024;
-  private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final SimCluster<EtcdStateMachine> sim;
   private final SimClock clock;
+  private final ClusterLock lock;
   private final int maxTxnOps;
   private final int maxRequestBytes;
   private final Duration requestTimeout;
@@ -96,46 +61,30 @@ public final class Cluster implements AutoCloseable {
   private final BackendQuota quota = new BackendQuota();
   /** Member ids by member index; grows under the cluster lock, read from any thread. */
   private final List<Long> memberIds = new CopyOnWriteArrayList<>();
-  private final List<URI> endpoints = new CopyOnWriteArrayList<>();
-  /** What serves each member's clients, by member index. */
-  private final List<Endpoint> grpc = new CopyOnWriteArrayList<>();
-  /** Threads about to take the cluster lock to hand the simulation work (see {@link #settle}). */
-  private final AtomicInteger arrivals = new AtomicInteger();
-  /** Counts each call among the {@link #arrivals} until it has handed the simulation its work. */
-  private final Arrivals arriving = new Arrivals(arrivals);
+  /** What serves each member's clients; set once the first leader is elected. */
+  private volatile ClientEndpoints endpoints;
+  /** Every stream's sends, in one task at a time. */
+  private final Executor sends;
   /** etcd's --auto-compaction-mode, null when off, and -retention (see {@link AutoCompactor}). */
   private final String autoCompactionMode;
   private final long autoCompactionRetention;
   private final TreeMap<Long, AutoCompactor> compactors = new TreeMap<>();
-  /**
-   * Hands replies, watch responses and delayed ones ({@link ClientLinkFaults}) to gRPC outside the
-   * cluster lock (see {@link #reply}, {@link WatchStream}), ends streams for the leader monitor
-   * ({@link HasLeaderInterceptor}) and closes removed members' ports.
-   */
-  private final ExecutorService watchSender = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "fake-etcd-watch-sender");
-    t.setDaemon(true);
-    return t;
-  });
-  /** Every stream's sends, in one task at a time. */
-  private final SendQueue watchSends = new SendQueue(watchSender);
   /** etcd's --experimental-watch-progress-notify-interval, without its random jitter. */
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
   private final WallClockDriver driver;
-  /** In MANUAL mode: warns about calls that wait for time nobody moves. */
-  private final StuckCallWatchdog watchdog;
   private final Membership membership;
-  /** As given to {@link #start}, for members started later. */
-  private int basePort;
-  private long instance;
-  /** etcd's minimum lease TTL in seconds, from the election settings (reference §0). */
+  /**
+   * etcd's minimum lease TTL in seconds: 1.5 election timeouts in whole heartbeats, rounded up to
+   * whole seconds ({@code minTTL} in etcd's {@code server/etcdserver/server.go}).
+   */
   private final long minLeaseTtl;
   /** What lease ID generators start from. */
   private final long leaseIdSeed;
   /** etcd's --experimental-enable-lease-checkpoint (5 min interval when on); zero = off. */
   private final Duration leaseCheckpointInterval;
 
-  private Cluster(long seed, SimConfig config, ServerSettings settings) {
+  private Cluster(long seed, SimConfig config, ServerSettings settings, Function<Executor,
+      Executor> sendQueue) {
     this.maxTxnOps = settings.maxTxnOps();
     this.autoCompactionMode = settings.autoCompactionMode();
     this.autoCompactionRetention = settings.autoCompactionRetention();
@@ -143,7 +92,7 @@ public final class Cluster implements AutoCloseable {
     this.leaseCheckpointInterval = settings.leaseCheckpointInterval();
     quota.set(settings.quotaBackendBytes());
     byte[] restoredState = settings.restoredState();
-    // etcd: 5 s plus two election timeouts (reference §0).
+    // etcd's ReqTimeout (etcd 3.4: etcdserver/config.go): 5 s plus two election timeouts.
     this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));
     long heartbeat = config.heartbeat().toNanos();
     long minTtlNanos = (3 * (config.election().toNanos() / heartbeat) / 2) * heartbeat;
@@ -154,10 +103,13 @@ public final class Cluster implements AutoCloseable {
         : seed ^ ByteBuffer.wrap(SnapshotFormat.sha256(restoredState)).getLong();
     this.sim = SimCluster.start(seed, config, id -> {
       MemberServer member = servers.computeIfAbsent(id, i -> new MemberServer(i, this));
-      return new EtcdStateMachine(member, member.leases().newLessor(), member.backend());
+      return new EtcdStateMachine(member.applied(), member.leases().newLessor(),
+          member.backend());
     }, restoredState == null ? null
         : voters -> EtcdStateMachine.withMembers(restoredState, MemberList.bootstrap(voters)));
     this.clock = sim.clock();
+    this.lock = new ClusterLock(clock, sim.trace(), requestTimeout.plus(config.election()));
+    this.sends = sendQueue.apply(lock.sender());
     for (MemberServer member : servers.values()) {
       member.leases().startScans();
     }
@@ -165,32 +117,32 @@ public final class Cluster implements AutoCloseable {
       memberIds.add(m.id());
     }
     this.membership = new Membership(this, memberIds);
-    this.driver = config.clockMode() == VirtualClock.Mode.WALL_CLOCK ? new WallClockDriver(clock) : null;
-    this.watchdog = config.clockMode() == VirtualClock.Mode.MANUAL ? new StuckCallWatchdog(this)
+    this.driver = config.clockMode() == VirtualClock.Mode.WALL_CLOCK ? new WallClockDriver(clock)
         : null;
   }
 
-  /** Starts a cluster and waits (in virtual time) for its first leader. */
-  public static Cluster start(long seed, SimConfig config, ServerSettings settings) {
-    Cluster server = new Cluster(seed, config, settings);
+  /**
+   * Starts a cluster, waits (in virtual time) for its first leader, then has {@code wiring} serve
+   * its clients.
+   */
+  public static Cluster start(long seed, SimConfig config, ServerSettings settings,
+      ClientEndpoints.Wiring wiring) {
+    Cluster cluster = new Cluster(seed, config, settings, wiring::sendQueue);
     try {
-      synchronized (server.clock) {
+      synchronized (cluster.clock) {
         // As etcd's: every member's compactor starts with its server, before the first election.
-        for (long id : server.memberIds) {
-          server.startCompactor(id);
+        for (long id : cluster.memberIds) {
+          cluster.startCompactor(id);
         }
-        server.sim.awaitLeader(config.election().multipliedBy(50));
+        cluster.sim.awaitLeader(config.election().multipliedBy(50));
       }
-      server.startGrpc(settings.basePort());
-      if (server.driver != null) {
-        server.driver.start();
+      cluster.endpoints = wiring.serve(cluster);
+      if (cluster.driver != null) {
+        cluster.driver.start();
       }
-      if (server.watchdog != null) {
-        server.watchdog.start();
-      }
-      return server;
+      return cluster;
     } catch (RuntimeException e) {
-      server.close();
+      cluster.close();
       throw e;
     }
   }
@@ -220,327 +172,52 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  private void startGrpc(int basePort) {
-    this.basePort = basePort;
-    this.instance = INSTANCES.incrementAndGet();
-    for (int i = 0; i < memberIds.size(); i++) {
-      startMemberGrpc(i);
-    }
-  }
+  // ---- the lock (see ClusterLock) ----
 
-  /** Makes and starts member {@code i}'s gRPC servers; not under the cluster lock. */
-  private void startMemberGrpc(int i) {
-    MemberServer member = servers.get(memberIds.get(i));
-    ClientLinkFaults faults = new ClientLinkFaults(this);
-    // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
-    // checks it before any handler, then etcd's own checks in its order.
-    ServerInterceptor[] interceptors = {new HasLeaderInterceptor(this, member, watchSender),
-        new LearnerInterceptor(this, member),
-        new ReceiveLimitInterceptor(maxRequestBytes + RECEIVE_HEADROOM), CallTrace.INSTANCE,
-        faults, arriving};
-    ServerServiceDefinition kv = ServerInterceptors.intercept(
-        DeepParsing.requests(new KvService(this, member).bindService()), interceptors);
-    ServerServiceDefinition maintenance = ServerInterceptors.intercept(
-        new MaintenanceService(this, member), interceptors);
-    ServerServiceDefinition cluster = ServerInterceptors.intercept(
-        new ClusterService(this, member), interceptors);
-    ServerServiceDefinition watch = ServerInterceptors.intercept(
-        new WatchService(member.watches()), interceptors);
-    ServerServiceDefinition lease = ServerInterceptors.intercept(
-        DeepParsing.requests(new LeaseService(this, member).bindService()), interceptors);
-    InProcessClient inProcessClient = new InProcessClient(this, member);
-    ServerServiceDefinition lock = ServerInterceptors.intercept(
-        DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
-    ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
-        new ElectionService(inProcessClient, watchSender).bindService()), interceptors);
-    Endpoint endpoint = new Endpoint(member.id(), "fake-etcd-" + instance + "-" + i, faults,
-        List.of(kv, maintenance, cluster, watch, lease, lock, election));
-    // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
-    // request sent asynchronously is registered before the caller moves the clock.
-    InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)
-        .directExecutor();
-    endpoint.services.forEach(inProcess::addService);
-    endpoint.inProcess = startServer(inProcess);
-    if (basePort >= 0) {
-      endpoint.startTcp(basePort == 0 ? 0 : basePort + i);
-      endpoints.add(URI.create("http://127.0.0.1:" + endpoint.tcp.getPort()));
-    }
-    grpc.add(endpoint);
-  }
-
-  /**
-   * What serves one member's clients. The in-process server runs until the cluster closes:
-   * grpc-java's in-process transport starts a stream holding its own lock and runs our
-   * interceptors, which take the cluster lock, inside it; and a stream made before that server's
-   * shutdown but started after it meets a terminated server ({@code NullPointerException: 'executor' must not be null}). A
-   * member whose process is down refuses in-process calls through its link faults instead
-   * ({@link ClientLinkFaults#disconnect}); its Netty server, which has neither problem, stops, so
-   * that its port refuses connections.
-   */
-  private final class Endpoint {
-    /** Taken by this member's fault calls before, never inside, the cluster lock. */
-    final ReentrantLock faults = new ReentrantLock();
-    final long id;
-    final String inProcessName;
-    final ClientLinkFaults links;
-    final List<ServerServiceDefinition> services;
-    volatile Server inProcess;
-    /** Null while the port is closed; changed only holding {@link #faults}. */
-    volatile Server tcp;
-
-    Endpoint(long id, String inProcessName, ClientLinkFaults links,
-        List<ServerServiceDefinition> services) {
-      this.id = id;
-      this.inProcessName = inProcessName;
-      this.links = links;
-      this.services = services;
-    }
-
-    void startTcp(int port) {
-      NettyServerBuilder builder = NettyServerBuilder
-          .forAddress(new InetSocketAddress("127.0.0.1", port))
-          // Each connection's calls and stream messages reach the member in the order they came,
-          // as etcd serves them: a watch created just before a put on the same connection sees it.
-          // Handlers never wait under it (see settle).
-          .directExecutor()
-          // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
-          .permitKeepAliveTime(10, TimeUnit.SECONDS)
-          .permitKeepAliveWithoutCalls(true)
-          // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
-          .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE);
-      services.forEach(builder::addService);
-      tcp = startServer(builder);
-    }
-
-    /** Starts the port again, if the cluster listens on TCP; holding {@link #faults}. */
-    void reopen() {
-      int index = grpc.indexOf(this);
-      if (!endpoints.isEmpty()) {
-        startTcp(endpoints.get(index).getPort());
-      }
-    }
-
-    /**
-     * Ends every open call as a process that went away ends them, then closes the port and waits
-     * until it is free; holding {@link #faults}, not the cluster lock. New calls must already be
-     * refused ({@link ClientLinkFaults#disconnect}).
-     */
-    void closeConnections() {
-      links.endOpenCalls();
-      Server s = tcp;
-      tcp = null;
-      if (s != null) {
-        // Not shutdownNow at once: its resets could overtake the trailers just queued, and the
-        // client would see CANCELLED. Every call is ended, so the transports finish at once.
-        s.shutdown();
-        awaitTermination(s);
-        if (!s.isTerminated()) {
-          s.shutdownNow();
-          awaitTermination(s);
-        }
-      }
-    }
-  }
-
-  private static void awaitTermination(Server s) {
-    try {
-      s.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private Server startServer(io.grpc.ServerBuilder<?> builder) {
-    try {
-      return builder.build().start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start a member's gRPC server", e);
-    }
-  }
-
-  // ---- the lock ----
-
-  /**
-   * Runs {@code action} on {@code member} under the cluster lock, then lets the simulation settle
-   * around it (see {@link #settle}). A paused member takes the call only when it resumes, and
-   * answers only while running. The answer never goes out under the cluster lock.
-   */
+  /** As {@link ClusterLock#call}. */
   public <T> void call(MemberServer member, StreamObserver<T> responses,
       Supplier<CompletableFuture<T>> action) {
-    var started = new Object() {
-      CompletableFuture<T> future;
-      boolean inTimer;
-    };
-    boolean counted = enter();
-    clock.locked(() -> {
-      arrived(counted);
-      CallTrace.record(sim.trace(), member.id());
-      if (sim.member(member.id()).isPaused()) {
-        Context context = Context.current();
-        member.whenRunning(() -> {
-          if (!context.isCancelled()) {
-            call(member, responses, action);
-          }
-        });
-        return;
-      }
-      try {
-        started.future = action.get();
-      } catch (RuntimeException e) {
-        started.future = CompletableFuture.failedFuture(e);
-      }
-      started.inTimer = clock.isRunning(); // a callback in a timer: the running loop gets to it
-    });
-    CompletableFuture<T> future = started.future;
-    if (future == null) {
-      return; // parked until the member resumes
-    }
-    if (!started.inTimer) {
-      settle(waitingFor(future));
-    }
-    future.whenComplete((response, failure) -> member.whenRunning(() -> reply(() -> {
-      if (failure == null) {
-        responses.onNext(response);
-        responses.onCompleted();
-      } else {
-        responses.onError(toStatus(failure));
-      }
-    })));
+    lock.call(member, responses, action);
   }
 
-  private static BooleanSupplier waitingFor(CompletableFuture<?> future) {
-    return () -> !future.isDone();
-  }
-
-  /**
-   * Counts the calling thread among those about to take the cluster lock with work, unless it
-   * holds the lock already; {@link #arrived} with the result once it has the lock.
-   */
-  private boolean enter() {
-    if (Thread.holdsLock(clock)) {
-      return false;
-    }
-    arrivals.incrementAndGet();
-    return true;
-  }
-
-  private void arrived(boolean counted) {
-    if (counted) {
-      arrivals.decrementAndGet();
-    }
-    Arrivals.arrived(arrivals); // this thread holds the lock now, its call's work goes in
-  }
-
-  /**
-   * Runs the simulation while {@code waiting} holds (read under the lock): what is due now; in
-   * AUTO_ADVANCE mode then time jumps to the next timer, one timer instant per step, for at most
-   * the request timeout plus an election timeout (every waiting request has its own timeout timer
-   * within that). Each step takes the cluster lock and releases it, so that other callers run in
-   * between, and time jumps only while no other thread is entering the cluster with work
-   * ({@link #arrivals}): what other threads can do now comes before any jump. A single-threaded
-   * test sees the same steps, in the same order, on every run.
-   *
-   * <p>Called under the lock (from a fault call, say, resuming parked calls) it settles in one
-   * piece, as that caller holds the lock anyway.
-   */
+  /** As {@link ClusterLock#settle(BooleanSupplier)}. */
   public void settle(BooleanSupplier waiting) {
-    settle(waiting, requestTimeout.plus(sim.config().election()));
+    lock.settle(waiting);
   }
 
-  /**
-   * As {@link #settle(BooleanSupplier)}, jumping at most {@code maxJump}. On a transport thread
-   * (Netty's event loop, which serves one connection's calls in the order they came) the steps run
-   * on the sender pool, so that a waiting call does not hold up the next call on its connection.
-   */
+  /** As {@link ClusterLock#settle(BooleanSupplier, Duration)}. */
   public void settle(BooleanSupplier waiting, Duration maxJump) {
-    Arrivals.arrived(arrivals); // a call that waits is no longer on its way in
-    if (Thread.holdsLock(clock)) {
-      if (!clock.isRunning()) {
-        clock.autoAdvance(waiting, maxJump);
-      }
-      return;
-    }
-    if (clock.mode() == VirtualClock.Mode.AUTO_ADVANCE
-        && Thread.currentThread() instanceof FastThreadLocalThread) {
-      offLock(() -> steps(waiting, maxJump));
-    } else {
-      steps(waiting, maxJump);
-    }
+    lock.settle(waiting, maxJump);
   }
 
-  private void steps(BooleanSupplier waiting, Duration maxJump) {
-    long[] limit = {-1};
-    while (true) {
-      boolean[] over = {false};
-      clock.locked(() -> {
-        clock.runUntilIdle();
-        if (!waiting.getAsBoolean() || clock.mode() != VirtualClock.Mode.AUTO_ADVANCE) {
-          over[0] = true;
-          return;
-        }
-        if (limit[0] < 0) {
-          limit[0] = clock.nanos() + maxJump.toNanos();
-        }
-        // Nothing left to run before the limit: the wait goes on without us.
-        over[0] = arrivals.get() == 0 && !clock.jumpToNextTimer(limit[0]);
-      });
-      if (over[0]) {
-        return;
-      }
-      if (arrivals.get() > 0) {
-        Thread.yield(); // let them in first
-      }
-    }
-  }
-
-  /**
-   * Sends an answer outside the cluster lock: at once if the caller does not hold it, else on the
-   * thread that holds it once it lets go (see {@link SimClock#whenReleased}), so that a test
-   * moving time has its answers when it moves on. The transport may run client code on the sending
-   * thread (in-process: even the client's next call).
-   */
+  /** As {@link ClusterLock#reply}. */
   public void reply(Runnable send) {
-    clock.whenReleased(send, this::offLock);
+    lock.reply(send);
   }
 
-  /** Runs {@code task} on the sender pool; nothing if the cluster is closed. */
-  private void offLock(Runnable task) {
-    try {
-      watchSender.execute(task);
-    } catch (RejectedExecutionException e) {
-      // the cluster is closed; its transports ended the call
-    }
-  }
-
+  /** As {@link ClusterLock#toStatus}. */
   public static StatusRuntimeException toStatus(Throwable failure) {
-    Throwable cause = EtcdException.cause(failure);
-    if (cause instanceof EtcdException e) {
-      return e.asStatusException();
-    }
-    if (cause instanceof StatusRuntimeException status) {
-      return status;
-    }
-    return io.grpc.Status.INTERNAL.withDescription(String.valueOf(cause)).withCause(cause)
-        .asRuntimeException();
+    return ClusterLock.toStatus(failure);
   }
 
-  /** Runs {@code action} under the cluster lock, then whatever it made due now; any thread. */
+  /** As {@link ClusterLock#run}. */
   public void run(Runnable action) {
-    boolean counted = enter();
-    clock.locked(() -> {
-      arrived(counted);
-      action.run();
-      if (!clock.isRunning()) {
-        clock.runUntilIdle();
-      }
-    });
+    lock.run(action);
   }
 
-  /** Answers {@code query} under the cluster lock; any thread. */
+  /** As {@link ClusterLock#query}. */
   public <T> T query(Supplier<T> query) {
-    synchronized (clock) {
-      return query.get();
-    }
+    return lock.query(query);
+  }
+
+  /** Records a request on an open stream of {@code member} ({@link ClusterLock#trace}). */
+  public void traceRequest(long member, String what) {
+    lock.trace(member, what);
+  }
+
+  /** How calls go through the cluster lock; for the transport. */
+  public ClusterLock callLock() {
+    return lock;
   }
 
   // ---- for the services ----
@@ -557,7 +234,7 @@ public final class Cluster implements AutoCloseable {
     return maxRequestBytes;
   }
 
-  public Duration requestTimeout() {
+  Duration requestTimeout() {
     return requestTimeout;
   }
 
@@ -565,16 +242,16 @@ public final class Cluster implements AutoCloseable {
     return sim.config().election();
   }
 
-  public long leaseIdSeed() {
+  long leaseIdSeed() {
     return leaseIdSeed;
   }
 
-  public long minLeaseTtl() {
+  long minLeaseTtl() {
     return minLeaseTtl;
   }
 
   public Executor watchSender() {
-    return watchSends;
+    return sends;
   }
 
   public Duration watchProgressNotifyInterval() {
@@ -597,36 +274,24 @@ public final class Cluster implements AutoCloseable {
     return membership;
   }
 
-  public Optional<URI> endpoint(int index) {
-    return endpoints.isEmpty() ? Optional.empty() : Optional.of(endpoints.get(index));
+  /** Member {@code index}'s client URL, if the cluster listens on TCP. */
+  Optional<URI> endpoint(int index) {
+    List<URI> uris = endpoints.uris();
+    return uris.isEmpty() ? Optional.empty() : Optional.of(uris.get(index));
   }
 
   /**
    * Member {@code id} left the cluster (under the lock, as it applies its removal): a started one
    * refuses calls at once, its open calls end as its process exits, and its port closes.
    */
-  public void removed(long id) {
+  void removed(long id) {
     int index = memberIds.indexOf(id);
     if (index >= 0) {
       stopCompactor(id);
       servers.get(id).stopped();
       // Started members only; not under the lock, as a fault call would do it.
-      Endpoint endpoint = grpc.get(index);
-      endpoint.links.disconnect();
-      offLock(() -> withFaultLock(endpoint, endpoint::closeConnections));
-    }
-  }
-
-  /** Runs a fault on a member's endpoint: one per member at a time, never under the lock. */
-  private void withFaultLock(Endpoint endpoint, Runnable fault) {
-    if (Thread.holdsLock(clock)) {
-      throw new IllegalStateException("a process fault cannot be called holding the cluster lock");
-    }
-    endpoint.faults.lock();
-    try {
-      fault.run();
-    } finally {
-      endpoint.faults.unlock();
+      endpoints.refuse(index);
+      lock.offLock(() -> endpoints.fault(index, () -> endpoints.closeConnections(index)));
     }
   }
 
@@ -674,12 +339,12 @@ public final class Cluster implements AutoCloseable {
 
   /** The in-process server name of member {@code index}. */
   public String inProcessName(int index) {
-    return grpc.get(index).inProcessName;
+    return endpoints.inProcessName(index);
   }
 
   /** {@code http://127.0.0.1:port} of each member, in index order; empty without TCP. */
   public List<URI> endpoints() {
-    return List.copyOf(endpoints);
+    return List.copyOf(endpoints.uris());
   }
 
   /** The simulated member {@code id}; call its methods only while holding {@link #lock()}. */
@@ -689,21 +354,6 @@ public final class Cluster implements AutoCloseable {
 
   public Trace trace() {
     return sim.trace();
-  }
-
-  /** How many members have their gRPC servers made (members started later come last). */
-  int servedMembers() {
-    return grpc.size();
-  }
-
-  /** In MANUAL mode: how long a call waits, with the clock still, before the warning; for tests. */
-  void stuckCallWarningAfter(Duration threshold) {
-    watchdog.threshold(threshold);
-  }
-
-  /** The client-link faults of member {@code index}. */
-  public ClientLinkFaults linkFaults(int index) {
-    return grpc.get(index).links;
   }
 
   /** Member {@code id}'s store revision; call only while holding {@link #lock()}. */
@@ -717,19 +367,19 @@ public final class Cluster implements AutoCloseable {
    * name and port. Any thread.
    */
   public void dropClientConnections(int index) {
-    Endpoint endpoint = grpc.get(index);
-    withFaultLock(endpoint, () -> {
-      clock.locked(endpoint.links::disconnect);
-      endpoint.closeConnections();
+    long id = memberIds.get(index);
+    endpoints.fault(index, () -> {
+      clock.locked(() -> endpoints.refuse(index));
+      endpoints.closeConnections(index);
       boolean[] up = {false};
       clock.locked(() -> {
-        up[0] = sim.member(endpoint.id).isUp();
+        up[0] = sim.member(id).isUp();
         if (up[0]) {
-          endpoint.links.connect();
+          endpoints.accept(index);
         }
       });
       if (up[0]) {
-        endpoint.reopen();
+        endpoints.reopen(index);
       }
     });
   }
@@ -753,7 +403,7 @@ public final class Cluster implements AutoCloseable {
       startCompactor(id);
       clock.runUntilIdle();
     });
-    startMemberGrpc(index);
+    endpoints.start(index);
     return index;
   }
 
@@ -781,17 +431,17 @@ public final class Cluster implements AutoCloseable {
    * state is lost. Any thread.
    */
   public void crash(long id) {
-    Endpoint endpoint = grpc.get(memberIds.indexOf(id));
-    withFaultLock(endpoint, () -> {
+    int index = memberIds.indexOf(id);
+    endpoints.fault(index, () -> {
       clock.locked(() -> {
         if (!sim.member(id).isUp()) {
           throw new IllegalStateException("crash: member " + Long.toUnsignedString(id, 16)
               + " is not up");
         }
-        endpoint.links.disconnect();
+        endpoints.refuse(index);
       });
       // Before the process state goes: what the member would still send is lost with it.
-      endpoint.closeConnections();
+      endpoints.closeConnections(index);
       clock.locked(() -> {
         stopCompactor(id);
         sim.member(id).crash();
@@ -806,21 +456,21 @@ public final class Cluster implements AutoCloseable {
    * the crash has freed its port). Any thread.
    */
   public void restart(long id) {
-    Endpoint endpoint = grpc.get(memberIds.indexOf(id));
-    withFaultLock(endpoint, () -> {
+    int index = memberIds.indexOf(id);
+    endpoints.fault(index, () -> {
       clock.locked(() -> {
         sim.member(id).restart();
         startCompactor(id);
         clock.runUntilIdle();
-        endpoint.links.connect();
+        endpoints.accept(index);
       });
-      endpoint.reopen();
+      endpoints.reopen(index);
     });
   }
 
   /** Freezes member {@code id}: it takes and answers no call until {@link #resume}. Any thread. */
   public void pause(long id) {
-    withFaultLock(grpc.get(memberIds.indexOf(id)), () -> {
+    endpoints.fault(memberIds.indexOf(id), () -> {
       clock.locked(() -> sim.member(id).pause());
     });
   }
@@ -830,7 +480,7 @@ public final class Cluster implements AutoCloseable {
    * thread.
    */
   public void resume(long id) {
-    withFaultLock(grpc.get(memberIds.indexOf(id)), () -> {
+    endpoints.fault(memberIds.indexOf(id), () -> {
       clock.locked(() -> {
         sim.member(id).resume();
         servers.get(id).resumed();
@@ -894,7 +544,7 @@ public final class Cluster implements AutoCloseable {
 
   /** An Alarm request (GET, ACTIVATE, DEACTIVATE) through Raft, from the leader. */
   public AlarmResponse alarm(AlarmRequest request) {
-    return fromLeader("alarm " + request.getAction(), m -> m.alarm(request));
+    return fromLeader("alarm " + request.getAction(), m -> m.maintenance().alarm(request));
   }
 
   /** Runs a Raft request on the leader and waits for it without time passing. */
@@ -902,7 +552,7 @@ public final class Cluster implements AutoCloseable {
     synchronized (clock) {
       long leader = sim.awaitLeader(requestTimeout).id();
       CompletableFuture<T> future = request.apply(servers.get(leader));
-      settle(waitingFor(future));
+      lock.settle(ClusterLock.waitingFor(future));
       clock.runUntilIdle();
       if (!future.isDone()) {
         throw new IllegalStateException(what + " did not finish without time"
@@ -911,7 +561,7 @@ public final class Cluster implements AutoCloseable {
       try {
         return future.join();
       } catch (CompletionException e) {
-        throw (RuntimeException) toStatus(e);
+        throw (RuntimeException) ClusterLock.toStatus(e);
       }
     }
   }
@@ -922,27 +572,14 @@ public final class Cluster implements AutoCloseable {
     if (driver != null) {
       driver.stop();
     }
-    if (watchdog != null) {
-      watchdog.stop();
-    }
     synchronized (clock) {
       for (long id : memberIds) {
         stopCompactor(id);
       }
-      for (Endpoint endpoint : grpc) {
-        endpoint.links.disconnect();
-      }
     }
-    for (Endpoint endpoint : grpc) {
-      withFaultLock(endpoint, () -> {
-        endpoint.closeConnections();
-        Server inProcess = endpoint.inProcess;
-        if (inProcess != null) {
-          inProcess.shutdownNow();
-          awaitTermination(inProcess);
-        }
-      });
+    if (endpoints != null) {
+      endpoints.close();
     }
-    watchSender.shutdownNow();
+    lock.close();
   }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * A daemon thread outside the simulation core that runs a task every few milliseconds of real
  * time.
  */
-final class DaemonTicker {
+public final class DaemonTicker {
 
   private final ScheduledExecutorService executor;
 
@@ -16,7 +16,7 @@ final class DaemonTicker {
     this.executor = executor;
   }
 
-  static DaemonTicker start(String threadName, long periodMillis, Runnable tick) {
+  public static DaemonTicker start(String threadName, long periodMillis, Runnable tick) {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
@@ -27,7 +27,7 @@ final class DaemonTicker {
   }
 
   /** Stops the thread and waits for it, at most 5 s. */
-  void stop() {
+  public void stop() {
     executor.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.fakeetcd.internal.transport;
 
+import dev.fakeetcd.internal.server.ClusterLock;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.ForwardingServerCallListener;
@@ -13,28 +14,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Counts the calls on their way into the simulation, from the moment a member's server takes them
  * until they have handed it their work, so that a call waiting on time in AUTO_ADVANCE mode does
- * not jump past them ({@link Cluster#settle}): between the interceptors, each of which takes the
- * cluster lock briefly, a call is on its way but holds nothing a waiting thread could see. The
- * outermost interceptor. A call stops counting when it enters the simulation ({@link #arrived}),
- * else once its service method has been invoked (at start for streams from the client, after the
- * half-close for the others) or the call ends.
+ * not jump past them ({@link ClusterLock#settle}): between the interceptors, each of which takes
+ * the cluster lock briefly, a call is on its way but holds nothing a waiting thread could see. The
+ * outermost interceptor. A call stops counting when it enters the simulation (see
+ * {@link ClusterLock}), else once its service method has been invoked (at start for streams from
+ * the client, after the half-close for the others) or the call ends.
  */
-public final class Arrivals implements ServerInterceptor {
-
-  private static final Context.Key<AtomicBoolean> ARRIVING = Context.key("fake-etcd-arriving");
+final class Arrivals implements ServerInterceptor {
 
   private final AtomicInteger count;
 
-  public Arrivals(AtomicInteger count) {
+  Arrivals(AtomicInteger count) {
     this.count = count;
-  }
-
-  /** The call this thread serves has handed the simulation its work (or is about to wait). */
-  public static void arrived(AtomicInteger count) {
-    AtomicBoolean arriving = ARRIVING.get();
-    if (arriving != null && arriving.compareAndSet(true, false)) {
-      count.decrementAndGet();
-    }
   }
 
   @Override
@@ -49,8 +40,8 @@ public final class Arrivals implements ServerInterceptor {
     };
     ServerCall.Listener<Q> listener;
     try {
-      listener = Contexts.interceptCall(Context.current().withValue(ARRIVING, arriving), call,
-          headers, next);
+      listener = Contexts.interceptCall(
+          Context.current().withValue(ClusterLock.ARRIVING, arriving), call, headers, next);
     } finally {
       if (!call.getMethodDescriptor().getType().clientSendsOneMessage()) {
         done.run(); // the service method ran in startCall

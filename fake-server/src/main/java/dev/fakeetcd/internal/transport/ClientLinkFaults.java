@@ -3,7 +3,7 @@ package dev.fakeetcd.internal.transport;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
-import io.grpc.Context;
+import dev.fakeetcd.internal.v3rpc.Outbox;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -44,12 +44,6 @@ public final class ClientLinkFaults implements ServerInterceptor {
   static final Status CONNECTION_LOST =
       Status.UNAVAILABLE.withDescription("Network closed for unknown reason");
 
-  /**
-   * The virtual time a stream produced the message being sent, when it hands messages to gRPC
-   * later from another thread ({@link #sentAt}); a delay counts from there, not from the hand-off.
-   */
-  private static final Context.Key<Long> SENT_AT = Context.key("fake-etcd-sent-at");
-
   private final SimClock clock;
   private final Executor sender;
   private final OpenCalls open = new OpenCalls();
@@ -62,12 +56,12 @@ public final class ClientLinkFaults implements ServerInterceptor {
   /** False while the member's process is down or its connections are being closed. */
   private boolean connected = true;
 
-  private final Cluster server;
+  private final Cluster cluster;
 
-  public ClientLinkFaults(Cluster server) {
-    this.server = server;
-    this.clock = server.clock();
-    this.sender = server.watchSender();
+  ClientLinkFaults(Cluster cluster) {
+    this.cluster = cluster;
+    this.clock = cluster.clock();
+    this.sender = cluster.watchSender();
   }
 
   /** Makes the next {@code count} calls of {@code fullMethodName} fail with {@code error}. */
@@ -109,11 +103,6 @@ public final class ClientLinkFaults implements ServerInterceptor {
     }
   }
 
-  /** Runs {@code send}, a hand-off to gRPC of a message produced at {@code nanos}. */
-  public static void sentAt(long nanos, Runnable send) {
-    Context.current().withValue(SENT_AT, nanos).run(send);
-  }
-
   private void releaseHeld() {
     for (Delayed<?, ?> call : List.copyOf(holding)) {
       call.release(Long.MAX_VALUE);
@@ -124,12 +113,12 @@ public final class ClientLinkFaults implements ServerInterceptor {
    * From now on calls fail at once with {@link #CONNECTION_LOST}, as against a process that is
    * gone (a refused connection is UNAVAILABLE too); under the cluster lock.
    */
-  public void disconnect() {
+  void disconnect() {
     connected = false;
   }
 
   /** Calls reach the member again; under the cluster lock. */
-  public void connect() {
+  void connect() {
     connected = true;
   }
 
@@ -138,12 +127,12 @@ public final class ClientLinkFaults implements ServerInterceptor {
    * away. (A plain server shutdown resets streams with CANCEL instead, which clients such as
    * jetcd's watch take as final.) Not under the cluster lock.
    */
-  public void endOpenCalls() {
+  void endOpenCalls() {
     open.endAll(CONNECTION_LOST);
   }
 
   /** The member's open unary calls, oldest first; any thread. */
-  public List<? extends OpenCalls.Open> openUnaryCalls() {
+  List<? extends OpenCalls.Open> openUnaryCalls() {
     return open.unary();
   }
 
@@ -155,7 +144,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
 
   private <Q, R> ServerCall.Listener<Q> intercepted(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    Status failure = server.query(() -> {
+    Status failure = cluster.query(() -> {
       if (!connected) {
         return CONNECTION_LOST;
       }
@@ -225,7 +214,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
       // In AUTO_ADVANCE mode nobody else may move time for this answer: the call waits on it.
       // The close is the call's last message: it has left once nothing is held.
       if (waitNanos[0] >= 0) {
-        server.settle(() -> !held.isEmpty(), Duration.ofNanos(waitNanos[0]));
+        cluster.settle(() -> !held.isEmpty(), Duration.ofNanos(waitNanos[0]));
       }
     }
 
@@ -247,7 +236,8 @@ public final class ClientLinkFaults implements ServerInterceptor {
     /** Queues {@code message} behind the call's earlier ones; true while it is held back. */
     private boolean hold(Runnable message) {
       long now = clock.nanos();
-      Long sentAt = SENT_AT.get();
+      // A stream's message counts from when it was produced, not from its hand-off.
+      Long sentAt = Outbox.producedAt();
       long due = (sentAt == null ? now : Math.min(sentAt, now)) + delay.toNanos();
       if (!held.isEmpty()) {
         due = Math.max(due, held.peekLast().dueNanos());

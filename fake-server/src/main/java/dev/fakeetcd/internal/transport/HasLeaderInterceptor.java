@@ -28,7 +28,7 @@ public final class HasLeaderInterceptor implements ServerInterceptor {
   /** etcd's maxNoLeaderCnt. */
   static final int NO_LEADER_CHECKS = 3;
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
   private final Executor closer;
   private final OpenCalls streams = new OpenCalls();
@@ -38,17 +38,17 @@ public final class HasLeaderInterceptor implements ServerInterceptor {
   /** A check waits for a paused member; later due times do not add more. */
   private boolean checkQueued;
 
-  public HasLeaderInterceptor(Cluster server, MemberServer member, Executor closer) {
-    this.server = server;
+  HasLeaderInterceptor(Cluster cluster, MemberServer member, Executor closer) {
+    this.cluster = cluster;
     this.member = member;
     this.closer = closer;
-    synchronized (server.lock()) {
+    synchronized (cluster.lock()) {
       scheduleCheck();
     }
   }
 
   private void scheduleCheck() {
-    server.clock().schedule(server.election(), this::due);
+    cluster.clock().schedule(cluster.election(), this::due);
   }
 
   private void due() {
@@ -58,7 +58,7 @@ public final class HasLeaderInterceptor implements ServerInterceptor {
       checkQueued = false;
     } else if (!checkQueued) {
       checkQueued = true;
-      server.member(member.id()).perform(this::check);
+      cluster.member(member.id()).perform(this::check);
     }
   }
 
@@ -66,7 +66,7 @@ public final class HasLeaderInterceptor implements ServerInterceptor {
     checkQueued = false;
     noLeaderChecks = member.hasLeader() ? 0 : noLeaderChecks + 1;
     if (noLeaderChecks >= NO_LEADER_CHECKS && !streams.isEmpty()) {
-      server.trace().record(Trace.Type.CLIENT, member.id(),
+      cluster.trace().record(Trace.Type.CLIENT, member.id(),
           TRACE_ENDED + ": no leader on " + noLeaderChecks + " checks in a row");
       try {
         closer.execute(() -> streams.endAll(EtcdError.NO_LEADER.status()));
@@ -82,7 +82,7 @@ public final class HasLeaderInterceptor implements ServerInterceptor {
     if (!"true".equals(headers.get(HAS_LEADER))) {
       return next.startCall(call, headers);
     }
-    if (!server.query(member::hasLeader)) {
+    if (!cluster.query(member::hasLeader)) {
       call.close(EtcdError.NO_LEADER.status(), new Metadata());
       return new ServerCall.Listener<>() {
       };

@@ -18,13 +18,13 @@ import io.grpc.ServerInterceptor;
  * server, so they are refused too. etcd looks at this before {@code hasleader}, and for a unary
  * call only once its request has arrived; so the calls behind this one start only then as well.
  */
-public final class LearnerInterceptor implements ServerInterceptor {
+final class LearnerInterceptor implements ServerInterceptor {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
 
-  public LearnerInterceptor(Cluster server, MemberServer member) {
-    this.server = server;
+  LearnerInterceptor(Cluster cluster, MemberServer member) {
+    this.cluster = cluster;
     this.member = member;
   }
 
@@ -39,7 +39,7 @@ public final class LearnerInterceptor implements ServerInterceptor {
     if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) {
       return new UnaryCheck<>(call, headers, next);
     }
-    if (server.query(member::isLearner)) {
+    if (cluster.query(member::isLearner)) {
       return refuse(call);
     }
     return next.startCall(call, headers);
@@ -69,7 +69,7 @@ public final class LearnerInterceptor implements ServerInterceptor {
 
     @Override
     public void onMessage(Q request) {
-      if (!servedByLearner(request) && server.query(member::isLearner)) {
+      if (!servedByLearner(request) && cluster.query(member::isLearner)) {
         refused = true;
         refuse(call);
         return;

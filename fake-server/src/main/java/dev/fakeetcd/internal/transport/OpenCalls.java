@@ -18,7 +18,7 @@ import java.util.function.Function;
  * Thread-safe; never call it under the cluster lock (ending a call may call into the transport,
  * which may call back into the server).
  */
-public final class OpenCalls {
+final class OpenCalls {
 
   /** Guarded by itself; in arrival order. */
   private final Set<Tracked<?, ?>> open = new LinkedHashSet<>();

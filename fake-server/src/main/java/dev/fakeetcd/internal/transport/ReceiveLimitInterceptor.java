@@ -13,11 +13,11 @@ import io.grpc.Status;
  * transports accept more than the limit so that this check, not grpc-java's differently worded
  * one, answers; it applies to the in-process transport too.
  */
-public final class ReceiveLimitInterceptor implements ServerInterceptor {
+final class ReceiveLimitInterceptor implements ServerInterceptor {
 
   private final int limit;
 
-  public ReceiveLimitInterceptor(int limit) {
+  ReceiveLimitInterceptor(int limit) {
     this.limit = limit;
   }
 

@@ -20,9 +20,11 @@ import dev.fakeetcd.api.election.ProclaimRequest;
 import dev.fakeetcd.api.election.ProclaimResponse;
 import dev.fakeetcd.api.election.ResignRequest;
 import dev.fakeetcd.api.election.ResignResponse;
-import dev.fakeetcd.internal.transport.InProcessClient;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
+import dev.fakeetcd.internal.sim.SimClock;
+import dev.fakeetcd.internal.v3client.InProcessClient;
+import dev.fakeetcd.internal.v3rpc.Outbox;
 import dev.fakeetcd.internal.watch.KeyFeed;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -36,10 +38,12 @@ import java.util.concurrent.Executor;
 public final class ElectionService extends ElectionGrpc.ElectionImplBase {
 
   private final InProcessClient client;
+  private final SimClock clock;
   private final Executor sender;
 
-  public ElectionService(InProcessClient client, Executor sender) {
+  public ElectionService(InProcessClient client, SimClock clock, Executor sender) {
     this.client = client;
+    this.clock = clock;
     this.sender = sender;
   }
 
@@ -165,21 +169,25 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
   private final class Observer {
     private final ByteString prefix;
     private final ServerCallStreamObserver<LeaderResponse> out;
+    /** Sends go out in order on the sender pool, never under the cluster lock. */
+    private final Outbox<LeaderResponse> outbox;
     private final InProcessClient.Call call = new InProcessClient.Call();
     private KeyFeed.Subscription watch;
-    /** Sends go out in order on the sender pool, never under the cluster lock. */
-    private CompletableFuture<Void> sent = CompletableFuture.completedFuture(null);
 
     Observer(ByteString prefix, ServerCallStreamObserver<LeaderResponse> out) {
       this.prefix = prefix;
       this.out = out;
+      this.outbox = new Outbox<>(out, sender, clock);
     }
 
     void start() {
-      out.setOnCancelHandler(() -> client.run(this::cancel));
+      out.setOnCancelHandler(() -> {
+        outbox.close();
+        client.run(this::cancel);
+      });
       client.run(() -> {
         if (!client.member().isUp()) {
-          send(() -> out.onError(EtcdError.STOPPED.asException()));
+          outbox.fail(EtcdError.STOPPED.asException());
           return;
         }
         next();
@@ -246,20 +254,11 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
     }
 
     private void emit(ResponseHeader header, KeyValue kv) {
-      LeaderResponse response = LeaderResponse.newBuilder().setHeader(header).setKv(kv).build();
-      send(() -> out.onNext(response));
+      outbox.send(LeaderResponse.newBuilder().setHeader(header).setKv(kv).build());
     }
 
     private void end() {
-      send(out::onCompleted);
-    }
-
-    private void send(Runnable action) {
-      sent = sent.exceptionally(f -> null).thenRunAsync(() -> {
-        if (!out.isCancelled()) {
-          action.run();
-        }
-      }, sender);
+      outbox.complete();
     }
   }
 }

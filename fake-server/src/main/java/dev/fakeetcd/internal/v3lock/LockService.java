@@ -11,7 +11,7 @@ import dev.fakeetcd.api.lock.LockRequest;
 import dev.fakeetcd.api.lock.LockResponse;
 import dev.fakeetcd.api.lock.UnlockRequest;
 import dev.fakeetcd.api.lock.UnlockResponse;
-import dev.fakeetcd.internal.transport.InProcessClient;
+import dev.fakeetcd.internal.v3client.InProcessClient;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;

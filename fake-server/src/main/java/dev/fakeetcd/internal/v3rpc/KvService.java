@@ -37,7 +37,8 @@ public final class KvService extends KVGrpc.KVImplBase {
   }
 
   @Override
-  public void deleteRange(DeleteRangeRequest request, StreamObserver<DeleteRangeResponse> responses) {
+  public void deleteRange(DeleteRangeRequest request,
+      StreamObserver<DeleteRangeResponse> responses) {
     server.call(member, responses, () -> member.deleteRange(request));
   }
 

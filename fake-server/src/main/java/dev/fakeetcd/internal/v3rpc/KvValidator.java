@@ -15,8 +15,10 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The request-time field validation of KV requests (reference §1.3 step 3), in etcd's order;
- * the first failure wins. Throws {@link EtcdException}.
+ * The request-time field validation of KV requests, in etcd's order (the gRPC layer's
+ * {@code checkRangeRequest}, {@code checkPutRequest}, {@code checkDeleteRequest} and
+ * {@code checkTxnRequest} in {@code etcdserver/api/v3rpc/key.go}, etcd 3.4), before the request
+ * reaches the member's request path; the first failure wins. Throws {@link EtcdException}.
  */
 public final class KvValidator {
   /** etcd's default {@code --max-txn-ops}. */

@@ -2,25 +2,23 @@ package dev.fakeetcd.internal.v3rpc;
 
 import dev.fakeetcd.api.LeaseKeepAliveRequest;
 import dev.fakeetcd.api.LeaseKeepAliveResponse;
-import dev.fakeetcd.internal.lease.MemberLeases;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.MemberLeases;
 import dev.fakeetcd.internal.sim.SimClock;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One {@code LeaseKeepAlive} stream, served as etcd's loop: one request at a time, each answered
  * {@code {ID, TTL}} with a header taken before the renewal; an unknown or expired lease gets TTL 0,
  * any other failure ends the stream with its status. The client half-closing ends it once the
- * last answer is out. Answers go to gRPC in order from the server's sender pool, never under the
+ * last answer is out. Answers go to gRPC in order through an {@link Outbox}, never under the
  * cluster lock; the next request is taken once the previous one is answered. A paused member takes
  * requests only once it resumes.
  *
@@ -36,11 +34,12 @@ import java.util.concurrent.RejectedExecutionException;
  * deadline on), ignores one for a lease it no longer keeps alive, and ends the keep-alive on TTL 0,
  * as its own next renewal would have made it.
  */
-public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest> {
+public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest>,
+    MemberLeases.KeepAlive {
 
   private final Cluster server;
   private final MemberLeases leases;
-  private final ServerCallStreamObserver<LeaseKeepAliveResponse> out;
+  private final Outbox<LeaseKeepAliveResponse> outbox;
   // Guarded by the cluster lock.
   private final ArrayDeque<LeaseKeepAliveRequest> queue = new ArrayDeque<>();
   private boolean busy;
@@ -50,18 +49,21 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   private boolean parked;
   /** Lease ID to the timer of the member's next renewal of it on the client's behalf. */
   private final TreeMap<Long, SimClock.Timer> renewers = new TreeMap<>();
-  /** What is still to be handed to gRPC, in order; drained by one sender task at a time. */
-  private final ArrayDeque<Runnable> outbox = new ArrayDeque<>();
-  private boolean draining;
 
   public LeaseKeepAliveStream(Cluster server, MemberLeases leases,
       ServerCallStreamObserver<LeaseKeepAliveResponse> out) {
     this.server = server;
     this.leases = leases;
-    this.out = out;
-    out.setOnCancelHandler(() -> locked(this::end));
+    this.outbox = new Outbox<>(out, server.watchSender(), server.clock())
+        .onBroken(() -> locked(this::end));
+    out.setOnCancelHandler(this::clientGone);
     // A call closed from outside the handler (a dropped client connection) ends the stream too.
-    out.setOnCloseHandler(() -> locked(this::end));
+    out.setOnCloseHandler(this::clientGone);
+  }
+
+  private void clientGone() {
+    outbox.close();
+    locked(this::end);
   }
 
   @Override
@@ -90,10 +92,11 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   }
 
   /** Ends the stream with {@code failure}'s status (the member stopped); under the cluster lock. */
+  @Override
   public void stop(EtcdException failure) {
     if (!ended) {
       end();
-      emit(() -> closeWith(failure.asStatusException()));
+      outbox.fail(failure.asStatusException());
     }
   }
 
@@ -104,7 +107,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
     if (queue.isEmpty()) {
       if (halfClosed) {
         end();
-        emit(out::onCompleted);
+        outbox.complete();
       }
       return;
     }
@@ -136,18 +139,12 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
     }
     if (failure != null && !EtcdException.is(failure, EtcdError.LEASE_NOT_FOUND)) {
       end();
-      emit(() -> closeWith(Cluster.toStatus(failure)));
+      outbox.fail(Cluster.toStatus(failure));
       return;
     }
     LeaseKeepAliveResponse response = answer.setTTL(failure == null ? ttl : 0).build();
     renewLater(response.getID(), response.getTTL());
-    emit(() -> {
-      try {
-        out.onNext(response);
-      } catch (RuntimeException e) {
-        locked(this::end);
-      }
-    });
+    outbox.send(response);
     busy = false;
     next();
   }
@@ -163,6 +160,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   }
 
   /** Whether this stream renews lease {@code id} (also while its renewal is on its way). */
+  @Override
   public boolean renews(long id) {
     return renewers.containsKey(id);
   }
@@ -177,43 +175,6 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   private void stopRenewing() {
     renewers.values().forEach(SimClock.Timer::cancel);
     renewers.clear();
-  }
-
-  private void emit(Runnable send) {
-    synchronized (outbox) {
-      outbox.addLast(send);
-      if (draining) {
-        return;
-      }
-      draining = true;
-    }
-    try {
-      server.watchSender().execute(this::drain);
-    } catch (RejectedExecutionException e) {
-      // the cluster is closed; its transports ended the call already
-    }
-  }
-
-  private void drain() {
-    while (true) {
-      Runnable send;
-      synchronized (outbox) {
-        send = outbox.pollFirst();
-        if (send == null) {
-          draining = false;
-          return;
-        }
-      }
-      send.run();
-    }
-  }
-
-  private void closeWith(StatusRuntimeException status) {
-    try {
-      out.onError(status);
-    } catch (RuntimeException e) {
-      // the call is already closed (cancelled by the client)
-    }
   }
 
   private void end() {

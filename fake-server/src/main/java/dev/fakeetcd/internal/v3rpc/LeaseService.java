@@ -11,8 +11,8 @@ import dev.fakeetcd.api.LeaseRevokeRequest;
 import dev.fakeetcd.api.LeaseRevokeResponse;
 import dev.fakeetcd.api.LeaseTimeToLiveRequest;
 import dev.fakeetcd.api.LeaseTimeToLiveResponse;
-import dev.fakeetcd.internal.lease.MemberLeases;
 import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.MemberLeases;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -45,7 +45,10 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   @Override
   public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(
       StreamObserver<LeaseKeepAliveResponse> responses) {
-    return leases.open((ServerCallStreamObserver<LeaseKeepAliveResponse>) responses);
+    LeaseKeepAliveStream stream = new LeaseKeepAliveStream(server, leases,
+        (ServerCallStreamObserver<LeaseKeepAliveResponse>) responses);
+    leases.opened(stream);
+    return stream;
   }
 
   @Override

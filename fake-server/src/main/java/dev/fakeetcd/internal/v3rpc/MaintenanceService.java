@@ -20,6 +20,7 @@ import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.Maintenance;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -33,24 +34,29 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   private final Cluster server;
   private final MemberServer member;
+  private final Maintenance maintenance;
 
   public MaintenanceService(Cluster server, MemberServer member) {
     this.server = server;
     this.member = member;
+    this.maintenance = member.maintenance();
   }
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(member.status()));
+    server.call(member, responses, () -> CompletableFuture.completedFuture(maintenance.status()));
   }
 
-  /** etcd hands Alarm's errors to gRPC unconverted: code Unknown, same text (reference §1.1). */
+  /**
+   * etcd hands Alarm's errors to gRPC unconverted ({@code etcdserver/api/v3rpc/maintenance.go},
+   * etcd 3.4, returns them without {@code togRPCError}): code Unknown, same text.
+   */
   @Override
   public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
     server.call(member, responses, () -> {
       CompletableFuture<AlarmResponse> alarm;
       try {
-        alarm = member.alarm(request);
+        alarm = maintenance.alarm(request);
       } catch (EtcdException e) {
         alarm = CompletableFuture.failedFuture(e);
       }
@@ -65,24 +71,26 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(member.defragment()));
+    server.call(member, responses,
+        () -> CompletableFuture.completedFuture(maintenance.defragment()));
   }
 
   @Override
   public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(member.hash()));
+    server.call(member, responses, () -> CompletableFuture.completedFuture(maintenance.hash()));
   }
 
   @Override
   public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
     SnapshotStream stream = new SnapshotStream(server,
         (ServerCallStreamObserver<SnapshotResponse>) responses);
-    server.call(member, stream, () -> CompletableFuture.completedFuture(member.snapshot()));
+    server.call(member, stream, () -> CompletableFuture.completedFuture(maintenance.snapshot()));
   }
 
   @Override
   public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(member.hashKv(request)));
+    server.call(member, responses,
+        () -> CompletableFuture.completedFuture(maintenance.hashKv(request)));
   }
 
   /**
@@ -107,13 +115,13 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
       if (call.cancelled) { // cancelled while the member was paused
         return CompletableFuture.failedFuture(EtcdError.LEADER_TRANSFER_TIMEOUT.toException());
       }
-      call.waiting = member.moveLeader(request.getTargetID());
+      call.waiting = maintenance.moveLeader(request.getTargetID());
       return call.waiting;
     });
   }
 
   @Override
   public void downgrade(DowngradeRequest request, StreamObserver<DowngradeResponse> responses) {
-    server.call(member, responses, () -> member.downgrade(request));
+    server.call(member, responses, () -> maintenance.downgrade(request));
   }
 }

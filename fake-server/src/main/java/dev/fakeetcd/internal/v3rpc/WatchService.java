@@ -3,21 +3,27 @@ package dev.fakeetcd.internal.v3rpc;
 import dev.fakeetcd.api.WatchGrpc;
 import dev.fakeetcd.api.WatchRequest;
 import dev.fakeetcd.api.WatchResponse;
-import dev.fakeetcd.internal.watch.WatchHub;
+import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /** {@code etcdserverpb.Watch} of one member: each call opens a stream on the member's hub. */
 public final class WatchService extends WatchGrpc.WatchImplBase {
 
-  private final WatchHub hub;
+  private final Cluster server;
+  private final MemberServer member;
 
-  public WatchService(WatchHub hub) {
-    this.hub = hub;
+  public WatchService(Cluster server, MemberServer member) {
+    this.server = server;
+    this.member = member;
   }
 
   @Override
   public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
-    return hub.open((ServerCallStreamObserver<WatchResponse>) responses);
+    WatchStream stream = new WatchStream(server, member,
+        (ServerCallStreamObserver<WatchResponse>) responses);
+    stream.open();
+    return stream;
   }
 }

@@ -3,99 +3,90 @@ package dev.fakeetcd.internal.v3rpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.fakeetcd.api.Event;
+import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.mvcc.MvccStore;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.sim.SimClock;
-import dev.fakeetcd.internal.transport.ClientLinkFaults;
 import dev.fakeetcd.internal.watch.WatchHub;
 import dev.fakeetcd.internal.watch.Watcher;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One client's watch stream on one member, after etcd's {@code serverWatchStream}.
  *
  * <p>Two halves. The core (every method not marked otherwise) runs under the cluster lock and
- * decides what to send, in order, into an outbox. A sender task on {@code sender} hands the outbox
- * to gRPC while the client is ready; gRPC objects are touched only there, or by the gRPC thread
- * that delivered a request, once the core is done with it (so a request is answered and the next
- * one read without a thread hand-off, as a unary call is), never under the cluster lock (an
- * in-process transport calls back into the server on the caller's thread). At most
- * {@link #MAX_PENDING} responses wait in the outbox: beyond that watchers stop taking live events,
- * fall back to catching up from history once the client reads again, and the next request is not
- * read until the answers to the last one are handed over. Requests, catch-up and progress ticks
- * are the member's own work: a paused member does them once it resumes.
+ * decides what to send, in order, into an {@link Outbox}, which hands it to gRPC off the lock
+ * while the client is ready. gRPC objects are touched only there, or by the gRPC thread that
+ * delivered a request, once the core is done with it (so a request is answered and the next one
+ * read without a thread hand-off, as a unary call is). At most {@link #MAX_PENDING} responses wait
+ * in the outbox: beyond that watchers stop taking live events, fall back to catching up from
+ * history once the client reads again, and the next request is not read until the answers to the
+ * last one are handed over. Requests, catch-up and progress ticks are the member's own work: a
+ * paused member does them once it resumes.
  */
-public final class WatchStream implements StreamObserver<WatchRequest> {
+final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream {
 
-  public static final int MAX_PENDING = 128;
+  static final int MAX_PENDING = 128;
   /** etcd's watchBatchMaxRevs: distinct revisions per catch-up response. */
   static final int MAX_BATCH_REVISIONS = 1000;
-  public static final String EMPTY_RANGE = "mvcc: watcher range is empty";
-  public static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
+  static final String EMPTY_RANGE = "mvcc: watcher range is empty";
+  static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
 
-  /** Outbox marker: read the next request. */
-  private static final Object READ_NEXT = new Object();
-
-  private final WatchHub hub;
+  private final Cluster server;
+  private final MemberServer member;
   private final ServerCallStreamObserver<WatchResponse> out;
-  private final Executor sender;
+  private final Outbox<WatchResponse> outbox;
   private final int fragmentLimit;
   private final TreeMap<Long, Watcher> watchers = new TreeMap<>();
   private long nextAutoId;
   private boolean syncScheduled;
   private boolean ended;
-  /**
-   * Set (by the core) while it handles a request whose gRPC thread hands the answers over
-   * afterwards; read by {@link #kick} on any thread.
-   */
-  private volatile boolean inline;
   private SimClock.Timer ticker;
-
-  // Shared with the sender task.
-  private final ConcurrentLinkedQueue<Object> outbox = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger pending = new AtomicInteger();
-  private final AtomicBoolean sending = new AtomicBoolean();
   /** Set by the core when it held something back because the outbox was full. */
   private final AtomicBoolean stalled = new AtomicBoolean();
-  private volatile boolean closed;
 
-  public WatchStream(WatchHub hub, ServerCallStreamObserver<WatchResponse> out, Executor sender,
-      int fragmentLimit) {
-    this.hub = hub;
+  WatchStream(Cluster server, MemberServer member, ServerCallStreamObserver<WatchResponse> out) {
+    this.server = server;
+    this.member = member;
     this.out = out;
-    this.sender = sender;
-    this.fragmentLimit = fragmentLimit;
+    this.fragmentLimit = server.maxRequestBytes() + Cluster.RECEIVE_HEADROOM;
+    this.outbox = new Outbox<>(out, server.watchSender(), server.clock()).waitingForReady()
+        .onBroken(this::clientGone).afterDrain(this::resume);
     out.disableAutoRequest();
-    out.setOnReadyHandler(this::kick);
     out.setOnCancelHandler(this::clientGone);
     out.setOnCloseHandler(this::clientGone); // ended from outside: a dropped client link
   }
 
-  /** Starts the progress ticker; under the cluster lock. */
-  public void start() {
-    scheduleTick();
-  }
-
   /**
-   * Reads the first request at once, as gRPC does for a unary call on the same connection (a
-   * hop through the sender would let a put sent just after the create overtake it); not under the
-   * cluster lock.
+   * Joins the member's hub, or ends at once if the member is down; then reads the first request
+   * at once, as gRPC does for a unary call on the same connection (a hop through the sender would
+   * let a put sent just after the create overtake it). Not under the cluster lock.
    */
-  public void readFirst() {
-    if (!closed) {
+  void open() {
+    boolean[] started = {false};
+    server.run(() -> {
+      if (member.isUp()) {
+        member.watches().add(this);
+        scheduleTick();
+        started[0] = true;
+      } else {
+        stop(EtcdError.STOPPED.status());
+      }
+    });
+    if (started[0] && !outbox.isClosed()) {
       out.request(1);
     }
   }
@@ -107,31 +98,28 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
     // Set by whichever comes first of the core (done with the request) and this thread (back from
     // perform): if the core, this thread hands over the answers and reads the next request itself.
     AtomicBoolean first = new AtomicBoolean();
-    hub.request(request.getRequestUnionCase().name().toLowerCase(Locale.ROOT), () -> {
-      if (ended) {
-        return;
-      }
-      boolean callerSends = first.compareAndSet(false, true);
-      inline = callerSends;
-      switch (request.getRequestUnionCase()) {
-        case CREATE_REQUEST -> create(request.getCreateRequest());
-        case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
-        case PROGRESS_REQUEST -> send(WatchResponse.newBuilder()
-            .setHeader(hub.header(hub.store().revision())).setWatchId(-1).build());
-        case REQUESTUNION_NOT_SET -> { }
-      }
-      inline = false;
-      outbox.add(READ_NEXT);
-      if (!callerSends) {
-        kick(); // a paused member handled it later, on another thread
-      }
+    String what = request.getRequestUnionCase().name().toLowerCase(Locale.ROOT);
+    server.run(() -> {
+      server.traceRequest(member.id(), what);
+      server.member(member.id()).perform(() -> {
+        if (ended) {
+          return;
+        }
+        // Else a paused member handled it later, on another thread: the outbox sends it.
+        outbox.forCaller(first.compareAndSet(false, true));
+        switch (request.getRequestUnionCase()) {
+          case CREATE_REQUEST -> create(request.getCreateRequest());
+          case CANCEL_REQUEST -> cancel(request.getCancelRequest().getWatchId());
+          case PROGRESS_REQUEST -> send(WatchResponse.newBuilder()
+              .setHeader(header(member.store().revision())).setWatchId(-1).build());
+          case REQUESTUNION_NOT_SET -> { }
+        }
+        outbox.then(() -> out.request(1)); // reads the next request
+        outbox.forCaller(false);
+      });
     });
     if (!first.compareAndSet(false, true)) {
-      if (Thread.holdsLock(hub.clock())) {
-        kick();
-      } else if (!closed && sending.compareAndSet(false, true)) {
-        drain(); // else the running sender task takes what the request left in the outbox
-      }
+      outbox.handOverHere();
     }
   }
 
@@ -146,19 +134,18 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
   }
 
   private void clientGone() {
-    closed = true;
-    outbox.clear();
-    hub.run(() -> {
+    outbox.close();
+    server.run(() -> {
       end();
-      hub.remove(this);
+      member.watches().remove(this);
     });
   }
 
   // ---- the core ----
 
   private void create(WatchCreateRequest request) {
-    long current = hub.store().revision();
-    WatchResponse.Builder ack = WatchResponse.newBuilder().setHeader(hub.header(current))
+    long current = member.store().revision();
+    WatchResponse.Builder ack = WatchResponse.newBuilder().setHeader(header(current))
         .setCreated(true);
     ByteString key = request.getKey().isEmpty() ? Watcher.ZERO : request.getKey();
     long id = request.getWatchId();
@@ -191,11 +178,11 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
     if (watchers.remove(id) == null) {
       return; // etcd answers nothing for an unknown ID
     }
-    send(WatchResponse.newBuilder().setHeader(hub.header(hub.store().revision())).setWatchId(id)
+    send(WatchResponse.newBuilder().setHeader(header(member.store().revision())).setWatchId(id)
         .setCanceled(true).build());
   }
 
-  /** A revision this member has just applied, with its events in etcd's order. */
+  @Override
   public void applied(long revision, List<Event> events) {
     if (ended) {
       return;
@@ -217,7 +204,8 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
     }
   }
 
-  /** The store was replaced (a snapshot arrived): everyone catches up from its history. */
+  /** Everyone catches up from the new store's history. */
+  @Override
   public void restored() {
     for (Watcher w : watchers.values()) {
       w.synced = false;
@@ -228,7 +216,7 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
   private void scheduleSync() {
     if (!syncScheduled && !ended) {
       syncScheduled = true;
-      hub.clock().schedule(java.time.Duration.ZERO, () -> hub.perform(this::sync));
+      server.clock().schedule(Duration.ZERO, () -> perform(this::sync));
     }
   }
 
@@ -238,7 +226,7 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
     if (ended) {
       return;
     }
-    MvccStore store = hub.store();
+    MvccStore store = member.store();
     long current = store.revision();
     boolean more = false;
     for (Watcher w : watchers.values()) {
@@ -257,8 +245,9 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
         w.compacted = true;
         // No reason and no revision in the header: etcd's compaction cancel.
         send(WatchResponse.newBuilder()
-            .setHeader(hub.header(current).toBuilder().setRevision(0))
-            .setWatchId(w.id).setCanceled(true).setCompactRevision(store.compactRevision()).build());
+            .setHeader(header(current).toBuilder().setRevision(0))
+            .setWatchId(w.id).setCanceled(true).setCompactRevision(store.compactRevision())
+            .build());
         continue;
       }
       List<Event> history = store.events(w.key, w.rangeEnd, w.nextRevision, current);
@@ -290,7 +279,8 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
 
   /** etcd's progress ticker: a quiet, synced progress-notify watcher hears the current revision. */
   private void scheduleTick() {
-    ticker = hub.clock().schedule(hub.progressInterval(), () -> hub.perform(this::tick));
+    ticker = server.clock().schedule(server.watchProgressNotifyInterval(),
+        () -> perform(this::tick));
   }
 
   private void tick() {
@@ -298,24 +288,39 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
       return;
     }
     scheduleTick();
-    long current = hub.store().revision();
+    long current = member.store().revision();
     for (Watcher w : watchers.values()) {
       if (!w.progressNotify) {
         continue;
       }
       if (w.quiet && w.synced && !w.compacted && !congested()) {
-        send(WatchResponse.newBuilder().setHeader(hub.header(current)).setWatchId(w.id).build());
+        send(WatchResponse.newBuilder().setHeader(header(current)).setWatchId(w.id).build());
       }
       w.quiet = true;
     }
   }
 
-  /** The member stopped: the client sees its connection fail. */
-  public void stop(Status status) {
+  /** The client sees its connection fail. */
+  @Override
+  public void stopped() {
+    stop(EtcdError.STOPPED.status());
+  }
+
+  private void stop(Status status) {
     end();
-    outbox.clear();
-    outbox.add(status);
-    kick();
+    outbox.abort(status.asRuntimeException());
+  }
+
+  /**
+   * Runs {@code action} as the member's own work: a paused member (a stopped process) answers
+   * nothing until it resumes, then handles what waited in order; any thread.
+   */
+  private void perform(Runnable action) {
+    server.run(() -> server.member(member.id()).perform(action));
+  }
+
+  private ResponseHeader header(long revision) {
+    return member.header(ResponseHeader.newBuilder().setRevision(revision).build());
   }
 
   private void end() {
@@ -337,15 +342,16 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
   }
 
   private void sendEvents(Watcher w, long headerRevision, List<Event> events) {
-    MvccStore store = hub.store();
+    MvccStore store = member.store();
     WatchResponse.Builder response = WatchResponse.newBuilder()
-        .setHeader(hub.header(headerRevision)).setWatchId(w.id);
+        .setHeader(header(headerRevision)).setWatchId(w.id);
     for (Event e : events) {
       boolean creation = e.getType() == Event.EventType.PUT
           && e.getKv().getCreateRevision() == e.getKv().getModRevision();
       if (w.prevKv && !creation) {
         Event.Builder withPrev = e.toBuilder();
-        store.keyAt(e.getKv().getKey(), e.getKv().getModRevision() - 1).ifPresent(withPrev::setPrevKv);
+        store.keyAt(e.getKv().getKey(), e.getKv().getModRevision() - 1)
+            .ifPresent(withPrev::setPrevKv);
         response.addEvents(withPrev);
       } else {
         response.addEvents(e);
@@ -364,7 +370,7 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
    * into parts that stay below it (each part holds at least one event); all but the last are
    * marked {@code fragment}.
    */
-  public static List<WatchResponse> fragments(WatchResponse whole, int limit) {
+  static List<WatchResponse> fragments(WatchResponse whole, int limit) {
     if (whole.getEventsCount() < 2 || whole.getSerializedSize() < limit) {
       return List.of(whole);
     }
@@ -397,59 +403,18 @@ public final class WatchStream implements StreamObserver<WatchRequest> {
   }
 
   private boolean congested() {
-    return pending.get() >= MAX_PENDING;
+    return outbox.pending() >= MAX_PENDING;
   }
 
   private void send(WatchResponse response) {
-    pending.incrementAndGet();
-    outbox.add(new Produced(response, hub.clock().nanos()));
-    kick();
+    outbox.send(response);
   }
 
-  /** A response and the virtual time the core produced it at (a link delay counts from there). */
-  private record Produced(WatchResponse response, long nanos) {
-  }
-
-  // ---- the sender (never under the cluster lock) ----
-
-  private void kick() {
-    if (!inline && !closed && sending.compareAndSet(false, true)) {
-      try {
-        sender.execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        closed = true; // the cluster is closed; its transports ended the call already
-      }
-    }
-  }
-
-  private void drain() {
-    try {
-      Object next;
-      while (!closed && (next = outbox.peek()) != null) {
-        if (next instanceof Produced produced) {
-          if (!out.isReady()) {
-            break;
-          }
-          outbox.poll();
-          ClientLinkFaults.sentAt(produced.nanos(), () -> out.onNext(produced.response()));
-          pending.decrementAndGet();
-        } else if (next == READ_NEXT) {
-          outbox.poll();
-          out.request(1);
-        } else {
-          closed = true;
-          outbox.clear();
-          out.onError(((Status) next).asRuntimeException());
-        }
-      }
-    } finally {
-      sending.set(false);
-    }
-    if (!closed && pending.get() < MAX_PENDING / 2 && stalled.compareAndSet(true, false)) {
-      hub.run(this::scheduleSync);
-    }
-    if (!closed && !outbox.isEmpty() && (out.isReady() || !(outbox.peek() instanceof Produced))) {
-      kick();
+  /** After a drain (off the lock): watchers held back by a full outbox catch up. */
+  private void resume() {
+    if (!outbox.isClosed() && outbox.pending() < MAX_PENDING / 2
+        && stalled.compareAndSet(true, false)) {
+      server.run(this::scheduleSync);
     }
   }
 }

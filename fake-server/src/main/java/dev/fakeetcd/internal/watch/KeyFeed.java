@@ -3,13 +3,11 @@ package dev.fakeetcd.internal.watch;
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.Event;
 import dev.fakeetcd.internal.mvcc.MvccStore;
-import dev.fakeetcd.internal.server.Cluster;
-import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -19,6 +17,13 @@ import java.util.function.Consumer;
  * catching up), then one batch per applied revision. Called under the cluster lock.
  */
 public final class KeyFeed {
+
+  /** What a feed reads of its member; the member's server implements it. */
+  public interface Source {
+    boolean isUp();
+
+    MvccStore store();
+  }
 
   /** Events of one watch response; {@code revision} is the header revision etcd would send. */
   public record Batch(long revision, List<Event> events) {
@@ -98,18 +103,19 @@ public final class KeyFeed {
     }
   }
 
-  private final Cluster server;
-  private final MemberServer member;
+  /** Runs a task in a clock event of its own. */
+  private final Executor later;
+  private final Source member;
   private final List<Subscription> subscriptions = new ArrayList<>();
 
-  public KeyFeed(Cluster server, MemberServer member) {
-    this.server = server;
+  public KeyFeed(Executor later, Source member) {
+    this.later = later;
     this.member = member;
   }
 
   /** Events of {@code [key, rangeEnd)} (or {@code key} alone) from revision {@code from} on. */
-  public Subscription subscribe(ByteString key, ByteString rangeEnd, long from, Consumer<Batch> onBatch,
-      Consumer<EtcdException> onFailure) {
+  public Subscription subscribe(ByteString key, ByteString rangeEnd, long from,
+      Consumer<Batch> onBatch, Consumer<EtcdException> onFailure) {
     Subscription s = new Subscription(key, rangeEnd, from, onBatch, onFailure);
     if (!member.isUp()) {
       s.fail(EtcdError.STOPPED.toException());
@@ -141,6 +147,6 @@ public final class KeyFeed {
   }
 
   private void later(Runnable task) {
-    server.clock().schedule(Duration.ZERO, task);
+    later.execute(task);
   }
 }

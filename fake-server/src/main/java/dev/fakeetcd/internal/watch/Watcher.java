@@ -6,7 +6,7 @@ import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 
 /**
- * One watch of a {@link WatchStream}: its key range, options and how far it has been served.
+ * One watch of a client's watch stream: its key range, options and how far it has been served.
  * Synced watchers get each new revision as it is applied; the others catch up from the store's
  * history, as etcd's unsynced watchers do. A compacted watcher receives nothing more but keeps its
  * ID until the client cancels it, as in etcd.
@@ -33,7 +33,8 @@ public final class Watcher {
   /** etcd's progress flag: no events were sent since the last progress tick. */
   public boolean quiet = true;
 
-  public Watcher(long id, ByteString key, WatchCreateRequest request, long nextRevision, boolean synced) {
+  public Watcher(long id, ByteString key, WatchCreateRequest request, long nextRevision,
+      boolean synced) {
     this.id = id;
     this.key = key;
     this.rangeEnd = request.getRangeEnd();

@@ -11,6 +11,7 @@ import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.Trace;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The downgrade job is state of the cluster: a member restored from a snapshot has it too. */
 class DowngradeSnapshotTest {
 
-  private Cluster server;
+  private Cluster cluster;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   @AfterEach
@@ -36,12 +37,12 @@ class DowngradeSnapshotTest {
     for (ManagedChannel c : channels) {
       c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    server.close();
+    cluster.close();
   }
 
   private ManagedChannel channel(long memberId) {
     ManagedChannel c = InProcessChannelBuilder
-        .forName(server.inProcessName(server.memberIds().indexOf(memberId))).directExecutor()
+        .forName(cluster.inProcessName(cluster.memberIds().indexOf(memberId))).directExecutor()
         .build();
     channels.add(c);
     return c;
@@ -49,12 +50,13 @@ class DowngradeSnapshotTest {
 
   @Test
   void enable_missedByAMemberThatCatchesUpBySnapshot_isInProgressThereToo() {
-    server = Cluster.start(61, SimConfig.builder().members(3)
-        .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(2).build(), ServerSettings.defaults());
-    long leader = server.leaderId().orElseThrow();
-    long behind = server.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
-    synchronized (server.lock()) {
-      server.network().isolate(behind);
+    cluster = MemberEndpoints.start(61, SimConfig.builder().members(3)
+        .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(2).build(), ServerSettings.defaults())
+        .cluster();
+    long leader = cluster.leaderId().orElseThrow();
+    long behind = cluster.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
+    synchronized (cluster.lock()) {
+      cluster.network().isolate(behind);
     }
     MaintenanceGrpc.newBlockingStub(channel(leader)).downgrade(DowngradeRequest.newBuilder()
         .setAction(DowngradeRequest.DowngradeAction.ENABLE).setVersion("3.3").build());
@@ -63,9 +65,9 @@ class DowngradeSnapshotTest {
       kv.put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("k" + i)).build());
     }
     long restoresBefore = snapshotsInstalled(behind);
-    synchronized (server.lock()) {
-      server.network().heal();
-      server.clock().advance(Duration.ofSeconds(1));
+    synchronized (cluster.lock()) {
+      cluster.network().heal();
+      cluster.clock().advance(Duration.ofSeconds(1));
     }
 
     StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
@@ -80,8 +82,8 @@ class DowngradeSnapshotTest {
   }
 
   private long snapshotsInstalled(long member) {
-    synchronized (server.lock()) {
-      return server.trace().events().stream()
+    synchronized (cluster.lock()) {
+      return cluster.trace().events().stream()
           .filter(ev -> ev.type() == Trace.Type.SNAPSHOT && ev.member() == member
               && ev.detail().startsWith("restore")).count();
     }

@@ -18,6 +18,7 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.Trace;
@@ -41,7 +42,7 @@ class MemberListViewTest {
   private static final String NEW_PEER = "http://10.0.0.9:2380";
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
 
-  private Cluster server;
+  private Cluster cluster;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   @AfterEach
@@ -49,25 +50,25 @@ class MemberListViewTest {
     for (ManagedChannel c : channels) {
       c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    server.close();
+    cluster.close();
   }
 
   private void start(long seed, int snapshotEntries) {
-    server = Cluster.start(seed, SimConfig.builder().members(3)
+    cluster = MemberEndpoints.start(seed, SimConfig.builder().members(3)
         .clockMode(VirtualClock.Mode.MANUAL).snapshotEntries(snapshotEntries).build(),
-        ServerSettings.defaults());
+        ServerSettings.defaults()).cluster();
     advance(HEALTH_INTERVAL);
   }
 
   private void advance(Duration duration) {
-    synchronized (server.lock()) {
-      server.clock().advance(duration);
+    synchronized (cluster.lock()) {
+      cluster.clock().advance(duration);
     }
   }
 
   private ManagedChannel channel(long memberId) {
     ManagedChannel c = InProcessChannelBuilder
-        .forName(server.inProcessName(server.memberIds().indexOf(memberId))).directExecutor()
+        .forName(cluster.inProcessName(cluster.memberIds().indexOf(memberId))).directExecutor()
         .build();
     channels.add(c);
     return c;
@@ -92,27 +93,27 @@ class MemberListViewTest {
   }
 
   private long follower() {
-    long leader = server.leaderId().orElseThrow();
-    return server.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
+    return cluster.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
   }
 
   /** Holds everything the leader sends {@code behind}, so it applies nothing new. */
   private void holdFromLeader(long behind) {
-    synchronized (server.lock()) {
-      server.network().hold(server.leaderId().orElseThrow(), behind);
+    synchronized (cluster.lock()) {
+      cluster.network().hold(cluster.leaderId().orElseThrow(), behind);
     }
   }
 
   private void heal() {
-    synchronized (server.lock()) {
-      server.network().heal();
+    synchronized (cluster.lock()) {
+      cluster.network().heal();
     }
     advance(Duration.ofSeconds(1));
   }
 
   private long snapshotsInstalled(long member) {
-    synchronized (server.lock()) {
-      return server.trace().events().stream()
+    synchronized (cluster.lock()) {
+      return cluster.trace().events().stream()
           .filter(ev -> ev.type() == Trace.Type.SNAPSHOT && ev.member() == member
               && ev.detail().startsWith("restore")).count();
     }
@@ -121,7 +122,7 @@ class MemberListViewTest {
   @Test
   void memberList_followerBehind_missesAMemberAddedMeanwhileUntilItCatchesUp() {
     start(71, 10_000);
-    long leader = server.leaderId().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
     long behind = follower();
     holdFromLeader(behind);
 
@@ -136,18 +137,18 @@ class MemberListViewTest {
   @Test
   void memberList_restartedMemberCutOff_keepsTheListItApplied() {
     start(72, 2);
-    long leader = server.leaderId().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
     long added = addLearner(leader);
     for (int i = 0; i < 3; i++) {
       kv(leader).put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("k" + i)).build());
     }
     long restarted = follower();
 
-    server.crash(restarted);
-    synchronized (server.lock()) {
-      server.network().isolate(restarted);
+    cluster.crash(restarted);
+    synchronized (cluster.lock()) {
+      cluster.network().isolate(restarted);
     }
-    server.restart(restarted);
+    cluster.restart(restarted);
 
     assertThat(listedIds(restarted)).contains(added).hasSize(4);
   }
@@ -155,14 +156,14 @@ class MemberListViewTest {
   @Test
   void memberList_memberCatchingUpBySnapshot_getsTheListOfTheSnapshot() {
     start(73, 2);
-    long leader = server.leaderId().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
     long behind = follower();
     holdFromLeader(behind);
     long added = addLearner(leader);
-    synchronized (server.lock()) {
+    synchronized (cluster.lock()) {
       // What was held is lost: the leader must send a snapshot once it has compacted its log.
-      server.network().isolate(behind);
-      server.network().release(leader, behind);
+      cluster.network().isolate(behind);
+      cluster.network().release(leader, behind);
     }
     for (int i = 0; i < 4; i++) {
       kv(leader).put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("k" + i)).build());
@@ -178,9 +179,9 @@ class MemberListViewTest {
   @Test
   void memberUpdate_startedLearner_servesEverythingButStaysARaftLearner() {
     start(74, 10_000);
-    long leader = server.leaderId().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
     long learner = addLearner(leader);
-    server.startAddedMember(learner);
+    cluster.startAddedMember(learner);
     advance(Duration.ofSeconds(2));
 
     cluster(leader).memberUpdate(MemberUpdateRequest.newBuilder().setID(learner)
@@ -191,17 +192,17 @@ class MemberListViewTest {
         .setKey(ByteString.copyFromUtf8("k")).build()).getCount()).isEqualTo(1);
     assertThat(MaintenanceGrpc.newBlockingStub(channel(learner))
         .status(StatusRequest.getDefaultInstance()).getIsLearner()).isFalse();
-    synchronized (server.lock()) {
-      assertThat(server.member(learner).status().confState().learners()).contains(learner);
+    synchronized (cluster.lock()) {
+      assertThat(cluster.member(learner).status().confState().learners()).contains(learner);
     }
   }
 
   @Test
   void memberPromote_learnerAfterMemberUpdate_isNoLongerALearner() {
     start(75, 10_000);
-    long leader = server.leaderId().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
     long learner = addLearner(leader);
-    server.startAddedMember(learner);
+    cluster.startAddedMember(learner);
     advance(Duration.ofSeconds(2));
     cluster(leader).memberUpdate(MemberUpdateRequest.newBuilder().setID(learner)
         .addPeerURLs(NEW_PEER).build());

@@ -19,6 +19,7 @@ import dev.fakeetcd.api.election.ProclaimRequest;
 import dev.fakeetcd.api.election.ResignRequest;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import io.grpc.Context;
@@ -45,8 +46,8 @@ class ElectionServiceTest {
 
   @BeforeEach
   void start() {
-    server = Cluster.start(13, SimConfig.builder().members(1)
-        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
+    server = MemberEndpoints.start(13, SimConfig.builder().members(1)
+        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults()).cluster();
     channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
     election = ElectionGrpc.newBlockingStub(channel);
   }

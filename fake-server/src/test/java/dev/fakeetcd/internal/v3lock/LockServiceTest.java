@@ -18,9 +18,10 @@ import dev.fakeetcd.api.lock.LockResponse;
 import dev.fakeetcd.api.lock.UnlockRequest;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.transport.InProcessClient;
+import dev.fakeetcd.internal.v3client.InProcessClient;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -39,8 +40,8 @@ class LockServiceTest {
   private ManagedChannel channel;
 
   private void start(int members, int channelTo) {
-    server = Cluster.start(11, SimConfig.builder().members(members)
-        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
+    server = MemberEndpoints.start(11, SimConfig.builder().members(members)
+        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults()).cluster();
     server.awaitLeader(Duration.ofSeconds(10));
     channel = InProcessChannelBuilder.forName(server.inProcessName(channelTo)).directExecutor()
         .build();

@@ -103,7 +103,8 @@ class KvValidatorTest {
     TxnRequest atLimit = TxnRequest.newBuilder().addAllCompare(Collections.nCopies(128, versionIs("k", 0)))
         .addAllSuccess(reads).addAllFailure(reads).build();
 
-    // reference §0 / §11 item 10: max(compare, success, failure), not the sum
+    // etcd's checkTxnRequest (etcdserver/api/v3rpc/key.go, etcd 3.4) limits the longest of
+    // compare, success and failure, not their sum
     assertThat(txnError(atLimit)).isNull();
     assertThat(txnError(TxnRequest.newBuilder().addAllCompare(Collections.nCopies(129, versionIs("k", 0))).build()))
         .isEqualTo(EtcdError.TOO_MANY_OPS);
@@ -116,7 +117,8 @@ class KvValidatorTest {
     TxnRequest nestedTwo = TxnRequest.newBuilder().addSuccess(op(get("a"))).addSuccess(op(get("b"))).build();
     TxnRequest nestedThree = nestedTwo.toBuilder().addSuccess(op(get("c"))).build();
 
-    // reference §1.1 [verified with max-txn-ops=4]: the parent has 2 ops, so 2 are left
+    // checkRequestOp gets maxTxnOps minus the parent's op count (key.go, etcd 3.4; checked against
+    // etcd with --max-txn-ops=4): the parent has 2 ops, so 2 are left
     assertThat(errorOf(() -> small.checkTxn(then(op(get("x")), op(nestedTwo))))).isNull();
     assertThat(errorOf(() -> small.checkTxn(then(op(get("x")), op(nestedThree))))).isEqualTo(EtcdError.TOO_MANY_OPS);
   }
@@ -144,7 +146,8 @@ class KvValidatorTest {
 
   @Test
   void checkTxn_emptyRequestOpIsKeyNotFound() {
-    // reference §1.1 / §11 item 9 [verified]
+    // checkRequestOp answers an op with no request as key not found (key.go, etcd 3.4; checked
+    // against etcd)
     assertThat(txnError(then(RequestOp.getDefaultInstance()))).isEqualTo(EtcdError.KEY_NOT_FOUND);
     assertThat(txnError(elseOnly(RequestOp.getDefaultInstance()))).isEqualTo(EtcdError.KEY_NOT_FOUND);
   }

@@ -10,6 +10,7 @@ import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.Trace;
@@ -43,9 +44,9 @@ class WatchFaultsTest {
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   private void start(int basePort) {
-    server = Cluster.start(13, SimConfig.builder().members(3).heartbeat(HEARTBEAT)
+    server = MemberEndpoints.start(13, SimConfig.builder().members(3).heartbeat(HEARTBEAT)
         .election(ELECTION).clockMode(VirtualClock.Mode.MANUAL).build(),
-        ServerSettings.defaults().withBasePort(basePort));
+        ServerSettings.defaults().withBasePort(basePort)).cluster();
   }
 
   @AfterEach

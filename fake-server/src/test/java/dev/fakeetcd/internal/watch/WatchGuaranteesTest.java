@@ -17,6 +17,7 @@ import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.testing.WatchTestClient;
@@ -45,9 +46,10 @@ class WatchGuaranteesTest {
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   private void start(int snapshotEntries) {
-    server = Cluster.start(11, SimConfig.builder().members(3).clockMode(VirtualClock.Mode.MANUAL)
+    server = MemberEndpoints.start(11, SimConfig.builder().members(3)
+        .clockMode(VirtualClock.Mode.MANUAL)
         .preVote(false).checkQuorum(true).snapshotEntries(snapshotEntries).build(),
-        ServerSettings.defaults());
+        ServerSettings.defaults()).cluster();
   }
 
   @AfterEach

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.membership;
+package dev.fakeetcd.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.membership;
+package dev.fakeetcd.internal.server;
 
 import dev.fakeetcd.api.Member;
 import dev.fakeetcd.api.MemberAddRequest;
@@ -12,12 +12,11 @@ import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
+import dev.fakeetcd.internal.membership.MemberList;
 import dev.fakeetcd.internal.raft.RaftStatus;
 import dev.fakeetcd.internal.raft.raftpb.ConfChange;
 import dev.fakeetcd.internal.raft.raftpb.ConfChangeType;
 import dev.fakeetcd.internal.raft.tracker.PeerProgress;
-import dev.fakeetcd.internal.server.Cluster;
-import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
@@ -52,7 +51,7 @@ public final class Membership {
   /** etcd's HealthInterval: how long a peer must have been connected to count for a change. */
   private static final Duration HEALTH_INTERVAL = Duration.ofSeconds(5);
 
-  private final Cluster server;
+  private final Cluster cluster;
   /** Members whose process published its name (runs or ran). */
   private final TreeSet<Long> started = new TreeSet<>();
   /**
@@ -65,8 +64,8 @@ public final class Membership {
   /** Membership changes refused when applied, by index, with etcd's error. */
   private final TreeMap<Long, EtcdError> refused = new TreeMap<>();
 
-  public Membership(Cluster server, List<Long> initial) {
-    this.server = server;
+  Membership(Cluster cluster, List<Long> initial) {
+    this.cluster = cluster;
     started.addAll(initial);
   }
 
@@ -75,12 +74,12 @@ public final class Membership {
   }
 
   /** Whether {@code id} is listed, not started, by the member list that is furthest along. */
-  public boolean isStartable(long id) {
+  boolean isStartable(long id) {
     return !started.contains(id) && newest().contains(id);
   }
 
   /** Member {@code id} was started; it begins with the list of the member furthest along. */
-  public void started(long id) {
+  void started(long id) {
     started.add(id);
     joinedWith.put(id, newest().copy());
   }
@@ -91,14 +90,14 @@ public final class Membership {
   }
 
   /** Whether {@code target} may lead, in {@code member}'s list: listed and not a learner. */
-  public boolean isVoter(long member, long target) {
+  boolean isVoter(long member, long target) {
     MemberList list = view(member);
     return list.contains(target) && !list.isLearner(target);
   }
 
   /** The list {@code member} answers from: its own, or the one it joined with until that has it. */
   private MemberList view(long member) {
-    MemberList own = server.sim().member(member).stateMachine().members();
+    MemberList own = cluster.sim().member(member).stateMachine().members();
     MemberList joined = joinedWith.get(member);
     return own.contains(member) || joined == null ? own : joined;
   }
@@ -106,8 +105,8 @@ public final class Membership {
   /** The own list of the member that is up and has applied the most (the first such, by index). */
   private MemberList newest() {
     SimMember<EtcdStateMachine> best = null;
-    for (long id : server.memberIds()) {
-      SimMember<EtcdStateMachine> m = server.sim().member(id);
+    for (long id : cluster.memberIds()) {
+      SimMember<EtcdStateMachine> m = cluster.sim().member(id);
       if (m.isUp() && (best == null || m.appliedIndex() > best.appliedIndex())) {
         best = m;
       }
@@ -125,7 +124,7 @@ public final class Membership {
 
   public CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request) {
     List<String> urls = parseUrls(request.getPeerURLsList());
-    long id = memberId(urls, server.clock().now().getEpochSecond());
+    long id = memberId(urls, cluster.clock().now().getEpochSecond());
     boolean learner = request.getIsLearner();
     MemberList list = view(asking.id());
     if (!learner && !readyToAddVoter(list)) {
@@ -141,7 +140,8 @@ public final class Membership {
         .setHeader(header(asking)).setMember(added).addAllMembers(answering(asking)).build());
   }
 
-  public CompletableFuture<MemberRemoveResponse> remove(MemberServer asking, MemberRemoveRequest request) {
+  public CompletableFuture<MemberRemoveResponse> remove(MemberServer asking,
+      MemberRemoveRequest request) {
     long id = request.getID();
     MemberList list = view(asking.id());
     MemberList.Info info = list.get(id);
@@ -203,7 +203,7 @@ public final class Membership {
 
   /** The members of a change's answer: the asked member's list once it applied the change. */
   private List<Member> answering(MemberServer asking) {
-    return describe(server.sim().member(asking.id()).stateMachine().members());
+    return describe(cluster.sim().member(asking.id()).stateMachine().members());
   }
 
   /**
@@ -214,7 +214,7 @@ public final class Membership {
    */
   private <T> CompletableFuture<T> configure(MemberServer asking, ConfChange change,
       Supplier<T> response) {
-    CompletableFuture<Long> applied = server.sim().member(asking.id()).proposeConfChange(change);
+    CompletableFuture<Long> applied = cluster.sim().member(asking.id()).proposeConfChange(change);
     CompletableFuture<T> result = new CompletableFuture<>();
     applied.whenComplete((index, failure) -> {
       if (failure == null) {
@@ -240,7 +240,7 @@ public final class Membership {
    * all (the check also asks the simulation, which that first apply changes); later members, and
    * replays after restarts, get the same answer.
    */
-  public boolean admit(long index, ConfChange change, MemberList list) {
+  boolean admit(long index, ConfChange change, MemberList list) {
     if (index > lastChangeIndex) {
       lastChangeIndex = index;
       byte[] context = change.context();
@@ -249,7 +249,7 @@ public final class Membership {
         refused.put(index, error);
       } else if (context[0] == MemberList.REMOVE) {
         // Not inside Raft processing: stopping its servers ends calls.
-        server.clock().schedule(Duration.ZERO, () -> server.removed(change.nodeId()));
+        cluster.clock().schedule(Duration.ZERO, () -> cluster.removed(change.nodeId()));
       }
     }
     return !refused.containsKey(index);
@@ -264,7 +264,7 @@ public final class Membership {
     MemberList.Info info = list.get(id);
     if (kind == MemberList.ADD) {
       // The simulation's own limit on ids (their low 16 bits) is reported as a clash too.
-      if (info != null || !server.sim().idUsable(id)) {
+      if (info != null || !cluster.sim().idUsable(id)) {
         return EtcdError.MEMBER_EXIST;
       }
       if (!urlsFree(list, urls, 0)) {
@@ -303,7 +303,7 @@ public final class Membership {
    * transport has reached without a break for the last HealthInterval.
    */
   private int connectedVoters(MemberServer asking, MemberList list) {
-    long since = server.clock().nanos() - HEALTH_INTERVAL.toNanos();
+    long since = cluster.clock().nanos() - HEALTH_INTERVAL.toNanos();
     int connected = 0;
     for (long id : list.ids()) {
       if (!list.isLearner(id) && (id == asking.id() || asking.connectedSince(id, since))) {
@@ -329,7 +329,7 @@ public final class Membership {
     return new Voters(count, started);
   }
 
-  /** etcd's IsReadyToAddVotingMember, the new voter counted; a 1-member cluster may add a second. */
+  /** etcd's IsReadyToAddVotingMember, the new voter counted; 1 member may add a second. */
   private boolean readyToAddVoter(MemberList list) {
     Voters v = voters(list, 0);
     int voters = v.count() + 1;
@@ -350,7 +350,7 @@ public final class Membership {
 
   /** etcd's isLearnerReady, judged on the leader's progress; members it does not track pass. */
   private void requireInSync(long id) {
-    SimMember<EtcdStateMachine> leader = server.sim().leader()
+    SimMember<EtcdStateMachine> leader = cluster.sim().leader()
         .orElseThrow(() -> new EtcdException(EtcdError.NOT_LEADER));
     RaftStatus status = leader.status();
     PeerProgress peer = status.progress().get(id);
@@ -397,9 +397,9 @@ public final class Membership {
   }
 
   /**
-   * etcd's member ID: the first 8 bytes, big endian, of SHA-1 over the sorted peer URLs, the cluster
-   * name (empty for MemberAdd) and the Unix seconds as decimal text. The fake's seconds are its
-   * virtual clock's, never the wall clock's.
+   * etcd's member ID: the first 8 bytes, big endian, of SHA-1 over the sorted peer URLs, the
+   * cluster name (empty for MemberAdd) and the Unix seconds as decimal text. The fake's seconds are
+   * its virtual clock's, never the wall clock's.
    */
   static long memberId(List<String> sortedUrls, long unixSeconds) {
     try {
@@ -417,7 +417,8 @@ public final class Membership {
   // ---- responses ----
 
   private static ResponseHeader header(MemberServer asking) {
-    // Cluster responses carry no revision (reference §8).
+    // Cluster responses carry no revision: etcd's ClusterServer.header
+    // (etcdserver/api/v3rpc/member.go) sets cluster ID, member ID and Raft term only.
     return asking.header(ResponseHeader.getDefaultInstance()).toBuilder().setRevision(0).build();
   }
 
@@ -429,9 +430,9 @@ public final class Membership {
       Member.Builder m = Member.newBuilder().setID(id).addAllPeerURLs(peerUrls(e))
           .setIsLearner(e.getValue().learner());
       if (isStarted(id)) {
-        int index = server.memberIds().indexOf(id);
+        int index = cluster.memberIds().indexOf(id);
         m.setName(Cluster.memberName(index));
-        server.endpoint(index).ifPresent(uri -> m.addClientURLs(uri.toString()));
+        cluster.endpoint(index).ifPresent(uri -> m.addClientURLs(uri.toString()));
       }
       members.add(m.build());
     }
@@ -439,7 +440,7 @@ public final class Membership {
   }
 
   /** The newest member list, as MemberList answers it on the member furthest along. */
-  public List<Member> all() {
+  List<Member> all() {
     return describe(newest());
   }
 
@@ -447,7 +448,7 @@ public final class Membership {
   private List<String> peerUrls(Map.Entry<Long, MemberList.Info> e) {
     List<String> urls = e.getValue().peerUrls();
     return urls.isEmpty()
-        ? List.of("http://" + Cluster.memberName(server.memberIds().indexOf(e.getKey()))
+        ? List.of("http://" + Cluster.memberName(cluster.memberIds().indexOf(e.getKey()))
             + ".fake-etcd:2380")
         : urls;
   }

@@ -1,11 +1,10 @@
-package dev.fakeetcd.internal.lease;
+package dev.fakeetcd.internal.server;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.LeaseCheckpoint;
 import dev.fakeetcd.api.LeaseCheckpointRequest;
 import dev.fakeetcd.api.LeaseGrantRequest;
 import dev.fakeetcd.api.LeaseGrantResponse;
-import dev.fakeetcd.api.LeaseKeepAliveResponse;
 import dev.fakeetcd.api.LeaseLeasesResponse;
 import dev.fakeetcd.api.LeaseRevokeRequest;
 import dev.fakeetcd.api.LeaseRevokeResponse;
@@ -15,18 +14,14 @@ import dev.fakeetcd.api.LeaseTimeToLiveResponse;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.backend.BackendQuota;
+import dev.fakeetcd.internal.lease.Lessor;
 import dev.fakeetcd.internal.raft.Role;
-import dev.fakeetcd.internal.server.Cluster;
-import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.apply.RaftRequest;
 import dev.fakeetcd.internal.sim.PeerMessage;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.SimClock;
-import dev.fakeetcd.internal.transport.CallTrace;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
-import dev.fakeetcd.internal.v3rpc.LeaseKeepAliveStream;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -58,44 +53,44 @@ public final class MemberLeases implements Lessor.Host {
   private static final Duration RETRY = Duration.ofMillis(50);
   private static final long SECOND = 1_000_000_000L;
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
-  private final LinkedHashSet<LeaseKeepAliveStream> streams = new LinkedHashSet<>();
+  private final LinkedHashSet<KeepAlive> streams = new LinkedHashSet<>();
   private final LinkedHashSet<Forward<?>> forwards = new LinkedHashSet<>();
   /** etcd's request ID generator (member bits, then a counter); started lazily from the seed. */
   private long nextId = -1;
   private long promotedTerm;
 
-  public MemberLeases(Cluster server, MemberServer member) {
-    this.server = server;
+  MemberLeases(Cluster cluster, MemberServer member) {
+    this.cluster = cluster;
     this.member = member;
   }
 
   /** A fresh lessor for a new incarnation of the member's state machine. */
-  public Lessor newLessor() {
-    return new Lessor(this, server.minLeaseTtl());
+  Lessor newLessor() {
+    return new Lessor(this, cluster.minLeaseTtl());
   }
 
   /** Starts the lessor's run loop; scans happen every 500 ms of virtual time from now. */
-  public void startScans() {
-    server.clock().schedule(SCAN_INTERVAL, this::scan);
+  void startScans() {
+    cluster.clock().schedule(SCAN_INTERVAL, this::scan);
   }
 
   // ---- Lessor.Host ----
 
   @Override
   public long nanos() {
-    return server.clock().nanos();
+    return cluster.clock().nanos();
   }
 
   @Override
   public long checkpointIntervalNanos() {
-    return server.leaseCheckpointInterval().toNanos();
+    return cluster.leaseCheckpointInterval().toNanos();
   }
 
   @Override
   public void checkpoint(LeaseCheckpointRequest request) {
-    member.propose(RaftRequest.Kind.LEASE_CHECKPOINT, request);
+    member.proposals().propose(RaftRequest.Kind.LEASE_CHECKPOINT, request);
   }
 
   // ---- the RPCs ----
@@ -110,14 +105,14 @@ public final class MemberLeases implements Lessor.Host {
       // Only positive IDs, as etcd masks its request ID.
       r = r.toBuilder().setID(nextRequestId() & Long.MAX_VALUE).build();
     }
-    return member.propose(RaftRequest.Kind.LEASE_GRANT, r).thenApply(o -> {
+    return member.proposals().propose(RaftRequest.Kind.LEASE_GRANT, r).thenApply(o -> {
       LeaseGrantResponse g = (LeaseGrantResponse) o;
       return g.toBuilder().setHeader(member.header(g.getHeader())).build();
     });
   }
 
   public CompletableFuture<LeaseRevokeResponse> revoke(LeaseRevokeRequest request) {
-    return member.propose(RaftRequest.Kind.LEASE_REVOKE, request).thenApply(o -> {
+    return member.proposals().propose(RaftRequest.Kind.LEASE_REVOKE, request).thenApply(o -> {
       LeaseRevokeResponse r = (LeaseRevokeResponse) o;
       return r.toBuilder().setHeader(member.header(r.getHeader())).build();
     });
@@ -159,30 +154,38 @@ public final class MemberLeases implements Lessor.Host {
     return member.header(ResponseHeader.getDefaultInstance());
   }
 
-  public LeaseKeepAliveStream open(ServerCallStreamObserver<LeaseKeepAliveResponse> out) {
-    LeaseKeepAliveStream stream = new LeaseKeepAliveStream(server, this, out);
-    synchronized (server.lock()) {
+  /** An open keep-alive stream of this member's clients (the v3rpc layer's). */
+  public interface KeepAlive {
+    /** Whether this stream renews lease {@code id} (also while its renewal is on its way). */
+    boolean renews(long id);
+
+    /** Ends the stream with {@code failure}, as the member's process stopping ends it. */
+    void stop(EtcdException failure);
+  }
+
+  /** A keep-alive stream opened on this member; ended at once if the member is down. */
+  public void opened(KeepAlive stream) {
+    synchronized (cluster.lock()) {
       if (member.isUp()) {
         streams.add(stream);
       } else {
         stream.stop(EtcdError.STOPPED.toException());
       }
     }
-    return stream;
   }
 
   /** Records a client's keep-alive request in the trace; under the cluster lock. */
   public void traceRequest(long leaseId) {
-    CallTrace.record(server.trace(), member.id(), "lease " + Long.toHexString(leaseId));
+    cluster.callLock().trace(member.id(), "lease " + Long.toHexString(leaseId));
   }
 
   public boolean isPaused() {
-    return server.member(member.id()).isPaused();
+    return cluster.member(member.id()).isPaused();
   }
 
   /** Runs {@code action} as the member's own work: a paused member does it once it resumes. */
   public void perform(Runnable action) {
-    server.member(member.id()).perform(action);
+    cluster.member(member.id()).perform(action);
   }
 
   /** Whether an open keepalive stream on this member renews lease {@code id}. */
@@ -190,7 +193,7 @@ public final class MemberLeases implements Lessor.Host {
     return streams.stream().anyMatch(s -> s.renews(id));
   }
 
-  public void closed(LeaseKeepAliveStream stream) {
+  public void closed(KeepAlive stream) {
     streams.remove(stream);
   }
 
@@ -203,7 +206,7 @@ public final class MemberLeases implements Lessor.Host {
   }
 
   private CompletableFuture<LeaseTimeToLiveResponse> lookupHere(LeaseTimeToLiveRequest request) {
-    SimMember<EtcdStateMachine> m = server.member(member.id());
+    SimMember<EtcdStateMachine> m = cluster.member(member.id());
     if (!m.isUp()) {
       return CompletableFuture.failedFuture(EtcdError.STOPPED.toException());
     }
@@ -224,7 +227,7 @@ public final class MemberLeases implements Lessor.Host {
 
   /** This member's lessor if it is the primary, after demoting it if leadership has moved on. */
   private Lessor primaryLessor() {
-    SimMember<EtcdStateMachine> m = server.member(member.id());
+    SimMember<EtcdStateMachine> m = cluster.member(member.id());
     if (!m.isUp()) {
       return null;
     }
@@ -239,20 +242,20 @@ public final class MemberLeases implements Lessor.Host {
 
   /** An entry of a new leader's term was applied: etcd promotes the lessor of that leader. */
   public void leaderCommitted(long term) {
-    SimMember<EtcdStateMachine> m = server.member(member.id());
+    SimMember<EtcdStateMachine> m = cluster.member(member.id());
     if (m.role() == Role.LEADER && m.term() == term) {
       Lessor lessor = m.stateMachine().lessor();
       if (lessor.isPrimary()) {
         lessor.demote();
       }
-      lessor.promote(server.election().toNanos());
+      lessor.promote(cluster.election().toNanos());
       promotedTerm = term;
     }
   }
 
   private void scan() {
-    server.clock().schedule(SCAN_INTERVAL, this::scan);
-    SimMember<EtcdStateMachine> m = server.member(member.id());
+    cluster.clock().schedule(SCAN_INTERVAL, this::scan);
+    SimMember<EtcdStateMachine> m = cluster.member(member.id());
     if (!m.isUp() || m.isPaused()) {
       return;
     }
@@ -274,10 +277,10 @@ public final class MemberLeases implements Lessor.Host {
     if (lessor == null) {
       return;
     }
-    for (long id : lessor.findExpired(REVOKES_PER_SCAN, server.requestTimeout().toNanos())) {
+    for (long id : lessor.findExpired(REVOKES_PER_SCAN, cluster.requestTimeout().toNanos())) {
       // Failures are retried: the lease is offered again after the request timeout.
-      member.propose(RaftRequest.Kind.LEASE_REVOKE, LeaseRevokeRequest.newBuilder().setID(id)
-          .build());
+      member.proposals().propose(RaftRequest.Kind.LEASE_REVOKE,
+          LeaseRevokeRequest.newBuilder().setID(id).build());
     }
   }
 
@@ -302,8 +305,8 @@ public final class MemberLeases implements Lessor.Host {
   }
 
   /** The member stopped: keepalive streams end and forwarded calls fail, as connections would. */
-  public void stopped() {
-    for (LeaseKeepAliveStream s : List.copyOf(streams)) {
+  void stopped() {
+    for (KeepAlive s : List.copyOf(streams)) {
       s.stop(EtcdError.STOPPED.toException());
     }
     streams.clear();
@@ -334,8 +337,8 @@ public final class MemberLeases implements Lessor.Host {
 
     Forward(Function<MemberLeases, CompletableFuture<T>> atLeader) {
       this.atLeader = atLeader;
-      this.deadline = server.clock().schedule(server.requestTimeout(), () -> {
-        SimMember<EtcdStateMachine> m = server.member(member.id());
+      this.deadline = cluster.clock().schedule(cluster.requestTimeout(), () -> {
+        SimMember<EtcdStateMachine> m = cluster.member(member.id());
         fail((m.isUp() && m.leaderId() == 0 ? EtcdError.NO_LEADER : EtcdError.TIMEOUT)
             .toException());
       });
@@ -345,13 +348,13 @@ public final class MemberLeases implements Lessor.Host {
       if (result.isDone()) {
         return;
       }
-      SimMember<EtcdStateMachine> m = server.member(member.id());
+      SimMember<EtcdStateMachine> m = cluster.member(member.id());
       if (!m.isUp()) {
         return;
       }
       long leader = m.leaderId();
       if (leader == 0) {
-        retryAfter(server.election());
+        retryAfter(cluster.election());
       } else if (leader == member.id()) {
         atLeader.apply(MemberLeases.this).whenComplete((value, failure) -> later(() -> {
           if (failure instanceof Lessor.NotPrimaryException) {
@@ -387,7 +390,7 @@ public final class MemberLeases implements Lessor.Host {
 
     void retryAfter(Duration delay) {
       if (!result.isDone() && forwards.contains(this)) {
-        server.clock().schedule(delay, this::attempt);
+        cluster.clock().schedule(delay, this::attempt);
       }
     }
 
@@ -401,8 +404,8 @@ public final class MemberLeases implements Lessor.Host {
 
       @Override
       public void arrived() {
-        atLeader.apply(server.memberServer(leader).leases()).whenComplete((value, failure) ->
-            later(() -> server.member(leader).sendPeer(member.id(), new Reply(value, failure))));
+        atLeader.apply(cluster.memberServer(leader).leases()).whenComplete((value, failure) ->
+            later(() -> cluster.member(leader).sendPeer(member.id(), new Reply(value, failure))));
       }
 
       @Override
@@ -456,11 +459,11 @@ public final class MemberLeases implements Lessor.Host {
 
   /** Runs {@code action} in an event of its own, never inside Raft processing. */
   private void later(Runnable action) {
-    server.clock().schedule(Duration.ZERO, action);
+    cluster.clock().schedule(Duration.ZERO, action);
   }
 
   private SimMember<EtcdStateMachine> requireUp() {
-    SimMember<EtcdStateMachine> m = server.member(member.id());
+    SimMember<EtcdStateMachine> m = cluster.member(member.id());
     if (!m.isUp()) {
       throw EtcdError.STOPPED.toException();
     }
@@ -470,7 +473,7 @@ public final class MemberLeases implements Lessor.Host {
   private long nextRequestId() {
     if (nextId < 0) {
       // etcd starts its counter at the wall clock's milliseconds; the fake draws it from the seed.
-      nextId = new SplittableRandom(server.leaseIdSeed() ^ member.id()).nextLong(1L << 40) << 8;
+      nextId = new SplittableRandom(cluster.leaseIdSeed() ^ member.id()).nextLong(1L << 40) << 8;
     }
     nextId++;
     return ((member.id() & 0xFFFF) << 48) | (nextId & 0xFFFF_FFFF_FFFFL);

@@ -1,7 +1,8 @@
-package dev.fakeetcd.internal.server;
+package dev.fakeetcd.internal.transport;
 
 import dev.fakeetcd.internal.sim.SimClock;
-import dev.fakeetcd.internal.transport.OpenCalls;
+import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.DaemonTicker;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,15 +18,15 @@ final class StuckCallWatchdog {
   static final System.Logger LOG = System.getLogger(StuckCallWatchdog.class.getName());
   private static final long PERIOD_MILLIS = 100;
 
-  private final Cluster server;
+  private final MemberEndpoints endpoints;
   private volatile long thresholdNanos = Duration.ofSeconds(3).toNanos();
   // Only on the watchdog's thread.
   private long lastVirtualNanos = -1;
   private long virtualStillSince;
   private DaemonTicker ticker;
 
-  StuckCallWatchdog(Cluster server) {
-    this.server = server;
+  StuckCallWatchdog(MemberEndpoints endpoints) {
+    this.endpoints = endpoints;
   }
 
   /** How long a call and the clock must both stand still before the warning. */
@@ -45,19 +46,20 @@ final class StuckCallWatchdog {
 
   private void check() {
     long now = System.nanoTime();
-    SimClock clock = server.clock();
+    Cluster cluster = endpoints.cluster();
+    SimClock clock = cluster.clock();
     long virtual = clock.nanos();
     if (virtual != lastVirtualNanos) {
       lastVirtualNanos = virtual;
       virtualStillSince = now;
     }
-    List<Long> ids = server.memberIds();
-    for (int index = 0; index < Math.min(ids.size(), server.servedMembers()); index++) {
+    List<Long> ids = cluster.memberIds();
+    for (int index = 0; index < Math.min(ids.size(), endpoints.served()); index++) {
       int i = index;
       long id = ids.get(i);
-      for (OpenCalls.Open call : server.linkFaults(i).openUnaryCalls()) {
+      for (OpenCalls.Open call : endpoints.linkFaults(i).openUnaryCalls()) {
         long waited = now - Math.max(call.openedNanos(), virtualStillSince);
-        if (waited >= thresholdNanos && !server.query(() -> server.member(id).isPaused())
+        if (waited >= thresholdNanos && !cluster.query(() -> cluster.member(id).isPaused())
             && call.firstNotice()) {
           LOG.log(System.Logger.Level.WARNING, () -> message(call, i, id, now));
         }

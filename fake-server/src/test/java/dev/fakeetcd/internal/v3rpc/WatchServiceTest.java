@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.watch;
+package dev.fakeetcd.internal.v3rpc;
 
 import static dev.fakeetcd.testing.WatchTestClient.bytes;
 import static dev.fakeetcd.testing.WatchTestClient.revisions;
@@ -17,9 +17,10 @@ import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.v3rpc.WatchStream;
+import dev.fakeetcd.internal.watch.Watcher;
 import dev.fakeetcd.testing.WatchTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -42,8 +43,8 @@ class WatchServiceTest {
 
   @BeforeEach
   void start() {
-    server = Cluster.start(7, SimConfig.builder().members(1).clockMode(VirtualClock.Mode.MANUAL)
-        .build(), ServerSettings.defaults());
+    server = MemberEndpoints.start(7, SimConfig.builder().members(1)
+        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults()).cluster();
     channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
     kv = KVGrpc.newBlockingStub(channel);
   }

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.transport;
+package dev.fakeetcd.internal.v3client;
 
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.Compare;
@@ -35,11 +35,11 @@ public final class InProcessClient {
   /** etcd's {@code concurrency.NewSession} default TTL, granted when a request names lease 0. */
   static final long SESSION_TTL = 60;
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
 
-  public InProcessClient(Cluster server, MemberServer member) {
-    this.server = server;
+  public InProcessClient(Cluster cluster, MemberServer member) {
+    this.cluster = cluster;
     this.member = member;
   }
 
@@ -109,16 +109,16 @@ public final class InProcessClient {
     var started = new Object() {
       CompletableFuture<T> future;
     };
-    server.run(() -> {
-      CallTrace.record(server.trace(), member.id());
+    cluster.run(() -> {
+      cluster.callLock().trace(member.id(), "");
       if (call.cancelled()) {
         return;
       }
       if (!member.isUp()) {
-        server.reply(() -> responses.onError(EtcdError.STOPPED.asException()));
+        cluster.reply(() -> responses.onError(EtcdError.STOPPED.asException()));
         return;
       }
-      if (server.sim().member(member.id()).isPaused()) {
+      if (cluster.sim().member(member.id()).isPaused()) {
         member.whenRunning(() -> start(call, responses, action));
         return;
       }
@@ -133,7 +133,7 @@ public final class InProcessClient {
       return;
     }
     settle(call);
-    future.whenComplete((response, failure) -> member.whenRunning(() -> server.reply(() -> {
+    future.whenComplete((response, failure) -> member.whenRunning(() -> cluster.reply(() -> {
       if (call.cancelled()) {
         return;
       }
@@ -148,12 +148,12 @@ public final class InProcessClient {
 
   /** Runs {@code action} under the cluster lock and settles what it started; any thread. */
   public void run(Runnable action) {
-    server.run(action);
+    cluster.run(action);
   }
 
   /** Moves virtual time (AUTO_ADVANCE) only while {@code call} has a request out. */
   public void settle(Call call) {
-    server.settle(call::busy);
+    cluster.settle(call::busy);
   }
 
   // ---- the in-process KV client ----
@@ -201,7 +201,7 @@ public final class InProcessClient {
     return name.concat(ByteString.copyFromUtf8("/"));
   }
 
-  /** The end of the range of every key starting with {@code prefix} (clientv3's GetPrefixRangeEnd). */
+  /** The end of the range of all keys with {@code prefix} (clientv3's GetPrefixRangeEnd). */
   public static ByteString prefixEnd(ByteString prefix) {
     byte[] end = prefix.toByteArray();
     for (int i = end.length - 1; i >= 0; i--) {

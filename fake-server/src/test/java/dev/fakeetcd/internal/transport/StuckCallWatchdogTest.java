@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.server;
+package dev.fakeetcd.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,8 @@ import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
-import dev.fakeetcd.internal.sim.SimClock;
+import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.testing.Observers;
 import io.grpc.ManagedChannel;
@@ -46,30 +47,31 @@ class StuckCallWatchdogTest {
     public void close() {
     }
   };
-  private Cluster server;
+  private Cluster cluster;
   private final List<ManagedChannel> channels = new ArrayList<>();
 
   @AfterEach
   void stop() {
     logger.removeHandler(handler);
     channels.forEach(ManagedChannel::shutdownNow);
-    if (server != null) {
-      server.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   @Test
   void put_waitingOnAStillManualClock_isNamedOnceWithMemberAndFix() throws Exception {
     logger.addHandler(handler);
-    server = Cluster.start(61, SimConfig.builder().members(3)
+    MemberEndpoints served = MemberEndpoints.start(61, SimConfig.builder().members(3)
         .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
-    server.stuckCallWarningAfter(Duration.ofMillis(200));
-    long leader = server.leaderId().orElseThrow();
-    List<Long> ids = server.memberIds();
+    cluster = served.cluster();
+    served.stuckCallWarningAfter(Duration.ofMillis(200));
+    long leader = cluster.leaderId().orElseThrow();
+    List<Long> ids = cluster.memberIds();
     int first = ids.get(0) == leader ? 1 : 0;
     int second = 3 - ids.indexOf(leader) - first; // the two followers
-    server.network().isolate(ids.get(first));
-    server.network().isolate(ids.get(second));
+    cluster.network().isolate(ids.get(first));
+    cluster.network().isolate(ids.get(second));
 
     put(first);
     LogRecord warning = warnings.poll(30, TimeUnit.SECONDS);
@@ -87,17 +89,17 @@ class StuckCallWatchdogTest {
 
   @Test
   void close_stopsTheWatchdogThread() throws Exception {
-    server = Cluster.start(62, SimConfig.builder().members(1)
-        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults());
+    cluster = MemberEndpoints.start(62, SimConfig.builder().members(1)
+        .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults()).cluster();
 
-    server.close();
+    cluster.close();
 
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(
         t -> t.getName().equals("fake-etcd-stuck-call-watchdog") && t.isAlive());
   }
 
   private CompletableFuture<PutResponse> put(int index) {
-    ManagedChannel channel = InProcessChannelBuilder.forName(server.inProcessName(index))
+    ManagedChannel channel = InProcessChannelBuilder.forName(cluster.inProcessName(index))
         .directExecutor().build();
     channels.add(channel);
     CompletableFuture<PutResponse> answer = new CompletableFuture<>();

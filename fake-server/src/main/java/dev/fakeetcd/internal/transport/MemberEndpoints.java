@@ -1,0 +1,300 @@
+package dev.fakeetcd.internal.transport;
+
+import dev.fakeetcd.VirtualClock;
+import dev.fakeetcd.internal.rpctypes.DeepParsing;
+import dev.fakeetcd.internal.server.ClientEndpoints;
+import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.MemberServer;
+import dev.fakeetcd.internal.server.ServerSettings;
+import dev.fakeetcd.internal.sim.SimConfig;
+import dev.fakeetcd.internal.v3client.InProcessClient;
+import dev.fakeetcd.internal.v3election.ElectionService;
+import dev.fakeetcd.internal.v3lock.LockService;
+import dev.fakeetcd.internal.v3rpc.ClusterService;
+import dev.fakeetcd.internal.v3rpc.KvService;
+import dev.fakeetcd.internal.v3rpc.LeaseService;
+import dev.fakeetcd.internal.v3rpc.MaintenanceService;
+import dev.fakeetcd.internal.v3rpc.SendQueue;
+import dev.fakeetcd.internal.v3rpc.WatchService;
+import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The gRPC servers of a cluster's members: per member its services behind etcd's interceptors, on
+ * an in-process name and, if asked, on a 127.0.0.1 port; and how they go down and come back with
+ * the member's process.
+ */
+public final class MemberEndpoints implements ClientEndpoints {
+
+  /** What the Netty transport buffers at most; bigger messages get grpc-java's own refusal. */
+  private static final int TRANSPORT_MAX_MESSAGE = 256 * 1024 * 1024;
+  private static final AtomicLong INSTANCES = new AtomicLong();
+
+  private final Cluster cluster;
+  /** -1 for in-process only, 0 for any free port, else member {@code i}'s port minus {@code i}. */
+  private final int basePort;
+  private final long instance = INSTANCES.incrementAndGet();
+  private final List<URI> uris = new CopyOnWriteArrayList<>();
+  /** By member index. */
+  private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
+  /** In MANUAL mode: warns about calls that wait for time nobody moves. */
+  private final StuckCallWatchdog watchdog;
+
+  private MemberEndpoints(Cluster cluster, int basePort, VirtualClock.Mode mode) {
+    this.cluster = cluster;
+    this.basePort = basePort;
+    this.watchdog = mode == VirtualClock.Mode.MANUAL ? new StuckCallWatchdog(this) : null;
+  }
+
+  /** Starts a cluster (see {@link Cluster#start}) and serves its members' clients. */
+  public static MemberEndpoints start(long seed, SimConfig config, ServerSettings settings) {
+    var wiring = new Wiring() {
+      MemberEndpoints served;
+
+      @Override
+      public Executor sendQueue(Executor pool) {
+        return new SendQueue(pool);
+      }
+
+      @Override
+      public ClientEndpoints serve(Cluster cluster) {
+        served = new MemberEndpoints(cluster, settings.basePort(), config.clockMode());
+        try {
+          for (int i = 0; i < cluster.memberIds().size(); i++) {
+            served.start(i);
+          }
+        } catch (RuntimeException e) {
+          served.close();
+          throw e;
+        }
+        if (served.watchdog != null) {
+          served.watchdog.start();
+        }
+        return served;
+      }
+    };
+    Cluster.start(seed, config, settings, wiring);
+    return wiring.served;
+  }
+
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  /** The client-link faults of member {@code index}. */
+  public ClientLinkFaults linkFaults(int index) {
+    return endpoints.get(index).links;
+  }
+
+  /** How many members have their gRPC servers made (members started later come last). */
+  int served() {
+    return endpoints.size();
+  }
+
+  /** In MANUAL mode: how long a call waits, with the clock still, before the warning; for tests. */
+  void stuckCallWarningAfter(Duration threshold) {
+    watchdog.threshold(threshold);
+  }
+
+  /** Makes and starts member {@code i}'s gRPC servers; not under the cluster lock. */
+  @Override
+  public void start(int i) {
+    MemberServer member = cluster.memberServer(cluster.memberIds().get(i));
+    ClientLinkFaults faults = new ClientLinkFaults(cluster);
+    Executor sender = cluster.callLock().sender();
+    // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
+    // checks it before any handler, then etcd's own checks in its order.
+    ServerInterceptor[] interceptors = {new HasLeaderInterceptor(cluster, member, sender),
+        new LearnerInterceptor(cluster, member),
+        new ReceiveLimitInterceptor(cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM),
+        CallTrace.INSTANCE, faults, new Arrivals(cluster.callLock().arrivals())};
+    ServerServiceDefinition kv = ServerInterceptors.intercept(
+        DeepParsing.requests(new KvService(cluster, member).bindService()), interceptors);
+    ServerServiceDefinition maintenance = ServerInterceptors.intercept(
+        new MaintenanceService(cluster, member), interceptors);
+    ServerServiceDefinition clusterService = ServerInterceptors.intercept(
+        new ClusterService(cluster, member), interceptors);
+    ServerServiceDefinition watch = ServerInterceptors.intercept(
+        new WatchService(cluster, member), interceptors);
+    ServerServiceDefinition lease = ServerInterceptors.intercept(
+        DeepParsing.requests(new LeaseService(cluster, member).bindService()), interceptors);
+    InProcessClient inProcessClient = new InProcessClient(cluster, member);
+    ServerServiceDefinition lock = ServerInterceptors.intercept(
+        DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
+    ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
+        new ElectionService(inProcessClient, cluster.clock(), sender).bindService()),
+        interceptors);
+    Endpoint endpoint = new Endpoint("fake-etcd-" + instance + "-" + i, faults,
+        List.of(kv, maintenance, clusterService, watch, lease, lock, election));
+    // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
+    // request sent asynchronously is registered before the caller moves the clock.
+    InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)
+        .directExecutor();
+    endpoint.services.forEach(inProcess::addService);
+    endpoint.inProcess = startServer(inProcess);
+    if (basePort >= 0) {
+      endpoint.startTcp(basePort == 0 ? 0 : basePort + i);
+      uris.add(URI.create("http://127.0.0.1:" + endpoint.tcp.getPort()));
+    }
+    endpoints.add(endpoint);
+  }
+
+  /**
+   * What serves one member's clients. The in-process server runs until the cluster closes:
+   * grpc-java's in-process transport starts a stream holding its own lock and runs our
+   * interceptors, which take the cluster lock, inside it; and a stream made before that server's
+   * shutdown but started after it meets a terminated server ({@code NullPointerException:
+   * 'executor' must not be null}). A member whose process is down refuses in-process calls through
+   * its link faults instead ({@link ClientLinkFaults#disconnect}); its Netty server, which has
+   * neither problem, stops, so that its port refuses connections.
+   */
+  private static final class Endpoint {
+    /** Taken by this member's fault calls before, never inside, the cluster lock. */
+    final ReentrantLock faults = new ReentrantLock();
+    final String inProcessName;
+    final ClientLinkFaults links;
+    final List<ServerServiceDefinition> services;
+    volatile Server inProcess;
+    /** Null while the port is closed; changed only holding {@link #faults}. */
+    volatile Server tcp;
+
+    Endpoint(String inProcessName, ClientLinkFaults links,
+        List<ServerServiceDefinition> services) {
+      this.inProcessName = inProcessName;
+      this.links = links;
+      this.services = services;
+    }
+
+    void startTcp(int port) {
+      NettyServerBuilder builder = NettyServerBuilder
+          .forAddress(new InetSocketAddress("127.0.0.1", port))
+          // Each connection's calls and stream messages reach the member in the order they came,
+          // as etcd serves them: a watch created just before a put on the same connection sees it.
+          // Handlers never wait under it (see ClusterLock#settle).
+          .directExecutor()
+          // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
+          .permitKeepAliveTime(10, TimeUnit.SECONDS)
+          .permitKeepAliveWithoutCalls(true)
+          // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
+          .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE);
+      services.forEach(builder::addService);
+      tcp = startServer(builder);
+    }
+
+    void closeConnections() {
+      links.endOpenCalls();
+      Server s = tcp;
+      tcp = null;
+      if (s != null) {
+        // Not shutdownNow at once: its resets could overtake the trailers just queued, and the
+        // client would see CANCELLED. Every call is ended, so the transports finish at once.
+        s.shutdown();
+        awaitTermination(s);
+        if (!s.isTerminated()) {
+          s.shutdownNow();
+          awaitTermination(s);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void fault(int index, Runnable fault) {
+    if (Thread.holdsLock(cluster.lock())) {
+      throw new IllegalStateException("a process fault cannot be called holding the cluster lock");
+    }
+    Endpoint endpoint = endpoints.get(index);
+    endpoint.faults.lock();
+    try {
+      fault.run();
+    } finally {
+      endpoint.faults.unlock();
+    }
+  }
+
+  @Override
+  public void refuse(int index) {
+    endpoints.get(index).links.disconnect();
+  }
+
+  @Override
+  public void accept(int index) {
+    endpoints.get(index).links.connect();
+  }
+
+  @Override
+  public void closeConnections(int index) {
+    endpoints.get(index).closeConnections();
+  }
+
+  @Override
+  public void reopen(int index) {
+    if (!uris.isEmpty()) {
+      endpoints.get(index).startTcp(uris.get(index).getPort());
+    }
+  }
+
+  @Override
+  public String inProcessName(int index) {
+    return endpoints.get(index).inProcessName;
+  }
+
+  @Override
+  public List<URI> uris() {
+    return uris;
+  }
+
+  @Override
+  public void close() {
+    if (watchdog != null) {
+      watchdog.stop();
+    }
+    synchronized (cluster.lock()) {
+      for (Endpoint endpoint : endpoints) {
+        endpoint.links.disconnect();
+      }
+    }
+    for (int i = 0; i < endpoints.size(); i++) {
+      Endpoint endpoint = endpoints.get(i);
+      fault(i, () -> {
+        endpoint.closeConnections();
+        Server inProcess = endpoint.inProcess;
+        if (inProcess != null) {
+          inProcess.shutdownNow();
+          awaitTermination(inProcess);
+        }
+      });
+    }
+  }
+
+  private static void awaitTermination(Server s) {
+    try {
+      s.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Server startServer(io.grpc.ServerBuilder<?> builder) {
+    try {
+      return builder.build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start a member's gRPC server", e);
+    }
+  }
+}
