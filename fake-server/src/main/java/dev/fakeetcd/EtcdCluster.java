@@ -77,8 +77,8 @@ public final class EtcdCluster implements AutoCloseable {
    * unsigned ID; a member added and not started yet has no name and no client URLs. Unlike
    * {@link #members()}, removed members are gone from it.
    */
-  public List<dev.fakeetcd.api.Member> memberList() {
-    return server.memberList();
+  public List<MemberListEntry> memberList() {
+    return server.memberList().stream().map(MemberListEntry::of).toList();
   }
 
   public Member member(int index) {

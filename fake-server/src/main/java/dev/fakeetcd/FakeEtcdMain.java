@@ -10,9 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The standalone server: {@code java -jar fake-etcd-server.jar --members 3 --port 2379}. It runs a
  * cluster on real time, prints one client endpoint per line once a leader exists, and closes the
- * cluster on SIGINT / SIGTERM.
+ * cluster on SIGINT / SIGTERM. Not API: tests start clusters with {@link FakeEtcd}.
  */
-public final class FakeEtcdMain {
+final class FakeEtcdMain {
 
   static final String USAGE = String.join(System.lineSeparator(),
       "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S] [--restore F]"
@@ -29,6 +29,7 @@ public final class FakeEtcdMain {
   private FakeEtcdMain() {
   }
 
+  /** Public only because the {@code java} launcher calls it; the class is not API. */
   public static void main(String[] args) throws InterruptedException {
     EtcdCluster cluster;
     try {

@@ -116,7 +116,7 @@ class EtcdClusterConfChangeTest {
     assertThat(added.getMembersList()).hasSize(4);
     assertThat(added.getMember().getPeerURLsList()).containsExactly(NEW_PEER);
     assertThat(cluster.memberList()).anySatisfy(
-        m -> assertThat(m.getID()).isEqualTo(added.getMember().getID()));
+        m -> assertThat(m.id()).isEqualTo(added.getMember().getID()));
   }
 
   @Test

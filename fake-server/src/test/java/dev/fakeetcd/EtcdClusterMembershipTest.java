@@ -17,6 +17,7 @@ import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.StatusRuntimeException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -242,8 +243,9 @@ class EtcdClusterMembershipTest {
 
     assertThat(cluster.status()).extracting(MemberStatus::appliedIndex)
         .containsOnly(applied + 1);
-    assertThat(cluster.memberList()).filteredOn(m -> m.getID() == cluster.member(1).id())
-        .singleElement().satisfies(m -> assertThat(m.getPeerURLsList()).containsExactly(NEW_PEER));
+    assertThat(cluster.memberList()).filteredOn(m -> m.id() == cluster.member(1).id())
+        .singleElement()
+        .satisfies(m -> assertThat(m.peerUrls()).containsExactly(URI.create(NEW_PEER)));
   }
 
   @Test

@@ -1,10 +1,6 @@
 package dev.fakeetcd.benchmarks;
 
-import dev.fakeetcd.internal.raft.raftpb.ConfChange;
-import dev.fakeetcd.internal.raft.raftpb.ConfState;
-import dev.fakeetcd.internal.sim.SimCluster;
-import dev.fakeetcd.internal.sim.SimConfig;
-import dev.fakeetcd.internal.sim.StateMachine;
+import dev.fakeetcd.internal.Internals;
 import java.time.Duration;
 import java.util.Arrays;
 
@@ -15,26 +11,6 @@ import java.util.Arrays;
 public final class SimulatedHour {
 
   private static final Duration HOUR = Duration.ofHours(1);
-
-  /** Holds nothing: the benchmark measures Raft, network and clock, not a store. */
-  private static final class Nothing implements StateMachine {
-    @Override
-    public void apply(long index, long term, byte[] data) {
-    }
-
-    @Override
-    public void applyConfChange(long index, long term, ConfChange change, ConfState confState) {
-    }
-
-    @Override
-    public byte[] snapshot() {
-      return new byte[0];
-    }
-
-    @Override
-    public void restore(long index, long term, byte[] snapshot) {
-    }
-  }
 
   private SimulatedHour() {
   }
@@ -71,14 +47,6 @@ public final class SimulatedHour {
   }
 
   private static long runOnce(long seed) {
-    SimCluster<Nothing> cluster =
-        SimCluster.start(seed, SimConfig.builder().members(5).build(), id -> new Nothing());
-    cluster.awaitLeader(Duration.ofSeconds(10));
-    cluster.clock().advance(HOUR);
-    if (cluster.leader().isEmpty()) {
-      throw new IllegalStateException("lost the leader in a healthy cluster:"
-          + cluster.describeMembers());
-    }
-    return cluster.trace().recordedCount();
+    return Internals.runIdleCluster(seed, 5, HOUR);
   }
 }

@@ -7,7 +7,7 @@ import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
-import dev.fakeetcd.internal.mvcc.MvccStore;
+import dev.fakeetcd.internal.Internals;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.op.Cmp;
@@ -87,7 +87,7 @@ final class Workload {
   }
 
   /** One member's MVCC store: single-threaded, so only sequential callers. */
-  static Calls store(MvccStore store) {
+  static Calls store(Internals.Store store) {
     store.put(PutRequest.newBuilder().setKey(GET_KEY).setValue(VALUE).build());
     return new Calls(i -> store.put(PUTS[i % KEYS]), i -> store.range(GET),
         i -> store.txn(TXNS[i % KEYS]));

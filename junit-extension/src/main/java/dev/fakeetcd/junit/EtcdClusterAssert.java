@@ -3,6 +3,7 @@ package dev.fakeetcd.junit;
 import com.google.protobuf.ByteString;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
+import dev.fakeetcd.MemberListEntry;
 import dev.fakeetcd.MemberStatus;
 import dev.fakeetcd.api.AlarmMember;
 import dev.fakeetcd.api.AlarmType;
@@ -71,7 +72,7 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
   /** The member list, as MemberList answers, has {@code count} members (added ones included). */
   public EtcdClusterAssert hasMembers(int count) {
     isNotNull();
-    List<dev.fakeetcd.api.Member> list = actual.memberList();
+    List<MemberListEntry> list = actual.memberList();
     if (list.size() != count) {
       failMembership("Expecting the member list to have " + count + " members, but it has "
           + list.size() + ".", list);
@@ -82,13 +83,13 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
   /** The voting members are exactly {@code voters}, in any order. */
   public EtcdClusterAssert hasVoters(Member... voters) {
     isNotNull();
-    List<dev.fakeetcd.api.Member> list = actual.memberList();
+    List<MemberListEntry> list = actual.memberList();
     Set<Long> expected = new TreeSet<>();
     for (Member m : voters) {
       expected.add(m.id());
     }
     Set<Long> actualVoters = new TreeSet<>();
-    list.stream().filter(m -> !m.getIsLearner()).forEach(m -> actualVoters.add(m.getID()));
+    list.stream().filter(m -> !m.learner()).forEach(m -> actualVoters.add(m.id()));
     if (!actualVoters.equals(expected)) {
       failMembership("Expecting the voters to be " + names(voters) + ", but they differ.", list);
     }
@@ -103,10 +104,9 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
   /** The member with etcd ID {@code id} (started or not) is in the member list as a learner. */
   public EtcdClusterAssert hasLearner(long id) {
     isNotNull();
-    List<dev.fakeetcd.api.Member> list = actual.memberList();
-    Optional<dev.fakeetcd.api.Member> found = list.stream().filter(m -> m.getID() == id)
-        .findFirst();
-    if (found.isEmpty() || !found.get().getIsLearner()) {
+    List<MemberListEntry> list = actual.memberList();
+    Optional<MemberListEntry> found = list.stream().filter(m -> m.id() == id).findFirst();
+    if (found.isEmpty() || !found.get().learner()) {
       failMembership("Expecting " + Long.toUnsignedString(id, 16) + " to be a learner, but it "
           + (found.isEmpty() ? "is not a member." : "is a voter."), list);
     }
@@ -116,8 +116,8 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
   /** No member of the member list is a learner. */
   public EtcdClusterAssert hasNoLearner() {
     isNotNull();
-    List<dev.fakeetcd.api.Member> list = actual.memberList();
-    if (list.stream().anyMatch(dev.fakeetcd.api.Member::getIsLearner)) {
+    List<MemberListEntry> list = actual.memberList();
+    if (list.stream().anyMatch(MemberListEntry::learner)) {
       failMembership("Expecting no learner, but there is one.", list);
     }
     return this;
@@ -126,8 +126,8 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
   /** {@code member} is not in the member list (never added, or removed). */
   public EtcdClusterAssert doesNotHaveMember(Member member) {
     isNotNull();
-    List<dev.fakeetcd.api.Member> list = actual.memberList();
-    if (list.stream().anyMatch(m -> m.getID() == member.id())) {
+    List<MemberListEntry> list = actual.memberList();
+    if (list.stream().anyMatch(m -> m.id() == member.id())) {
       failMembership("Expecting " + member.name() + " not to be a member, but it is.", list);
     }
     return this;
@@ -277,15 +277,11 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
     failWithMessage("%s", sb);
   }
 
-  private void failMembership(String message, List<dev.fakeetcd.api.Member> list) {
+  private void failMembership(String message, List<MemberListEntry> list) {
     StringBuilder sb = new StringBuilder(message).append("\nMember list (seed ")
         .append(actual.seed()).append("):");
-    for (dev.fakeetcd.api.Member m : list) {
-      sb.append("\n  ").append(Long.toUnsignedString(m.getID(), 16)).append(' ')
-          .append(m.getName().isEmpty() ? "(not started)" : m.getName())
-          .append(m.getIsLearner() ? " learner" : " voter")
-          .append(" peers=").append(m.getPeerURLsList())
-          .append(" clients=").append(m.getClientURLsList());
+    for (MemberListEntry m : list) {
+      sb.append("\n  ").append(m);
     }
     failWithMessage("%s", sb);
   }

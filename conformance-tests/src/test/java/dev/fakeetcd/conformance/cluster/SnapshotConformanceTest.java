@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Maintenance/Snapshot's framing (reference §7.2). The data differ (etcd sends its bbolt file, the
+ * Maintenance/Snapshot's framing: 32 KiB chunks, each with the bytes still to come, then one
+ * message carrying the SHA-256 of the data, and no header in any of them (etcd 3.4:
+ * {@code etcdserver/api/v3rpc/maintenance.go}). The data differ (etcd sends its bbolt file, the
  * fake its own format); the stream around them must not.
  */
 class SnapshotConformanceTest {

@@ -24,7 +24,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The Lease service through raw stubs, on every member (reference §4, §1, §8, §11 17–18). */
+/**
+ * The Lease service through raw stubs, on every member: grant (IDs, TTLs raised to the minimum),
+ * keep-alive and time-to-live (of unknown leases: TTL 0 and -1, no error), revoke, listing, expiry,
+ * their errors and response headers (etcd 3.4: {@code etcdserver/api/v3rpc/lease.go},
+ * {@code lease/lessor.go}).
+ */
 class LeaseConformanceTest {
 
   private static final long DEADLINE_SECONDS = 30;

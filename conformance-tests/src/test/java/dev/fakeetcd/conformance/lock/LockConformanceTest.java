@@ -27,7 +27,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
-/** The Lock service through raw stubs (reference §5.1, §5.2, §1.2). */
+/**
+ * The Lock service through raw stubs: keys {@code <name>/<lease ID in hex>}, a 60 s lease when none
+ * is given, waiting behind older holders, and errors that reach the client as code UNKNOWN with
+ * etcd's message (etcd 3.4: {@code etcdserver/api/v3lock/lock.go},
+ * {@code clientv3/concurrency/mutex.go}).
+ */
 class LockConformanceTest {
 
   private static final long DEADLINE_SECONDS = 30;

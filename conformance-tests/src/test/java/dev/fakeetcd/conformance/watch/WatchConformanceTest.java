@@ -24,7 +24,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The Watch stream protocol through raw stubs (reference §3). */
+/**
+ * The Watch stream protocol through raw stubs: creation and watch IDs, start revisions and history
+ * replay, events, cancellation, progress and fragmentation (etcd 3.4:
+ * {@code etcdserver/api/v3rpc/watch.go}, {@code mvcc/watchable_store.go}).
+ */
 class WatchConformanceTest {
 
   private static final String DUPLICATE = "mvcc: duplicate watch ID provided on the WatchStream";

@@ -1,0 +1,30 @@
+package dev.fakeetcd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MemberListEntryTest {
+
+  @Test
+  void of_carriesEveryFieldOfTheProtoMember() {
+    MemberListEntry entry = MemberListEntry.of(dev.fakeetcd.api.Member.newBuilder()
+        .setID(0xfedcba9876543210L).setName("member-1").addPeerURLs("http://10.0.0.9:2380")
+        .addClientURLs("http://127.0.0.1:2379").setIsLearner(true).build());
+
+    assertThat(entry).isEqualTo(new MemberListEntry(0xfedcba9876543210L, "member-1",
+        List.of(URI.create("http://10.0.0.9:2380")), List.of(URI.create("http://127.0.0.1:2379")),
+        true));
+  }
+
+  @Test
+  void toString_writesTheUnsignedIdInHexAndAnUnstartedMemberAsSuch() {
+    MemberListEntry entry = new MemberListEntry(0xfedcba9876543210L, "",
+        List.of(URI.create("http://10.0.0.9:2380")), List.of(), false);
+
+    assertThat(entry).hasToString(
+        "fedcba9876543210 (not started) voter peers=[http://10.0.0.9:2380] clients=[]");
+  }
+}
