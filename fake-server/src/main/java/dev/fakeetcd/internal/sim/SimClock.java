@@ -80,7 +80,10 @@ public final class SimClock {
     return new ClockFace(ZoneOffset.UTC);
   }
 
-  /** Whether a timer is running now (on the thread holding this clock's monitor, if the caller does). */
+  /**
+   * Whether a timer is running now (on the thread holding this clock's monitor, if the caller
+   * does).
+   */
   public synchronized boolean isRunning() {
     return running;
   }
@@ -127,10 +130,10 @@ public final class SimClock {
   }
 
   /**
-   * In {@link VirtualClock.Mode#AUTO_ADVANCE}: while {@code stillWaiting} holds and the simulation is idle, jumps
-   * to the next due timer and runs it, never further than {@code maxJump} beyond the time of the
-   * call. In other modes only runs what is due now. Returns whether the wait is over, that is
-   * whether {@code stillWaiting} is false at the end.
+   * In {@link VirtualClock.Mode#AUTO_ADVANCE}: while {@code stillWaiting} holds and the simulation
+   * is idle, jumps to the next due timer and runs it, never further than {@code maxJump} beyond the
+   * time of the call. In other modes only runs what is due now. Returns whether the wait is over,
+   * that is whether {@code stillWaiting} is false at the end.
    */
   public boolean autoAdvance(BooleanSupplier stillWaiting, Duration maxJump) {
     Objects.requireNonNull(stillWaiting, "stillWaiting");
@@ -152,9 +155,9 @@ public final class SimClock {
 
   /**
    * One step of {@link #autoAdvance}, for a caller that releases this clock's monitor between
-   * steps: in {@link VirtualClock.Mode#AUTO_ADVANCE}, if the simulation is idle and the next timer is due no
-   * later than {@code limitNanos} (virtual nanoseconds, as {@link #nanos}), jumps to it and runs
-   * everything due at that instant. Returns whether it did; in other modes it never does.
+   * steps: in {@link VirtualClock.Mode#AUTO_ADVANCE}, if the simulation is idle and the next timer
+   * is due no later than {@code limitNanos} (virtual nanoseconds, as {@link #nanos}), jumps to it
+   * and runs everything due at that instant. Returns whether it did; in other modes it never does.
    */
   public boolean jumpToNextTimer(long limitNanos) {
     boolean[] jumped = {false};
@@ -170,8 +173,8 @@ public final class SimClock {
   }
 
   /**
-   * In {@link VirtualClock.Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since it started;
-   * virtual time moves forward by the real time elapsed since the previous report.
+   * In {@link VirtualClock.Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since
+   * it started; virtual time moves forward by the real time elapsed since the previous report.
    */
   public void syncTo(long elapsedNanos) {
     if (mode != VirtualClock.Mode.WALL_CLOCK) {

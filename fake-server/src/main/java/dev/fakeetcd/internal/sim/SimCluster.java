@@ -172,7 +172,9 @@ public final class SimCluster<S extends StateMachine> {
     return trace;
   }
 
-  /** Every member ever started, in the order they were added, including crashed and removed ones. */
+  /**
+   * Every member ever started, in the order they were added, including crashed and removed ones.
+   */
   public List<SimMember<S>> members() {
     return List.copyOf(members.values());
   }
@@ -208,7 +210,8 @@ public final class SimCluster<S extends StateMachine> {
     clock.runUntilIdle();
     Optional<SimMember<S>> leader;
     while ((leader = leader()).isEmpty() && clock.nanos() < limit) {
-      clock.advance(Duration.ofNanos(Math.min(config.heartbeat().toNanos(), limit - clock.nanos())));
+      clock.advance(
+          Duration.ofNanos(Math.min(config.heartbeat().toNanos(), limit - clock.nanos())));
     }
     return leader.orElseThrow(() -> new IllegalStateException(
         "no leader after " + max + " (seed " + seed + "): " + describeMembers()));

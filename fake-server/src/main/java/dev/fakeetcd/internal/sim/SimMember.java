@@ -59,7 +59,10 @@ public final class SimMember<S extends StateMachine> {
   private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
   private final TreeMap<Long, Pending> proposals = new TreeMap<>();
   private final TreeMap<Long, PendingRead<S, ?>> readsByContext = new TreeMap<>();
-  /** Reads whose index is known, waiting for apply to reach it: read index to reads, in request order. */
+  /**
+   * Reads whose index is known, waiting for apply to reach it: read index to reads, in request
+   * order.
+   */
   private final TreeMap<Long, List<PendingRead<S, ?>>> readsByIndex = new TreeMap<>();
   /** Proposals waiting for this member to know a leader, oldest first. */
   private final ArrayDeque<HeldProposal> held = new ArrayDeque<>();
@@ -203,7 +206,10 @@ public final class SimMember<S extends StateMachine> {
     startVolatile();
   }
 
-  /** Freezes the process: no ticks, no processing; whatever arrives meanwhile waits, nothing is lost. */
+  /**
+   * Freezes the process: no ticks, no processing; whatever arrives meanwhile waits, nothing is
+   * lost.
+   */
   public void pause() {
     if (state != State.UP) {
       throw new IllegalStateException(label() + " cannot pause: " + state);
@@ -258,11 +264,11 @@ public final class SimMember<S extends StateMachine> {
   }
 
   /**
-   * Hands {@code data} to Raft as etcd's server does: proposed here when this member leads, forwarded
-   * to the leader over the simulated network when it knows one; while it knows none the proposal
-   * waits (etcd's raft node does not take proposals then), oldest first. The returned future
-   * completes once Raft has taken the proposal, or fails if Raft drops it
-   * ({@link ProposalDroppedException}: a leadership transfer is in progress) or the member stops;
+   * Hands {@code data} to Raft as etcd's server does: proposed here when this member leads,
+   * forwarded to the leader over the simulated network when it knows one; while it knows none the
+   * proposal waits (etcd's raft node does not take proposals then), oldest first. The returned
+   * future completes once Raft has taken the proposal, or fails if Raft drops it ({@link
+   * ProposalDroppedException}: a leadership transfer is in progress) or the member stops;
    * cancelling it withdraws a proposal still waiting. Whether the entry commits the caller learns
    * from the applied log only.
    */
@@ -336,7 +342,9 @@ public final class SimMember<S extends StateMachine> {
     return read(query, index -> { });
   }
 
-  /** As {@link #read(Function)}; {@code indexKnown} hears the read index, in an event of its own. */
+  /**
+   * As {@link #read(Function)}; {@code indexKnown} hears the read index, in an event of its own.
+   */
   public <T> CompletableFuture<T> read(Function<? super S, T> query, LongConsumer indexKnown) {
     CompletableFuture<T> future = new CompletableFuture<>();
     if (!isUp()) {
@@ -355,7 +363,9 @@ public final class SimMember<S extends StateMachine> {
     return future;
   }
 
-  /** Asks Raft again for the index of every read still waiting for one (etcd retries every 500 ms). */
+  /**
+   * Asks Raft again for the index of every read still waiting for one (etcd retries every 500 ms).
+   */
   public void resendReads() {
     if (isUp()) {
       input(() -> {

@@ -91,8 +91,8 @@ public final class SimNetwork {
 
   /**
    * Since when {@code a} and {@code b} have been connected both ways without interruption (etcd's
-   * transport {@code ActiveSince}), or empty if they are not connected now: a link is cut, or one of
-   * them is down. A paused member stays connected, as a stopped process keeps its sockets.
+   * transport {@code ActiveSince}), or empty if they are not connected now: a link is cut, or one
+   * of them is down. A paused member stays connected, as a stopped process keeps its sockets.
    */
   public OptionalLong connectedSince(long a, long b) {
     requireMember(a);

@@ -404,11 +404,13 @@ class SimClusterTest {
   void start_drawsMemberAndClusterIdsFromTheSeed() {
     SimCluster<ReplicatedList> one = start(config(3));
     SimCluster<ReplicatedList> again = start(config(3));
-    SimCluster<ReplicatedList> other = SimCluster.start(8, config(3).build(), id -> new ReplicatedList());
+    SimCluster<ReplicatedList> other = SimCluster.start(
+        8, config(3).build(), id -> new ReplicatedList());
     List<Long> ids = one.members().stream().map(SimMember::id).toList();
     assertThat(again.members().stream().map(SimMember::id).toList()).isEqualTo(ids);
     assertThat(again.clusterId()).isEqualTo(one.clusterId());
-    assertThat(other.members().stream().map(SimMember::id).toList()).doesNotContainAnyElementsOf(ids);
+    assertThat(other.members().stream().map(SimMember::id).toList()).doesNotContainAnyElementsOf(
+        ids);
     assertThat(ids).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isPositive())
         .doesNotContain(one.clusterId());
   }
@@ -418,7 +420,8 @@ class SimClusterTest {
     // The etcd server derives request ids from those bits; over this many 7-member clusters,
     // ids drawn without the rule collide there several times.
     for (long seed = 0; seed < 3_000; seed++) {
-      SimCluster<ReplicatedList> cluster = SimCluster.start(seed, config(7).build(), id -> new ReplicatedList());
+      SimCluster<ReplicatedList> cluster = SimCluster.start(
+          seed, config(7).build(), id -> new ReplicatedList());
       assertThat(cluster.members().stream().map(m -> m.id() & 0xFFFF).toList())
           .as("seed %d", seed).doesNotHaveDuplicates();
     }
