@@ -1,7 +1,6 @@
 package dev.fakeetcd.internal.raft;
 
 import dev.fakeetcd.internal.raft.raftpb.ConfChange;
-import dev.fakeetcd.internal.raft.raftpb.ConfChangeType;
 import dev.fakeetcd.internal.raft.raftpb.ConfState;
 import dev.fakeetcd.internal.raft.raftpb.Entry;
 import dev.fakeetcd.internal.raft.raftpb.EntryType;
@@ -12,14 +11,11 @@ import dev.fakeetcd.internal.raft.raftpb.Snapshot;
 import dev.fakeetcd.internal.raft.tracker.PeerProgress;
 import dev.fakeetcd.internal.raft.tracker.Progress;
 import dev.fakeetcd.internal.raft.tracker.ProgressState;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -41,21 +37,10 @@ public final class RaftNode {
   /**
    * Marks the votes of a campaign triggered by MSG_TIMEOUT_NOW, which override the leader lease.
    */
-  private static final byte[] TRANSFER_CONTEXT = "CampaignTransfer".getBytes(
-      StandardCharsets.US_ASCII);
+  private static final byte[] TRANSFER_CONTEXT =
+      "CampaignTransfer".getBytes(StandardCharsets.US_ASCII);
 
   private enum VoteResult { PENDING, WON, LOST }
-
-  /**
-   * A ReadIndex request waiting for a heartbeat quorum; {@code from} is the requester (this node or
-   * a follower).
-   */
-  private record PendingRead(long index, long from, byte[] ctx, TreeSet<Long> acks) {
-  }
-
-  /** A ReadIndex request received before this leader committed an entry of its term. */
-  private record HeldRead(long from, byte[] ctx) {
-  }
 
   private final long id;
   private final RaftConfig config;
@@ -74,6 +59,7 @@ public final class RaftNode {
    * leader.
    */
   private final TreeMap<Long, Progress> progress = new TreeMap<>();
+  private final ConfChanger confChanger;
   private final TreeMap<Long, Boolean> votes = new TreeMap<>();
 
   private int electionElapsed;
@@ -83,12 +69,7 @@ public final class RaftNode {
   /** Index of the latest conf change this leader appended; a new one waits until it is applied. */
   private long pendingConfIndex;
 
-  /**
-   * Heartbeat contexts identify read requests by a sequence number, unique for the node's lifetime.
-   */
-  private long readSeq;
-  private final LinkedHashMap<Long, PendingRead> pendingReads = new LinkedHashMap<>();
-  private final List<HeldRead> heldReads = new ArrayList<>();
+  private final ReadOnly readOnly = new ReadOnly();
 
   private final List<Message> messages = new ArrayList<>();
   private final List<ReadState> readStates = new ArrayList<>();
@@ -100,9 +81,11 @@ public final class RaftNode {
     this.config = config;
     this.random = random;
     this.log = new RaftLog(storage);
+    this.confChanger = new ConfChanger(voters, learners, progress, log::lastIndex,
+        config.maxInflightMsgs());
     HardState hs = storage.hardState();
     Snapshot snap = storage.snapshot();
-    applyConfState(snap.confState());
+    confChanger.restore(snap.confState());
     long applied = config.applied() > 0 ? config.applied() : snap.index();
     log.recover(Math.max(hs.commit(), snap.index()), applied);
     term = hs.term();
@@ -271,9 +254,9 @@ public final class RaftNode {
           && (m.type() == MessageType.MSG_HEARTBEAT || m.type() == MessageType.MSG_APP)) {
         // A leader from an older term (e.g. cut off while we moved on): tell it the current term so
         // it steps down, since with pre-vote/check-quorum we will not disrupt it by campaigning.
-        send(new Out(MessageType.MSG_APP_RESP, m.from()));
+        send(out(MessageType.MSG_APP_RESP, m.from()));
       } else if (m.type() == MessageType.MSG_PRE_VOTE) {
-        send(new Out(MessageType.MSG_PRE_VOTE_RESP, m.from()).reject(true));
+        send(out(MessageType.MSG_PRE_VOTE_RESP, m.from()).reject(true));
       }
       return;
     }
@@ -299,13 +282,13 @@ public final class RaftNode {
     if (canVote && log.isUpToDate(m.index(), m.logTerm())) {
       // The response carries the request's term: for a pre-vote that is the term the candidate will
       // use.
-      send(new Out(respType, m.from()).term(m.term()));
+      send(out(respType, m.from()).term(m.term()));
       if (!preVote) {
         electionElapsed = 0;
         vote = m.from();
       }
     } else {
-      send(new Out(respType, m.from()).reject(true));
+      send(out(respType, m.from()).reject(true));
     }
   }
 
@@ -349,7 +332,7 @@ public final class RaftNode {
 
   private void proposeOrForward(Entry entry) {
     if (role == Role.FOLLOWER && lead != 0) {
-      send(new Out(MessageType.MSG_PROP, lead).term(0).entries(List.of(entry)));
+      send(out(MessageType.MSG_PROP, lead).term(0).entries(List.of(entry)));
     } else if (role == Role.LEADER) {
       proposeEntry(entry);
     } else {
@@ -382,13 +365,7 @@ public final class RaftNode {
           "a configuration change is pending (index " + pendingConfIndex
           + ", applied " + log.applied() + ")");
     }
-    if (change.type() == ConfChangeType.ADD_LEARNER_NODE && voters.contains(change.nodeId())) {
-      throw new ProposalDroppedException("cannot demote voter " + change.nodeId() + " to learner");
-    }
-    if (change.type() == ConfChangeType.REMOVE_NODE && voters.size() == 1 && voters.contains(
-        change.nodeId())) {
-      throw new ProposalDroppedException("cannot remove the last voter " + change.nodeId());
-    }
+    confChanger.validate(change);
     long index = appendAndBroadcast(
         new Entry(term, log.lastIndex() + 1, EntryType.CONF_CHANGE, change.encode()));
     pendingConfIndex = index;
@@ -424,7 +401,7 @@ public final class RaftNode {
       leaderReadIndex(id, ctx);
     } else if (role == Role.FOLLOWER && lead != 0) {
       // Term 0, like etcd: a forwarded request is treated as local input by the leader.
-      send(new Out(MessageType.MSG_READ_INDEX, lead).term(0).context(ctx));
+      send(out(MessageType.MSG_READ_INDEX, lead).term(0).context(ctx));
     }
   }
 
@@ -433,12 +410,9 @@ public final class RaftNode {
       answerRead(from, log.committed(), ctx);
     } else if (log.term(log.committed()) != term) {
       // Our commit index may lag the cluster's until an entry of this term commits.
-      heldReads.add(new HeldRead(from, ctx));
+      readOnly.hold(from, ctx);
     } else {
-      long seq = ++readSeq;
-      TreeSet<Long> acks = new TreeSet<>();
-      acks.add(id);
-      pendingReads.put(seq, new PendingRead(log.committed(), from, ctx, acks));
+      readOnly.add(log.committed(), from, ctx, id);
       broadcastHeartbeat();
     }
   }
@@ -447,17 +421,12 @@ public final class RaftNode {
     if (from == id) {
       readStates.add(new ReadState(index, ctx));
     } else {
-      send(new Out(MessageType.MSG_READ_INDEX_RESP, from).index(index).context(ctx));
+      send(out(MessageType.MSG_READ_INDEX_RESP, from).index(index).context(ctx));
     }
   }
 
   private void releaseHeldReads() {
-    if (heldReads.isEmpty()) {
-      return;
-    }
-    List<HeldRead> held = new ArrayList<>(heldReads);
-    heldReads.clear();
-    for (HeldRead r : held) {
+    for (ReadOnly.Request r : readOnly.releaseHeld()) {
       leaderReadIndex(r.from(), r.ctx());
     }
   }
@@ -472,7 +441,7 @@ public final class RaftNode {
     if (role == Role.LEADER) {
       handleTransfer(transferee);
     } else if (role == Role.FOLLOWER && lead != 0) {
-      send(new Out(MessageType.MSG_TRANSFER_LEADER, lead).index(transferee));
+      send(out(MessageType.MSG_TRANSFER_LEADER, lead).index(transferee));
     }
   }
 
@@ -493,7 +462,7 @@ public final class RaftNode {
     electionElapsed = 0; // the transfer must finish within one election timeout
     leadTransferee = transferee;
     if (pr.match == log.lastIndex()) {
-      send(new Out(MessageType.MSG_TIMEOUT_NOW, transferee));
+      send(out(MessageType.MSG_TIMEOUT_NOW, transferee));
     } else {
       sendAppend(transferee, true);
     }
@@ -556,7 +525,8 @@ public final class RaftNode {
       if (v == id) {
         continue;
       }
-      Out out = new Out(type, v).term(voteTerm).index(log.lastIndex()).logTerm(log.lastTerm());
+      MessageBuilder out =
+          out(type, v).term(voteTerm).index(log.lastIndex()).logTerm(log.lastTerm());
       if (transfer) {
         out.context(TRANSFER_CONTEXT);
       }
@@ -610,8 +580,7 @@ public final class RaftNode {
       e.setValue(pr);
     }
     pendingConfIndex = 0;
-    pendingReads.clear();
-    heldReads.clear();
+    readOnly.reset();
   }
 
   private void becomeFollower(long newTerm, long leader) {
@@ -728,7 +697,7 @@ public final class RaftNode {
       // keep sending
     }
     if (m.from() == leadTransferee && pr.match == log.lastIndex()) {
-      send(new Out(MessageType.MSG_TIMEOUT_NOW, m.from()));
+      send(out(MessageType.MSG_TIMEOUT_NOW, m.from()));
     }
   }
 
@@ -741,34 +710,20 @@ public final class RaftNode {
     if (pr.match < log.lastIndex()) {
       sendAppend(m.from(), true);
     }
-    if (m.context().length != Long.BYTES) {
-      return;
+    for (ReadOnly.Pending read : readOnly.ack(m.from(), m.context(), this::isQuorum)) {
+      answerRead(read.request().from(), read.index(), read.request().ctx());
     }
-    long seq = ByteBuffer.wrap(m.context()).getLong();
-    PendingRead acked = pendingReads.get(seq);
-    if (acked == null) {
-      return;
-    }
-    acked.acks().add(m.from());
+  }
+
+  /** Whether {@code acks} include a quorum of the voters. */
+  private boolean isQuorum(Collection<Long> acks) {
     int votersAcked = 0;
-    for (long a : acked.acks()) {
+    for (long a : acks) {
       if (voters.contains(a)) {
         votersAcked++;
       }
     }
-    if (votersAcked < quorum()) {
-      return;
-    }
-    // Leadership is confirmed as of this request, hence also for every earlier one.
-    Iterator<Map.Entry<Long, PendingRead>> it = pendingReads.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<Long, PendingRead> e = it.next();
-      if (e.getKey() > seq) {
-        break;
-      }
-      it.remove();
-      answerRead(e.getValue().from(), e.getValue().index(), e.getValue().ctx());
-    }
+    return votersAcked >= quorum();
   }
 
   private void appendEntry(Entry entry) {
@@ -806,15 +761,14 @@ public final class RaftNode {
   }
 
   private void broadcastHeartbeat() {
-    byte[] ctx = pendingReads.isEmpty() ? null
-        : ByteBuffer.allocate(Long.BYTES).putLong(readSeq).array();
+    byte[] ctx = readOnly.heartbeatContext();
     for (Map.Entry<Long, Progress> e : progress.entrySet()) {
       if (e.getKey() == id) {
         continue;
       }
       // Never tell a follower to commit beyond what it is known to have.
       long commit = Math.min(e.getValue().match, log.committed());
-      send(new Out(MessageType.MSG_HEARTBEAT, e.getKey()).commit(commit).context(ctx));
+      send(out(MessageType.MSG_HEARTBEAT, e.getKey()).commit(commit).context(ctx));
     }
   }
 
@@ -840,14 +794,14 @@ public final class RaftNode {
         throw new IllegalStateException(
             "entries before " + log.firstIndex() + " are compacted but there is no snapshot");
       }
-      send(new Out(MessageType.MSG_SNAP, to).snapshot(snap));
+      send(out(MessageType.MSG_SNAP, to).snapshot(snap));
       pr.becomeSnapshot(snap.index());
       return true;
     }
     if (entries.isEmpty() && !sendIfEmpty) {
       return false;
     }
-    send(new Out(MessageType.MSG_APP, to).index(prevIndex).logTerm(prevTerm).entries(entries)
+    send(out(MessageType.MSG_APP, to).index(prevIndex).logTerm(prevTerm).entries(entries)
         .commit(log.committed()));
     if (!entries.isEmpty()) {
       pr.sentEntries(entries.get(entries.size() - 1).index());
@@ -913,19 +867,19 @@ public final class RaftNode {
       }
       case MSG_TRANSFER_LEADER -> {
         if (lead != 0) {
-          send(new Out(MessageType.MSG_TRANSFER_LEADER, lead).index(m.index()));
+          send(out(MessageType.MSG_TRANSFER_LEADER, lead).index(m.index()));
         }
       }
       case MSG_TIMEOUT_NOW -> hup(true);
       case MSG_READ_INDEX -> {
         if (lead != 0) {
-          send(new Out(MessageType.MSG_READ_INDEX, lead).term(0).context(m.context()));
+          send(out(MessageType.MSG_READ_INDEX, lead).term(0).context(m.context()));
         }
       }
       case MSG_READ_INDEX_RESP -> readStates.add(new ReadState(m.index(), m.context()));
       case MSG_PROP -> {
         if (lead != 0) {
-          send(new Out(MessageType.MSG_PROP, lead).term(0).entries(m.entries()));
+          send(out(MessageType.MSG_PROP, lead).term(0).entries(m.entries()));
         }
       }
       default -> {
@@ -936,12 +890,12 @@ public final class RaftNode {
 
   private void handleAppend(Message m) {
     if (m.index() < log.committed()) {
-      send(new Out(MessageType.MSG_APP_RESP, m.from()).index(log.committed()));
+      send(out(MessageType.MSG_APP_RESP, m.from()).index(log.committed()));
       return;
     }
     long lastNew = log.maybeAppend(m.index(), m.logTerm(), m.commit(), m.entries());
     if (lastNew >= 0) {
-      send(new Out(MessageType.MSG_APP_RESP, m.from()).index(lastNew));
+      send(out(MessageType.MSG_APP_RESP, m.from()).index(lastNew));
       return;
     }
     // Hint where our log could match: the last entry at or before the rejected index whose term is
@@ -949,21 +903,21 @@ public final class RaftNode {
     // once.
     long hintIndex = log.findConflictByTerm(Math.min(m.index(), log.lastIndex()), m.logTerm());
     long hintTerm = Math.max(0, log.term(hintIndex));
-    send(new Out(MessageType.MSG_APP_RESP, m.from()).index(m.index()).reject(true)
+    send(out(MessageType.MSG_APP_RESP, m.from()).index(m.index()).reject(true)
         .rejectHint(hintIndex).logTerm(hintTerm));
   }
 
   private void handleHeartbeat(Message m) {
     log.commitTo(m.commit());
-    send(new Out(MessageType.MSG_HEARTBEAT_RESP, m.from()).context(m.context()));
+    send(out(MessageType.MSG_HEARTBEAT_RESP, m.from()).context(m.context()));
   }
 
   private void handleSnapshot(Message m) {
     Snapshot s = m.snapshot();
     if (restore(s)) {
-      send(new Out(MessageType.MSG_APP_RESP, m.from()).index(log.lastIndex()));
+      send(out(MessageType.MSG_APP_RESP, m.from()).index(log.lastIndex()));
     } else {
-      send(new Out(MessageType.MSG_APP_RESP, m.from()).index(log.committed()));
+      send(out(MessageType.MSG_APP_RESP, m.from()).index(log.committed()));
     }
   }
 
@@ -977,71 +931,22 @@ public final class RaftNode {
       return false;
     }
     log.restore(s);
-    applyConfState(s.confState());
+    confChanger.restore(s.confState());
     return true;
   }
 
   // ------------------------------------------------------------------ membership
 
   /**
-   * Applies a committed membership change; the host calls it when it applies the CONF_CHANGE
-   * entry. Adding an existing member, or removing an absent one, changes nothing; ADD_LEARNER_NODE
-   * for a voter is ignored (no demotion); UPDATE_NODE never changes the configuration. A leader
-   * that is removed steps down.
+   * Applies a committed membership change (as {@link ConfChanger#apply} says); the host calls it
+   * when it applies the CONF_CHANGE entry. A leader that is removed steps down.
    *
    * @return the configuration now in force (to record in snapshots)
    */
   public ConfState applyConfChange(ConfChange change) {
-    long node = change.nodeId();
-    switch (change.type()) {
-      case ADD_NODE -> {
-        learners.remove(node);
-        voters.add(node);
-        addProgress(node, false);
-      }
-      case ADD_LEARNER_NODE -> {
-        if (!voters.contains(node)) {
-          learners.add(node);
-          addProgress(node, true);
-        }
-      }
-      case REMOVE_NODE -> {
-        voters.remove(node);
-        learners.remove(node);
-        progress.remove(node);
-      }
-      case UPDATE_NODE -> {
-        // etcd's raft leaves its tracker as it is, then switches to that same config.
-      }
-    }
+    confChanger.apply(change);
     afterConfChange();
     return confState();
-  }
-
-  private void addProgress(long node, boolean learner) {
-    Progress pr = progress.get(node);
-    if (pr != null) {
-      pr.learner = learner;
-      return;
-    }
-    // Probe from the last index; "recently active" so check-quorum gives it a full timeout.
-    pr = new Progress(Math.max(log.lastIndex(), 1), learner, config.maxInflightMsgs());
-    pr.recentActive = true;
-    progress.put(node, pr);
-  }
-
-  private void applyConfState(ConfState cs) {
-    voters.clear();
-    learners.clear();
-    progress.clear();
-    voters.addAll(cs.voters());
-    learners.addAll(cs.learners());
-    for (long v : cs.voters()) {
-      addProgress(v, false);
-    }
-    for (long l : cs.learners()) {
-      addProgress(l, true);
-    }
   }
 
   private void afterConfChange() {
@@ -1198,7 +1103,7 @@ public final class RaftNode {
 
   /** The configuration currently in force on this node. */
   public ConfState confState() {
-    return new ConfState(voters, learners);
+    return confChanger.confState();
   }
 
   public RaftStatus status() {
@@ -1215,85 +1120,17 @@ public final class RaftNode {
 
   @Override
   public String toString() {
-    return "RaftNode[" + id + " " + role + " t" + term + " lead=" + lead + " commit="
-        + log.committed()
-        + " last=" + log.lastIndex() + "]";
+    return "RaftNode[" + id + " " + role + " t" + term + " lead=" + lead
+        + " commit=" + log.committed() + " last=" + log.lastIndex() + "]";
   }
 
   // ------------------------------------------------------------------ outgoing messages
 
-  private void send(Out out) {
-    messages.add(out.build());
+  private MessageBuilder out(MessageType type, long to) {
+    return new MessageBuilder(type, id, to, term);
   }
 
-  /** Builder of an outgoing message; the term defaults to the current term. */
-  private final class Out {
-    private final MessageType type;
-    private final long to;
-    private long msgTerm = term;
-    private long logTerm;
-    private long index;
-    private List<Entry> entries = List.of();
-    private long commit;
-    private Snapshot snapshot;
-    private boolean reject;
-    private long rejectHint;
-    private byte[] context;
-
-    Out(MessageType type, long to) {
-      this.type = type;
-      this.to = to;
-    }
-
-    Out term(long t) {
-      msgTerm = t;
-      return this;
-    }
-
-    Out logTerm(long t) {
-      logTerm = t;
-      return this;
-    }
-
-    Out index(long i) {
-      index = i;
-      return this;
-    }
-
-    Out entries(List<Entry> e) {
-      entries = e;
-      return this;
-    }
-
-    Out commit(long c) {
-      commit = c;
-      return this;
-    }
-
-    Out snapshot(Snapshot s) {
-      snapshot = s;
-      return this;
-    }
-
-    Out reject(boolean r) {
-      reject = r;
-      return this;
-    }
-
-    Out rejectHint(long h) {
-      rejectHint = h;
-      return this;
-    }
-
-    Out context(byte[] c) {
-      context = c;
-      return this;
-    }
-
-    Message build() {
-      return new Message(
-          type, id, to, msgTerm, logTerm, index, entries, commit, snapshot, reject, rejectHint,
-          context);
-    }
+  private void send(MessageBuilder out) {
+    messages.add(out.build());
   }
 }
