@@ -485,7 +485,7 @@ public final class MemberServer implements EtcdStateMachine.ApplyListener {
       }
     });
     waiters.put(requestId, new Waiter(future, timer));
-    handed.future = m.submit(data);
+    handed.future = m.propose(data);
     handed.future.whenComplete((ignored, failure) -> {
       if (failure instanceof ProposalDroppedException && waiters.remove(requestId) != null) {
         timer.cancel();

@@ -217,11 +217,6 @@ public final class SimCluster<S extends StateMachine> {
         "no leader after " + max + " (seed " + seed + "): " + describeMembers()));
   }
 
-  /** Proposes {@code data} through the current leader; see {@link SimMember#propose}. */
-  public CompletableFuture<Long> propose(byte[] data) {
-    return throughLeader(m -> m.propose(data));
-  }
-
   /** Starts a new member with an empty disk and adds it as a voter; completes with its id. */
   public CompletableFuture<Long> addVoter() {
     return join(ConfChange::addNode);

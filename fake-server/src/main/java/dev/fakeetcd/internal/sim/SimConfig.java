@@ -7,6 +7,9 @@ import java.util.Objects;
 /** Immutable configuration of a {@link SimCluster}; build it with {@link #builder()}. */
 public final class SimConfig {
 
+  /** The system property that turns {@link #checkInvariants()} on by default. */
+  static final String CHECK_INVARIANTS_PROPERTY = "fakeetcd.sim.checkInvariants";
+
   private final int members;
   private final Duration heartbeat;
   private final Duration election;
@@ -73,7 +76,12 @@ public final class SimConfig {
     return checkQuorum;
   }
 
-  /** Whether Raft's safety properties are checked at every state change (a violation throws). */
+  /**
+   * Whether Raft's safety properties are checked at every state change (a violation throws). Off
+   * unless set, or unless the system property {@code fakeetcd.sim.checkInvariants} is "true" (the
+   * fake-server test suite sets it): the checker keeps every entry ever logged, so its memory grows
+   * with the run.
+   */
   public boolean checkInvariants() {
     return checkInvariants;
   }
@@ -88,7 +96,7 @@ public final class SimConfig {
     private int traceCapacity = Trace.DEFAULT_CAPACITY;
     private boolean preVote = true;
     private boolean checkQuorum = true;
-    private boolean checkInvariants;
+    private boolean checkInvariants = Boolean.getBoolean(CHECK_INVARIANTS_PROPERTY);
 
     private Builder() {
     }
