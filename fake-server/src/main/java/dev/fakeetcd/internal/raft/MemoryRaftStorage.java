@@ -90,7 +90,7 @@ public final class MemoryRaftStorage implements RaftStorage {
    * Appends consecutive entries. An entry at an index already stored replaces it and everything
    * after it; entries at or below the compacted index are ignored.
    */
-  public void append(List<Entry> newEntries) {
+  void append(List<Entry> newEntries) {
     for (Entry e : newEntries) {
       if (e.index() <= compactedIndex) {
         continue;

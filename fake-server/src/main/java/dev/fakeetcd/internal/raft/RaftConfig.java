@@ -78,17 +78,17 @@ public record RaftConfig(
         id, electionTicks, heartbeatTicks, preVote, on, maxSizePerMsg, maxInflightMsgs, applied);
   }
 
-  public RaftConfig withMaxSizePerMsg(long bytes) {
+  RaftConfig withMaxSizePerMsg(long bytes) {
     return new RaftConfig(
         id, electionTicks, heartbeatTicks, preVote, checkQuorum, bytes, maxInflightMsgs, applied);
   }
 
-  public RaftConfig withMaxInflightMsgs(int count) {
+  RaftConfig withMaxInflightMsgs(int count) {
     return new RaftConfig(
         id, electionTicks, heartbeatTicks, preVote, checkQuorum, maxSizePerMsg, count, applied);
   }
 
-  public RaftConfig withApplied(long index) {
+  RaftConfig withApplied(long index) {
     return new RaftConfig(
         id, electionTicks, heartbeatTicks, preVote, checkQuorum, maxSizePerMsg, maxInflightMsgs,
         index);

@@ -300,7 +300,7 @@ public final class RaftNode {
    * @throws ProposalDroppedException if this node is not the leader or a leadership transfer is in
    *                                  progress
    */
-  public long propose(byte[] data) {
+  long propose(byte[] data) {
     checkCanPropose();
     return appendAndBroadcast(new Entry(term, log.lastIndex() + 1, EntryType.NORMAL, data));
   }
@@ -358,7 +358,7 @@ public final class RaftNode {
    *                                  applied (etcd would append an empty entry in its place); if it
    *                                  would demote a voter to learner or remove the last voter
    */
-  public long proposeConfChange(ConfChange change) {
+  long proposeConfChange(ConfChange change) {
     checkCanPropose();
     if (pendingConfIndex > log.applied()) {
       throw new ProposalDroppedException(
@@ -476,7 +476,7 @@ public final class RaftNode {
    * Starts an election now (a pre-vote round first when enabled). Ignored on leaders, learners and
    * non-members.
    */
-  public void campaign() {
+  void campaign() {
     if (role != Role.LEADER) {
       hup(false);
     }
@@ -1067,7 +1067,7 @@ public final class RaftNode {
 
   // ------------------------------------------------------------------ accessors
 
-  public long id() {
+  long id() {
     return id;
   }
 
@@ -1084,7 +1084,7 @@ public final class RaftNode {
     return role;
   }
 
-  public long commitIndex() {
+  long commitIndex() {
     return log.committed();
   }
 
@@ -1092,12 +1092,12 @@ public final class RaftNode {
    * Index of the last entry handed out in {@code committedEntries} (or snapshot) and acknowledged
    * by {@link #advance(Ready)}.
    */
-  public long appliedIndex() {
+  long appliedIndex() {
     return log.applied();
   }
 
   /** Index of the last entry in this node's log (persisted or not). */
-  public long lastIndex() {
+  long lastIndex() {
     return log.lastIndex();
   }
 

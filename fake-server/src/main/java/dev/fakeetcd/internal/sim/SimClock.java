@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
 public final class SimClock {
 
   /** The instant virtual time zero maps to: fixed, so that rendered instants are reproducible. */
-  public static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
+  static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
 
   /** Events run at one instant before the clock concludes that the simulation cannot settle. */
   static final int MAX_EVENTS_PER_INSTANT = 1_000_000;
@@ -52,7 +52,7 @@ public final class SimClock {
   private record Deferred(Runnable task, Executor otherwise) {
   }
 
-  public SimClock(VirtualClock.Mode mode) {
+  SimClock(VirtualClock.Mode mode) {
     this.mode = Objects.requireNonNull(mode, "mode");
   }
 
@@ -89,7 +89,7 @@ public final class SimClock {
   }
 
   /** Number of timers scheduled and neither run nor cancelled. */
-  public synchronized int pendingTimers() {
+  synchronized int pendingTimers() {
     return queue.size();
   }
 

@@ -218,12 +218,12 @@ public final class SimCluster<S extends StateMachine> {
   }
 
   /** Starts a new member with an empty disk and adds it as a voter; completes with its id. */
-  public CompletableFuture<Long> addVoter() {
+  CompletableFuture<Long> addVoter() {
     return join(ConfChange::addNode);
   }
 
   /** Starts a new member with an empty disk and adds it as a learner; completes with its id. */
-  public CompletableFuture<Long> addLearner() {
+  CompletableFuture<Long> addLearner() {
     return join(ConfChange::addLearner);
   }
 
@@ -245,13 +245,13 @@ public final class SimCluster<S extends StateMachine> {
   }
 
   /** Makes learner {@code id} a voter through the current leader; completes with its index. */
-  public CompletableFuture<Long> promote(long id) {
+  CompletableFuture<Long> promote(long id) {
     member(id);
     return throughLeader(m -> m.proposeConfChange(ConfChange.addNode(id)));
   }
 
   /** Removes member {@code id} through the current leader; completes with the change's index. */
-  public CompletableFuture<Long> remove(long id) {
+  CompletableFuture<Long> remove(long id) {
     member(id);
     return throughLeader(m -> m.proposeConfChange(ConfChange.removeNode(id)));
   }

@@ -64,7 +64,7 @@ public final class SimConfig {
     return snapshotEntries;
   }
 
-  public int traceCapacity() {
+  int traceCapacity() {
     return traceCapacity;
   }
 
@@ -82,7 +82,7 @@ public final class SimConfig {
    * fake-server test suite sets it): the checker keeps every entry ever logged, so its memory grows
    * with the run.
    */
-  public boolean checkInvariants() {
+  boolean checkInvariants() {
     return checkInvariants;
   }
 
@@ -136,7 +136,7 @@ public final class SimConfig {
       return this;
     }
 
-    public Builder traceCapacity(int events) {
+    Builder traceCapacity(int events) {
       if (events < 1) {
         throw new IllegalArgumentException("traceCapacity must be at least 1: " + events);
       }
@@ -154,7 +154,7 @@ public final class SimConfig {
       return this;
     }
 
-    public Builder checkInvariants(boolean on) {
+    Builder checkInvariants(boolean on) {
       checkInvariants = on;
       return this;
     }

@@ -144,7 +144,7 @@ public final class SimMember<S extends StateMachine> {
   }
 
   /** Whether the member has applied its own removal from the cluster and stopped for good. */
-  public boolean isRemoved() {
+  boolean isRemoved() {
     return state == State.REMOVED;
   }
 

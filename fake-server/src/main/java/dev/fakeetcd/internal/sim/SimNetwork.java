@@ -324,7 +324,7 @@ public final class SimNetwork {
    * Sends the oldest message held on {@code from -> to}, which stays held. Returns false if none
    * is held.
    */
-  public boolean releaseOne(long from, long to) {
+  boolean releaseOne(long from, long to) {
     Link link = link(from, to);
     ArrayDeque<Object> held = holds.get(link);
     if (held == null || held.isEmpty()) {
