@@ -8,7 +8,7 @@ package dev.fakeetcd.internal.raft;
  */
 public final class ProposalDroppedException extends RuntimeException {
 
-    public ProposalDroppedException(String reason) {
-        super("raft proposal dropped: " + reason);
-    }
+  public ProposalDroppedException(String reason) {
+    super("raft proposal dropped: " + reason);
+  }
 }

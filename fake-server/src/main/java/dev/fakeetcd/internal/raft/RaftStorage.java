@@ -13,27 +13,30 @@ import java.util.List;
  */
 public interface RaftStorage {
 
-    /** The persisted term, vote and commit index ({@link HardState#EMPTY} if none). */
-    HardState hardState();
+  /** The persisted term, vote and commit index ({@link HardState#EMPTY} if none). */
+  HardState hardState();
 
-    /** The latest snapshot ({@link Snapshot#EMPTY} if none); its conf state is the configuration at its index. */
-    Snapshot snapshot();
+  /**
+   * The latest snapshot ({@link Snapshot#EMPTY} if none); its conf state is the configuration at
+   * its index.
+   */
+  Snapshot snapshot();
 
-    /**
-     * Index of the first stored entry. Entries up to {@code firstIndex() - 1} were compacted away;
-     * that index is at most the snapshot's, and its term is still known.
-     */
-    long firstIndex();
+  /**
+   * Index of the first stored entry. Entries up to {@code firstIndex() - 1} were compacted away;
+   * that index is at most the snapshot's, and its term is still known.
+   */
+  long firstIndex();
 
-    /** Index of the last stored entry ({@code firstIndex() - 1} if there is none). */
-    long lastIndex();
+  /** Index of the last stored entry ({@code firstIndex() - 1} if there is none). */
+  long lastIndex();
 
-    /** Term of the entry at {@code index}, for {@code firstIndex() - 1 <= index <= lastIndex()}. */
-    long term(long index);
+  /** Term of the entry at {@code index}, for {@code firstIndex() - 1 <= index <= lastIndex()}. */
+  long term(long index);
 
-    /**
-     * Entries in [lo, hi), stopping early once their total size would exceed {@code maxSize}
-     * (but always at least one entry when lo &lt; hi).
-     */
-    List<Entry> entries(long lo, long hi, long maxSize);
+  /**
+   * Entries in [lo, hi), stopping early once their total size would exceed {@code maxSize}
+   * (but always at least one entry when lo &lt; hi).
+   */
+  List<Entry> entries(long lo, long hi, long maxSize);
 }

@@ -10,27 +10,27 @@ import java.util.Arrays;
  */
 public record ReadState(long index, byte[] requestCtx) {
 
-    public ReadState {
-        requestCtx = requestCtx == null ? new byte[0] : requestCtx.clone();
-    }
+  public ReadState {
+    requestCtx = requestCtx == null ? new byte[0] : requestCtx.clone();
+  }
 
-    /** A copy of the bytes (the record stays immutable, so messages can be shared and duplicated). */
-    public byte[] requestCtx() {
-        return requestCtx.clone();
-    }
+  /** A copy of the bytes (the record stays immutable, so messages can be shared and duplicated). */
+  public byte[] requestCtx() {
+    return requestCtx.clone();
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ReadState r && r.index == index && Arrays.equals(r.requestCtx, requestCtx);
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ReadState r && r.index == index && Arrays.equals(r.requestCtx, requestCtx);
+  }
 
-    @Override
-    public int hashCode() {
-        return Long.hashCode(index) * 31 + Arrays.hashCode(requestCtx);
-    }
+  @Override
+  public int hashCode() {
+    return Long.hashCode(index) * 31 + Arrays.hashCode(requestCtx);
+  }
 
-    @Override
-    public String toString() {
-        return "ReadState[" + index + " ctx=" + Arrays.toString(requestCtx) + "]";
-    }
+  @Override
+  public String toString() {
+    return "ReadState[" + index + " ctx=" + Arrays.toString(requestCtx) + "]";
+  }
 }

@@ -63,7 +63,7 @@ final class Proposals {
       }
     });
     waiters.put(requestId, new Waiter(future, timer));
-    handed.future = m.submit(data);
+    handed.future = m.propose(data);
     handed.future.whenComplete((ignored, failure) -> {
       if (failure instanceof ProposalDroppedException && waiters.remove(requestId) != null) {
         timer.cancel();

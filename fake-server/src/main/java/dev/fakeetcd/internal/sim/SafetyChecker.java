@@ -23,7 +23,10 @@ final class SafetyChecker implements MemberObserver {
   private record Logged(Entry entry, long prevTerm) {
   }
 
-  /** A committed entry: the term it was created in, and the term in which it was first known committed. */
+  /**
+   * A committed entry: the term it was created in, and the term in which it was first known
+   * committed.
+   */
   private record Committed(long entryTerm, long inTerm) {
   }
 

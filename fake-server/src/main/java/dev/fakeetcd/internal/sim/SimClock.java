@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
 public final class SimClock {
 
   /** The instant virtual time zero maps to: fixed, so that rendered instants are reproducible. */
-  public static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
+  static final Instant EPOCH = Instant.parse("2025-01-01T00:00:00Z");
 
   /** Events run at one instant before the clock concludes that the simulation cannot settle. */
   static final int MAX_EVENTS_PER_INSTANT = 1_000_000;
@@ -52,7 +52,7 @@ public final class SimClock {
   private record Deferred(Runnable task, Executor otherwise) {
   }
 
-  public SimClock(VirtualClock.Mode mode) {
+  SimClock(VirtualClock.Mode mode) {
     this.mode = Objects.requireNonNull(mode, "mode");
   }
 
@@ -80,13 +80,16 @@ public final class SimClock {
     return new ClockFace(ZoneOffset.UTC);
   }
 
-  /** Whether a timer is running now (on the thread holding this clock's monitor, if the caller does). */
+  /**
+   * Whether a timer is running now (on the thread holding this clock's monitor, if the caller
+   * does).
+   */
   public synchronized boolean isRunning() {
     return running;
   }
 
   /** Number of timers scheduled and neither run nor cancelled. */
-  public synchronized int pendingTimers() {
+  synchronized int pendingTimers() {
     return queue.size();
   }
 
@@ -127,10 +130,10 @@ public final class SimClock {
   }
 
   /**
-   * In {@link VirtualClock.Mode#AUTO_ADVANCE}: while {@code stillWaiting} holds and the simulation is idle, jumps
-   * to the next due timer and runs it, never further than {@code maxJump} beyond the time of the
-   * call. In other modes only runs what is due now. Returns whether the wait is over, that is
-   * whether {@code stillWaiting} is false at the end.
+   * In {@link VirtualClock.Mode#AUTO_ADVANCE}: while {@code stillWaiting} holds and the simulation
+   * is idle, jumps to the next due timer and runs it, never further than {@code maxJump} beyond the
+   * time of the call. In other modes only runs what is due now. Returns whether the wait is over,
+   * that is whether {@code stillWaiting} is false at the end.
    */
   public boolean autoAdvance(BooleanSupplier stillWaiting, Duration maxJump) {
     Objects.requireNonNull(stillWaiting, "stillWaiting");
@@ -152,9 +155,9 @@ public final class SimClock {
 
   /**
    * One step of {@link #autoAdvance}, for a caller that releases this clock's monitor between
-   * steps: in {@link VirtualClock.Mode#AUTO_ADVANCE}, if the simulation is idle and the next timer is due no
-   * later than {@code limitNanos} (virtual nanoseconds, as {@link #nanos}), jumps to it and runs
-   * everything due at that instant. Returns whether it did; in other modes it never does.
+   * steps: in {@link VirtualClock.Mode#AUTO_ADVANCE}, if the simulation is idle and the next timer
+   * is due no later than {@code limitNanos} (virtual nanoseconds, as {@link #nanos}), jumps to it
+   * and runs everything due at that instant. Returns whether it did; in other modes it never does.
    */
   public boolean jumpToNextTimer(long limitNanos) {
     boolean[] jumped = {false};
@@ -170,8 +173,8 @@ public final class SimClock {
   }
 
   /**
-   * In {@link VirtualClock.Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since it started;
-   * virtual time moves forward by the real time elapsed since the previous report.
+   * In {@link VirtualClock.Mode#WALL_CLOCK}: the driver reports the real nanoseconds elapsed since
+   * it started; virtual time moves forward by the real time elapsed since the previous report.
    */
   public void syncTo(long elapsedNanos) {
     if (mode != VirtualClock.Mode.WALL_CLOCK) {

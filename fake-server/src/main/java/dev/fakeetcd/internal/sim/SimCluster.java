@@ -172,7 +172,9 @@ public final class SimCluster<S extends StateMachine> {
     return trace;
   }
 
-  /** Every member ever started, in the order they were added, including crashed and removed ones. */
+  /**
+   * Every member ever started, in the order they were added, including crashed and removed ones.
+   */
   public List<SimMember<S>> members() {
     return List.copyOf(members.values());
   }
@@ -208,24 +210,20 @@ public final class SimCluster<S extends StateMachine> {
     clock.runUntilIdle();
     Optional<SimMember<S>> leader;
     while ((leader = leader()).isEmpty() && clock.nanos() < limit) {
-      clock.advance(Duration.ofNanos(Math.min(config.heartbeat().toNanos(), limit - clock.nanos())));
+      clock.advance(
+          Duration.ofNanos(Math.min(config.heartbeat().toNanos(), limit - clock.nanos())));
     }
     return leader.orElseThrow(() -> new IllegalStateException(
         "no leader after " + max + " (seed " + seed + "): " + describeMembers()));
   }
 
-  /** Proposes {@code data} through the current leader; see {@link SimMember#propose}. */
-  public CompletableFuture<Long> propose(byte[] data) {
-    return throughLeader(m -> m.propose(data));
-  }
-
   /** Starts a new member with an empty disk and adds it as a voter; completes with its id. */
-  public CompletableFuture<Long> addVoter() {
+  CompletableFuture<Long> addVoter() {
     return join(ConfChange::addNode);
   }
 
   /** Starts a new member with an empty disk and adds it as a learner; completes with its id. */
-  public CompletableFuture<Long> addLearner() {
+  CompletableFuture<Long> addLearner() {
     return join(ConfChange::addLearner);
   }
 
@@ -247,13 +245,13 @@ public final class SimCluster<S extends StateMachine> {
   }
 
   /** Makes learner {@code id} a voter through the current leader; completes with its index. */
-  public CompletableFuture<Long> promote(long id) {
+  CompletableFuture<Long> promote(long id) {
     member(id);
     return throughLeader(m -> m.proposeConfChange(ConfChange.addNode(id)));
   }
 
   /** Removes member {@code id} through the current leader; completes with the change's index. */
-  public CompletableFuture<Long> remove(long id) {
+  CompletableFuture<Long> remove(long id) {
     member(id);
     return throughLeader(m -> m.proposeConfChange(ConfChange.removeNode(id)));
   }

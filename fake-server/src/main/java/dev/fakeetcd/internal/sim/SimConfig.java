@@ -7,6 +7,9 @@ import java.util.Objects;
 /** Immutable configuration of a {@link SimCluster}; build it with {@link #builder()}. */
 public final class SimConfig {
 
+  /** The system property that turns {@link #checkInvariants()} on by default. */
+  static final String CHECK_INVARIANTS_PROPERTY = "fakeetcd.sim.checkInvariants";
+
   private final int members;
   private final Duration heartbeat;
   private final Duration election;
@@ -61,7 +64,7 @@ public final class SimConfig {
     return snapshotEntries;
   }
 
-  public int traceCapacity() {
+  int traceCapacity() {
     return traceCapacity;
   }
 
@@ -73,8 +76,13 @@ public final class SimConfig {
     return checkQuorum;
   }
 
-  /** Whether Raft's safety properties are checked at every state change (a violation throws). */
-  public boolean checkInvariants() {
+  /**
+   * Whether Raft's safety properties are checked at every state change (a violation throws). Off
+   * unless set, or unless the system property {@code fakeetcd.sim.checkInvariants} is "true" (the
+   * fake-server test suite sets it): the checker keeps every entry ever logged, so its memory grows
+   * with the run.
+   */
+  boolean checkInvariants() {
     return checkInvariants;
   }
 
@@ -88,7 +96,7 @@ public final class SimConfig {
     private int traceCapacity = Trace.DEFAULT_CAPACITY;
     private boolean preVote = true;
     private boolean checkQuorum = true;
-    private boolean checkInvariants;
+    private boolean checkInvariants = Boolean.getBoolean(CHECK_INVARIANTS_PROPERTY);
 
     private Builder() {
     }
@@ -128,7 +136,7 @@ public final class SimConfig {
       return this;
     }
 
-    public Builder traceCapacity(int events) {
+    Builder traceCapacity(int events) {
       if (events < 1) {
         throw new IllegalArgumentException("traceCapacity must be at least 1: " + events);
       }
@@ -146,7 +154,7 @@ public final class SimConfig {
       return this;
     }
 
-    public Builder checkInvariants(boolean on) {
+    Builder checkInvariants(boolean on) {
       checkInvariants = on;
       return this;
     }

@@ -42,9 +42,6 @@ public final class SimMember<S extends StateMachine> {
 
   private enum State { UP, PAUSED, CRASHED, REMOVED }
 
-  private record Pending(long term, CompletableFuture<Long> future) {
-  }
-
   private record PendingRead<S, T>(Function<? super S, T> query, LongConsumer indexKnown,
       CompletableFuture<T> future) {
   }
@@ -57,9 +54,11 @@ public final class SimMember<S extends StateMachine> {
   private final SimCluster<S> cluster;
   private final MemoryRaftStorage storage = new MemoryRaftStorage();
   private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
-  private final TreeMap<Long, Pending> proposals = new TreeMap<>();
   private final TreeMap<Long, PendingRead<S, ?>> readsByContext = new TreeMap<>();
-  /** Reads whose index is known, waiting for apply to reach it: read index to reads, in request order. */
+  /**
+   * Reads whose index is known, waiting for apply to reach it: read index to reads, in request
+   * order.
+   */
   private final TreeMap<Long, List<PendingRead<S, ?>>> readsByIndex = new TreeMap<>();
   /** Proposals waiting for this member to know a leader, oldest first. */
   private final ArrayDeque<HeldProposal> held = new ArrayDeque<>();
@@ -145,7 +144,7 @@ public final class SimMember<S extends StateMachine> {
   }
 
   /** Whether the member has applied its own removal from the cluster and stopped for good. */
-  public boolean isRemoved() {
+  boolean isRemoved() {
     return state == State.REMOVED;
   }
 
@@ -203,7 +202,10 @@ public final class SimMember<S extends StateMachine> {
     startVolatile();
   }
 
-  /** Freezes the process: no ticks, no processing; whatever arrives meanwhile waits, nothing is lost. */
+  /**
+   * Freezes the process: no ticks, no processing; whatever arrives meanwhile waits, nothing is
+   * lost.
+   */
   public void pause() {
     if (state != State.UP) {
       throw new IllegalStateException(label() + " cannot pause: " + state);
@@ -235,38 +237,15 @@ public final class SimMember<S extends StateMachine> {
   }
 
   /**
-   * Proposes {@code data} on this member. The future completes with the entry's index once this
-   * member has applied it, or fails: not the leader ({@link ProposalDroppedException}), the entry
-   * was replaced after a leader change, or the member crashed.
+   * Proposes {@code data}, the one way data enters the log (for the etcd server and tests alike):
+   * as etcd's server does, proposed here when this member leads, forwarded to the leader over the
+   * simulated network (MSG_PROP) when it knows one; while it knows none the proposal waits (etcd's
+   * raft node does not take proposals then), oldest first. The returned future completes once Raft
+   * has taken the proposal, or fails if Raft drops it ({@link ProposalDroppedException}: a
+   * leadership transfer is in progress) or the member stops; cancelling it withdraws a proposal
+   * still waiting. Whether the entry commits the caller learns from the applied log only.
    */
-  public CompletableFuture<Long> propose(byte[] data) {
-    byte[] copy = data.clone();
-    CompletableFuture<Long> future = new CompletableFuture<>();
-    if (!isUp()) {
-      future.completeExceptionally(new IllegalStateException(label() + " is down"));
-      return future;
-    }
-    input(() -> {
-      try {
-        long index = node.propose(copy);
-        proposals.put(index, new Pending(node.term(), future));
-      } catch (ProposalDroppedException e) {
-        completeLater(future, null, e);
-      }
-    });
-    return future;
-  }
-
-  /**
-   * Hands {@code data} to Raft as etcd's server does: proposed here when this member leads, forwarded
-   * to the leader over the simulated network when it knows one; while it knows none the proposal
-   * waits (etcd's raft node does not take proposals then), oldest first. The returned future
-   * completes once Raft has taken the proposal, or fails if Raft drops it
-   * ({@link ProposalDroppedException}: a leadership transfer is in progress) or the member stops;
-   * cancelling it withdraws a proposal still waiting. Whether the entry commits the caller learns
-   * from the applied log only.
-   */
-  public CompletableFuture<Void> submit(byte[] data) {
+  public CompletableFuture<Void> propose(byte[] data) {
     CompletableFuture<Void> handed = new CompletableFuture<>();
     if (!isUp()) {
       handed.completeExceptionally(new IllegalStateException(label() + " is down"));
@@ -302,7 +281,7 @@ public final class SimMember<S extends StateMachine> {
 
   /**
    * Proposes a membership change on this member, as etcd's server configures: handed to Raft as
-   * {@link #submit} hands data (forwarded to the leader, held while no leader is known), and the
+   * {@link #propose} hands data (forwarded to the leader, held while no leader is known), and the
    * future completes with the entry's index once this member itself has applied it (whether or
    * not the state machine admitted it). It fails if this member's leader refuses it at once
    * ({@link ProposalDroppedException}) or the member stops; a change lost on the way, refused by a
@@ -336,7 +315,9 @@ public final class SimMember<S extends StateMachine> {
     return read(query, index -> { });
   }
 
-  /** As {@link #read(Function)}; {@code indexKnown} hears the read index, in an event of its own. */
+  /**
+   * As {@link #read(Function)}; {@code indexKnown} hears the read index, in an event of its own.
+   */
   public <T> CompletableFuture<T> read(Function<? super S, T> query, LongConsumer indexKnown) {
     CompletableFuture<T> future = new CompletableFuture<>();
     if (!isUp()) {
@@ -355,7 +336,9 @@ public final class SimMember<S extends StateMachine> {
     return future;
   }
 
-  /** Asks Raft again for the index of every read still waiting for one (etcd retries every 500 ms). */
+  /**
+   * Asks Raft again for the index of every read still waiting for one (etcd retries every 500 ms).
+   */
   public void resendReads() {
     if (isUp()) {
       input(() -> {
@@ -500,7 +483,6 @@ public final class SimMember<S extends StateMachine> {
       applied = s.index();
       trace.record(Trace.Type.SNAPSHOT, id, "restore " + s.term() + "/" + s.index());
       cluster.checker().restored(this, s);
-      failProposalsUpTo(s.index());
     }
     boolean removedSelf = false;
     for (Entry e : ready.committedEntries()) {
@@ -570,25 +552,7 @@ public final class SimMember<S extends StateMachine> {
     }
     applied = e.index();
     cluster.checker().applied(this, e);
-    Pending pending = proposals.remove(e.index());
-    if (pending != null) {
-      if (pending.term() == e.term()) {
-        completeLater(pending.future(), e.index(), null);
-      } else {
-        completeLater(pending.future(), null, new ProposalDroppedException("entry " + e.index()
-            + " of term " + pending.term() + " was replaced by term " + e.term()));
-      }
-    }
     return removedSelf;
-  }
-
-  private void failProposalsUpTo(long index) {
-    Map<Long, Pending> covered = proposals.headMap(index, true);
-    for (Pending p : covered.values()) {
-      completeLater(p.future(), null, new IllegalStateException(
-          "outcome unknown: member " + id + " installed a snapshot at " + index));
-    }
-    covered.clear();
   }
 
   private void serveReads() {
@@ -627,10 +591,6 @@ public final class SimMember<S extends StateMachine> {
     inbox.clear();
     cluster.trace().record(Trace.Type.FAULT, id, why);
     IllegalStateException down = new IllegalStateException(label() + " " + why);
-    for (Pending p : proposals.values()) {
-      completeLater(p.future(), null, down);
-    }
-    proposals.clear();
     for (PendingRead<S, ?> r : readsByContext.values()) {
       completeLater(r.future(), null, down);
     }

@@ -91,8 +91,8 @@ public final class SimNetwork {
 
   /**
    * Since when {@code a} and {@code b} have been connected both ways without interruption (etcd's
-   * transport {@code ActiveSince}), or empty if they are not connected now: a link is cut, or one of
-   * them is down. A paused member stays connected, as a stopped process keeps its sockets.
+   * transport {@code ActiveSince}), or empty if they are not connected now: a link is cut, or one
+   * of them is down. A paused member stays connected, as a stopped process keeps its sockets.
    */
   public OptionalLong connectedSince(long a, long b) {
     requireMember(a);
@@ -324,7 +324,7 @@ public final class SimNetwork {
    * Sends the oldest message held on {@code from -> to}, which stays held. Returns false if none
    * is held.
    */
-  public boolean releaseOne(long from, long to) {
+  boolean releaseOne(long from, long to) {
     Link link = link(from, to);
     ArrayDeque<Object> held = holds.get(link);
     if (held == null || held.isEmpty()) {

@@ -39,6 +39,8 @@ public interface StateMachine {
   default void leaderChanged(long leaderId, long term) {
   }
 
-  /** Replaces the whole state with a snapshot taken at {@code index} (possibly on another member). */
+  /**
+   * Replaces the whole state with a snapshot taken at {@code index} (possibly on another member).
+   */
   void restore(long index, long term, byte[] snapshot);
 }

@@ -38,7 +38,7 @@ public final class Trace {
      * Faults, elections, leader changes, membership changes and client calls; the rest is routine
      * Raft traffic that a summary counts.
      */
-    public boolean notable() {
+    boolean notable() {
       return this == FAULT || this == ELECTION || this == LEADER || this == MEMBERSHIP
           || this == CLIENT;
     }
@@ -110,7 +110,7 @@ public final class Trace {
   }
 
   /** Events kept when no capacity is configured. */
-  public static final int DEFAULT_CAPACITY = 10_000;
+  static final int DEFAULT_CAPACITY = 10_000;
   /** Notable events kept for {@link #summary}, apart from the ring of all events. */
   private static final int NOTABLE_CAPACITY = 1_000;
 

@@ -6,9 +6,8 @@ import dev.fakeetcd.internal.raft.raftpb.ConfState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -19,7 +18,8 @@ import java.util.function.Predicate;
 /**
  * One randomized run: a cluster under random faults, proposals, reads and membership changes, all
  * drawn from the seed, with the safety checker on; then everything is healed and the run must
- * converge. Any exception or {@link AssertionError} is a failure of this seed.
+ * converge. Proposals go to a random member, as clients' do, so followers forward them to the
+ * leader. Any exception or {@link AssertionError} is a failure of this seed.
  */
 final class RandomRun {
 
@@ -29,7 +29,8 @@ final class RandomRun {
   final long seed;
   final SimCluster<ReplicatedList> cluster;
   private final SplittableRandom faults;
-  private final Map<String, CompletableFuture<Long>> proposals = new LinkedHashMap<>();
+  /** Every command some member applied: each is committed, so none may be lost. */
+  private final Set<String> applied = new LinkedHashSet<>();
   private int nextCommand;
 
   RandomRun(long seed) {
@@ -41,7 +42,7 @@ final class RandomRun {
         .checkQuorum(Math.floorMod(seed, 7) != 6)
         .checkInvariants(true)
         .build();
-    cluster = SimCluster.start(seed, config, id -> new ReplicatedList());
+    cluster = SimCluster.start(seed, config, id -> new ReplicatedList(applied::add));
     faults = cluster.random().split();
   }
 
@@ -58,7 +59,7 @@ final class RandomRun {
     SimNetwork net = cluster.network();
     if (r < 30) {
       String c = "c" + nextCommand++;
-      proposals.put(c, cluster.propose(command(c)));
+      pick(up()).ifPresent(m -> m.propose(command(c)));
     } else if (r < 35) {
       pick(up()).ifPresent(m -> m.read(ReplicatedList::commands));
     } else if (r < 41) {
@@ -150,20 +151,21 @@ final class RandomRun {
     }
     SimClock clock = cluster.clock();
     long deadline = clock.nanos() + CONVERGENCE_BOUND.toNanos();
-    CompletableFuture<Long> marker = null;
+    String marker = null;
+    CompletableFuture<Void> handed = null;
     long markerSent = 0;
     while (clock.nanos() < deadline) {
       // Like a client: retry when dropped, or after a timeout (the entry may have been truncated
-      // from a deposed leader's log, which nothing reports).
-      if (marker == null || marker.isCompletedExceptionally()
-          || !marker.isDone() && clock.nanos() - markerSent >= PROPOSAL_TIMEOUT.toNanos()) {
-        String c = "final" + nextCommand++;
-        marker = cluster.propose(command(c));
+      // from a deposed leader's log, or lost on its way there, which nothing reports).
+      if (marker == null || handed.isCompletedExceptionally()
+          || !applied.contains(marker)
+              && clock.nanos() - markerSent >= PROPOSAL_TIMEOUT.toNanos()) {
+        marker = "final" + nextCommand++;
+        handed = pick(up()).orElseThrow().propose(command(marker));
         markerSent = clock.nanos();
-        proposals.put(c, marker);
       }
-      if (marker.isDone() && !marker.isCompletedExceptionally() && converged(marker.join())) {
-        checkAcknowledgedProposals();
+      if (converged(marker)) {
+        checkAppliedCommands();
         return this;
       }
       clock.advance(Duration.ofMillis(100));
@@ -172,7 +174,7 @@ final class RandomRun {
         + " of virtual time after healing (seed " + seed + "):" + cluster.describeMembers());
   }
 
-  private boolean converged(long markerIndex) {
+  private boolean converged(String marker) {
     SimMember<ReplicatedList> leader = cluster.leader().orElse(null);
     if (leader == null) {
       return false;
@@ -182,7 +184,8 @@ final class RandomRun {
     ids.addAll(conf.learners());
     for (long id : ids) {
       SimMember<ReplicatedList> m = cluster.member(id);
-      if (!m.isUp() || m.appliedIndex() < markerIndex || m.appliedIndex() != leader.appliedIndex()
+      if (!m.isUp() || m.appliedIndex() != leader.appliedIndex()
+          || !m.stateMachine().commands().contains(marker)
           || !m.stateMachine().commands().equals(leader.stateMachine().commands())) {
         return false;
       }
@@ -190,19 +193,21 @@ final class RandomRun {
     return true;
   }
 
-  private void checkAcknowledgedProposals() {
-    List<String> applied = cluster.leader().orElseThrow().stateMachine().commands();
+  /**
+   * The converged log holds each command at most once (a forwarded proposal is never committed
+   * twice) and every command any member applied, which a client would have been answered for.
+   */
+  private void checkAppliedCommands() {
+    List<String> log = cluster.leader().orElseThrow().stateMachine().commands();
     Set<String> seen = new HashSet<>();
-    for (String c : applied) {
+    for (String c : log) {
       if (!c.startsWith("conf ") && !seen.add(c)) {
         throw new AssertionError("command " + c + " applied twice (seed " + seed + ")");
       }
     }
-    for (Map.Entry<String, CompletableFuture<Long>> p : proposals.entrySet()) {
-      CompletableFuture<Long> f = p.getValue();
-      if (f.isDone() && !f.isCompletedExceptionally() && !seen.contains(p.getKey())) {
-        throw new AssertionError("acknowledged command " + p.getKey() + " at index " + f.join()
-            + " was lost (seed " + seed + ")");
+    for (String c : applied) {
+      if (!seen.contains(c)) {
+        throw new AssertionError("applied command " + c + " was lost (seed " + seed + ")");
       }
     }
   }

@@ -11,12 +11,23 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The tiny replicated state machine of these tests: the commands applied, in order. */
 final class ReplicatedList implements StateMachine {
 
   private final List<String> commands = new ArrayList<>();
+  private final Consumer<String> onApply;
   private long appliedIndex;
+
+  ReplicatedList() {
+    this(command -> { });
+  }
+
+  /** {@code onApply} hears every command this state machine applies (not those it restores). */
+  ReplicatedList(Consumer<String> onApply) {
+    this.onApply = onApply;
+  }
 
   static byte[] command(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
@@ -33,7 +44,9 @@ final class ReplicatedList implements StateMachine {
   @Override
   public void apply(long index, long term, byte[] data) {
     if (data.length > 0) {
-      commands.add(new String(data, StandardCharsets.UTF_8));
+      String command = new String(data, StandardCharsets.UTF_8);
+      commands.add(command);
+      onApply.accept(command);
     }
     appliedIndex = index;
   }

@@ -31,9 +31,14 @@ class SimClusterTest {
         .findFirst().orElseThrow();
   }
 
+  /** Proposes each command on the leader, as its clients do, and requires it applied there. */
   private static void proposeAll(SimCluster<ReplicatedList> cluster, String... commands) {
+    SimMember<ReplicatedList> leader = cluster.leader().orElseThrow();
     for (String c : commands) {
-      assertThat(cluster.propose(command(c))).isCompleted();
+      CompletableFuture<Void> handed = leader.propose(command(c));
+      cluster.clock().runUntilIdle();
+      assertThat(handed).isCompleted();
+      assertThat(leader.stateMachine().commands()).endsWith(c);
     }
   }
 
@@ -58,16 +63,17 @@ class SimClusterTest {
   }
 
   @Test
-  void propose_isAppliedOnEveryMemberWithoutTimePassing() {
+  void propose_onAFollowerIsForwardedAndAppliedOnEveryMemberWithoutTimePassing() {
     SimCluster<ReplicatedList> cluster = start(config(3));
-    cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> leader = cluster.awaitLeader(MAX);
     long before = cluster.clock().nanos();
-    CompletableFuture<Long> put = cluster.propose(command("a"));
-    assertThat(put).isCompleted();
+    CompletableFuture<Void> handed = aFollower(cluster).propose(command("a"));
+    cluster.clock().runUntilIdle();
+    assertThat(handed).isCompleted();
     assertThat(cluster.clock().nanos()).isEqualTo(before);
     assertThat(cluster.members()).allSatisfy(m -> {
       assertThat(m.stateMachine().commands()).endsWith("a");
-      assertThat(m.appliedIndex()).isEqualTo(put.join());
+      assertThat(m.appliedIndex()).isEqualTo(leader.appliedIndex());
     });
   }
 
@@ -79,40 +85,42 @@ class SimClusterTest {
         id -> new ReplicatedList(), voters -> source.snapshot());
     cluster.awaitLeader(MAX);
 
-    CompletableFuture<Long> put = cluster.propose(command("a"));
+    proposeAll(cluster, "a");
+    // Index 3 is the configuration's (1..3) snapshot; the first leader's empty entry is 4.
+    assertThat(cluster.members()).allSatisfy(m -> assertThat(m.appliedIndex()).isEqualTo(5));
     SimMember<ReplicatedList> follower = aFollower(cluster);
     follower.crash();
     follower.restart();
     cluster.awaitLeader(MAX);
 
-    // Index 3 is the configuration's (1..3) snapshot; the first leader's empty entry is 4.
-    assertThat(put.join()).isEqualTo(5);
     assertThat(cluster.members()).allSatisfy(m ->
         assertThat(m.stateMachine().commands()).containsExactly("restored", "a"));
   }
 
   @Test
-  void propose_onAFollowerIsDropped() {
+  void propose_duringALeadershipTransferIsDropped() {
     SimCluster<ReplicatedList> cluster = start(config(3));
-    cluster.awaitLeader(MAX);
-    CompletableFuture<Long> put = aFollower(cluster).propose(command("x"));
+    SimMember<ReplicatedList> leader = cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> follower = aFollower(cluster);
+    // The transferee never hears MSG_TIMEOUT_NOW, so the transfer stays in progress.
+    cluster.network().cut(leader.id(), follower.id());
+    leader.transferLeadership(follower.id());
+    CompletableFuture<Void> handed = leader.propose(command("x"));
     cluster.clock().runUntilIdle();
-    assertThatThrownBy(put::join).hasCauseInstanceOf(ProposalDroppedException.class);
+    assertThatThrownBy(handed::join).hasCauseInstanceOf(ProposalDroppedException.class);
   }
 
   @Test
-  void propose_failsWhenTheMemberCrashesBeforeApplying() {
+  void propose_waitingForALeaderFailsWhenTheMemberCrashes() {
     SimCluster<ReplicatedList> cluster = start(config(3));
-    SimMember<ReplicatedList> leader = cluster.awaitLeader(MAX);
-    for (SimMember<ReplicatedList> m : cluster.members()) {
-      if (m != leader) {
-        cluster.network().cut(leader.id(), m.id());
-      }
-    }
-    CompletableFuture<Long> put = cluster.propose(command("x"));
-    leader.crash();
+    cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> follower = aFollower(cluster);
+    cluster.network().isolate(follower.id());
+    cluster.clock().advance(Duration.ofSeconds(5));
+    CompletableFuture<Void> handed = follower.propose(command("x"));
+    follower.crash();
     cluster.clock().runUntilIdle();
-    assertThatThrownBy(put::join).isInstanceOf(CompletionException.class)
+    assertThatThrownBy(handed::join).isInstanceOf(CompletionException.class)
         .hasMessageContaining("crash");
   }
 
@@ -141,13 +149,13 @@ class SimClusterTest {
   }
 
   @Test
-  void submit_withoutALeaderWaitsAndIsForwardedOnceOneIsKnown() {
+  void propose_withoutALeaderWaitsAndIsForwardedOnceOneIsKnown() {
     SimCluster<ReplicatedList> cluster = start(config(3));
     cluster.awaitLeader(MAX);
     SimMember<ReplicatedList> follower = aFollower(cluster);
     cluster.network().isolate(follower.id());
     cluster.clock().advance(Duration.ofSeconds(5));
-    CompletableFuture<Void> handed = follower.submit(command("late"));
+    CompletableFuture<Void> handed = follower.propose(command("late"));
     cluster.clock().runUntilIdle();
     boolean handedWhileLeaderless = handed.isDone();
 
@@ -161,13 +169,13 @@ class SimClusterTest {
   }
 
   @Test
-  void submit_cancelledWhileWaitingForALeaderIsNeverProposed() {
+  void propose_cancelledWhileWaitingForALeaderIsNeverProposed() {
     SimCluster<ReplicatedList> cluster = start(config(3));
     cluster.awaitLeader(MAX);
     SimMember<ReplicatedList> follower = aFollower(cluster);
     cluster.network().isolate(follower.id());
     cluster.clock().advance(Duration.ofSeconds(5));
-    follower.submit(command("withdrawn")).cancel(false);
+    follower.propose(command("withdrawn")).cancel(false);
 
     cluster.network().heal();
     cluster.awaitLeader(MAX);
@@ -391,12 +399,14 @@ class SimClusterTest {
   @Test
   void autoAdvance_completesAProposalThatMustWaitForLatency() {
     SimCluster<ReplicatedList> cluster = start(config(3).clockMode(VirtualClock.Mode.AUTO_ADVANCE));
-    cluster.awaitLeader(MAX);
+    SimMember<ReplicatedList> leader = cluster.awaitLeader(MAX);
     cluster.network().latency(Duration.ofMillis(10), Duration.ZERO);
     long before = cluster.clock().nanos();
-    CompletableFuture<Long> put = cluster.propose(command("slow"));
-    assertThat(put).isNotDone();
-    assertThat(cluster.clock().autoAdvance(() -> !put.isDone(), Duration.ofSeconds(1))).isTrue();
+    leader.propose(command("slow"));
+    cluster.clock().runUntilIdle();
+    assertThat(leader.stateMachine().commands()).doesNotContain("slow");
+    assertThat(cluster.clock().autoAdvance(
+        () -> !leader.stateMachine().commands().contains("slow"), Duration.ofSeconds(1))).isTrue();
     assertThat(cluster.clock().nanos() - before).isGreaterThanOrEqualTo(20_000_000L);
   }
 
@@ -404,11 +414,13 @@ class SimClusterTest {
   void start_drawsMemberAndClusterIdsFromTheSeed() {
     SimCluster<ReplicatedList> one = start(config(3));
     SimCluster<ReplicatedList> again = start(config(3));
-    SimCluster<ReplicatedList> other = SimCluster.start(8, config(3).build(), id -> new ReplicatedList());
+    SimCluster<ReplicatedList> other = SimCluster.start(
+        8, config(3).build(), id -> new ReplicatedList());
     List<Long> ids = one.members().stream().map(SimMember::id).toList();
     assertThat(again.members().stream().map(SimMember::id).toList()).isEqualTo(ids);
     assertThat(again.clusterId()).isEqualTo(one.clusterId());
-    assertThat(other.members().stream().map(SimMember::id).toList()).doesNotContainAnyElementsOf(ids);
+    assertThat(other.members().stream().map(SimMember::id).toList()).doesNotContainAnyElementsOf(
+        ids);
     assertThat(ids).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isPositive())
         .doesNotContain(one.clusterId());
   }
@@ -418,7 +430,8 @@ class SimClusterTest {
     // The etcd server derives request ids from those bits; over this many 7-member clusters,
     // ids drawn without the rule collide there several times.
     for (long seed = 0; seed < 3_000; seed++) {
-      SimCluster<ReplicatedList> cluster = SimCluster.start(seed, config(7).build(), id -> new ReplicatedList());
+      SimCluster<ReplicatedList> cluster = SimCluster.start(
+          seed, config(7).build(), id -> new ReplicatedList());
       assertThat(cluster.members().stream().map(m -> m.id() & 0xFFFF).toList())
           .as("seed %d", seed).doesNotHaveDuplicates();
     }

@@ -18,7 +18,8 @@ class SimNetworkTest {
   private final List<String> received = new ArrayList<>();
   private final List<String> bounced = new ArrayList<>();
   private final List<Endpoint> endpoints = new ArrayList<>();
-  private final SimNetwork network = new SimNetwork(clock, new SplittableRandom(42), trace, message -> !"unique".equals(message));
+  private final SimNetwork network = new SimNetwork(
+      clock, new SplittableRandom(42), trace, message -> !"unique".equals(message));
 
   SimNetworkTest() {
     for (long id = 1; id <= 3; id++) {

@@ -27,7 +27,8 @@ class TraceTest {
     for (int i = 0; i < 5; i++) {
       trace.record(Trace.Type.CLIENT, 1, "op " + i);
     }
-    assertThat(trace.events()).extracting(Trace.Event::detail).containsExactly("op 2", "op 3", "op 4");
+    assertThat(trace.events()).extracting(Trace.Event::detail).containsExactly(
+        "op 2", "op 3", "op 4");
     assertThat(trace.recordedCount()).isEqualTo(5);
   }
 

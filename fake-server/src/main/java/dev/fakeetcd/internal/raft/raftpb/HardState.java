@@ -7,17 +7,17 @@ package dev.fakeetcd.internal.raft.raftpb;
  */
 public record HardState(long term, long vote, long commit) {
 
-    /** The state of a node that has never run. */
-    public static final HardState EMPTY = new HardState(0, 0, 0);
+  /** The state of a node that has never run. */
+  public static final HardState EMPTY = new HardState(0, 0, 0);
 
-    public HardState {
-        if (term < 0 || commit < 0) {
-            throw new IllegalArgumentException("negative field in " + term + "/" + vote + "/" + commit);
-        }
+  public HardState {
+    if (term < 0 || commit < 0) {
+      throw new IllegalArgumentException("negative field in " + term + "/" + vote + "/" + commit);
     }
+  }
 
-    /** Whether this is {@link #EMPTY}. */
-    public boolean isEmpty() {
-        return equals(EMPTY);
-    }
+  /** Whether this is {@link #EMPTY}. */
+  public boolean isEmpty() {
+    return equals(EMPTY);
+  }
 }

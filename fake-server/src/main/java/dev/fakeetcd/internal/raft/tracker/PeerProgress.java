@@ -9,5 +9,6 @@ package dev.fakeetcd.internal.raft.tracker;
  * @param learner      whether the peer is a learner
  * @param recentActive whether the peer was heard from since the last check-quorum round
  */
-public record PeerProgress(long match, long next, ProgressState state, boolean learner, boolean recentActive) {
+public record PeerProgress(
+    long match, long next, ProgressState state, boolean learner, boolean recentActive) {
 }
