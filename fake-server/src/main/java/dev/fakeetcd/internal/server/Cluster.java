@@ -15,6 +15,7 @@ import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.SimNetwork;
 import dev.fakeetcd.internal.sim.Trace;
+import dev.fakeetcd.internal.wallclock.WallClockDriver;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;

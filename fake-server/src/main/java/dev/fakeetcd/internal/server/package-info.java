@@ -10,14 +10,14 @@
  * ({@code ReadLoop}); {@link dev.fakeetcd.internal.server.Maintenance}; what each applied entry
  * does ({@code ApplyFanOut}); response headers ({@code ResponseHeaders}); lease requests
  * ({@link dev.fakeetcd.internal.server.MemberLeases}) and membership changes
- * ({@link dev.fakeetcd.internal.server.Membership}) through Raft. Also the auto-compactor and the
- * wall-clock driver.
+ * ({@link dev.fakeetcd.internal.server.Membership}) through Raft. Also the auto-compactor, and
+ * starting the wall-clock driver in WALL_CLOCK mode.
  *
- * {@code KvValidator} is etcd's request-time KV validation ({@code etcdserver/api/v3rpc/key.go}):
+ * <p>{@code KvValidator} is etcd's request-time KV validation ({@code etcdserver/api/v3rpc/key.go}):
  * here the member's KV facade applies it, so every client path (gRPC services and the in-process
  * client of Lock and Election) meets the same checks.
  *
- * <p>May import apply, watch, lease, membership, mvcc, backend, rpctypes, sim and raft. What serves
+ * <p>May import apply, watch, lease, membership, mvcc, backend, rpctypes, wallclock, sim and raft. What serves
  * the clients is the transport's: the cluster acts on it through
  * {@link dev.fakeetcd.internal.server.ClientEndpoints}, which the transport implements.
  */

@@ -2,7 +2,7 @@ package dev.fakeetcd.internal.transport;
 
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.server.Cluster;
-import dev.fakeetcd.internal.server.DaemonTicker;
+import dev.fakeetcd.internal.wallclock.DaemonTicker;
 import java.time.Duration;
 import java.util.List;
 

@@ -9,6 +9,6 @@
  * call trace, arrivals), client-link faults and the open calls they track, and the watchdog for
  * calls stuck on a MANUAL clock.
  *
- * <p>May import v3rpc, v3lock, v3election, v3client, server and what those may import.
+ * <p>May import v3rpc, v3lock, v3election, v3client, server, wallclock and what those may import.
  */
 package dev.fakeetcd.internal.transport;

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.server;
+package dev.fakeetcd.internal.wallclock;
 
 import dev.fakeetcd.internal.sim.SimClock;
 
@@ -6,24 +6,24 @@ import dev.fakeetcd.internal.sim.SimClock;
  * Outside the pure core: lets virtual time follow real time, a few milliseconds at a time, for
  * the standalone server and for tests that want real expiry.
  */
-final class WallClockDriver {
+public final class WallClockDriver {
 
   private static final long PERIOD_MILLIS = 2;
 
   private final SimClock clock;
   private DaemonTicker ticker;
 
-  WallClockDriver(SimClock clock) {
+  public WallClockDriver(SimClock clock) {
     this.clock = clock;
   }
 
-  void start() {
+  public void start() {
     long origin = System.nanoTime();
     ticker = DaemonTicker.start("fake-etcd-wall-clock", PERIOD_MILLIS,
         () -> clock.syncTo(System.nanoTime() - origin));
   }
 
-  void stop() {
+  public void stop() {
     if (ticker != null) {
       ticker.stop();
     }

@@ -1,4 +1,4 @@
-package dev.fakeetcd.internal.server;
+package dev.fakeetcd.internal.wallclock;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
