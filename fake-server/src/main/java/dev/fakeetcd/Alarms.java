@@ -16,10 +16,10 @@ import java.util.List;
  */
 public final class Alarms {
 
-  private final Cluster server;
+  private final Cluster cluster;
 
-  Alarms(Cluster server) {
-    this.server = server;
+  Alarms(Cluster cluster) {
+    this.cluster = cluster;
   }
 
   /** Raises {@code type} for {@code member}; applied everywhere when this returns. */
@@ -38,7 +38,7 @@ public final class Alarms {
   }
 
   private List<AlarmMember> send(AlarmRequest.AlarmAction action, long member, AlarmType type) {
-    return server.alarm(AlarmRequest.newBuilder().setAction(action).setMemberID(member)
+    return cluster.alarm(AlarmRequest.newBuilder().setAction(action).setMemberID(member)
         .setAlarm(type).build()).getAlarmsList();
   }
 }

@@ -20,11 +20,11 @@ import java.util.Objects;
  */
 public final class ClientLinks {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberEndpoints endpoints;
 
-  ClientLinks(Cluster server, MemberEndpoints endpoints) {
-    this.server = server;
+  ClientLinks(Cluster cluster, MemberEndpoints endpoints) {
+    this.cluster = cluster;
     this.endpoints = endpoints;
   }
 
@@ -59,7 +59,7 @@ public final class ClientLinks {
    * doing for those calls goes on (a write may still be applied), as with a real broken connection.
    */
   public void drop(Member member) {
-    server.dropClientConnections(member.index());
+    cluster.dropClientConnections(member.index());
     trace(member, "drop");
   }
 
@@ -70,8 +70,8 @@ public final class ClientLinks {
   }
 
   private void trace(Member member, String fault) {
-    synchronized (server.lock()) {
-      server.trace().record(Trace.Type.FAULT, member.id(), "client links: " + fault);
+    synchronized (cluster.lock()) {
+      cluster.trace().record(Trace.Type.FAULT, member.id(), "client links: " + fault);
     }
   }
 }

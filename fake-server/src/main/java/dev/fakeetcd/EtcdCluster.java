@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class EtcdCluster implements AutoCloseable {
 
   private final ClusterConfig config;
-  private final Cluster server;
+  private final Cluster cluster;
   private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Network network;
   private final VirtualClock clock;
@@ -29,15 +29,15 @@ public final class EtcdCluster implements AutoCloseable {
 
   EtcdCluster(ClusterConfig config, MemberEndpoints served) {
     this.config = config;
-    this.server = served.cluster();
-    this.network = new Network(server);
-    this.clock = new VirtualClock(server.clock());
-    this.clientLinks = new ClientLinks(server, served);
-    this.leases = new Leases(server);
-    this.alarms = new Alarms(server);
-    List<Long> ids = server.memberIds();
+    this.cluster = served.cluster();
+    this.network = new Network(cluster);
+    this.clock = new VirtualClock(cluster.clock());
+    this.clientLinks = new ClientLinks(cluster, served);
+    this.leases = new Leases(cluster);
+    this.alarms = new Alarms(cluster);
+    List<Long> ids = cluster.memberIds();
     for (int i = 0; i < ids.size(); i++) {
-      members.add(new Member(server, i, ids.get(i)));
+      members.add(new Member(cluster, i, ids.get(i)));
     }
   }
 
@@ -46,11 +46,11 @@ public final class EtcdCluster implements AutoCloseable {
   }
 
   public long seed() {
-    return server.seed();
+    return cluster.seed();
   }
 
   public long clusterId() {
-    return server.clusterId();
+    return cluster.clusterId();
   }
 
   /** Every member, in index order. */
@@ -66,7 +66,7 @@ public final class EtcdCluster implements AutoCloseable {
   public Member startAddedMember(long id) {
     // Not under the cluster lock: starting servers must not block it.
     synchronized (members) {
-      Member member = new Member(server, server.startAddedMember(id), id);
+      Member member = new Member(cluster, cluster.startAddedMember(id), id);
       members.add(member);
       return member;
     }
@@ -78,7 +78,7 @@ public final class EtcdCluster implements AutoCloseable {
    * {@link #members()}, removed members are gone from it.
    */
   public List<MemberListEntry> memberList() {
-    return server.memberList().stream().map(MemberListEntry::of).toList();
+    return cluster.memberList().stream().map(MemberListEntry::of).toList();
   }
 
   public Member member(int index) {
@@ -90,7 +90,7 @@ public final class EtcdCluster implements AutoCloseable {
 
   /** {@code http://127.0.0.1:port} of each member; empty unless the config asked for TCP. */
   public List<URI> endpoints() {
-    return server.endpoints();
+    return cluster.endpoints();
   }
 
   /**
@@ -99,7 +99,7 @@ public final class EtcdCluster implements AutoCloseable {
    * clock advanced afterwards counts for it.
    */
   public ManagedChannel inProcessChannel(Member member) {
-    return InProcessChannelBuilder.forName(server.inProcessName(member.index())).directExecutor()
+    return InProcessChannelBuilder.forName(cluster.inProcessName(member.index())).directExecutor()
         .build();
   }
 
@@ -146,12 +146,12 @@ public final class EtcdCluster implements AutoCloseable {
    * @throws IllegalStateException if there is no leader
    */
   public void transferLeadership(Member to) {
-    server.transferLeadership(to.id());
+    cluster.transferLeadership(to.id());
   }
 
   /** Every member's role, term, applied index and revision, taken at one instant. */
   public List<MemberStatus> status() {
-    synchronized (server.lock()) {
+    synchronized (cluster.lock()) {
       List<MemberStatus> all = new ArrayList<>();
       for (Member m : members) {
         all.add(m.status());
@@ -165,8 +165,8 @@ public final class EtcdCluster implements AutoCloseable {
    * calls), one event per line with its virtual time; what a failure report writes to a file.
    */
   public String trace() {
-    synchronized (server.lock()) {
-      Trace trace = server.trace();
+    synchronized (cluster.lock()) {
+      Trace trace = cluster.trace();
       long dropped = trace.recordedCount() - trace.events().size();
       return (dropped > 0 ? "(" + dropped + " earlier events not retained)\n" : "") + trace.render();
     }
@@ -180,14 +180,14 @@ public final class EtcdCluster implements AutoCloseable {
    * early faults are still here.
    */
   public String traceSummary(int events) {
-    synchronized (server.lock()) {
-      return server.trace().summary(events);
+    synchronized (cluster.lock()) {
+      return cluster.trace().summary(events);
     }
   }
 
   /** The member that currently leads, if any. */
   public Optional<Member> leader() {
-    return server.leaderId().map(this::byId);
+    return cluster.leaderId().map(this::byId);
   }
 
   /**
@@ -196,17 +196,17 @@ public final class EtcdCluster implements AutoCloseable {
    * @throws IllegalStateException if none emerges, describing every member
    */
   public Member awaitLeader() {
-    return byId(server.awaitLeader(config.election().multipliedBy(50)));
+    return byId(cluster.awaitLeader(config.election().multipliedBy(50)));
   }
 
   /** Compacts the key-value history at {@code revision} through Raft, as a client's Compact. */
   public void compact(long revision) {
-    server.compact(revision);
+    cluster.compact(revision);
   }
 
   /** The cluster lock; for this package's tests that must hold it while clients arrive. */
   Object lock() {
-    return server.lock();
+    return cluster.lock();
   }
 
   private Member byId(long id) {
@@ -221,7 +221,7 @@ public final class EtcdCluster implements AutoCloseable {
   /** Stops every member's servers, freeing their ports, and the wall-clock driver if any. */
   @Override
   public void close() {
-    server.close();
+    cluster.close();
   }
 
   @Override

@@ -15,15 +15,15 @@ public final class Leases {
   private static final Duration WAIT_LIMIT = Duration.ofSeconds(10);
   private static final Duration POLL = Duration.ofMillis(5);
 
-  private final Cluster server;
+  private final Cluster cluster;
 
-  Leases(Cluster server) {
-    this.server = server;
+  Leases(Cluster cluster) {
+    this.cluster = cluster;
   }
 
   /** Every lease with its remaining virtual time on the leader, soonest expiry first. */
   public List<LeaseInfo> list() {
-    return server.leases((id, ttl, remaining) -> new LeaseInfo(id, ttl, Duration.ofNanos(remaining)));
+    return cluster.leases((id, ttl, remaining) -> new LeaseInfo(id, ttl, Duration.ofNanos(remaining)));
   }
 
   /**
@@ -34,7 +34,7 @@ public final class Leases {
    * @return false if the leader holds no such lease
    */
   public boolean expireNow(long id) {
-    return server.expireLease(id);
+    return cluster.expireLease(id);
   }
 
   /**
@@ -47,7 +47,7 @@ public final class Leases {
    */
   public void awaitNotKeptAlive(long id) {
     long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
-    while (server.isKeptAlive(id)) {
+    while (cluster.isKeptAlive(id)) {
       if (System.nanoTime() - deadline > 0) {
         throw new IllegalStateException("lease " + Long.toHexString(id)
             + " is still kept alive by an open keep-alive stream after " + WAIT_LIMIT.toSeconds()

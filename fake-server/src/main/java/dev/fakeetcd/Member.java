@@ -11,12 +11,12 @@ import java.util.Optional;
 /** One member of an {@link EtcdCluster}: its identity, endpoint, Raft view and process faults. */
 public final class Member {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final int index;
   private final long id;
 
-  Member(Cluster server, int index, long id) {
-    this.server = server;
+  Member(Cluster cluster, int index, long id) {
+    this.cluster = cluster;
     this.index = index;
     this.id = id;
   }
@@ -37,58 +37,58 @@ public final class Member {
 
   /** {@code http://127.0.0.1:port}, when the cluster listens on TCP. */
   public Optional<URI> endpoint() {
-    return server.endpoints().isEmpty() ? Optional.empty()
-        : Optional.of(server.endpoints().get(index));
+    return cluster.endpoints().isEmpty() ? Optional.empty()
+        : Optional.of(cluster.endpoints().get(index));
   }
 
   public boolean isUp() {
-    synchronized (server.lock()) {
-      return server.member(id).isUp();
+    synchronized (cluster.lock()) {
+      return cluster.member(id).isUp();
     }
   }
 
   public boolean isLeader() {
-    synchronized (server.lock()) {
-      return server.member(id).isUp() && server.member(id).role() == Role.LEADER;
+    synchronized (cluster.lock()) {
+      return cluster.member(id).isUp() && cluster.member(id).role() == Role.LEADER;
     }
   }
 
   /** The member's current Raft term. */
   public long term() {
-    synchronized (server.lock()) {
-      return server.member(id).term();
+    synchronized (cluster.lock()) {
+      return cluster.member(id).term();
     }
   }
 
   /** This member's role, term, applied index and revision now. */
   public MemberStatus status() {
-    synchronized (server.lock()) {
-      SimMember<EtcdStateMachine> m = server.member(id);
+    synchronized (cluster.lock()) {
+      SimMember<EtcdStateMachine> m = cluster.member(id);
       if (!m.isUp()) {
         return new MemberStatus(this, "DOWN", false, 0, 0, 0);
       }
       return new MemberStatus(this, m.role().name(), m.isPaused(), m.term(), m.appliedIndex(),
-          server.revision(id));
+          cluster.revision(id));
     }
   }
 
   /** Kills the process: volatile state is lost, the disk stays; waiting requests fail. */
   public void crash() {
-    server.crash(id);
+    cluster.crash(id);
   }
 
   /** Starts a crashed member again from its disk. */
   public void restart() {
-    server.restart(id);
+    cluster.restart(id);
   }
 
   /** Freezes the process; what arrives meanwhile waits. */
   public void pause() {
-    server.pause(id);
+    cluster.pause(id);
   }
 
   public void resume() {
-    server.resume(id);
+    cluster.resume(id);
   }
 
   @Override

@@ -20,10 +20,10 @@ import java.util.TreeSet;
  */
 public final class Network {
 
-  private final Cluster server;
+  private final Cluster cluster;
 
-  Network(Cluster server) {
-    this.server = server;
+  Network(Cluster cluster) {
+    this.cluster = cluster;
   }
 
   /**
@@ -42,28 +42,28 @@ public final class Network {
         ids[g].add(m.id());
       }
     }
-    synchronized (server.lock()) {
-      server.network().partition(ids);
+    synchronized (cluster.lock()) {
+      cluster.network().partition(ids);
     }
   }
 
   /** Cuts every link to and from {@code member}. */
   public void isolate(Member member) {
-    synchronized (server.lock()) {
-      server.network().isolate(member.id());
+    synchronized (cluster.lock()) {
+      cluster.network().isolate(member.id());
     }
   }
 
   /** Cuts the one-way link {@code from -> to}; the reverse direction keeps working. */
   public void cut(Member from, Member to) {
-    synchronized (server.lock()) {
-      server.network().cut(from.id(), to.id());
+    synchronized (cluster.lock()) {
+      cluster.network().cut(from.id(), to.id());
     }
   }
 
   public boolean isCut(Member from, Member to) {
-    synchronized (server.lock()) {
-      return server.network().isCut(from.id(), to.id());
+    synchronized (cluster.lock()) {
+      return cluster.network().isCut(from.id(), to.id());
     }
   }
 
@@ -72,9 +72,9 @@ public final class Network {
    * oldest first, with what that causes at the current instant.
    */
   public void heal() {
-    synchronized (server.lock()) {
-      server.network().heal();
-      server.clock().runUntilIdle();
+    synchronized (cluster.lock()) {
+      cluster.network().heal();
+      cluster.clock().runUntilIdle();
     }
   }
 
@@ -85,29 +85,29 @@ public final class Network {
    * <pre>{@code net.latency(Duration.ofMillis(50), Duration.ofMillis(20));}</pre>
    */
   public void latency(Duration base, Duration jitter) {
-    synchronized (server.lock()) {
-      server.network().latency(base, jitter);
+    synchronized (cluster.lock()) {
+      cluster.network().latency(base, jitter);
     }
   }
 
   /** As {@link #latency(Duration, Duration)}, on the one link {@code from -> to}. */
   public void latency(Member from, Member to, Duration base, Duration jitter) {
-    synchronized (server.lock()) {
-      server.network().latency(from.id(), to.id(), base, jitter);
+    synchronized (cluster.lock()) {
+      cluster.network().latency(from.id(), to.id(), base, jitter);
     }
   }
 
   /** Loses each message on links without a rate of their own with {@code probability}. */
   public void lossRate(double probability) {
-    synchronized (server.lock()) {
-      server.network().lossRate(probability);
+    synchronized (cluster.lock()) {
+      cluster.network().lossRate(probability);
     }
   }
 
   /** Loses each message on {@code from -> to} with {@code probability}. */
   public void lossRate(Member from, Member to, double probability) {
-    synchronized (server.lock()) {
-      server.network().lossRate(from.id(), to.id(), probability);
+    synchronized (cluster.lock()) {
+      cluster.network().lossRate(from.id(), to.id(), probability);
     }
   }
 
@@ -117,8 +117,8 @@ public final class Network {
    * deliver twice, and a copied proposal would be a second write.
    */
   public void duplicationRate(double probability) {
-    synchronized (server.lock()) {
-      server.network().duplicationRate(probability);
+    synchronized (cluster.lock()) {
+      cluster.network().duplicationRate(probability);
     }
   }
 
@@ -133,23 +133,23 @@ public final class Network {
    * }</pre>
    */
   public void hold(Member from, Member to) {
-    synchronized (server.lock()) {
-      server.network().hold(from.id(), to.id());
+    synchronized (cluster.lock()) {
+      cluster.network().hold(from.id(), to.id());
     }
   }
 
   /** Stops holding {@code from -> to} and sends what was held, oldest first. */
   public void release(Member from, Member to) {
-    synchronized (server.lock()) {
-      server.network().release(from.id(), to.id());
-      server.clock().runUntilIdle();
+    synchronized (cluster.lock()) {
+      cluster.network().release(from.id(), to.id());
+      cluster.clock().runUntilIdle();
     }
   }
 
   /** How many messages are held on {@code from -> to}. */
   public int heldCount(Member from, Member to) {
-    synchronized (server.lock()) {
-      return server.network().heldCount(from.id(), to.id());
+    synchronized (cluster.lock()) {
+      return cluster.network().heldCount(from.id(), to.id());
     }
   }
 }

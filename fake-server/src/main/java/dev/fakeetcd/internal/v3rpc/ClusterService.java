@@ -25,29 +25,29 @@ import java.util.function.Supplier;
 /** {@code etcdserverpb.Cluster} of one member; the member list itself is {@link Membership}. */
 public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
 
-  public ClusterService(Cluster server, MemberServer member) {
-    this.server = server;
+  public ClusterService(Cluster cluster, MemberServer member) {
+    this.cluster = cluster;
     this.member = member;
   }
 
   @Override
   public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> responses) {
-    configure(responses, () -> server.membership().add(member, request));
+    configure(responses, () -> cluster.membership().add(member, request));
   }
 
   @Override
   public void memberRemove(MemberRemoveRequest request,
       StreamObserver<MemberRemoveResponse> responses) {
-    configure(responses, () -> server.membership().remove(member, request));
+    configure(responses, () -> cluster.membership().remove(member, request));
   }
 
   @Override
   public void memberUpdate(MemberUpdateRequest request,
       StreamObserver<MemberUpdateResponse> responses) {
-    configure(responses, () -> server.membership().update(member, request));
+    configure(responses, () -> cluster.membership().update(member, request));
   }
 
   /**
@@ -62,7 +62,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
     };
     Context context = Context.current();
     ((ServerCallStreamObserver<T>) responses).setOnCancelHandler(() -> {
-      synchronized (server.lock()) {
+      synchronized (cluster.lock()) {
         call.ended = true;
         if (call.waiting != null) {
           call.waiting.completeExceptionally(endedBy(context));
@@ -92,7 +92,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
         }
       }
     };
-    server.call(member, answer, () -> {
+    cluster.call(member, answer, () -> {
       if (call.ended) { // cancelled while the member was paused
         return CompletableFuture.failedFuture(endedBy(context));
       }
@@ -109,13 +109,13 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberList(MemberListRequest request, StreamObserver<MemberListResponse> responses) {
-    server.call(member, responses,
-        () -> CompletableFuture.completedFuture(server.membership().list(member)));
+    cluster.call(member, responses,
+        () -> CompletableFuture.completedFuture(cluster.membership().list(member)));
   }
 
   @Override
   public void memberPromote(MemberPromoteRequest request,
       StreamObserver<MemberPromoteResponse> responses) {
-    configure(responses, () -> server.membership().promote(member, request));
+    configure(responses, () -> cluster.membership().promote(member, request));
   }
 }

@@ -18,37 +18,37 @@ import io.grpc.stub.StreamObserver;
 /** {@code etcdserverpb.KV} of one member: hands each call to the member under the cluster lock. */
 public final class KvService extends KVGrpc.KVImplBase {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
 
-  public KvService(Cluster server, MemberServer member) {
-    this.server = server;
+  public KvService(Cluster cluster, MemberServer member) {
+    this.cluster = cluster;
     this.member = member;
   }
 
   @Override
   public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
-    server.call(member, responses, () -> member.range(request));
+    cluster.call(member, responses, () -> member.range(request));
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> responses) {
-    server.call(member, responses, () -> member.put(request));
+    cluster.call(member, responses, () -> member.put(request));
   }
 
   @Override
   public void deleteRange(DeleteRangeRequest request,
       StreamObserver<DeleteRangeResponse> responses) {
-    server.call(member, responses, () -> member.deleteRange(request));
+    cluster.call(member, responses, () -> member.deleteRange(request));
   }
 
   @Override
   public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
-    server.call(member, responses, () -> member.txn(request));
+    cluster.call(member, responses, () -> member.txn(request));
   }
 
   @Override
   public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-    server.call(member, responses, () -> member.compact(request));
+    cluster.call(member, responses, () -> member.compact(request));
   }
 }

@@ -37,7 +37,7 @@ import java.util.concurrent.CompletableFuture;
 public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAliveRequest>,
     MemberLeases.KeepAlive {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberLeases leases;
   private final Outbox<LeaseKeepAliveResponse> outbox;
   // Guarded by the cluster lock.
@@ -50,11 +50,11 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   /** Lease ID to the timer of the member's next renewal of it on the client's behalf. */
   private final TreeMap<Long, SimClock.Timer> renewers = new TreeMap<>();
 
-  public LeaseKeepAliveStream(Cluster server, MemberLeases leases,
+  public LeaseKeepAliveStream(Cluster cluster, MemberLeases leases,
       ServerCallStreamObserver<LeaseKeepAliveResponse> out) {
-    this.server = server;
+    this.cluster = cluster;
     this.leases = leases;
-    this.outbox = new Outbox<>(out, server.watchSender(), server.clock())
+    this.outbox = new Outbox<>(out, cluster.watchSender(), cluster.clock())
         .onBroken(() -> locked(this::end));
     out.setOnCancelHandler(this::clientGone);
     // A call closed from outside the handler (a dropped client connection) ends the stream too.
@@ -152,7 +152,7 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
   /** Schedules the member's renewal of lease {@code id} on the client's behalf; none if TTL 0. */
   private void renewLater(long id, long ttl) {
     SimClock.Timer next = halfClosed || ttl <= 0 ? null
-        : server.clock().schedule(Duration.ofMillis(ttl * 1000 / 3), () -> renewNow(id));
+        : cluster.clock().schedule(Duration.ofMillis(ttl * 1000 / 3), () -> renewNow(id));
     SimClock.Timer previous = next == null ? renewers.remove(id) : renewers.put(id, next);
     if (previous != null) {
       previous.cancel();
@@ -186,8 +186,8 @@ public final class LeaseKeepAliveStream implements StreamObserver<LeaseKeepAlive
 
   /** Runs {@code action} under the cluster lock, then lets the simulation settle around it. */
   private void locked(Runnable action) {
-    server.run(action);
-    server.settle(() -> busy && !ended);
+    cluster.run(action);
+    cluster.settle(() -> busy && !ended);
   }
 
 }

@@ -21,31 +21,31 @@ import java.util.concurrent.CompletableFuture;
 /** {@code etcdserverpb.Lease} of one member: hands each call to the member's leases. */
 public final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
   private final MemberLeases leases;
 
-  public LeaseService(Cluster server, MemberServer member) {
-    this.server = server;
+  public LeaseService(Cluster cluster, MemberServer member) {
+    this.cluster = cluster;
     this.member = member;
     this.leases = member.leases();
   }
 
   @Override
   public void leaseGrant(LeaseGrantRequest request, StreamObserver<LeaseGrantResponse> responses) {
-    server.call(member, responses, () -> leases.grant(request));
+    cluster.call(member, responses, () -> leases.grant(request));
   }
 
   @Override
   public void leaseRevoke(LeaseRevokeRequest request,
       StreamObserver<LeaseRevokeResponse> responses) {
-    server.call(member, responses, () -> leases.revoke(request));
+    cluster.call(member, responses, () -> leases.revoke(request));
   }
 
   @Override
   public StreamObserver<LeaseKeepAliveRequest> leaseKeepAlive(
       StreamObserver<LeaseKeepAliveResponse> responses) {
-    LeaseKeepAliveStream stream = new LeaseKeepAliveStream(server, leases,
+    LeaseKeepAliveStream stream = new LeaseKeepAliveStream(cluster, leases,
         (ServerCallStreamObserver<LeaseKeepAliveResponse>) responses);
     leases.opened(stream);
     return stream;
@@ -54,12 +54,12 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
   @Override
   public void leaseTimeToLive(LeaseTimeToLiveRequest request,
       StreamObserver<LeaseTimeToLiveResponse> responses) {
-    server.call(member, responses, () -> leases.timeToLive(request));
+    cluster.call(member, responses, () -> leases.timeToLive(request));
   }
 
   @Override
   public void leaseLeases(LeaseLeasesRequest request,
       StreamObserver<LeaseLeasesResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(leases.leases()));
+    cluster.call(member, responses, () -> CompletableFuture.completedFuture(leases.leases()));
   }
 }

@@ -32,19 +32,19 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBase {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
   private final Maintenance maintenance;
 
-  public MaintenanceService(Cluster server, MemberServer member) {
-    this.server = server;
+  public MaintenanceService(Cluster cluster, MemberServer member) {
+    this.cluster = cluster;
     this.member = member;
     this.maintenance = member.maintenance();
   }
 
   @Override
   public void status(StatusRequest request, StreamObserver<StatusResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(maintenance.status()));
+    cluster.call(member, responses, () -> CompletableFuture.completedFuture(maintenance.status()));
   }
 
   /**
@@ -53,7 +53,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
    */
   @Override
   public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
-    server.call(member, responses, () -> {
+    cluster.call(member, responses, () -> {
       CompletableFuture<AlarmResponse> alarm;
       try {
         alarm = maintenance.alarm(request);
@@ -71,25 +71,25 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
-    server.call(member, responses,
+    cluster.call(member, responses,
         () -> CompletableFuture.completedFuture(maintenance.defragment()));
   }
 
   @Override
   public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
-    server.call(member, responses, () -> CompletableFuture.completedFuture(maintenance.hash()));
+    cluster.call(member, responses, () -> CompletableFuture.completedFuture(maintenance.hash()));
   }
 
   @Override
   public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
-    SnapshotStream stream = new SnapshotStream(server,
+    SnapshotStream stream = new SnapshotStream(cluster,
         (ServerCallStreamObserver<SnapshotResponse>) responses);
-    server.call(member, stream, () -> CompletableFuture.completedFuture(maintenance.snapshot()));
+    cluster.call(member, stream, () -> CompletableFuture.completedFuture(maintenance.snapshot()));
   }
 
   @Override
   public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
-    server.call(member, responses,
+    cluster.call(member, responses,
         () -> CompletableFuture.completedFuture(maintenance.hashKv(request)));
   }
 
@@ -104,14 +104,14 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
       boolean cancelled;
     };
     ((ServerCallStreamObserver<MoveLeaderResponse>) responses).setOnCancelHandler(() -> {
-      synchronized (server.lock()) {
+      synchronized (cluster.lock()) {
         call.cancelled = true;
         if (call.waiting != null) {
           call.waiting.completeExceptionally(EtcdError.LEADER_TRANSFER_TIMEOUT.toException());
         }
       }
     });
-    server.call(member, responses, () -> {
+    cluster.call(member, responses, () -> {
       if (call.cancelled) { // cancelled while the member was paused
         return CompletableFuture.failedFuture(EtcdError.LEADER_TRANSFER_TIMEOUT.toException());
       }
@@ -122,6 +122,6 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void downgrade(DowngradeRequest request, StreamObserver<DowngradeResponse> responses) {
-    server.call(member, responses, () -> maintenance.downgrade(request));
+    cluster.call(member, responses, () -> maintenance.downgrade(request));
   }
 }

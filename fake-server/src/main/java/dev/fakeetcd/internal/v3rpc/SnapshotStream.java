@@ -20,8 +20,8 @@ final class SnapshotStream implements StreamObserver<byte[]> {
 
   private final Outbox<SnapshotResponse> outbox;
 
-  SnapshotStream(Cluster server, ServerCallStreamObserver<SnapshotResponse> out) {
-    this.outbox = new Outbox<>(out, server.watchSender(), server.clock()).waitingForReady();
+  SnapshotStream(Cluster cluster, ServerCallStreamObserver<SnapshotResponse> out) {
+    this.outbox = new Outbox<>(out, cluster.watchSender(), cluster.clock()).waitingForReady();
     out.setOnCancelHandler(outbox::close);
   }
 

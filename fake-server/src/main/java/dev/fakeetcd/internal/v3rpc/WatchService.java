@@ -11,17 +11,17 @@ import io.grpc.stub.StreamObserver;
 /** {@code etcdserverpb.Watch} of one member: each call opens a stream on the member's hub. */
 public final class WatchService extends WatchGrpc.WatchImplBase {
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
 
-  public WatchService(Cluster server, MemberServer member) {
-    this.server = server;
+  public WatchService(Cluster cluster, MemberServer member) {
+    this.cluster = cluster;
     this.member = member;
   }
 
   @Override
   public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
-    WatchStream stream = new WatchStream(server, member,
+    WatchStream stream = new WatchStream(cluster, member,
         (ServerCallStreamObserver<WatchResponse>) responses);
     stream.open();
     return stream;

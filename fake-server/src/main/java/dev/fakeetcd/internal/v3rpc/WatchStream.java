@@ -45,7 +45,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
   static final String EMPTY_RANGE = "mvcc: watcher range is empty";
   static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
 
-  private final Cluster server;
+  private final Cluster cluster;
   private final MemberServer member;
   private final ServerCallStreamObserver<WatchResponse> out;
   private final Outbox<WatchResponse> outbox;
@@ -58,12 +58,12 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
   /** Set by the core when it held something back because the outbox was full. */
   private final AtomicBoolean stalled = new AtomicBoolean();
 
-  WatchStream(Cluster server, MemberServer member, ServerCallStreamObserver<WatchResponse> out) {
-    this.server = server;
+  WatchStream(Cluster cluster, MemberServer member, ServerCallStreamObserver<WatchResponse> out) {
+    this.cluster = cluster;
     this.member = member;
     this.out = out;
-    this.fragmentLimit = server.maxRequestBytes() + Cluster.RECEIVE_HEADROOM;
-    this.outbox = new Outbox<>(out, server.watchSender(), server.clock()).waitingForReady()
+    this.fragmentLimit = cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM;
+    this.outbox = new Outbox<>(out, cluster.watchSender(), cluster.clock()).waitingForReady()
         .onBroken(this::clientGone).afterDrain(this::resume);
     out.disableAutoRequest();
     out.setOnCancelHandler(this::clientGone);
@@ -77,7 +77,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
    */
   void open() {
     boolean[] started = {false};
-    server.run(() -> {
+    cluster.run(() -> {
       if (member.isUp()) {
         member.watches().add(this);
         scheduleTick();
@@ -99,9 +99,9 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
     // perform): if the core, this thread hands over the answers and reads the next request itself.
     AtomicBoolean first = new AtomicBoolean();
     String what = request.getRequestUnionCase().name().toLowerCase(Locale.ROOT);
-    server.run(() -> {
-      server.traceRequest(member.id(), what);
-      server.member(member.id()).perform(() -> {
+    cluster.run(() -> {
+      cluster.traceRequest(member.id(), what);
+      cluster.member(member.id()).perform(() -> {
         if (ended) {
           return;
         }
@@ -135,7 +135,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
 
   private void clientGone() {
     outbox.close();
-    server.run(() -> {
+    cluster.run(() -> {
       end();
       member.watches().remove(this);
     });
@@ -216,7 +216,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
   private void scheduleSync() {
     if (!syncScheduled && !ended) {
       syncScheduled = true;
-      server.clock().schedule(Duration.ZERO, () -> perform(this::sync));
+      cluster.clock().schedule(Duration.ZERO, () -> perform(this::sync));
     }
   }
 
@@ -279,7 +279,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
 
   /** etcd's progress ticker: a quiet, synced progress-notify watcher hears the current revision. */
   private void scheduleTick() {
-    ticker = server.clock().schedule(server.watchProgressNotifyInterval(),
+    ticker = cluster.clock().schedule(cluster.watchProgressNotifyInterval(),
         () -> perform(this::tick));
   }
 
@@ -316,7 +316,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
    * nothing until it resumes, then handles what waited in order; any thread.
    */
   private void perform(Runnable action) {
-    server.run(() -> server.member(member.id()).perform(action));
+    cluster.run(() -> cluster.member(member.id()).perform(action));
   }
 
   private ResponseHeader header(long revision) {
@@ -414,7 +414,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
   private void resume() {
     if (!outbox.isClosed() && outbox.pending() < MAX_PENDING / 2
         && stalled.compareAndSet(true, false)) {
-      server.run(this::scheduleSync);
+      cluster.run(this::scheduleSync);
     }
   }
 }

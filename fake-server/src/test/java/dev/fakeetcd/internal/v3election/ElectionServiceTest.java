@@ -40,22 +40,22 @@ import org.junit.jupiter.api.Test;
 /** The Election service of a one-member cluster on a MANUAL clock, through in-process gRPC. */
 class ElectionServiceTest {
 
-  private Cluster server;
+  private Cluster cluster;
   private ManagedChannel channel;
   private ElectionGrpc.ElectionBlockingStub election;
 
   @BeforeEach
   void start() {
-    server = MemberEndpoints.start(13, SimConfig.builder().members(1)
+    cluster = MemberEndpoints.start(13, SimConfig.builder().members(1)
         .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults()).cluster();
-    channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
+    channel = InProcessChannelBuilder.forName(cluster.inProcessName(0)).directExecutor().build();
     election = ElectionGrpc.newBlockingStub(channel);
   }
 
   @AfterEach
   void stop() throws InterruptedException {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.close();
+    cluster.close();
   }
 
   private long grant(long ttl) {
@@ -140,7 +140,7 @@ class ElectionServiceTest {
         into(new CompletableFuture<>())));
 
     context.cancel(null);
-    server.clock().advance(Duration.ofMillis(10));
+    cluster.clock().advance(Duration.ofMillis(10));
 
     assertThat(KVGrpc.newBlockingStub(channel).range(RangeRequest.newBuilder()
         .setKey(bs("e/" + Long.toHexString(lease))).build()).getCount()).isZero();
@@ -187,7 +187,7 @@ class ElectionServiceTest {
     List<String> seen = observe("e", context);
     awaitSize(seen, 1);
 
-    server.clock().advance(Duration.ofSeconds(7));
+    cluster.clock().advance(Duration.ofSeconds(7));
     awaitSize(seen, 2);
     context.cancel(null);
 

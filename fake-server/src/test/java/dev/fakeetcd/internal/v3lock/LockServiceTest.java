@@ -36,24 +36,24 @@ import org.junit.jupiter.api.Test;
 /** The Lock service on a MANUAL clock through in-process gRPC: waiting, cancels, faults. */
 class LockServiceTest {
 
-  private Cluster server;
+  private Cluster cluster;
   private ManagedChannel channel;
 
   private void start(int members, int channelTo) {
-    server = MemberEndpoints.start(11, SimConfig.builder().members(members)
+    cluster = MemberEndpoints.start(11, SimConfig.builder().members(members)
         .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults()).cluster();
-    server.awaitLeader(Duration.ofSeconds(10));
-    channel = InProcessChannelBuilder.forName(server.inProcessName(channelTo)).directExecutor()
+    cluster.awaitLeader(Duration.ofSeconds(10));
+    channel = InProcessChannelBuilder.forName(cluster.inProcessName(channelTo)).directExecutor()
         .build();
   }
 
   @AfterEach
   void stop() throws InterruptedException {
-    if (server == null) {
+    if (cluster == null) {
       return;
     }
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.close();
+    cluster.close();
   }
 
 
@@ -116,9 +116,9 @@ class LockServiceTest {
     lock("job", grant(5));
     CompletableFuture<LockResponse> second = lockAsync("job", grant(60));
 
-    server.clock().advance(Duration.ofSeconds(4));
+    cluster.clock().advance(Duration.ofSeconds(4));
     assertThat(second).isNotDone();
-    server.clock().advance(Duration.ofSeconds(2));
+    cluster.clock().advance(Duration.ofSeconds(2));
 
     assertThat(second).isCompleted();
   }
@@ -135,7 +135,7 @@ class LockServiceTest {
     assertThat(count("job/" + Long.toHexString(lease))).isEqualTo(1);
 
     context.cancel(null);
-    server.clock().advance(Duration.ofMillis(10));
+    cluster.clock().advance(Duration.ofMillis(10));
 
     assertThat(count("job/" + Long.toHexString(lease))).isZero();
   }
@@ -155,17 +155,17 @@ class LockServiceTest {
   @Test
   void lock_memberWithoutQuorum_failsUnknownWithItsTimeout() {
     start(3, 0);
-    long leader = server.leaderId().orElseThrow();
-    long follower = server.memberIds().stream().filter(id -> id != leader).findFirst()
+    long leader = cluster.leaderId().orElseThrow();
+    long follower = cluster.memberIds().stream().filter(id -> id != leader).findFirst()
         .orElseThrow();
     channel.shutdownNow();
-    channel = InProcessChannelBuilder.forName(server.inProcessName(
-        server.memberIds().indexOf(follower))).directExecutor().build();
+    channel = InProcessChannelBuilder.forName(cluster.inProcessName(
+        cluster.memberIds().indexOf(follower))).directExecutor().build();
     long lease = grant(60);
-    server.network().isolate(follower);
+    cluster.network().isolate(follower);
 
     CompletableFuture<LockResponse> locking = lockAsync("job", lease);
-    server.clock().advance(Duration.ofSeconds(8));
+    cluster.clock().advance(Duration.ofSeconds(8));
 
     assertThat(locking).isCompletedExceptionally();
     assertThatThrownBy(locking::join).cause().isInstanceOfSatisfying(
@@ -179,13 +179,13 @@ class LockServiceTest {
   void lock_pausedMember_takesTheCallWhenResumed() {
     start(1, 0);
     long lease = grant(30);
-    long id = server.memberIds().get(0);
-    server.pause(id);
+    long id = cluster.memberIds().get(0);
+    cluster.pause(id);
 
     CompletableFuture<LockResponse> locking = lockAsync("job", lease);
-    server.clock().advance(Duration.ofSeconds(1));
+    cluster.clock().advance(Duration.ofSeconds(1));
     assertThat(locking).isNotDone();
-    server.resume(id);
+    cluster.resume(id);
 
     assertThat(locking.join().getKey().toStringUtf8()).isEqualTo("job/" + Long.toHexString(lease));
   }

@@ -36,16 +36,16 @@ import org.junit.jupiter.api.Test;
 /** The Watch service of a one-member cluster on a MANUAL clock, through in-process gRPC. */
 class WatchServiceTest {
 
-  private Cluster server;
+  private Cluster cluster;
   private ManagedChannel channel;
   private KVGrpc.KVBlockingStub kv;
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start() {
-    server = MemberEndpoints.start(7, SimConfig.builder().members(1)
+    cluster = MemberEndpoints.start(7, SimConfig.builder().members(1)
         .clockMode(VirtualClock.Mode.MANUAL).build(), ServerSettings.defaults()).cluster();
-    channel = InProcessChannelBuilder.forName(server.inProcessName(0)).directExecutor().build();
+    channel = InProcessChannelBuilder.forName(cluster.inProcessName(0)).directExecutor().build();
     kv = KVGrpc.newBlockingStub(channel);
   }
 
@@ -57,7 +57,7 @@ class WatchServiceTest {
       }
     }
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    server.close();
+    cluster.close();
   }
 
   private WatchTestClient client() {
@@ -116,8 +116,8 @@ class WatchServiceTest {
     WatchResponse ack = c.created(watch("k"));
 
     assertThat(ack.getHeader().getRevision()).isEqualTo(current);
-    assertThat(ack.getHeader().getMemberId()).isEqualTo(server.memberIds().get(0));
-    assertThat(ack.getHeader().getClusterId()).isEqualTo(server.clusterId());
+    assertThat(ack.getHeader().getMemberId()).isEqualTo(cluster.memberIds().get(0));
+    assertThat(ack.getHeader().getClusterId()).isEqualTo(cluster.clusterId());
     assertThat(ack.getHeader().getRaftTerm()).isPositive();
   }
 
@@ -231,7 +231,7 @@ class WatchServiceTest {
   void compactedStartRevision_cancelsWithCompactRevisionAndNoHeaderRevision() {
     long first = put("k", "1");
     long compacted = put("k", "2");
-    server.compact(compacted);
+    cluster.compact(compacted);
     WatchTestClient c = client();
 
     c.created(watch("k").setStartRevision(first));
@@ -241,13 +241,13 @@ class WatchServiceTest {
     assertThat(cancel.getCompactRevision()).isEqualTo(compacted);
     assertThat(cancel.getCancelReason()).isEmpty();
     assertThat(cancel.getHeader().getRevision()).isZero();
-    assertThat(cancel.getHeader().getMemberId()).isEqualTo(server.memberIds().get(0));
+    assertThat(cancel.getHeader().getMemberId()).isEqualTo(cluster.memberIds().get(0));
   }
 
   @Test
   void compactedWatcher_keepsItsIdUntilCanceled() {
     long first = put("k", "1");
-    server.compact(put("k", "2"));
+    cluster.compact(put("k", "2"));
     WatchTestClient c = client();
     long id = c.created(watch("k").setStartRevision(first).setWatchId(5)).getWatchId();
     c.next();
@@ -294,12 +294,12 @@ class WatchServiceTest {
 
   @Test
   void progressNotify_quietSyncedWatcherHearsTheRevisionEachInterval() {
-    server.watchProgressNotifyInterval(Duration.ofSeconds(1));
+    cluster.watchProgressNotifyInterval(Duration.ofSeconds(1));
     WatchTestClient c = client();
     c.created(watch("k").setProgressNotify(true));
     long current = put("other", "x");
 
-    server.clock().advance(Duration.ofSeconds(1));
+    cluster.clock().advance(Duration.ofSeconds(1));
     WatchResponse progress = c.next();
 
     assertThat(progress.getWatchId()).isZero();
@@ -309,14 +309,14 @@ class WatchServiceTest {
 
   @Test
   void progressNotify_skippedAfterAnIntervalWithEvents() {
-    server.watchProgressNotifyInterval(Duration.ofSeconds(1));
+    cluster.watchProgressNotifyInterval(Duration.ofSeconds(1));
     WatchTestClient c = client();
     c.created(watch("k").setProgressNotify(true));
-    server.clock().advance(Duration.ofMillis(500));
+    cluster.clock().advance(Duration.ofMillis(500));
     put("k", "1");
     c.next();
 
-    server.clock().advance(Duration.ofMillis(500));
+    cluster.clock().advance(Duration.ofMillis(500));
     c.progress();
 
     assertThat(c.next().getWatchId()).as("the tick sent nothing before the requested progress").isEqualTo(-1);
@@ -349,12 +349,12 @@ class WatchServiceTest {
   void crash_endsStreamsUnavailable_restartedMemberServesNewOnes() {
     WatchTestClient c = client();
     c.created(watch("k"));
-    long id = server.memberIds().get(0);
+    long id = cluster.memberIds().get(0);
 
-    server.crash(id);
+    cluster.crash(id);
     Status status = c.ended();
-    server.restart(id);
-    server.awaitLeader(Duration.ofSeconds(10));
+    cluster.restart(id);
+    cluster.awaitLeader(Duration.ofSeconds(10));
     WatchTestClient again = client();
     again.created(watch("k"));
     long revision = put("k", "v");
@@ -368,7 +368,7 @@ class WatchServiceTest {
     WatchTestClient c = client();
     c.created(watch("k"));
 
-    server.close();
+    cluster.close();
 
     assertThat(c.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }

@@ -39,12 +39,12 @@ class WatchFaultsTest {
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
   private static final Duration ELECTION = Duration.ofSeconds(1);
 
-  private Cluster server;
+  private Cluster cluster;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   private void start(int basePort) {
-    server = MemberEndpoints.start(13, SimConfig.builder().members(3).heartbeat(HEARTBEAT)
+    cluster = MemberEndpoints.start(13, SimConfig.builder().members(3).heartbeat(HEARTBEAT)
         .election(ELECTION).clockMode(VirtualClock.Mode.MANUAL).build(),
         ServerSettings.defaults().withBasePort(basePort)).cluster();
   }
@@ -59,7 +59,7 @@ class WatchFaultsTest {
     for (ManagedChannel c : channels) {
       c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    server.close();
+    cluster.close();
   }
 
   private <C extends ManagedChannel> C keep(C channel) {
@@ -68,7 +68,7 @@ class WatchFaultsTest {
   }
 
   private ManagedChannel inProcess(long memberId) {
-    return keep(InProcessChannelBuilder.forName(server.inProcessName(index(memberId)))
+    return keep(InProcessChannelBuilder.forName(cluster.inProcessName(index(memberId)))
         .directExecutor().build());
   }
 
@@ -85,29 +85,29 @@ class WatchFaultsTest {
   }
 
   private int index(long memberId) {
-    return server.memberIds().indexOf(memberId);
+    return cluster.memberIds().indexOf(memberId);
   }
 
   private long follower() {
-    long leader = server.leaderId().orElseThrow();
-    return server.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
+    return cluster.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
   }
 
   private boolean hasLeader(long memberId) {
-    synchronized (server.lock()) {
-      return server.member(memberId).leaderId() != 0;
+    synchronized (cluster.lock()) {
+      return cluster.member(memberId).leaderId() != 0;
     }
   }
 
   private void advance(Duration d) {
-    synchronized (server.lock()) {
-      server.clock().advance(d);
+    synchronized (cluster.lock()) {
+      cluster.clock().advance(d);
     }
   }
 
   private long now() {
-    synchronized (server.lock()) {
-      return server.clock().nanos();
+    synchronized (cluster.lock()) {
+      return cluster.clock().nanos();
     }
   }
 
@@ -121,8 +121,8 @@ class WatchFaultsTest {
 
   /** When the leader monitor ended the member's hasleader streams, in virtual nanoseconds. */
   private OptionalLong streamsEndedAt(long memberId) {
-    synchronized (server.lock()) {
-      return server.trace().events().stream()
+    synchronized (cluster.lock()) {
+      return cluster.trace().events().stream()
           .filter(e -> e.type() == Trace.Type.CLIENT && e.member() == memberId
               && e.detail().startsWith(HasLeaderInterceptor.TRACE_ENDED))
           .mapToLong(Trace.Event::nanos).findFirst();
@@ -132,12 +132,12 @@ class WatchFaultsTest {
   @Test
   void drop_tcp_endsTheStreamUnavailableAsARestartedMemberWould() throws Exception {
     start(0);
-    URI endpoint = server.endpoints().get(0);
+    URI endpoint = cluster.endpoints().get(0);
     WatchTestClient c = client(keep(NettyChannelBuilder.forAddress(endpoint.getHost(),
         endpoint.getPort()).usePlaintext().build()));
     c.created(watch("k"));
 
-    server.dropClientConnections(0);
+    cluster.dropClientConnections(0);
 
     assertThat(c.ended().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
   }
@@ -149,7 +149,7 @@ class WatchFaultsTest {
     WatchTestClient c = client(requiringLeader(inProcess(member)));
     c.created(watch("k"));
 
-    server.network().isolate(member);
+    cluster.network().isolate(member);
     advanceUntilLeader(member, false);
     long lost = now();
     for (int i = 0; i < 50 && streamsEndedAt(member).isEmpty(); i++) {
@@ -175,10 +175,10 @@ class WatchFaultsTest {
     c.created(watch("k"));
 
     for (int round = 0; round < 3; round++) {    // 4.5 timeouts without leader, never 3 checks
-      server.network().isolate(member);
+      cluster.network().isolate(member);
       advanceUntilLeader(member, false);
       advance(ELECTION.multipliedBy(3).dividedBy(2));
-      server.network().heal();
+      cluster.network().heal();
       advanceUntilLeader(member, true);
       advance(ELECTION.plus(HEARTBEAT));          // a check sees the leader
     }
@@ -196,7 +196,7 @@ class WatchFaultsTest {
     WatchTestClient c = client(inProcess(member));
     c.created(watch("k"));
 
-    server.network().isolate(member);
+    cluster.network().isolate(member);
     advanceUntilLeader(member, false);
     advance(ELECTION.multipliedBy(5));
     c.progress();
@@ -209,11 +209,11 @@ class WatchFaultsTest {
   void pause_requestsAndEventsWaitForResume_thenComeInOrder() {
     start(-1);
     long member = follower();
-    long leader = server.leaderId().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
     WatchTestClient c = client(inProcess(member));
     c.created(watch("k"));
-    synchronized (server.lock()) {
-      server.member(member).pause();
+    synchronized (cluster.lock()) {
+      cluster.member(member).pause();
     }
 
     long revision = KVGrpc.newBlockingStub(inProcess(leader)).put(PutRequest.newBuilder()
@@ -221,9 +221,9 @@ class WatchFaultsTest {
     advance(ELECTION);                            // heartbeats carry the commit to the paused member
     c.progress();                                 // waits, like the event
     int beforeResume = c.queued();
-    synchronized (server.lock()) {
-      server.member(member).resume();
-      server.clock().runUntilIdle();
+    synchronized (cluster.lock()) {
+      cluster.member(member).resume();
+      cluster.clock().runUntilIdle();
     }
     WatchResponse first = c.next();
     WatchResponse second = c.next();

@@ -41,12 +41,12 @@ import org.junit.jupiter.api.Test;
  */
 class WatchGuaranteesTest {
 
-  private Cluster server;
+  private Cluster cluster;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<WatchTestClient> clients = new ArrayList<>();
 
   private void start(int snapshotEntries) {
-    server = MemberEndpoints.start(11, SimConfig.builder().members(3)
+    cluster = MemberEndpoints.start(11, SimConfig.builder().members(3)
         .clockMode(VirtualClock.Mode.MANUAL)
         .preVote(false).checkQuorum(true).snapshotEntries(snapshotEntries).build(),
         ServerSettings.defaults()).cluster();
@@ -62,12 +62,12 @@ class WatchGuaranteesTest {
     for (ManagedChannel c : channels) {
       c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    server.close();
+    cluster.close();
   }
 
   private ManagedChannel channel(long memberId) {
     ManagedChannel c = InProcessChannelBuilder
-        .forName(server.inProcessName(server.memberIds().indexOf(memberId))).directExecutor().build();
+        .forName(cluster.inProcessName(cluster.memberIds().indexOf(memberId))).directExecutor().build();
     channels.add(c);
     return c;
   }
@@ -82,15 +82,15 @@ class WatchGuaranteesTest {
   }
 
   private MvccStore storeOf(long memberId) {
-    synchronized (server.lock()) {
-      return server.member(memberId).stateMachine().store();
+    synchronized (cluster.lock()) {
+      return cluster.member(memberId).stateMachine().store();
     }
   }
 
   @Test
   void concurrentWriters_everyWatcherGetsExactlyItsRangesHistoryInOrder() throws Exception {
     start(10_000);
-    List<Long> ids = server.memberIds();
+    List<Long> ids = cluster.memberIds();
     KVGrpc.KVBlockingStub seedWriter = KVGrpc.newBlockingStub(channel(ids.get(0)));
     for (int i = 0; i < 10; i++) {
       seedWriter.put(PutRequest.newBuilder().setKey(bytes("k" + i)).setValue(bytes("seed")).build());
@@ -125,8 +125,8 @@ class WatchGuaranteesTest {
       f.get(60, TimeUnit.SECONDS);
     }
     writers.shutdown();
-    synchronized (server.lock()) {
-      server.clock().runUntilIdle();
+    synchronized (cluster.lock()) {
+      cluster.clock().runUntilIdle();
     }
 
     MvccStore store = storeOf(ids.get(0));
@@ -179,13 +179,13 @@ class WatchGuaranteesTest {
   }
 
   private void assertPartitionedWatcherCatchesUp(int writes) {
-    long leader = server.leaderId().orElseThrow();
-    long follower = server.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
+    long leader = cluster.leaderId().orElseThrow();
+    long follower = cluster.memberIds().stream().filter(id -> id != leader).findFirst().orElseThrow();
     WatchTestClient c = client(follower);
     long before = c.created(watch("k")).getHeader().getRevision();
     KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel(leader));
-    synchronized (server.lock()) {
-      server.network().isolate(follower);
+    synchronized (cluster.lock()) {
+      cluster.network().isolate(follower);
     }
 
     List<Long> written = new ArrayList<>();
@@ -195,10 +195,10 @@ class WatchGuaranteesTest {
     }
     c.progress();
     WatchResponse stalled = c.next();
-    synchronized (server.lock()) {
-      server.network().heal();
+    synchronized (cluster.lock()) {
+      cluster.network().heal();
     }
-    server.clock().advance(Duration.ofSeconds(3));
+    cluster.clock().advance(Duration.ofSeconds(3));
 
     List<Long> seen = new ArrayList<>();
     while (seen.size() < written.size()) {
