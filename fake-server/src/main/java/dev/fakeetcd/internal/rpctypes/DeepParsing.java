@@ -2,10 +2,16 @@ package dev.fakeetcd.internal.rpctypes;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -32,7 +38,11 @@ public final class DeepParsing {
     return parser.parseFrom(in);
   }
 
-  /** {@code service} with every request parsed under {@link #RECURSION_LIMIT}. */
+  /**
+   * {@code service} with every request decoded as etcd decodes it ({@link GogoWire}), under
+   * {@link #RECURSION_LIMIT}. A request etcd cannot decode fails the call INTERNAL with grpc-go's
+   * words; the handler behind never sees it.
+   */
   public static ServerServiceDefinition requests(ServerServiceDefinition service) {
     ServerServiceDefinition.Builder builder =
         ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
@@ -44,21 +54,38 @@ public final class DeepParsing {
 
   private static <Q, R> ServerMethodDefinition<Q, R> deep(ServerMethodDefinition<Q, R> method) {
     MethodDescriptor<Q, R> descriptor = method.getMethodDescriptor();
+    ServerCallHandler<Q, R> handler = method.getServerCallHandler();
     return ServerMethodDefinition.create(
-        descriptor.toBuilder(new Marshaller<>(descriptor.getRequestMarshaller()),
-            descriptor.getResponseMarshaller()).build(),
-        method.getServerCallHandler());
+        descriptor.toBuilder(new Marshaller<>(descriptor), descriptor.getResponseMarshaller())
+            .build(),
+        (call, headers) -> new Refusing<>(call, handler.startCall(call, headers)));
   }
+
+  /**
+   * Why the request just parsed on this thread cannot be decoded. grpc-java answers any exception
+   * from a marshaller UNKNOWN "Application error processing RPC", so the marshaller leaves the
+   * status here and a placeholder request, and {@link Refusing} closes the call with it: grpc-java
+   * hands each parsed request to the call's listener at once, on the thread that parsed it.
+   */
+  private static final ThreadLocal<Status> UNDECODABLE = new ThreadLocal<>();
 
   private static final class Marshaller<T> implements MethodDescriptor.Marshaller<T> {
     private final MethodDescriptor.Marshaller<T> original;
+    private final T prototype;
     private final Parser<T> parser;
+    private final Descriptor type;
+    /** grpc-go's words: its unary handlers decode the request, streams receive it. */
+    private final String failure;
 
     @SuppressWarnings("unchecked")
-    Marshaller(MethodDescriptor.Marshaller<T> original) {
-      this.original = original;
-      this.parser = (Parser<T>) ((MessageLite) ((MethodDescriptor.PrototypeMarshaller<T>) original)
-          .getMessagePrototype()).getParserForType();
+    Marshaller(MethodDescriptor<T, ?> method) {
+      this.original = method.getRequestMarshaller();
+      this.prototype = ((MethodDescriptor.PrototypeMarshaller<T>) original).getMessagePrototype();
+      this.parser = (Parser<T>) ((Message) prototype).getParserForType();
+      this.type = ((Message) prototype).getDescriptorForType();
+      this.failure = method.getType() == MethodDescriptor.MethodType.UNARY
+          ? "grpc: error unmarshalling request: "
+          : "grpc: failed to unmarshal the received message ";
     }
 
     @Override
@@ -69,14 +96,46 @@ public final class DeepParsing {
     @Override
     public T parse(InputStream stream) {
       try {
-        CodedInputStream in = CodedInputStream.newInstance(stream);
+        CodedInputStream in =
+            CodedInputStream.newInstance(GogoWire.decodable(type, stream.readAllBytes()));
         in.setRecursionLimit(RECURSION_LIMIT);
-        in.setSizeLimit(Integer.MAX_VALUE);
         return parser.parseFrom(in);
-      } catch (IOException e) {
-        // What grpc-java's own marshaller answers for bytes it cannot parse.
-        throw Status.INTERNAL.withDescription("Invalid protobuf byte sequence").withCause(e)
-            .asRuntimeException();
+      } catch (GogoWire.Malformed | IOException e) {
+        UNDECODABLE.set(Status.INTERNAL.withDescription(failure + e.getMessage()));
+        return prototype;
+      }
+    }
+  }
+
+  /** Closes the call on a request {@link Marshaller} could not decode; passes the rest on. */
+  private static final class Refusing<Q, R> extends SimpleForwardingServerCallListener<Q> {
+    private final ServerCall<Q, R> call;
+    private boolean refused;
+
+    Refusing(ServerCall<Q, R> call, ServerCall.Listener<Q> handler) {
+      super(handler);
+      this.call = call;
+    }
+
+    @Override
+    public void onMessage(Q request) {
+      Status undecodable = UNDECODABLE.get();
+      UNDECODABLE.remove();
+      if (refused) {
+        return;
+      }
+      if (undecodable != null) {
+        refused = true;
+        call.close(undecodable, new Metadata());
+        return;
+      }
+      super.onMessage(request);
+    }
+
+    @Override
+    public void onHalfClose() {
+      if (!refused) {
+        super.onHalfClose();
       }
     }
   }

@@ -126,11 +126,11 @@ public final class MemberEndpoints implements ClientEndpoints {
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(cluster, member).bindService()), interceptors);
     ServerServiceDefinition maintenance = ServerInterceptors.intercept(
-        new MaintenanceService(cluster, member), interceptors);
+        DeepParsing.requests(new MaintenanceService(cluster, member).bindService()), interceptors);
     ServerServiceDefinition clusterService = ServerInterceptors.intercept(
-        new ClusterService(cluster, member), interceptors);
+        DeepParsing.requests(new ClusterService(cluster, member).bindService()), interceptors);
     ServerServiceDefinition watch = ServerInterceptors.intercept(
-        new WatchService(cluster, member), interceptors);
+        DeepParsing.requests(new WatchService(cluster, member).bindService()), interceptors);
     ServerServiceDefinition lease = ServerInterceptors.intercept(
         DeepParsing.requests(new LeaseService(cluster, member).bindService()), interceptors);
     InProcessClient inProcessClient = new InProcessClient(cluster, member);
