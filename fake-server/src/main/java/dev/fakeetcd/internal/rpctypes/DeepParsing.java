@@ -95,6 +95,8 @@ public final class DeepParsing {
 
     @Override
     public T parse(InputStream stream) {
+      // An interceptor may have swallowed the last request parsed on this thread, with its status.
+      UNDECODABLE.remove();
       try {
         CodedInputStream in =
             CodedInputStream.newInstance(GogoWire.decodable(type, stream.readAllBytes()));
