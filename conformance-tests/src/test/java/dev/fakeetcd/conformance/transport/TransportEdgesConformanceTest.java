@@ -33,8 +33,9 @@ import java.util.zip.GZIPOutputStream;
 class TransportEdgesConformanceTest {
 
   private static final String RANGE = "/etcdserverpb.KV/Range";
-  private static final byte[] REQUEST =
-      RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("edge")).build().toByteArray();
+  private static final byte[] REQUEST = range().toByteArray();
+  private static final String NO_GZIP =
+      "grpc: Decompressor is not installed for grpc-encoding \"gzip\"";
   /** How long a stream is read: etcd answers these at once, or never. */
   private static final Duration WAIT = Duration.ofSeconds(2);
 
@@ -62,7 +63,7 @@ class TransportEdgesConformanceTest {
   @ConformanceTest
   void gzipEncoding_onAUnaryCall_failsUnimplemented(EtcdTarget target) {
     assertFails(() -> kv(target.channels().get(0)).withCompression("gzip").range(range()),
-        Status.Code.UNIMPLEMENTED, "grpc: Decompressor is not installed for grpc-encoding \"gzip\"");
+        Status.Code.UNIMPLEMENTED, NO_GZIP);
   }
 
   @ConformanceTest
@@ -114,6 +115,15 @@ class TransportEdgesConformanceTest {
   }
 
   @ConformanceTest
+  void message_overTheReceiveLimit_failsResourceExhausted(EtcdTarget target) {
+    RangeRequest huge = RangeRequest.newBuilder()
+        .setKey(ByteString.copyFrom(new byte[3 << 20])).build();
+
+    assertFails(() -> kv(target.channels().get(0)).range(huge), Status.Code.RESOURCE_EXHAUSTED,
+        "grpc: received message larger than max (" + huge.getSerializedSize() + " vs. 2097152)");
+  }
+
+  @ConformanceTest
   void compressedFlag_withoutEncoding_failsInternal(EtcdTarget target) throws IOException {
     byte[] compressed = message(gzip(REQUEST));
     compressed[0] = 1;
@@ -158,8 +168,7 @@ class TransportEdgesConformanceTest {
         .headers("/etcdserverpb.Watch/Watch", false, "grpc-encoding", "gzip")
         .data(message(watchCreate()), true).send(WAIT);
 
-    assertThat(answer.describe())
-        .isEqualTo("grpc-status 12: grpc: Decompressor is not installed for grpc-encoding \"gzip\"");
+    assertThat(answer.describe()).isEqualTo("grpc-status 12: " + NO_GZIP);
   }
 
   private static boolean fake(EtcdTarget target) {
