@@ -45,7 +45,6 @@ final class RawHttp2 {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final DefaultHttp2HeadersEncoder encoder = new DefaultHttp2HeadersEncoder();
-
   private final URI endpoint;
 
   private RawHttp2(URI endpoint) {
@@ -86,6 +85,11 @@ final class RawHttp2 {
   RawHttp2 data(byte[] payload, boolean endStream) {
     frame(out, DATA, endStream ? END_STREAM : 0, STREAM, payload);
     return this;
+  }
+
+  /** {@code body} framed as a gRPC message, uncompressed. */
+  static byte[] message(byte[] body) {
+    return message(body.length, body);
   }
 
   /** A gRPC message frame: uncompressed flag, {@code claimedLength}, then {@code body}. */

@@ -2,6 +2,7 @@ package dev.fakeetcd.conformance.transport;
 
 import static dev.fakeetcd.conformance.Failures.assertFails;
 import static dev.fakeetcd.conformance.Stubs.kv;
+import static dev.fakeetcd.conformance.transport.RawHttp2.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -194,14 +195,6 @@ class TransportEdgesConformanceTest {
         .setFullMethodName(fullMethodName).build();
     return ClientCalls.blockingUnaryCall(target.channels().get(0), made,
         CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), range());
-  }
-
-  private static byte[] message(byte[] body) {
-    return message(body.length, body);
-  }
-
-  private static byte[] message(int claimedLength, byte[] body) {
-    return RawHttp2.message(claimedLength, body);
   }
 
   private static byte[] gzip(byte[] bytes) throws IOException {
