@@ -68,6 +68,16 @@ class TransportEdgesConformanceTest {
   }
 
   @ConformanceTest
+  void otherEncoding_unknownToGrpcJava_failsUnimplemented(EtcdTarget target) throws IOException {
+    RawHttp2.Answer answer = RawHttp2.to(endpoint(target))
+        .headers(RANGE, false, "grpc-encoding", "snappy").data(message(REQUEST), true).send(WAIT);
+
+    assertThat(answer.describe()).isEqualTo(fake(target)
+        ? "grpc-status 12: Can't find decompressor for snappy"
+        : "grpc-status 12: grpc: Decompressor is not installed for grpc-encoding \"snappy\"");
+  }
+
+  @ConformanceTest
   void emptyDataFrame_beforeTheMessage_isIgnored(EtcdTarget target) throws IOException {
     RawHttp2.Answer answer = RawHttp2.to(endpoint(target)).headers(RANGE, false)
         .data(new byte[0], false).data(message(REQUEST), true).send(WAIT);
