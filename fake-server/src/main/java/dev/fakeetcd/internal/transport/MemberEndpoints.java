@@ -117,11 +117,11 @@ public final class MemberEndpoints implements ClientEndpoints {
     MemberServer member = cluster.memberServer(cluster.memberIds().get(i));
     ClientLinkFaults faults = new ClientLinkFaults(cluster);
     Executor sender = cluster.callLock().sender();
-    // The last interceptor runs first: injected link faults, then the receive limit, as grpc-go
-    // checks it before any handler, then etcd's own checks in its order.
+    // The last interceptor runs first: injected link faults, then grpc-go's receive checks, which
+    // come before any handler, then etcd's own checks in its order.
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(cluster, member, sender),
         new LearnerInterceptor(cluster, member),
-        new ReceiveLimitInterceptor(cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM),
+        new ReceiveInterceptor(cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM),
         CallTrace.INSTANCE, faults, new Arrivals(cluster.callLock().arrivals())};
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(cluster, member).bindService()), interceptors);
@@ -144,7 +144,7 @@ public final class MemberEndpoints implements ClientEndpoints {
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
     // request sent asynchronously is registered before the caller moves the clock.
     InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)
-        .directExecutor();
+        .directExecutor().fallbackHandlerRegistry(endpoint.unknownMethods);
     endpoint.services.forEach(inProcess::addService);
     endpoint.inProcess = startServer(inProcess);
     if (basePort >= 0) {
@@ -169,6 +169,7 @@ public final class MemberEndpoints implements ClientEndpoints {
     final String inProcessName;
     final ClientLinkFaults links;
     final List<ServerServiceDefinition> services;
+    final UnknownMethods unknownMethods;
     volatile Server inProcess;
     /** Null while the port is closed; changed only holding {@link #faults}. */
     volatile Server tcp;
@@ -178,6 +179,7 @@ public final class MemberEndpoints implements ClientEndpoints {
       this.inProcessName = inProcessName;
       this.links = links;
       this.services = services;
+      this.unknownMethods = new UnknownMethods(services);
     }
 
     void startTcp(int port) {
@@ -190,8 +192,9 @@ public final class MemberEndpoints implements ClientEndpoints {
           // jetcd pings every 30 s, even without calls; grpc-java's default would answer GOAWAY.
           .permitKeepAliveTime(10, TimeUnit.SECONDS)
           .permitKeepAliveWithoutCalls(true)
-          // Above etcd's limit, so that ReceiveLimitInterceptor answers with etcd's text.
-          .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE);
+          // Above etcd's limit, so that ReceiveInterceptor answers with etcd's text.
+          .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE)
+          .fallbackHandlerRegistry(unknownMethods);
       services.forEach(builder::addService);
       tcp = startServer(builder);
     }

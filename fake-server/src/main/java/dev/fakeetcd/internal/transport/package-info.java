@@ -5,9 +5,9 @@
  * wires the gRPC services to its request path behind etcd's interceptors, on an in-process name
  * and, if asked, a 127.0.0.1 port; it implements the server's
  * {@link dev.fakeetcd.internal.server.ClientEndpoints}, so that crashes, restarts and dropped
- * connections reach the servers. Also here: the interceptors (has-leader, learner, receive limit,
- * call trace, arrivals), client-link faults and the open calls they track, and the watchdog for
- * calls stuck on a MANUAL clock.
+ * connections reach the servers. Also here: the interceptors (has-leader, learner, grpc-go's
+ * receive checks, call trace, arrivals), grpc-go's answer to unknown methods, client-link faults
+ * and the open calls they track, and the watchdog for calls stuck on a MANUAL clock.
  *
  * <p>May import v3rpc, v3lock, v3election, v3client, server, wallclock and what those may import.
  */
