@@ -8,9 +8,11 @@ import java.util.List;
 
 /**
  * The cluster's alarms, for tests: raising and clearing NOSPACE or CORRUPT as a client's
- * Maintenance/Alarm would, through Raft from the leader. While NOSPACE is active puts, lease
+ * Maintenance/Alarm would, through Raft from the leader. While NOSPACE is enforced puts, lease
  * grants and txns with a top-level put fail with {@code database space exceeded}; while CORRUPT
- * is active every write, compaction and lease grant or revoke fails with {@code corrupt cluster}.
+ * is enforced every write, compaction and lease grant or revoke fails with {@code corrupt cluster}.
+ * As in etcd 3.4, the type raised last is enforced, clearing the last alarm of either type lifts
+ * both, and a restarted member enforces CORRUPT over NOSPACE.
  *
  * <pre>{@code cluster.alarms().activate(cluster.member(0), AlarmType.NOSPACE);}</pre>
  */

@@ -119,6 +119,25 @@ class EtcdClusterMaintenanceTest {
   }
 
   @Test
+  void alarms_corruptThenNospace_restartEnforcesCorrupt() {
+    EtcdCluster cluster = clusters.start(1, 17);
+    Member only = cluster.member(0);
+    KVGrpc.KVBlockingStub kv = clusters.kv(cluster, only);
+    kv.put(put("k", "v"));
+    cluster.alarms().activate(only, AlarmType.CORRUPT);
+    cluster.alarms().activate(only, AlarmType.NOSPACE);
+    kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("k")).build());
+
+    only.crash();
+    only.restart();
+    cluster.awaitLeader();
+
+    // etcd's restoreAlarms: CORRUPT wraps NOSPACE whichever was raised first.
+    assertFails(EtcdError.CORRUPT, () -> clusters.kv(cluster, only)
+        .deleteRange(DeleteRangeRequest.newBuilder().setKey(bytes("k")).build()));
+  }
+
+  @Test
   void alarms_surviveACrashedMembersReplay() {
     EtcdCluster cluster = clusters.start(3, 16);
     Member follower = follower(cluster);

@@ -8,9 +8,10 @@ import dev.fakeetcd.internal.rpctypes.EtcdError;
 
 /**
  * etcd 3.4's corrupt and capped appliers ({@code applierV3Corrupt}, {@code applierV3Capped} in
- * {@code etcdserver/apply.go}): a CORRUPT alarm refuses every write, compaction and lease grant or
- * revoke; a NOSPACE alarm refuses puts, lease grants and txns with a top-level put (whichever
- * branch runs). Enforced at apply, so request validation comes first.
+ * {@code etcdserver/apply.go}): an enforced CORRUPT alarm refuses every write, compaction and lease
+ * grant or revoke; an enforced NOSPACE alarm refuses puts, lease grants and txns with a top-level
+ * put (whichever branch runs). One of them at a time, as {@link AlarmStore#enforced()} says.
+ * Enforced at apply, so request validation comes first.
  */
 final class AlarmApplier implements Applier {
   private final AlarmStore alarms;
@@ -25,10 +26,11 @@ final class AlarmApplier implements Applier {
   public Applied apply(RaftRequest.Kind kind, MessageLite request) {
     switch (kind) {
       case PUT, DELETE_RANGE, TXN, COMPACTION, LEASE_GRANT, LEASE_REVOKE -> {
-        if (alarms.active(AlarmType.CORRUPT)) {
+        AlarmType enforced = alarms.enforced();
+        if (enforced == AlarmType.CORRUPT) {
           throw EtcdError.CORRUPT.toException();
         }
-        if (alarms.active(AlarmType.NOSPACE) && costsSpace(kind, request)) {
+        if (enforced == AlarmType.NOSPACE && costsSpace(kind, request)) {
           throw EtcdError.NO_SPACE.toException();
         }
       }

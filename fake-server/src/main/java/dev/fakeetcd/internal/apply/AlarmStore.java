@@ -15,6 +15,12 @@ import java.util.TreeSet;
 /**
  * One member's applied alarms (etcd's alarm bucket): part of the state machine and its snapshot.
  * Kept sorted by (type, member) where etcd iterates Go maps, so listings are reproducible.
+ *
+ * <p>It also keeps which alarm the member enforces, which etcd 3.4 does not derive from the set
+ * ({@code etcdserver/apply.go}, {@code Alarm}): the first alarm of a type makes that type's
+ * applier the member's whole applier, replacing the other's; removing the last alarm of either
+ * type restores the plain applier, lifting both. Only a restart or a snapshot install
+ * ({@code restoreAlarms}) derives it from the set, CORRUPT over NOSPACE.
  */
 public final class AlarmStore {
 
@@ -31,25 +37,51 @@ public final class AlarmStore {
   }
 
   private final TreeSet<Alarm> alarms = new TreeSet<>();
+  /** The alarm whose applier runs: NONE, NOSPACE or CORRUPT. */
+  private AlarmType enforced = AlarmType.NONE;
 
   /** etcd's alarm apply: the response lists what was affected and carries no header. */
   AlarmResponse apply(AlarmRequest request) {
     AlarmResponse.Builder response = AlarmResponse.newBuilder();
     Alarm alarm = new Alarm(request.getAlarmValue(), request.getMemberID());
+    boolean enforceable = request.getAlarm() == AlarmType.NOSPACE
+        || request.getAlarm() == AlarmType.CORRUPT;
     switch (request.getAction()) {
       case GET -> response.addAllAlarms(get(request.getAlarmValue()));
       case ACTIVATE -> {
+        boolean first = !active(alarm.type);
         alarms.add(alarm);
         response.addAlarms(alarm.proto());
+        if (first && enforceable) {
+          enforced = request.getAlarm();
+        }
       }
       case DEACTIVATE -> {
         if (alarms.remove(alarm)) {
           response.addAlarms(alarm.proto());
+          if (!active(alarm.type) && enforceable) {
+            enforced = AlarmType.NONE;
+          }
         }
       }
       default -> { } // an unknown action changes nothing, as etcd's switch has no default
     }
     return response.build();
+  }
+
+  /** The alarm whose applier refuses requests: NONE, NOSPACE or CORRUPT. */
+  AlarmType enforced() {
+    return enforced;
+  }
+
+  void enforce(AlarmType type) {
+    enforced = type;
+  }
+
+  /** etcd's {@code restoreAlarms} on restart and snapshot install: CORRUPT over NOSPACE. */
+  void restoreEnforced() {
+    enforced = active(AlarmType.CORRUPT_VALUE) ? AlarmType.CORRUPT
+        : active(AlarmType.NOSPACE_VALUE) ? AlarmType.NOSPACE : AlarmType.NONE;
   }
 
   /** How many alarms are active, of any type. */
@@ -69,8 +101,12 @@ public final class AlarmStore {
   }
 
   boolean active(AlarmType type) {
+    return active(type.getNumber());
+  }
+
+  private boolean active(int type) {
     for (Alarm a : alarms) {
-      if (a.type == type.getNumber()) {
+      if (a.type == type) {
         return true;
       }
     }

@@ -67,6 +67,8 @@ public final class EtcdStateMachine implements StateMachine {
   private final ApplyListener listener;
   /** The member's disk, which outlives this state machine. */
   private final BackendFile backend;
+  /** Whether this state machine has applied an entry its disk did not hold yet. */
+  private boolean resumed;
 
   public EtcdStateMachine(ApplyListener listener, Lessor lessor, BackendFile backend) {
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -105,6 +107,12 @@ public final class EtcdStateMachine implements StateMachine {
   /** Applies one entry through the chain; an empty one is a new leader's first entry. */
   @Override
   public void apply(long index, long term, byte[] data) {
+    if (!resumed && backend.isNew(index)) {
+      // Entries replayed from the disk ran as they ran first; from here on, as etcd's start
+      // (restoreAlarms), the enforced alarm follows the set, not the order of its alarms.
+      resumed = true;
+      alarms.restoreEnforced();
+    }
     if (data.length == 0) {
       backend.applied(index, bytesInUse());
       listener.leaderCommitted(index, term);
@@ -149,10 +157,23 @@ public final class EtcdStateMachine implements StateMachine {
     listener.leaderChanged(leaderId, term);
   }
 
-  /** A Raft snapshot: what Maintenance's Snapshot sends, then the member list. */
+  /**
+   * A Raft snapshot: what Maintenance's Snapshot sends, the member list, then the enforced alarm,
+   * which the set does not tell (see {@link AlarmStore}) and the entries replayed after the
+   * snapshot on a restart need, to run as they ran first.
+   */
   @Override
   public byte[] snapshot() {
-    return withMembers(data(), members);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    try {
+      out.writeRawBytes(withMembers(data(), members));
+      out.writeInt32NoTag(alarms.enforced().getNumber());
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   /**
@@ -198,6 +219,12 @@ public final class EtcdStateMachine implements StateMachine {
       alarms.readFrom(in);
       stores.restoreDowngrade(DowngradeInfo.parseFrom(in.readByteArray()));
       members = MemberList.readFrom(outer);
+      if (outer.isAtEnd() || backend.isNew(index)) {
+        // A restored cluster's first snapshot, or a leader's: etcd's restoreAlarms.
+        alarms.restoreEnforced();
+      } else {
+        alarms.enforce(AlarmType.forNumber(outer.readInt32()));
+      }
     } catch (IOException e) {
       throw new IllegalArgumentException("not an etcd state machine snapshot", e);
     }

@@ -95,19 +95,25 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
   public void proclaim(ProclaimRequest request, StreamObserver<ProclaimResponse> responses) {
     client.unary(responses, call -> {
       LeaderKey leader = requireLeader(request.hasLeader(), request.getLeader());
+      // etcd resumes the election on a session of the given lease (a new 60 s one for 0), and
+      // the proclaiming put moves the key to it.
       return client.session(call, leader.getLease())
-          .thenCompose(lease -> proclaim(call, leader, request.getValue()))
+          .thenCompose(lease -> proclaim(call, leader.toBuilder().setLease(lease).build(),
+              request.getValue()))
           .thenApply(r -> ProclaimResponse.newBuilder().setHeader(r.getHeader()).build());
     });
   }
 
-  /** {@code Election.Proclaim}: a new value for a leader key that still has its create revision. */
+  /**
+   * {@code Election.Proclaim}: a new value, under the leader's session lease, for a leader key that
+   * still has its create revision (0: absent, so the put creates it).
+   */
   private CompletableFuture<TxnResponse> proclaim(InProcessClient.Call call, LeaderKey leader,
       ByteString value) {
     TxnRequest txn = TxnRequest.newBuilder()
         .addCompare(InProcessClient.createRevisionIs(leader.getKey(), leader.getRev()))
         .addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
-            .setKey(leader.getKey()).setValue(value).setIgnoreLease(true)))
+            .setKey(leader.getKey()).setValue(value).setLease(leader.getLease())))
         .build();
     return client.txn(call, txn).thenApply(r -> {
       if (!r.getSucceeded()) {

@@ -165,7 +165,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
       return;
     }
     long start = request.getStartRevision() == 0 ? current + 1 : request.getStartRevision();
-    // Past (or negative) start revisions replay history; later ones wait for new revisions.
+    // Past (or negative) start revisions go through sync; later ones wait for new revisions.
     Watcher watcher = new Watcher(id, key, request, start, start > current);
     watchers.put(id, watcher);
     send(ack.setWatchId(id).build());
@@ -241,16 +241,22 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
         stalled.set(true);
         return;
       }
-      if (w.nextRevision < store.compactRevision()) {
+      long compactRevision = store.compactRevision();
+      if (w.nextRevision < compactRevision) {
         w.compacted = true;
-        // No reason and no revision in the header: etcd's compaction cancel.
+        // No reason and no revision in the header: etcd's compaction cancel. The store's
+        // compact revision starts at -1 and may be 0 (Compact at 0), so a negative start revision
+        // gets -1 (canceled) or 0 (not canceled: etcd cancels on a non-zero compact revision).
         send(WatchResponse.newBuilder()
             .setHeader(header(current).toBuilder().setRevision(0))
-            .setWatchId(w.id).setCanceled(true).setCompactRevision(store.compactRevision())
-            .build());
+            .setWatchId(w.id).setCanceled(compactRevision != 0)
+            .setCompactRevision(compactRevision).build());
         continue;
       }
-      List<Event> history = store.events(w.key, w.rangeEnd, w.nextRevision, current);
+      // etcd reads history from the unsigned form of a negative revision: nothing, so such a
+      // watcher (start -1 before any compaction) takes new revisions only.
+      List<Event> history = w.nextRevision < 0 ? List.of()
+          : store.events(w.key, w.rangeEnd, w.nextRevision, current);
       int cut = 0;
       int revisions = 0;
       long lastRevision = 0;

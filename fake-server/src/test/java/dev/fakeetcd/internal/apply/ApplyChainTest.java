@@ -57,8 +57,13 @@ class ApplyChainTest {
     return TxnRequest.newBuilder().addSuccess(op).build();
   }
 
+  private void deactivate(AlarmType type) {
+    alarms.apply(AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.DEACTIVATE)
+        .setMemberID(1).setAlarm(type).build());
+  }
+
   @Test
-  void alarms_corruptRefusesWritesBeforeNospace() {
+  void alarms_corruptRaisedAfterNospace_refusesEveryWrite() {
     activate(AlarmType.NOSPACE);
     activate(AlarmType.CORRUPT);
     Applier chain = new AlarmApplier(alarms, last);
@@ -85,6 +90,38 @@ class ApplyChainTest {
         txnOf(RequestOp.newBuilder().setRequestDeleteRange(DELETE).build()))).isNull();
     assertThat(refusal(chain, RaftRequest.Kind.DELETE_RANGE, DELETE)).isNull();
     assertThat(reached).containsExactly(RaftRequest.Kind.TXN, RaftRequest.Kind.DELETE_RANGE);
+  }
+
+  @Test
+  void alarms_nospaceRaisedAfterCorrupt_replacesIt() {
+    activate(AlarmType.CORRUPT);
+    activate(AlarmType.NOSPACE);
+    Applier chain = new AlarmApplier(alarms, last);
+
+    assertThat(refusal(chain, RaftRequest.Kind.PUT, PUT)).isEqualTo(EtcdError.NO_SPACE);
+    assertThat(refusal(chain, RaftRequest.Kind.DELETE_RANGE, DELETE)).isNull();
+    assertThat(reached).containsExactly(RaftRequest.Kind.DELETE_RANGE);
+  }
+
+  @Test
+  void alarms_lastOfOneTypeCleared_liftsBoth() {
+    activate(AlarmType.NOSPACE);
+    activate(AlarmType.CORRUPT);
+    deactivate(AlarmType.NOSPACE);
+    Applier chain = new AlarmApplier(alarms, last);
+
+    assertThat(refusal(chain, RaftRequest.Kind.PUT, PUT)).isNull();
+    assertThat(alarms.active(AlarmType.CORRUPT)).isTrue();
+  }
+
+  @Test
+  void alarms_restored_corruptWinsWhateverTheOrder() {
+    activate(AlarmType.CORRUPT);
+    activate(AlarmType.NOSPACE);
+    alarms.restoreEnforced();
+    Applier chain = new AlarmApplier(alarms, last);
+
+    assertThat(refusal(chain, RaftRequest.Kind.DELETE_RANGE, DELETE)).isEqualTo(EtcdError.CORRUPT);
   }
 
   @Test
