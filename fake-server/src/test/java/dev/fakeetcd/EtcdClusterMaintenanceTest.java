@@ -56,6 +56,36 @@ class EtcdClusterMaintenanceTest {
   }
 
   @Test
+  void alarm_activateNone_changesNothingAndTheMemberKeepsServing() {
+    EtcdCluster cluster = clusters.start(3, 13);
+    Member leader = cluster.awaitLeader();
+    AlarmRequest none = AlarmRequest.newBuilder().setAction(AlarmRequest.AlarmAction.ACTIVATE)
+        .setMemberID(0).setAlarm(AlarmType.NONE).build();
+
+    AlarmResponse response = clusters.maintenance(cluster, leader).alarm(none);
+
+    assertThat(response.getAlarmsList()).isEmpty();
+    assertThat(cluster.alarms().list()).isEmpty();
+    assertThat(clusters.maintenance(cluster, leader).status(StatusRequest.getDefaultInstance())
+        .getErrorsList()).isEmpty();
+  }
+
+  @Test
+  void alarm_unknownAction_changesNothingAndTheMemberKeepsServing() {
+    EtcdCluster cluster = clusters.start(3, 14);
+    Member leader = cluster.awaitLeader();
+    cluster.alarms().activate(leader, AlarmType.NOSPACE);
+    AlarmRequest unknown = AlarmRequest.newBuilder().setActionValue(7).setMemberID(leader.id())
+        .setAlarm(AlarmType.NOSPACE).build();
+
+    AlarmResponse response = clusters.maintenance(cluster, leader).alarm(unknown);
+
+    assertThat(response.getAlarmsList()).isEmpty();
+    assertThat(cluster.alarms().list()).containsExactly(AlarmMember.newBuilder()
+        .setMemberID(leader.id()).setAlarm(AlarmType.NOSPACE).build());
+  }
+
+  @Test
   void alarms_listIsOrderedByTypeThenMember_andDeactivateRemovesOne() {
     EtcdCluster cluster = clusters.start(3, 12);
     Member a = cluster.member(0);

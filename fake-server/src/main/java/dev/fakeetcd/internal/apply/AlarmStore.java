@@ -48,7 +48,11 @@ public final class AlarmStore {
         || request.getAlarm() == AlarmType.CORRUPT;
     switch (request.getAction()) {
       case GET -> response.addAllAlarms(get(request.getAlarmValue()));
+      // etcd 3.4.23 crashes on activating NONE; later releases ignore it (etcd PR 13084), as here.
       case ACTIVATE -> {
+        if (request.getAlarm() == AlarmType.NONE) {
+          break;
+        }
         boolean first = !active(alarm.type);
         alarms.add(alarm);
         response.addAlarms(alarm.proto());
@@ -64,7 +68,7 @@ public final class AlarmStore {
           }
         }
       }
-      default -> { } // an unknown action changes nothing, as etcd's switch has no default
+      default -> { } // an unknown action (etcd 3.4.23 crashes on it) changes nothing
     }
     return response.build();
   }
