@@ -9,12 +9,14 @@ import java.util.Objects;
  *
  * @param id the etcd member ID, unsigned (written in hex, as etcd writes it)
  * @param name the member's name; empty for a member added and not started yet
- * @param peerUrls the URLs other members reach it on, sorted
+ * @param peerUrls the URLs other members reach it on, as the member list holds them: strings, not
+ *     URIs, as etcd keeps them: a MemberAdd's normalised and sorted, a MemberUpdate's as given,
+ *     unchecked and in their order
  * @param clientUrls the URLs clients reach it on; empty for a member added and not started yet,
  *     or for a member of a cluster without TCP
  * @param learner whether it is a learner (a non-voting member)
  */
-public record MemberListEntry(long id, String name, List<URI> peerUrls, List<URI> clientUrls,
+public record MemberListEntry(long id, String name, List<String> peerUrls, List<URI> clientUrls,
     boolean learner) {
 
   public MemberListEntry {
@@ -25,12 +27,8 @@ public record MemberListEntry(long id, String name, List<URI> peerUrls, List<URI
 
   /** The entry for {@code member} of a MemberList response. */
   static MemberListEntry of(dev.fakeetcd.api.Member member) {
-    return new MemberListEntry(member.getID(), member.getName(), uris(member.getPeerURLsList()),
-        uris(member.getClientURLsList()), member.getIsLearner());
-  }
-
-  private static List<URI> uris(List<String> urls) {
-    return urls.stream().map(URI::create).toList();
+    return new MemberListEntry(member.getID(), member.getName(), member.getPeerURLsList(),
+        member.getClientURLsList().stream().map(URI::create).toList(), member.getIsLearner());
   }
 
   /** The ID in hex, the name (or "(not started)"), the role, and the URLs. */

@@ -17,6 +17,12 @@ import dev.fakeetcd.api.MemberPromoteRequest;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -245,7 +251,7 @@ class EtcdClusterMembershipTest {
         .containsOnly(applied + 1);
     assertThat(cluster.memberList()).filteredOn(m -> m.id() == cluster.member(1).id())
         .singleElement()
-        .satisfies(m -> assertThat(m.peerUrls()).containsExactly(URI.create(NEW_PEER)));
+        .satisfies(m -> assertThat(m.peerUrls()).containsExactly(NEW_PEER));
   }
 
   @Test
@@ -266,5 +272,53 @@ class EtcdClusterMembershipTest {
     assertThat(list.getHeader().getRevision()).isZero();
     assertThat(list.getMembersList()).extracting(dev.fakeetcd.api.Member::getID)
         .isSortedAccordingTo(Long::compareUnsigned);
+  }
+
+  @Test
+  void memberList_withoutTcp_bootstrapPeerUrlsAreLoopbackFrom2380() {
+    EtcdCluster cluster = clusters.start(3, 21);
+
+    for (int i = 0; i < 3; i++) {
+      long id = cluster.member(i).id();
+      assertThat(cluster.memberList()).filteredOn(m -> m.id() == id).singleElement()
+          .extracting(MemberListEntry::peerUrls)
+          .isEqualTo(List.of("http://127.0.0.1:" + (2380 + i)));
+    }
+  }
+
+  @Test
+  void memberList_withTcp_bootstrapPeerPortsAreHeldAndRefuseConnections() {
+    EtcdCluster cluster = clusters.start(ClusterConfig.builder().members(3).seed(22).tcp(true)
+        .build());
+    List<URI> peers = cluster.memberList().stream().map(m -> URI.create(m.peerUrls().get(0)))
+        .toList();
+
+    assertThat(peers).extracting(URI::getHost).containsOnly("127.0.0.1");
+    assertThat(peers).extracting(URI::getPort).doesNotHaveDuplicates()
+        .doesNotContainAnyElementsOf(cluster.endpoints().stream().map(URI::getPort).toList());
+    for (URI peer : peers) {
+      assertThat(catchThrowableOfType(IOException.class,
+          () -> new Socket("127.0.0.1", peer.getPort()).close())).as("%s", peer)
+          .isInstanceOf(ConnectException.class);
+      assertThat(catchThrowableOfType(IOException.class,
+          () -> new ServerSocket(peer.getPort(), 1, InetAddress.getLoopbackAddress()).close()))
+          .as("%s", peer).isInstanceOf(BindException.class);
+    }
+  }
+
+  @Test
+  void memberUpdate_otherMemberWithUrlsEtcdCannotParse_failsInvalidAndKeepsServing() {
+    // etcd 3.4.23 applies them and its peer transport panics on every other member.
+    EtcdCluster cluster = clusters.start(3, 23);
+    ClusterGrpc.ClusterBlockingStub stub = clusters.cluster(cluster, cluster.member(0));
+    for (List<String> urls : List.of(List.of("bogus"), List.<String>of())) {
+      assertFails(EtcdError.MEMBER_BAD_URLS, () -> stub.memberUpdate(MemberUpdateRequest
+          .newBuilder().setID(cluster.member(1).id()).addAllPeerURLs(urls).build()));
+    }
+
+    assertThat(stub.memberList(MemberListRequest.getDefaultInstance()).getMembersCount())
+        .isEqualTo(3);
+    assertThat(clusters.kv(cluster, cluster.member(1)).put(put("k", "v")).getHeader()
+        .getRevision()).isEqualTo(2);
   }
 }

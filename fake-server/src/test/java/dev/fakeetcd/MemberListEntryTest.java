@@ -15,14 +15,22 @@ class MemberListEntryTest {
         .addClientURLs("http://127.0.0.1:2379").setIsLearner(true).build());
 
     assertThat(entry).isEqualTo(new MemberListEntry(0xfedcba9876543210L, "member-1",
-        List.of(URI.create("http://10.0.0.9:2380")), List.of(URI.create("http://127.0.0.1:2379")),
-        true));
+        List.of("http://10.0.0.9:2380"), List.of(URI.create("http://127.0.0.1:2379")), true));
+  }
+
+  @Test
+  void of_peerUrlThatIsNoUri_isKeptAsGiven() {
+    // MemberUpdate stores any text (etcd 3.4 does not check it); the list must still be read.
+    MemberListEntry entry = MemberListEntry.of(dev.fakeetcd.api.Member.newBuilder().setID(1)
+        .addPeerURLs(" not a url ").build());
+
+    assertThat(entry.peerUrls()).containsExactly(" not a url ");
   }
 
   @Test
   void toString_writesTheUnsignedIdInHexAndAnUnstartedMemberAsSuch() {
     MemberListEntry entry = new MemberListEntry(0xfedcba9876543210L, "",
-        List.of(URI.create("http://10.0.0.9:2380")), List.of(), false);
+        List.of("http://10.0.0.9:2380"), List.of(), false);
 
     assertThat(entry).hasToString(
         "fedcba9876543210 (not started) voter peers=[http://10.0.0.9:2380] clients=[]");

@@ -25,8 +25,13 @@ public final class Members {
    */
   public static MemberAddResponse add(EtcdTarget target, String peerUrl, boolean learner)
       throws InterruptedException {
-    MemberAddRequest request = MemberAddRequest.newBuilder().addPeerURLs(peerUrl)
-        .setIsLearner(learner).build();
+    return add(target, MemberAddRequest.newBuilder().addPeerURLs(peerUrl).setIsLearner(learner)
+        .build());
+  }
+
+  /** As {@link #add(EtcdTarget, String, boolean)}, with the request as given. */
+  public static MemberAddResponse add(EtcdTarget target, MemberAddRequest request)
+      throws InterruptedException {
     return whileUnhealthy(() -> stub(target.channels().get(0)).memberAdd(request));
   }
 

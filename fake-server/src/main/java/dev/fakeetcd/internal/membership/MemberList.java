@@ -28,9 +28,18 @@ public final class MemberList {
   public static final byte REMOVE = 'r';
   public static final byte UPDATE = 'u';
 
-  /** Peer URLs and learner flag; empty URLs stand for a bootstrap member's invented one. */
-  public record Info(List<String> peerUrls, boolean learner) {
+  /**
+   * Peer URLs as stored (a MemberUpdate's as given, in their order) and learner flag; a bootstrap
+   * member never updated has no URLs of its own here: the server knows them.
+   */
+  public record Info(List<String> peerUrls, boolean learner, boolean bootstrap) {
+
+    static Info of(List<String> peerUrls, boolean learner) {
+      return new Info(peerUrls, learner, false);
+    }
   }
+
+  private static final Info BOOTSTRAP = new Info(List.of(), false, true);
 
   /** By ID as etcd orders them: unsigned. */
   private final TreeMap<Long, Info> members = new TreeMap<>(Long::compareUnsigned);
@@ -44,7 +53,7 @@ public final class MemberList {
   public static MemberList bootstrap(List<Long> voters) {
     MemberList list = new MemberList();
     for (long id : voters) {
-      list.members.put(id, new Info(List.of(), false));
+      list.members.put(id, BOOTSTRAP);
     }
     return list;
   }
@@ -83,32 +92,44 @@ public final class MemberList {
     long id = change.nodeId();
     byte[] context = change.context();
     if (context.length == 0) {
-      members.put(id, new Info(List.of(), false));
+      members.put(id, BOOTSTRAP);
       return;
     }
     switch (context[0]) {
       case ADD -> members.put(id,
-          new Info(urls(context), change.type() == ConfChangeType.ADD_LEARNER_NODE));
-      case PROMOTE -> members.put(id, new Info(members.get(id).peerUrls(), false));
+          Info.of(urls(context), change.type() == ConfChangeType.ADD_LEARNER_NODE));
+      case PROMOTE -> members.put(id, Info.of(members.get(id).peerUrls(), false));
       case REMOVE -> {
         members.remove(id);
         removed.add(id);
       }
       // As etcd 3.4's: the stored member loses its learner flag, though Raft keeps it a learner.
-      case UPDATE -> members.put(id, new Info(urls(context), false));
+      case UPDATE -> members.put(id, Info.of(urls(context), false));
       default -> throw new IllegalStateException("unknown membership change kind " + context[0]);
     }
   }
 
-  /** etcd puts the member's JSON in the change; here: what the change does, then the peer URLs. */
+  /**
+   * etcd puts the member's JSON in the change; here: what the change does, then each peer URL's
+   * length and UTF-8 bytes (a MemberUpdate's URLs may hold any text, empty ones too).
+   */
   public static byte[] context(byte kind, List<String> urls) {
-    byte[] text = String.join("\n", urls).getBytes(StandardCharsets.UTF_8);
-    return ByteBuffer.allocate(1 + text.length).put(kind).put(text).array();
+    List<byte[]> texts = urls.stream().map(u -> u.getBytes(StandardCharsets.UTF_8)).toList();
+    ByteBuffer context = ByteBuffer.allocate(
+        1 + texts.stream().mapToInt(t -> Integer.BYTES + t.length).sum()).put(kind);
+    texts.forEach(t -> context.putInt(t.length).put(t));
+    return context.array();
   }
 
   public static List<String> urls(byte[] context) {
-    String text = new String(context, 1, context.length - 1, StandardCharsets.UTF_8);
-    return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+    ByteBuffer in = ByteBuffer.wrap(context, 1, context.length - 1);
+    List<String> urls = new ArrayList<>();
+    while (in.hasRemaining()) {
+      byte[] text = new byte[in.getInt()];
+      in.get(text);
+      urls.add(new String(text, StandardCharsets.UTF_8));
+    }
+    return List.copyOf(urls);
   }
 
   public MemberList copy() {
@@ -123,6 +144,7 @@ public final class MemberList {
     for (Map.Entry<Long, Info> e : members.entrySet()) {
       out.writeFixed64NoTag(e.getKey());
       out.writeBoolNoTag(e.getValue().learner());
+      out.writeBoolNoTag(e.getValue().bootstrap());
       out.writeUInt32NoTag(e.getValue().peerUrls().size());
       for (String url : e.getValue().peerUrls()) {
         out.writeStringNoTag(url);
@@ -139,11 +161,12 @@ public final class MemberList {
     for (int n = in.readUInt32(); n > 0; n--) {
       long id = in.readFixed64();
       boolean learner = in.readBool();
+      boolean bootstrap = in.readBool();
       List<String> urls = new ArrayList<>();
       for (int u = in.readUInt32(); u > 0; u--) {
         urls.add(in.readString());
       }
-      list.members.put(id, new Info(List.copyOf(urls), learner));
+      list.members.put(id, new Info(List.copyOf(urls), learner, bootstrap));
     }
     for (int n = in.readUInt32(); n > 0; n--) {
       list.removed.add(in.readFixed64());

@@ -74,6 +74,7 @@ public final class Cluster implements AutoCloseable {
   private volatile Duration watchProgressNotifyInterval = Duration.ofMinutes(10);
   private final WallClockDriver driver;
   private final Membership membership;
+  private final PeerPorts peerPorts;
   /**
    * etcd's minimum lease TTL in seconds: 1.5 election timeouts in whole heartbeats, rounded up to
    * whole seconds ({@code minTTL} in etcd's {@code server/etcdserver/server.go}).
@@ -86,6 +87,7 @@ public final class Cluster implements AutoCloseable {
 
   private Cluster(long seed, SimConfig config, ServerSettings settings, Function<Executor,
       Executor> sendQueue) {
+    this.peerPorts = new PeerPorts(config.members(), settings.basePort() >= 0);
     this.maxTxnOps = settings.maxTxnOps();
     this.autoCompactionMode = settings.autoCompactionMode();
     this.autoCompactionRetention = settings.autoCompactionRetention();
@@ -582,5 +584,11 @@ public final class Cluster implements AutoCloseable {
       endpoints.close();
     }
     lock.close();
+    peerPorts.close();
+  }
+
+  /** Bootstrap member {@code index}'s peer URL (see {@link PeerPorts}). */
+  String peerUrl(int index) {
+    return peerPorts.url(index);
   }
 }

@@ -13,6 +13,7 @@ import dev.fakeetcd.api.MemberUpdateResponse;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.membership.MemberList;
+import dev.fakeetcd.internal.membership.PeerUrls;
 import dev.fakeetcd.internal.raft.RaftStatus;
 import dev.fakeetcd.internal.raft.raftpb.ConfChange;
 import dev.fakeetcd.internal.raft.raftpb.ConfChangeType;
@@ -20,8 +21,6 @@ import dev.fakeetcd.internal.raft.tracker.PeerProgress;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -123,7 +122,8 @@ public final class Membership {
   }
 
   public CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request) {
-    List<String> urls = parseUrls(request.getPeerURLsList());
+    List<String> urls = PeerUrls.parse(request.getPeerURLsList())
+        .orElseThrow(() -> new EtcdException(EtcdError.MEMBER_BAD_URLS));
     long id = memberId(urls, cluster.clock().now().getEpochSecond());
     boolean learner = request.getIsLearner();
     MemberList list = view(asking.id());
@@ -188,15 +188,22 @@ public final class Membership {
   /**
    * Replaces the peer URLs through a Raft entry that changes no configuration (etcd's
    * ConfChangeUpdateNode). As in etcd 3.4, the listed member loses its learner flag, though Raft
-   * keeps it a learner.
+   * keeps it a learner; and the URLs are not checked, but stored as given, in their order.
    */
   public CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
       MemberUpdateRequest request) {
-    List<String> urls = parseUrls(request.getPeerURLsList());
-    if (request.getID() == 0) { // Raft has no node 0; etcd finds no member 0 when it applies
+    long id = request.getID();
+    List<String> urls = request.getPeerURLsList();
+    if (id == 0) { // Raft has no node 0; etcd finds no member 0 when it applies
       throw new EtcdException(EtcdError.MEMBER_NOT_FOUND);
     }
-    return configure(asking, new ConfChange(ConfChangeType.UPDATE_NODE, request.getID(),
+    // etcd 3.4.23 applies such URLs, then every other member's peer transport parses them
+    // (rafthttp's Transport.UpdatePeer) and panics: the fake refuses them as MemberAdd would.
+    MemberList list = view(asking.id());
+    if (list.contains(id) && list.ids().size() > 1 && PeerUrls.parse(urls).isEmpty()) {
+      throw new EtcdException(EtcdError.MEMBER_BAD_URLS);
+    }
+    return configure(asking, new ConfChange(ConfChangeType.UPDATE_NODE, id,
         MemberList.context(MemberList.UPDATE, urls)), () -> MemberUpdateResponse.newBuilder()
         .setHeader(header(asking)).addAllMembers(answering(asking)).build());
   }
@@ -370,33 +377,6 @@ public final class Membership {
   }
 
   /**
-   * Go's types.NewURLs: at least one URL, each http(s)://host:port with no path; sorted. Any
-   * failure is etcd's "given member URLs are invalid".
-   */
-  static List<String> parseUrls(List<String> raw) {
-    if (raw.isEmpty()) {
-      throw new EtcdException(EtcdError.MEMBER_BAD_URLS);
-    }
-    List<String> urls = new ArrayList<>();
-    for (String s : raw) {
-      try {
-        URI uri = new URI(s);
-        boolean web = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-        String path = uri.getRawPath();
-        if (!web || uri.getHost() == null || uri.getPort() < 0
-            || (path != null && !path.isEmpty())) {
-          throw new EtcdException(EtcdError.MEMBER_BAD_URLS);
-        }
-      } catch (URISyntaxException e) {
-        throw new EtcdException(EtcdError.MEMBER_BAD_URLS);
-      }
-      urls.add(s);
-    }
-    urls.sort(null);
-    return List.copyOf(urls);
-  }
-
-  /**
    * etcd's member ID: the first 8 bytes, big endian, of SHA-1 over the sorted peer URLs, the
    * cluster name (empty for MemberAdd) and the Unix seconds as decimal text. The fake's seconds are
    * its virtual clock's, never the wall clock's.
@@ -444,12 +424,10 @@ public final class Membership {
     return describe(newest());
   }
 
-  /** A bootstrap member's peer URL is invented from its member index. */
+  /** A bootstrap member's peer URL is the cluster's for its member index. */
   private List<String> peerUrls(Map.Entry<Long, MemberList.Info> e) {
-    List<String> urls = e.getValue().peerUrls();
-    return urls.isEmpty()
-        ? List.of("http://" + Cluster.memberName(cluster.memberIds().indexOf(e.getKey()))
-            + ".fake-etcd:2380")
-        : urls;
+    return e.getValue().bootstrap()
+        ? List.of(cluster.peerUrl(cluster.memberIds().indexOf(e.getKey())))
+        : e.getValue().peerUrls();
   }
 }
