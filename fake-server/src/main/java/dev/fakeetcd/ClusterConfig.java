@@ -1,5 +1,7 @@
 package dev.fakeetcd;
 
+import dev.fakeetcd.internal.auth.AuthTokenSpec;
+import dev.fakeetcd.internal.auth.Passwords;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.sim.SimConfig;
 import java.io.IOException;
@@ -29,6 +31,10 @@ public final class ClusterConfig {
   private final long quotaBackendBytes;
   private final Path restoreFrom;
   private final byte[] restoredState;
+  private final String authToken;
+  private final Duration authTokenTtl;
+  private final int bcryptCost;
+  private final AuthSetup auth;
 
   private ClusterConfig(Builder b, SimConfig sim) {
     this.sim = sim;
@@ -42,6 +48,10 @@ public final class ClusterConfig {
     quotaBackendBytes = b.quotaBackendBytes;
     restoreFrom = b.restoreFrom;
     restoredState = b.restoredState;
+    authToken = b.authToken;
+    authTokenTtl = b.authTokenTtl;
+    bcryptCost = b.bcryptCost;
+    auth = b.auth;
   }
 
   public static Builder builder() {
@@ -117,6 +127,26 @@ public final class ClusterConfig {
     return Optional.ofNullable(restoreFrom);
   }
 
+  /** etcd's {@code --auth-token}: {@code simple} (the default) or {@code jwt,...}. */
+  public String authToken() {
+    return authToken;
+  }
+
+  /** etcd's {@code --auth-token-ttl}: how long a simple token lives after its last use. */
+  public Duration authTokenTtl() {
+    return authTokenTtl;
+  }
+
+  /** etcd's {@code --bcrypt-cost}. */
+  public int bcryptCost() {
+    return bcryptCost;
+  }
+
+  /** Users, roles and auth set up before the cluster is handed out; empty by default. */
+  public Optional<AuthSetup> auth() {
+    return Optional.ofNullable(auth);
+  }
+
   /** The state read from {@link #restoreFrom()}, or null; never handed out of this package. */
   byte[] restoredState() {
     return restoredState;
@@ -136,6 +166,10 @@ public final class ClusterConfig {
     private long quotaBackendBytes;
     private Path restoreFrom;
     private byte[] restoredState;
+    private String authToken = "simple";
+    private Duration authTokenTtl = Duration.ofSeconds(300);
+    private int bcryptCost = Passwords.DEFAULT_COST;
+    private AuthSetup auth;
 
     private Builder() {
     }
@@ -252,6 +286,43 @@ public final class ClusterConfig {
       return this;
     }
 
+    /**
+     * etcd's {@code --auth-token}: {@code simple} (the default) or
+     * {@code jwt,pub-key=<file>,priv-key=<file>,sign-method=<alg>[,ttl=<duration>]}.
+     *
+     * @throws IllegalArgumentException with etcd's complaint if etcd would not start with it
+     */
+    public Builder authToken(String spec) {
+      authToken = AuthTokenSpec.parse(Objects.requireNonNull(spec, "authToken")).raw();
+      return this;
+    }
+
+    /** etcd's {@code --auth-token-ttl} (whole seconds, default 300): a simple token's idle life. */
+    public Builder authTokenTtl(Duration ttl) {
+      if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.toNanos() % 1_000_000_000L != 0) {
+        throw new IllegalArgumentException("authTokenTtl must be a whole number of seconds, at"
+            + " least 1: " + ttl);
+      }
+      authTokenTtl = ttl;
+      return this;
+    }
+
+    /**
+     * etcd's {@code --bcrypt-cost} (default 10; outside 4..31 etcd uses 10). Each step doubles
+     * the time a password takes to hash and check: a test suite that adds and authenticates many
+     * users runs faster with 4.
+     */
+    public Builder bcryptCost(int cost) {
+      bcryptCost = cost;
+      return this;
+    }
+
+    /** Sets auth up as an operator's etcdctl commands would, before the cluster is handed out. */
+    public Builder auth(AuthSetup setup) {
+      auth = Objects.requireNonNull(setup, "auth");
+      return this;
+    }
+
     public ClusterConfig build() {
       SimConfig checked = sim.build();
       if (basePort != 0 && basePort + checked.members() - 1 > 65535) {
@@ -268,7 +339,9 @@ public final class ClusterConfig {
         + ", heartbeat=" + heartbeat() + ", election=" + election() + ", maxTxnOps=" + maxTxnOps
         + ", maxRequestBytes=" + maxRequestBytes + ", tcp=" + tcp + ", basePort=" + basePort
         + ", autoCompaction=" + autoCompaction + ", leaseCheckpointInterval=" + leaseCheckpointInterval
-        + ", quotaBackendBytes=" + quotaBackendBytes
+        + ", quotaBackendBytes=" + quotaBackendBytes + ", authToken=" + authToken.split(",")[0]
+        + ", authTokenTtl=" + authTokenTtl + ", bcryptCost=" + bcryptCost
+        + (auth == null ? "" : ", auth=" + auth)
         + (restoreFrom == null ? "" : ", restoreFrom=" + restoreFrom) + "]";
   }
 }

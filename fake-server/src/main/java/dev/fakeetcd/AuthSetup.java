@@ -1,0 +1,126 @@
+package dev.fakeetcd;
+
+import com.google.protobuf.ByteString;
+import dev.fakeetcd.api.Permission;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Auth set up as an operator's etcdctl commands would set it up, applied through Raft when the
+ * cluster starts, before it is handed out: user {@code root} with role {@code root}, then the
+ * roles, their permissions and the users in the order given, then {@code auth enable}. Immutable;
+ * each method returns a new setup.
+ *
+ * <pre>{@code
+ * AuthSetup.withRootPassword("rootpw")
+ *     .role("app").grant("app", Permission.Type.READWRITE, "/app/", "/app0")
+ *     .user("alice", "alicepw", "app")
+ * }</pre>
+ */
+public final class AuthSetup {
+
+  /** One step, in order; package-private for the cluster that applies them. */
+  sealed interface Step {
+  }
+
+  record RoleStep(String name) implements Step {
+  }
+
+  record GrantStep(String role, Permission.Type type, ByteString key, ByteString rangeEnd)
+      implements Step {
+  }
+
+  record UserStep(String name, String password, List<String> roles) implements Step {
+  }
+
+  private final String rootPassword;
+  private final List<Step> steps;
+
+  private AuthSetup(String rootPassword, List<Step> steps) {
+    this.rootPassword = rootPassword;
+    this.steps = List.copyOf(steps);
+  }
+
+  /** User {@code root} with this password and role {@code root}; auth enabled. */
+  public static AuthSetup withRootPassword(String rootPassword) {
+    return new AuthSetup(Objects.requireNonNull(rootPassword, "rootPassword"), List.of());
+  }
+
+  /** {@code etcdctl role add name}. */
+  public AuthSetup role(String name) {
+    return with(new RoleStep(Objects.requireNonNull(name, "name")));
+  }
+
+  /**
+   * {@code etcdctl role grant-permission role type key rangeEnd}: {@code rangeEnd} empty for the
+   * key alone, {@code "\0"} for every key from {@code key} on.
+   */
+  public AuthSetup grant(String role, Permission.Type type, String key, String rangeEnd) {
+    return grant(role, type, ByteString.copyFromUtf8(key), ByteString.copyFromUtf8(rangeEnd));
+  }
+
+  private AuthSetup grant(String role, Permission.Type type, ByteString key,
+      ByteString rangeEnd) {
+    return with(new GrantStep(Objects.requireNonNull(role, "role"),
+        Objects.requireNonNull(type, "type"), key, rangeEnd));
+  }
+
+  /** {@code etcdctl role grant-permission --prefix role type prefix}. */
+  public AuthSetup grantPrefix(String role, Permission.Type type, String prefix) {
+    ByteString key = ByteString.copyFromUtf8(prefix);
+    return grant(role, type, key, prefixEnd(key));
+  }
+
+  /** {@code etcdctl user add name:password}, then {@code user grant-role} for each role. */
+  public AuthSetup user(String name, String password, String... roles) {
+    return with(new UserStep(Objects.requireNonNull(name, "name"),
+        Objects.requireNonNull(password, "password"), List.of(roles)));
+  }
+
+  /** The password this setup gives {@code user} ({@code root} included), if it names the user. */
+  public Optional<String> password(String user) {
+    if (user.equals("root")) {
+      return Optional.of(rootPassword);
+    }
+    String found = null;
+    for (Step step : steps) {
+      if (step instanceof UserStep u && u.name().equals(user)) {
+        found = u.password();
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  String rootPassword() {
+    return rootPassword;
+  }
+
+  List<Step> steps() {
+    return steps;
+  }
+
+  private AuthSetup with(Step step) {
+    List<Step> more = new ArrayList<>(steps);
+    more.add(step);
+    return new AuthSetup(rootPassword, more);
+  }
+
+  /** etcd's {@code clientv3.GetPrefixRangeEnd}: the prefix with its last byte below 0xff raised. */
+  private static ByteString prefixEnd(ByteString prefix) {
+    byte[] end = prefix.toByteArray();
+    for (int i = end.length - 1; i >= 0; i--) {
+      if ((end[i] & 0xff) < 0xff) {
+        end[i]++;
+        return ByteString.copyFrom(end, 0, i + 1);
+      }
+    }
+    return ByteString.copyFrom(new byte[1]);
+  }
+
+  @Override
+  public String toString() {
+    return "AuthSetup" + steps;
+  }
+}
