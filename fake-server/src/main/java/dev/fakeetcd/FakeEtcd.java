@@ -1,5 +1,6 @@
 package dev.fakeetcd;
 
+import dev.fakeetcd.internal.auth.AuthTokenSpec;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.transport.MemberEndpoints;
 
@@ -21,7 +22,8 @@ public final class FakeEtcd {
         config.maxTxnOps(), config.maxRequestBytes(), port,
         compaction == null ? null : compaction.etcdMode(),
         compaction == null ? 0 : compaction.rawRetention(), config.leaseCheckpointInterval(),
-        config.quotaBackendBytes(), config.restoredState()));
+        config.quotaBackendBytes(), config.restoredState(), AuthTokenSpec.parse(config.authToken()),
+        config.authTokenTtl(), config.bcryptCost()));
     return new EtcdCluster(config, served);
   }
 }

@@ -23,7 +23,7 @@ final class AlarmApplier implements Applier {
   }
 
   @Override
-  public Applied apply(RaftRequest.Kind kind, MessageLite request) {
+  public Applied apply(RaftRequest.Kind kind, MessageLite request, Origin origin) {
     switch (kind) {
       case PUT, DELETE_RANGE, TXN, COMPACTION, LEASE_GRANT, LEASE_REVOKE -> {
         AlarmType enforced = alarms.enforced();
@@ -36,7 +36,7 @@ final class AlarmApplier implements Applier {
       }
       default -> { }
     }
-    return next.apply(kind, request);
+    return next.apply(kind, request, origin);
   }
 
   private static boolean costsSpace(RaftRequest.Kind kind, MessageLite request) {

@@ -6,6 +6,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.DowngradeInfo;
 import dev.fakeetcd.api.Event;
+import dev.fakeetcd.internal.auth.AuthStore;
+import dev.fakeetcd.internal.auth.TokenProvider;
 import dev.fakeetcd.internal.backend.BackendFile;
 import dev.fakeetcd.internal.lease.Lessor;
 import dev.fakeetcd.internal.membership.MemberList;
@@ -23,7 +25,8 @@ import java.util.Objects;
 
 /**
  * One member's applied etcd state, as Raft sees it: decodes each committed entry and hands it to
- * the apply chain ({@link AlarmApplier}, {@link QuotaApplier}, {@link StoreApplier}); takes and
+ * the apply chain ({@link AlarmApplier}, {@link AuthApplier}, {@link QuotaApplier},
+ * {@link StoreApplier}); takes and
  * restores snapshots. Apply is deterministic, so every member computes the same response for an
  * entry; the member that proposed it hands its own to the waiting client through the
  * {@link ApplyListener}.
@@ -60,6 +63,7 @@ public final class EtcdStateMachine implements StateMachine {
   private final Lessor lessor;
   private final MvccStore store;
   private final AlarmStore alarms = new AlarmStore();
+  private final AuthStore auth;
   private final StoreApplier stores;
   private final Applier chain;
   /** This member's member list (etcd keeps it in its backend too). */
@@ -70,13 +74,20 @@ public final class EtcdStateMachine implements StateMachine {
   /** Whether this state machine has applied an entry its disk did not hold yet. */
   private boolean resumed;
 
-  public EtcdStateMachine(ApplyListener listener, Lessor lessor, BackendFile backend) {
+  /**
+   * @param tokens this member's tokens: in its memory, so they go with this state machine when
+   *     the member crashes (a restart makes them again from the Authenticate entries it replays)
+   */
+  public EtcdStateMachine(ApplyListener listener, Lessor lessor, BackendFile backend,
+      TokenProvider tokens) {
     this.listener = Objects.requireNonNull(listener, "listener");
     this.lessor = Objects.requireNonNull(lessor, "lessor");
     this.backend = Objects.requireNonNull(backend, "backend");
     this.store = new MvccStore(lessor::exists);
-    this.stores = new StoreApplier(store, lessor, alarms);
-    this.chain = new AlarmApplier(alarms, new QuotaApplier(backend, stores));
+    this.auth = new AuthStore(tokens);
+    this.stores = new StoreApplier(store, lessor, alarms, auth);
+    this.chain = new AlarmApplier(alarms,
+        new AuthApplier(auth, store, new QuotaApplier(backend, stores)));
   }
 
   public MvccStore store() {
@@ -89,6 +100,10 @@ public final class EtcdStateMachine implements StateMachine {
 
   public AlarmStore alarms() {
     return alarms;
+  }
+
+  public AuthStore auth() {
+    return auth;
   }
 
   public DowngradeInfo downgrade() {
@@ -121,7 +136,8 @@ public final class EtcdStateMachine implements StateMachine {
     RaftRequest request = RaftRequest.decode(data);
     Applied applied;
     try {
-      applied = chain.apply(request.kind(), request.message());
+      applied = chain.apply(request.kind(), request.message(),
+          new Applier.Origin(index, request.who()));
     } catch (EtcdException e) {
       applied = new Applied(e, List.of());
     } catch (InvalidProtocolBufferException e) {
@@ -177,7 +193,8 @@ public final class EtcdStateMachine implements StateMachine {
   }
 
   /**
-   * The data Maintenance's Snapshot sends: keys, leases, alarms, downgrade job. Not the member
+   * The data Maintenance's Snapshot sends: keys, leases, alarms, downgrade job, users and roles
+   * (not tokens, which etcd keeps in memory only). Not the member
    * list: a cluster restored from it gets a list of its own, as etcd's snapshot restore writes.
    */
   public byte[] data() {
@@ -188,6 +205,7 @@ public final class EtcdStateMachine implements StateMachine {
       lessor.writeTo(out);
       alarms.writeTo(out);
       out.writeByteArrayNoTag(stores.downgrade().toByteArray());
+      auth.writeTo(out);
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -218,6 +236,7 @@ public final class EtcdStateMachine implements StateMachine {
       lessor.readFrom(in);
       alarms.readFrom(in);
       stores.restoreDowngrade(DowngradeInfo.parseFrom(in.readByteArray()));
+      auth.readFrom(in);
       members = MemberList.readFrom(outer);
       if (outer.isAtEnd() || backend.isNew(index)) {
         // A restored cluster's first snapshot, or a leader's: etcd's restoreAlarms.

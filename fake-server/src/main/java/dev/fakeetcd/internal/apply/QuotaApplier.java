@@ -22,7 +22,7 @@ final class QuotaApplier implements Applier {
   }
 
   @Override
-  public Applied apply(RaftRequest.Kind kind, MessageLite request) {
+  public Applied apply(RaftRequest.Kind kind, MessageLite request, Origin origin) {
     long cost = switch (kind) {
       case PUT -> BackendQuota.cost((PutRequest) request);
       case TXN -> BackendQuota.cost((TxnRequest) request);
@@ -30,7 +30,7 @@ final class QuotaApplier implements Applier {
       default -> 0; // costs nothing, so always fits
     };
     boolean fits = backend.fits(cost);
-    Applied applied = next.apply(kind, request);
+    Applied applied = next.apply(kind, request, origin);
     return fits ? applied : new Applied(EtcdError.NO_SPACE.toException(), applied.events());
   }
 }

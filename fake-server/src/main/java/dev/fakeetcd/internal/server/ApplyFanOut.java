@@ -28,6 +28,7 @@ final class ApplyFanOut implements EtcdStateMachine.ApplyListener {
   @Override
   public void applied(long index, long requestId, Object outcome, List<Event> events,
       boolean raiseNoSpace) {
+    member.auth().applied(index);
     if (!events.isEmpty()) {
       member.watches().applied(events);
       member.feed().applied(events);
@@ -56,6 +57,7 @@ final class ApplyFanOut implements EtcdStateMachine.ApplyListener {
 
   @Override
   public void restored() {
+    member.auth().applied(member.member().appliedIndex());
     member.watches().restored();
     member.feed().restored();
   }
@@ -74,6 +76,7 @@ final class ApplyFanOut implements EtcdStateMachine.ApplyListener {
 
   @Override
   public void leaderCommitted(long index, long term) {
+    member.auth().applied(index);
     member.leases().leaderCommitted(term);
   }
 }

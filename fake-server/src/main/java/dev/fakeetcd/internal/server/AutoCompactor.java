@@ -134,7 +134,7 @@ final class AutoCompactor {
     cluster.trace().record(Trace.Type.CLIENT, member.id(), "auto-compaction at " + rev);
     CompletableFuture<CompactionResponse> result;
     try {
-      result = member.compact(CompactionRequest.newBuilder().setRevision(rev).build());
+      result = member.compact(CompactionRequest.newBuilder().setRevision(rev).build(), null);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }

@@ -6,6 +6,7 @@ import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
+import dev.fakeetcd.internal.auth.AuthTokenSpec;
 import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.backend.SnapshotFormat;
 import dev.fakeetcd.internal.membership.MemberList;
@@ -22,7 +23,11 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -84,6 +89,27 @@ public final class Cluster implements AutoCloseable {
   private final long leaseIdSeed;
   /** etcd's --experimental-enable-lease-checkpoint (5 min interval when on); zero = off. */
   private final Duration leaseCheckpointInterval;
+  private final long seed;
+  private final AuthTokenSpec authToken;
+  private final Duration authTokenTtl;
+  private final int bcryptCost;
+  /** The virtual clock as a {@link Clock}, for what is made before the simulation exists. */
+  private final Clock virtualTime = new Clock() {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return clock.asClock().withZone(zone);
+    }
+
+    @Override
+    public Instant instant() {
+      return clock.now();
+    }
+  };
 
   private Cluster(long seed, SimConfig config, ServerSettings settings, Function<Executor,
       Executor> sendQueue) {
@@ -94,6 +120,10 @@ public final class Cluster implements AutoCloseable {
     this.maxRequestBytes = settings.maxRequestBytes();
     this.leaseCheckpointInterval = settings.leaseCheckpointInterval();
     quota.set(settings.quotaBackendBytes());
+    this.seed = seed;
+    this.authToken = settings.authToken();
+    this.authTokenTtl = settings.authTokenTtl();
+    this.bcryptCost = settings.bcryptCost();
     byte[] restoredState = settings.restoredState();
     // etcd's ReqTimeout (etcd 3.4: etcdserver/config.go): 5 s plus two election timeouts.
     this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));
@@ -107,7 +137,7 @@ public final class Cluster implements AutoCloseable {
     this.sim = SimCluster.start(seed, config, id -> {
       MemberServer member = servers.computeIfAbsent(id, i -> new MemberServer(i, this));
       return new EtcdStateMachine(member.applied(), member.leases().newLessor(),
-          member.backend());
+          member.backend(), member.auth().newTokens());
     }, restoredState == null ? null
         : voters -> EtcdStateMachine.withMembers(restoredState, MemberList.bootstrap(voters)));
     this.clock = sim.clock();
@@ -314,7 +344,24 @@ public final class Cluster implements AutoCloseable {
   }
 
   public long seed() {
-    return sim.seed();
+    return seed;
+  }
+
+  public AuthTokenSpec authToken() {
+    return authToken;
+  }
+
+  public Duration authTokenTtl() {
+    return authTokenTtl;
+  }
+
+  public int bcryptCost() {
+    return bcryptCost;
+  }
+
+  /** Virtual time as a {@link Clock}. */
+  public Clock virtualTime() {
+    return virtualTime;
   }
 
   public long clusterId() {
@@ -542,12 +589,12 @@ public final class Cluster implements AutoCloseable {
   /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
   public CompactionResponse compact(long revision) {
     return fromLeader("compaction at " + revision, m -> m.compact(
-        CompactionRequest.newBuilder().setRevision(revision).build()));
+        CompactionRequest.newBuilder().setRevision(revision).build(), null));
   }
 
   /** An Alarm request (GET, ACTIVATE, DEACTIVATE) through Raft, from the leader. */
   public AlarmResponse alarm(AlarmRequest request) {
-    return fromLeader("alarm " + request.getAction(), m -> m.maintenance().alarm(request));
+    return fromLeader("alarm " + request.getAction(), m -> m.maintenance().alarm(request, null));
   }
 
   /** Runs a Raft request on the leader and waits for it without time passing. */

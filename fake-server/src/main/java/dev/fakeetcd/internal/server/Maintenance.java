@@ -80,8 +80,8 @@ public final class Maintenance {
    * Through Raft like any write; the response has no header, as etcd 3.4 answers it
    * ({@code etcdserver/api/v3rpc/maintenance.go}).
    */
-  public CompletableFuture<AlarmResponse> alarm(AlarmRequest request) {
-    return member.proposals().propose(RaftRequest.Kind.ALARM, request)
+  public CompletableFuture<AlarmResponse> alarm(AlarmRequest request, String token) {
+    return member.propose(RaftRequest.Kind.ALARM, request, token)
         .thenApply(r -> (AlarmResponse) r);
   }
 

@@ -95,7 +95,7 @@ public final class MemberLeases implements Lessor.Host {
 
   // ---- the RPCs ----
 
-  public CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request) {
+  public CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request, String token) {
     CompletableFuture<LeaseGrantResponse> refused = member.refuseOverQuota(BackendQuota.LEASE_COST);
     if (refused != null) {
       return refused;
@@ -105,14 +105,14 @@ public final class MemberLeases implements Lessor.Host {
       // Only positive IDs, as etcd masks its request ID.
       r = r.toBuilder().setID(nextRequestId() & Long.MAX_VALUE).build();
     }
-    return member.proposals().propose(RaftRequest.Kind.LEASE_GRANT, r).thenApply(o -> {
+    return member.propose(RaftRequest.Kind.LEASE_GRANT, r, token).thenApply(o -> {
       LeaseGrantResponse g = (LeaseGrantResponse) o;
       return g.toBuilder().setHeader(member.header(g.getHeader())).build();
     });
   }
 
-  public CompletableFuture<LeaseRevokeResponse> revoke(LeaseRevokeRequest request) {
-    return member.proposals().propose(RaftRequest.Kind.LEASE_REVOKE, request).thenApply(o -> {
+  public CompletableFuture<LeaseRevokeResponse> revoke(LeaseRevokeRequest request, String token) {
+    return member.propose(RaftRequest.Kind.LEASE_REVOKE, request, token).thenApply(o -> {
       LeaseRevokeResponse r = (LeaseRevokeResponse) o;
       return r.toBuilder().setHeader(member.header(r.getHeader())).build();
     });
@@ -278,9 +278,10 @@ public final class MemberLeases implements Lessor.Host {
       return;
     }
     for (long id : lessor.findExpired(REVOKES_PER_SCAN, cluster.requestTimeout().toNanos())) {
-      // Failures are retried: the lease is offered again after the request timeout.
+      // Failures are retried: the lease is offered again after the request timeout. As root,
+      // as etcd's lessor revokes (its keys may be any user's).
       member.proposals().propose(RaftRequest.Kind.LEASE_REVOKE,
-          LeaseRevokeRequest.newBuilder().setID(id).build());
+          LeaseRevokeRequest.newBuilder().setID(id).build(), member.auth().root());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.fakeetcd.internal.server;
 
+import com.google.protobuf.MessageLite;
 import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.AlarmType;
@@ -16,6 +17,8 @@ import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.apply.RaftRequest;
+import dev.fakeetcd.internal.auth.AuthInfo;
+import dev.fakeetcd.internal.auth.RequestPermissions;
 import dev.fakeetcd.internal.backend.BackendFile;
 import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.mvcc.MvccStore;
@@ -27,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -50,6 +54,7 @@ public final class MemberServer implements KeyFeed.Source {
   private final Maintenance maintenance;
   private final ResponseHeaders headers;
   private final ApplyFanOut applied;
+  private final MemberAuth auth;
   /** While paused: calls to take and answers to send once the member resumes. */
   private final ArrayDeque<Runnable> parked = new ArrayDeque<>();
 
@@ -66,6 +71,7 @@ public final class MemberServer implements KeyFeed.Source {
     this.maintenance = new Maintenance(this, cluster);
     this.headers = new ResponseHeaders(id, cluster);
     this.applied = new ApplyFanOut(this, cluster);
+    this.auth = new MemberAuth(this, cluster);
   }
 
   /** This member's bolt file; it outlives crashes, as a disk does. */
@@ -87,6 +93,10 @@ public final class MemberServer implements KeyFeed.Source {
 
   public Maintenance maintenance() {
     return maintenance;
+  }
+
+  public MemberAuth auth() {
+    return auth;
   }
 
   Proposals proposals() {
@@ -139,53 +149,73 @@ public final class MemberServer implements KeyFeed.Source {
 
   // ---- KV ----
 
-  public CompletableFuture<RangeResponse> range(RangeRequest request) {
+  /**
+   * As etcd's Range: a linearizable one waits for the read index first; then, as etcd's {@code
+   * doSerialize}, the token is looked up and READ checked against this member's auth store.
+   */
+  public CompletableFuture<RangeResponse> range(RangeRequest request, String token) {
     validator.checkRange(request);
-    if (request.getSerializable()) {
-      RangeResponse local = local(sm -> sm.store().range(request));
-      return CompletableFuture.completedFuture(headers.fill(local));
-    }
-    return reads.<RangeResponse>linearizable(sm -> sm.store().range(request))
-        .thenApply(headers::fill);
+    return read(token, (sm, who) -> {
+      RequestPermissions.checkRange(sm.auth(), who, request);
+      return sm.store().range(request);
+    }, request.getSerializable()).thenApply(headers::fill);
   }
 
-  public CompletableFuture<PutResponse> put(PutRequest request) {
+  /**
+   * A read as etcd serves it ({@code doSerialize}): the token's user checked against this
+   * member's auth store, then the query; a linearizable one after the read index is applied,
+   * which covers the entry that made any token a client could hold.
+   */
+  private <T> CompletableFuture<T> read(String token,
+      BiFunction<EtcdStateMachine, AuthInfo, T> query, boolean serializable) {
+    if (serializable) {
+      return auth.who(token).thenApply(who -> local(sm -> query.apply(sm, who)));
+    }
+    return reads.linearizable(sm -> query.apply(sm, auth.whoNow(sm, token)));
+  }
+
+  public CompletableFuture<PutResponse> put(PutRequest request, String token) {
     CompletableFuture<PutResponse> refused = refuseOverQuota(BackendQuota.cost(request));
     if (refused != null) {
       return refused;
     }
     validator.checkPut(request);
-    return proposals.propose(RaftRequest.Kind.PUT, request)
+    return propose(RaftRequest.Kind.PUT, request, token)
         .thenApply(r -> headers.fill((PutResponse) r));
   }
 
-  public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request) {
+  public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request,
+      String token) {
     validator.checkDeleteRange(request);
-    return proposals.propose(RaftRequest.Kind.DELETE_RANGE, request)
+    return propose(RaftRequest.Kind.DELETE_RANGE, request, token)
         .thenApply(r -> headers.fill((DeleteRangeResponse) r));
   }
 
-  public CompletableFuture<TxnResponse> txn(TxnRequest request) {
+  public CompletableFuture<TxnResponse> txn(TxnRequest request, String token) {
     CompletableFuture<TxnResponse> refused = refuseOverQuota(BackendQuota.cost(request));
     if (refused != null) {
       return refused;
     }
     validator.checkTxn(request);
     if (KvValidator.isReadOnly(request)) {
-      Function<EtcdStateMachine, TxnResponse> query = sm -> sm.store().txn(request).response();
-      if (KvValidator.isSerializable(request)) {
-        TxnResponse local = local(query);
-        return CompletableFuture.completedFuture(headers.fill(local));
-      }
-      return reads.linearizable(query).thenApply(r -> headers.fill(r));
+      return read(token, (sm, who) -> {
+        RequestPermissions.checkTxn(sm.auth(), who, request);
+        return sm.store().txn(request).response();
+      }, KvValidator.isSerializable(request)).thenApply(headers::fill);
     }
-    return proposals.propose(RaftRequest.Kind.TXN, request)
+    return propose(RaftRequest.Kind.TXN, request, token)
         .thenApply(r -> headers.fill((TxnResponse) r));
   }
 
-  public CompletableFuture<CompactionResponse> compact(CompactionRequest request) {
-    return proposals.propose(RaftRequest.Kind.COMPACTION, request)
+  public CompletableFuture<CompactionResponse> compact(CompactionRequest request, String token) {
+    return propose(RaftRequest.Kind.COMPACTION, request, token)
         .thenApply(r -> headers.fill((CompactionResponse) r));
+  }
+
+  /** etcd's {@code raftRequest}: the request goes into the log as the token's user. */
+  CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request, String token) {
+    requireUp();
+    return auth.who(token).thenCompose(who -> proposals.propose(kind, request, who));
   }
 
   /**
@@ -207,7 +237,7 @@ public final class MemberServer implements KeyFeed.Source {
   CompletableFuture<AlarmResponse> raiseNoSpace() {
     return maintenance.alarm(AlarmRequest.newBuilder()
         .setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(id).setAlarm(AlarmType.NOSPACE)
-        .build());
+        .build(), null);
   }
 
   /** Runs {@code query} on this member's applied store now; etcd errors surface as thrown. */
@@ -266,6 +296,7 @@ public final class MemberServer implements KeyFeed.Source {
     reads.stopped();
     maintenance.stopped();
     leases.stopped();
+    auth.stopped();
   }
 
   SimMember<EtcdStateMachine> requireUp() {

@@ -121,9 +121,19 @@ public final class Membership {
         .addAllMembers(describe(view(asking.id()))).build();
   }
 
-  public CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request) {
+  /**
+   * MemberAdd: the URLs are parsed first (etcd's gRPC layer), then the caller must be an admin,
+   * as for every membership change (etcd's {@code checkMembershipOperationPermission}).
+   */
+  public CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request,
+      String token) {
     List<String> urls = PeerUrls.parse(request.getPeerURLsList())
         .orElseThrow(() -> new EtcdException(EtcdError.MEMBER_BAD_URLS));
+    return asking.auth().checkAdmin(token).thenCompose(ok -> add(asking, request, urls));
+  }
+
+  private CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request,
+      List<String> urls) {
     long id = memberId(urls, cluster.clock().now().getEpochSecond());
     boolean learner = request.getIsLearner();
     MemberList list = view(asking.id());
@@ -141,6 +151,11 @@ public final class Membership {
   }
 
   public CompletableFuture<MemberRemoveResponse> remove(MemberServer asking,
+      MemberRemoveRequest request, String token) {
+    return asking.auth().checkAdmin(token).thenCompose(ok -> remove(asking, request));
+  }
+
+  private CompletableFuture<MemberRemoveResponse> remove(MemberServer asking,
       MemberRemoveRequest request) {
     long id = request.getID();
     MemberList list = view(asking.id());
@@ -164,6 +179,11 @@ public final class Membership {
   }
 
   public CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
+      MemberPromoteRequest request, String token) {
+    return asking.auth().checkAdmin(token).thenCompose(ok -> promote(asking, request));
+  }
+
+  private CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
       MemberPromoteRequest request) {
     long id = request.getID();
     // etcd's order: the leader's view of the learner first, then the quorum check.
@@ -191,6 +211,11 @@ public final class Membership {
    * keeps it a learner; and the URLs are not checked, but stored as given, in their order.
    */
   public CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
+      MemberUpdateRequest request, String token) {
+    return asking.auth().checkAdmin(token).thenCompose(ok -> update(asking, request));
+  }
+
+  private CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
       MemberUpdateRequest request) {
     long id = request.getID();
     List<String> urls = request.getPeerURLsList();

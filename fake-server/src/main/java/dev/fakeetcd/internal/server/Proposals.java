@@ -3,6 +3,7 @@ package dev.fakeetcd.internal.server;
 import com.google.protobuf.MessageLite;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.apply.RaftRequest;
+import dev.fakeetcd.internal.auth.AuthInfo;
 import dev.fakeetcd.internal.raft.ProposalDroppedException;
 import dev.fakeetcd.internal.raft.raftpb.ConfState;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
@@ -40,10 +41,15 @@ final class Proposals {
    * the member knows no leader the proposal waits in Raft's input, as etcd's raft node blocks it.
    */
   CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request) {
+    return propose(kind, request, AuthInfo.NONE);
+  }
+
+  /** As {@link #propose(RaftRequest.Kind, MessageLite)}, running as {@code who} at apply. */
+  CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request, AuthInfo who) {
     SimMember<EtcdStateMachine> m = member.requireUp();
     long id = member.id();
     long requestId = ((id & 0xFFFF) << 48) | (nextRequest++ & 0xFFFF_FFFF_FFFFL);
-    byte[] data = RaftRequest.encode(requestId, kind, request);
+    byte[] data = RaftRequest.encode(requestId, who, kind, request);
     if (data.length > cluster.maxRequestBytes()) {
       throw EtcdError.REQUEST_TOO_LARGE.toException();
     }

@@ -1,5 +1,7 @@
 package dev.fakeetcd.internal.server;
 
+import dev.fakeetcd.internal.auth.AuthTokenSpec;
+import dev.fakeetcd.internal.auth.Passwords;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,12 +19,18 @@ import java.util.Objects;
  * @param quotaBackendBytes etcd's --quota-backend-bytes: 0 for 2 GiB, negative for no quota
  * @param restoredState the members' initial state, read by {@link Cluster#readSnapshot}, as
  *     etcd members restored by {@code etcdctl snapshot restore} begin; null for an empty store
+ * @param authToken etcd's --auth-token
+ * @param authTokenTtl etcd's --auth-token-ttl: a simple token's idle life
+ * @param bcryptCost etcd's --bcrypt-cost, as given (see {@link Passwords#effectiveCost})
  */
 public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
     String autoCompactionMode, long autoCompactionRetention, Duration leaseCheckpointInterval,
-    long quotaBackendBytes, byte[] restoredState) {
+    long quotaBackendBytes, byte[] restoredState, AuthTokenSpec authToken, Duration authTokenTtl,
+    int bcryptCost) {
 
   public ServerSettings {
+    Objects.requireNonNull(authToken, "authToken");
+    Objects.requireNonNull(authTokenTtl, "authTokenTtl");
     Objects.requireNonNull(leaseCheckpointInterval, "leaseCheckpointInterval");
     if (leaseCheckpointInterval.isNegative()) {
       throw new IllegalArgumentException("lease checkpoint interval must not be negative: "
@@ -32,11 +40,13 @@ public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
 
   /** etcd's defaults, in-process only. */
   public static ServerSettings defaults() {
-    return new ServerSettings(128, 1_572_864, -1, null, 0, Duration.ZERO, 0, null);
+    return new ServerSettings(128, 1_572_864, -1, null, 0, Duration.ZERO, 0, null,
+        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST);
   }
 
   public ServerSettings withBasePort(int port) {
     return new ServerSettings(maxTxnOps, maxRequestBytes, port, autoCompactionMode,
-        autoCompactionRetention, leaseCheckpointInterval, quotaBackendBytes, restoredState);
+        autoCompactionRetention, leaseCheckpointInterval, quotaBackendBytes, restoredState,
+        authToken, authTokenTtl, bcryptCost);
   }
 }

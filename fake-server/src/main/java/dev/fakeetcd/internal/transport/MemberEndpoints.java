@@ -2,6 +2,7 @@ package dev.fakeetcd.internal.transport;
 
 import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.internal.rpctypes.DeepParsing;
+import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.ClientEndpoints;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
@@ -10,6 +11,7 @@ import dev.fakeetcd.internal.sim.SimConfig;
 import dev.fakeetcd.internal.v3client.InProcessClient;
 import dev.fakeetcd.internal.v3election.ElectionService;
 import dev.fakeetcd.internal.v3lock.LockService;
+import dev.fakeetcd.internal.v3rpc.AuthService;
 import dev.fakeetcd.internal.v3rpc.ClusterService;
 import dev.fakeetcd.internal.v3rpc.KvService;
 import dev.fakeetcd.internal.v3rpc.LeaseService;
@@ -122,7 +124,8 @@ public final class MemberEndpoints implements ClientEndpoints {
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(cluster, member, sender),
         new LearnerInterceptor(cluster, member),
         new ReceiveInterceptor(cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM),
-        CallTrace.INSTANCE, faults, new Arrivals(cluster.callLock().arrivals())};
+        CallTrace.INSTANCE, CallerToken.INSTANCE, faults,
+        new Arrivals(cluster.callLock().arrivals())};
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(cluster, member).bindService()), interceptors);
     ServerServiceDefinition maintenance = ServerInterceptors.intercept(
@@ -133,6 +136,8 @@ public final class MemberEndpoints implements ClientEndpoints {
         DeepParsing.requests(new WatchService(cluster, member).bindService()), interceptors);
     ServerServiceDefinition lease = ServerInterceptors.intercept(
         DeepParsing.requests(new LeaseService(cluster, member).bindService()), interceptors);
+    ServerServiceDefinition auth = ServerInterceptors.intercept(
+        DeepParsing.requests(new AuthService(cluster, member).bindService()), interceptors);
     InProcessClient inProcessClient = new InProcessClient(cluster, member);
     ServerServiceDefinition lock = ServerInterceptors.intercept(
         DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
@@ -140,7 +145,7 @@ public final class MemberEndpoints implements ClientEndpoints {
         new ElectionService(inProcessClient, cluster.clock(), sender).bindService()),
         interceptors);
     Endpoint endpoint = new Endpoint("fake-etcd-" + instance + "-" + i, faults,
-        List.of(kv, maintenance, clusterService, watch, lease, lock, election));
+        List.of(kv, maintenance, clusterService, watch, lease, auth, lock, election));
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
     // request sent asynchronously is registered before the caller moves the clock.
     InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)

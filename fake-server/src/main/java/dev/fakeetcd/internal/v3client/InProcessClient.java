@@ -12,6 +12,7 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
+import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
@@ -47,8 +48,13 @@ public final class InProcessClient {
     return member;
   }
 
-  /** One gRPC call: its internal requests in flight, its cancellation and the watch it waits on. */
+  /**
+   * One gRPC call: its caller's token (its internal requests run as that user, as etcd's v3client
+   * passes the call's context on), its internal requests in flight, its cancellation and the
+   * watch it waits on.
+   */
   public static final class Call {
+    private final String token = CallerToken.current();
     private int inFlight;
     /** Written under the cluster lock; read by the answer, which is sent outside it. */
     private volatile boolean cancelled;
@@ -164,20 +170,20 @@ public final class InProcessClient {
       return CompletableFuture.completedFuture(lease);
     }
     return call.track(member.leases().grant(LeaseGrantRequest.newBuilder().setTTL(SESSION_TTL)
-        .build())).thenApply(r -> r.getID());
+        .build(), call.token)).thenApply(r -> r.getID());
   }
 
   public CompletableFuture<TxnResponse> txn(Call call, TxnRequest request) {
-    return call.track(attempt(() -> member.txn(request)));
+    return call.track(attempt(() -> member.txn(request, call.token)));
   }
 
   public CompletableFuture<RangeResponse> range(Call call, RangeRequest request) {
-    return call.track(attempt(() -> member.range(request)));
+    return call.track(attempt(() -> member.range(request, call.token)));
   }
 
   public CompletableFuture<DeleteRangeResponse> delete(Call call, ByteString key) {
     return call.track(attempt(() -> member.deleteRange(DeleteRangeRequest.newBuilder().setKey(key)
-        .build())));
+        .build(), call.token)));
   }
 
   private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> r) {

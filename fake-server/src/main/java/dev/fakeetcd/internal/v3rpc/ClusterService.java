@@ -13,6 +13,7 @@ import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
+import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.Context;
@@ -35,19 +36,22 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> responses) {
-    configure(responses, () -> cluster.membership().add(member, request));
+    String token = CallerToken.current();
+    configure(responses, () -> cluster.membership().add(member, request, token));
   }
 
   @Override
   public void memberRemove(MemberRemoveRequest request,
       StreamObserver<MemberRemoveResponse> responses) {
-    configure(responses, () -> cluster.membership().remove(member, request));
+    String token = CallerToken.current();
+    configure(responses, () -> cluster.membership().remove(member, request, token));
   }
 
   @Override
   public void memberUpdate(MemberUpdateRequest request,
       StreamObserver<MemberUpdateResponse> responses) {
-    configure(responses, () -> cluster.membership().update(member, request));
+    String token = CallerToken.current();
+    configure(responses, () -> cluster.membership().update(member, request, token));
   }
 
   /**
@@ -116,6 +120,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void memberPromote(MemberPromoteRequest request,
       StreamObserver<MemberPromoteResponse> responses) {
-    configure(responses, () -> cluster.membership().promote(member, request));
+    String token = CallerToken.current();
+    configure(responses, () -> cluster.membership().promote(member, request, token));
   }
 }

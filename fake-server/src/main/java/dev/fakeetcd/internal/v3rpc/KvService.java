@@ -11,6 +11,7 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RangeResponse;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
+import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import io.grpc.stub.StreamObserver;
@@ -28,27 +29,32 @@ public final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
-    cluster.call(member, responses, () -> member.range(request));
+    String token = CallerToken.current();
+    cluster.call(member, responses, () -> member.range(request, token));
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> responses) {
-    cluster.call(member, responses, () -> member.put(request));
+    String token = CallerToken.current();
+    cluster.call(member, responses, () -> member.put(request, token));
   }
 
   @Override
   public void deleteRange(DeleteRangeRequest request,
       StreamObserver<DeleteRangeResponse> responses) {
-    cluster.call(member, responses, () -> member.deleteRange(request));
+    String token = CallerToken.current();
+    cluster.call(member, responses, () -> member.deleteRange(request, token));
   }
 
   @Override
   public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
-    cluster.call(member, responses, () -> member.txn(request));
+    String token = CallerToken.current();
+    cluster.call(member, responses, () -> member.txn(request, token));
   }
 
   @Override
   public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-    cluster.call(member, responses, () -> member.compact(request));
+    String token = CallerToken.current();
+    cluster.call(member, responses, () -> member.compact(request, token));
   }
 }

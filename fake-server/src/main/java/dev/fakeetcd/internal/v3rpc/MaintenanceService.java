@@ -19,6 +19,7 @@ import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
+import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.Maintenance;
 import dev.fakeetcd.internal.server.MemberServer;
@@ -53,16 +54,19 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
    */
   @Override
   public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
+    String token = CallerToken.current();
     cluster.call(member, responses, () -> {
       CompletableFuture<AlarmResponse> alarm;
       try {
-        alarm = maintenance.alarm(request);
+        alarm = maintenance.alarm(request, token);
       } catch (EtcdException e) {
         alarm = CompletableFuture.failedFuture(e);
       }
       return alarm.exceptionally(failure -> {
         if (EtcdException.cause(failure) instanceof EtcdException e) {
-          throw e.error().asUnknownException();
+          // The auth store's own error, as etcd's raft request path returns it.
+          throw e.error() == EtcdError.INVALID_AUTH_TOKEN
+              ? EtcdError.AUTH_RAW_INVALID_TOKEN.toException() : e.error().asUnknownException();
         }
         throw EtcdException.completion(failure);
       });
@@ -71,26 +75,32 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
-    cluster.call(member, responses,
-        () -> CompletableFuture.completedFuture(maintenance.defragment()));
+    String token = CallerToken.current();
+    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(token)
+        .thenApply(ok -> maintenance.defragment()));
   }
 
   @Override
   public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
-    cluster.call(member, responses, () -> CompletableFuture.completedFuture(maintenance.hash()));
+    String token = CallerToken.current();
+    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(token)
+        .thenApply(ok -> maintenance.hash()));
   }
 
   @Override
   public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
     SnapshotStream stream = new SnapshotStream(cluster,
         (ServerCallStreamObserver<SnapshotResponse>) responses);
-    cluster.call(member, stream, () -> CompletableFuture.completedFuture(maintenance.snapshot()));
+    String token = CallerToken.current();
+    cluster.call(member, stream, () -> member.auth().checkAdminUnconverted(token)
+        .thenApply(ok -> maintenance.snapshot()));
   }
 
   @Override
   public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
-    cluster.call(member, responses,
-        () -> CompletableFuture.completedFuture(maintenance.hashKv(request)));
+    String token = CallerToken.current();
+    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(token)
+        .thenApply(ok -> maintenance.hashKv(request)));
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.fakeetcd.api.WatchRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.sim.SimClock;
@@ -44,6 +45,9 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
   static final int MAX_BATCH_REVISIONS = 1000;
   static final String EMPTY_RANGE = "mvcc: watcher range is empty";
   static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
+  /** etcd answers a denied create with the text of its gRPC error, status and all. */
+  static final String PERMISSION_DENIED =
+      "rpc error: code = PermissionDenied desc = etcdserver: permission denied";
 
   private final Cluster cluster;
   private final MemberServer member;
@@ -57,10 +61,13 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
   private SimClock.Timer ticker;
   /** Set by the core when it held something back because the outbox was full. */
   private final AtomicBoolean stalled = new AtomicBoolean();
+  /** The stream's auth token, looked up at every create, as etcd does; null without one. */
+  private final String token;
 
   WatchStream(Cluster cluster, MemberServer member, ServerCallStreamObserver<WatchResponse> out) {
     this.cluster = cluster;
     this.member = member;
+    this.token = CallerToken.current();
     this.out = out;
     this.fragmentLimit = cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM;
     this.outbox = new Outbox<>(out, cluster.watchSender(), cluster.clock()).waitingForReady()
@@ -150,7 +157,9 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
     ByteString key = request.getKey().isEmpty() ? Watcher.ZERO : request.getKey();
     long id = request.getWatchId();
     String refused = null;
-    if (Watcher.isEmptyRange(key, request.getRangeEnd())) {
+    if (!member.auth().mayWatch(token, key, request.getRangeEnd())) {
+      refused = PERMISSION_DENIED;
+    } else if (Watcher.isEmptyRange(key, request.getRangeEnd())) {
       refused = EMPTY_RANGE;
     } else if (id == 0) {
       while (watchers.containsKey(nextAutoId)) {

@@ -15,6 +15,7 @@ import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
+import dev.fakeetcd.internal.auth.AuthInfo;
 import dev.fakeetcd.internal.backend.BackendFile;
 import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
@@ -32,8 +33,10 @@ class ApplyChainTest {
   private static final Applied APPLIED = new Applied(PutResponse.getDefaultInstance(),
       List.of(Event.getDefaultInstance()));
 
+  private static final Applier.Origin ORIGIN = new Applier.Origin(1, AuthInfo.NONE);
+
   private final List<RaftRequest.Kind> reached = new ArrayList<>();
-  private final Applier last = (kind, request) -> {
+  private final Applier last = (kind, request, origin) -> {
     reached.add(kind);
     return APPLIED;
   };
@@ -46,7 +49,7 @@ class ApplyChainTest {
 
   private static EtcdError refusal(Applier chain, RaftRequest.Kind kind, MessageLite request) {
     try {
-      chain.apply(kind, request);
+      chain.apply(kind, request, ORIGIN);
     } catch (EtcdException e) {
       return e.error();
     }
@@ -130,8 +133,8 @@ class ApplyChainTest {
     quota.set(1);
     Applier chain = new QuotaApplier(new BackendFile(quota), last);
 
-    Applied put = chain.apply(RaftRequest.Kind.PUT, PUT);
-    Applied delete = chain.apply(RaftRequest.Kind.DELETE_RANGE, DELETE);
+    Applied put = chain.apply(RaftRequest.Kind.PUT, PUT, ORIGIN);
+    Applied delete = chain.apply(RaftRequest.Kind.DELETE_RANGE, DELETE, ORIGIN);
 
     assertThat(reached).containsExactly(RaftRequest.Kind.PUT, RaftRequest.Kind.DELETE_RANGE);
     assertThat(put.outcome()).isInstanceOfSatisfying(EtcdException.class,
@@ -144,7 +147,7 @@ class ApplyChainTest {
   void quota_aFailureOfTheRequestItselfWins() {
     BackendQuota quota = new BackendQuota();
     quota.set(1);
-    Applier chain = new QuotaApplier(new BackendFile(quota), (kind, request) -> {
+    Applier chain = new QuotaApplier(new BackendFile(quota), (kind, request, origin) -> {
       throw EtcdError.LEASE_NOT_FOUND.toException();
     });
 

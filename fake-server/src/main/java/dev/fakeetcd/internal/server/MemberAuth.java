@@ -1,0 +1,240 @@
+package dev.fakeetcd.internal.server;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import dev.fakeetcd.api.AuthUserAddRequest;
+import dev.fakeetcd.api.AuthUserChangePasswordRequest;
+import dev.fakeetcd.api.AuthenticateRequest;
+import dev.fakeetcd.api.AuthenticateResponse;
+import dev.fakeetcd.api.InternalAuthenticateRequest;
+import dev.fakeetcd.internal.apply.EtcdStateMachine;
+import dev.fakeetcd.internal.apply.RaftRequest;
+import dev.fakeetcd.internal.auth.AuthInfo;
+import dev.fakeetcd.internal.auth.AuthStore;
+import dev.fakeetcd.internal.auth.Passwords;
+import dev.fakeetcd.internal.auth.TokenProvider;
+import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.internal.rpctypes.EtcdException;
+import dev.fakeetcd.internal.sim.SimClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The auth side of one member's etcd server (etcd 3.4's {@code AuthInfoFromCtx}, {@code
+ * Authenticate} and the Auth RPCs of {@code etcdserver/v3_server.go}): who a token names, the
+ * password check before an Authenticate is proposed, and password hashing before a user's
+ * password goes into the log. Outlives crashes of its member; called only under the cluster lock.
+ */
+public final class MemberAuth {
+
+  /** etcd retries an Authenticate whose password check an auth change overtook; we stop here. */
+  private static final int AUTHENTICATE_ATTEMPTS = 10;
+
+  private static final ByteString ZERO = ByteString.copyFrom(new byte[1]);
+
+  private final MemberServer member;
+  private final Cluster cluster;
+  /** Token prefixes and bcrypt salts: from the seed, so that a run repeats. */
+  private final SplittableRandom random;
+  /** Token look-ups waiting for this member to apply the entry that made their token. */
+  private final TreeMap<Long, List<Runnable>> waitingForIndex = new TreeMap<>();
+
+  MemberAuth(MemberServer member, Cluster cluster) {
+    this.member = member;
+    this.cluster = cluster;
+    this.random = new SplittableRandom(cluster.seed() ^ member.id() ^ 0x6175746854L);
+  }
+
+  /** A new token provider for this member's state machine (etcd keeps tokens in memory). */
+  TokenProvider newTokens() {
+    return TokenProvider.of(cluster.authToken(), cluster.authTokenTtl(), cluster.virtualTime());
+  }
+
+  private AuthStore store() {
+    return member.local(EtcdStateMachine::auth);
+  }
+
+  /**
+   * Who {@code token} names (null: no token, {@link AuthInfo#NONE}), or INVALID_AUTH_TOKEN. As
+   * etcd's simple-token check, a token made by an entry this member has not applied yet waits
+   * for it, at most the request timeout.
+   */
+  public CompletableFuture<AuthInfo> who(String token) {
+    if (token == null) {
+      return CompletableFuture.completedFuture(AuthInfo.NONE);
+    }
+    long index = simpleTokenIndex(token);
+    if (index > member.member().appliedIndex()) {
+      CompletableFuture<AuthInfo> later = new CompletableFuture<>();
+      SimClock.Timer timeout = cluster.clock().schedule(cluster.requestTimeout(),
+          () -> later.completeExceptionally(EtcdError.INVALID_AUTH_TOKEN.toException()));
+      waitingForIndex.computeIfAbsent(index, i -> new ArrayList<>()).add(() -> {
+        timeout.cancel();
+        try {
+          later.complete(lookUp(token));
+        } catch (RuntimeException e) {
+          later.completeExceptionally(e);
+        }
+      });
+      return later;
+    }
+    try {
+      return CompletableFuture.completedFuture(lookUp(token));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Who {@code token} names on {@code sm} now, without waiting; else INVALID_AUTH_TOKEN. */
+  AuthInfo whoNow(EtcdStateMachine sm, String token) {
+    if (token == null) {
+      return AuthInfo.NONE;
+    }
+    AuthStore auth = sm.auth();
+    return auth.tokens().info(token, auth.revision())
+        .orElseThrow(EtcdError.INVALID_AUTH_TOKEN::toException);
+  }
+
+  private AuthInfo lookUp(String token) {
+    return whoNow(member.local(sm -> sm), token);
+  }
+
+  /** The index a simple token names ({@code prefix.index}); 0 for any other token. */
+  private static long simpleTokenIndex(String token) {
+    int dot = token.lastIndexOf('.');
+    if (dot < 0 || token.indexOf('.') != dot) {
+      return 0;
+    }
+    try {
+      return Long.parseUnsignedLong(token.substring(dot + 1));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * This member applied up to {@code index}: look-ups waiting for it go on, in an event of their
+   * own (they propose, which never happens inside Raft processing).
+   */
+  void applied(long index) {
+    while (!waitingForIndex.isEmpty() && waitingForIndex.firstKey() <= index) {
+      List<Runnable> ready = waitingForIndex.pollFirstEntry().getValue();
+      cluster.clock().schedule(Duration.ZERO, () -> ready.forEach(Runnable::run));
+    }
+  }
+
+  /** The member stopped: its in-memory tokens are gone, and look-ups fail as the call would. */
+  void stopped() {
+    waitingForIndex.clear();
+  }
+
+  /**
+   * etcd's {@code isWatchPermitted}, at a watch's create: READ on its range, where an unknown
+   * token is refused like a missing permission. etcd 3.4 turns a range end of {@code \0} into an
+   * empty one before it checks, so such a watch needs READ on its key alone.
+   */
+  public boolean mayWatch(String token, ByteString key, ByteString rangeEnd) {
+    EtcdStateMachine sm = member.local(m -> m);
+    ByteString end = rangeEnd.equals(ZERO) ? ByteString.EMPTY : rangeEnd;
+    try {
+      sm.auth().checkRange(whoNow(sm, token), key, end);
+      return true;
+    } catch (EtcdException e) {
+      return false;
+    }
+  }
+
+  /** etcd's {@code IsAdminPermitted} for the token's user (membership changes). */
+  public CompletableFuture<Void> checkAdmin(String token) {
+    return who(token).thenAccept(who -> store().checkAdmin(who));
+  }
+
+  /**
+   * As {@link #checkAdmin}, with the errors Maintenance's Defragment, Snapshot, Hash and HashKV
+   * answer: etcd 3.4 returns the auth store's own errors there, unconverted (code Unknown).
+   */
+  public CompletableFuture<Void> checkAdminUnconverted(String token) {
+    return checkAdmin(token).exceptionally(failure -> {
+      throw EtcdException.cause(failure) instanceof EtcdException e ? unconverted(e)
+          : EtcdException.completion(failure);
+    });
+  }
+
+  private static EtcdException unconverted(EtcdException e) {
+    return switch (e.error()) {
+      case USER_EMPTY -> EtcdError.AUTH_RAW_USER_EMPTY.toException();
+      case USER_NOT_FOUND -> EtcdError.AUTH_RAW_USER_NOT_FOUND.toException();
+      case PERMISSION_DENIED -> EtcdError.AUTH_RAW_PERMISSION_DENIED.toException();
+      case INVALID_AUTH_TOKEN -> EtcdError.AUTH_RAW_INVALID_TOKEN.toException();
+      default -> e;
+    };
+  }
+
+  /** Internal requests the server makes for itself (a lease's expiry) run as root, as etcd's. */
+  AuthInfo root() {
+    return new AuthInfo("root", store().revision());
+  }
+
+  // ---- the Auth RPCs ----
+
+  /** Proposes an auth request as the token's user; a password is hashed first, as etcd 3.5. */
+  public CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request,
+      String token) {
+    member.requireUp();
+    MessageLite hashed = switch (kind) {
+      case AUTH_USER_ADD -> hashed((AuthUserAddRequest) request);
+      case AUTH_USER_CHANGE_PASSWORD -> {
+        AuthUserChangePasswordRequest r = (AuthUserChangePasswordRequest) request;
+        yield r.getHashedPassword().isEmpty() ? r.toBuilder().setPassword("")
+            .setHashedPassword(hash(r.getPassword())).build() : r;
+      }
+      default -> request;
+    };
+    return who(token).thenCompose(who -> member.proposals().propose(kind, hashed, who));
+  }
+
+  private AuthUserAddRequest hashed(AuthUserAddRequest r) {
+    if (r.getOptions().getNoPassword() || !r.getHashedPassword().isEmpty()) {
+      return r.toBuilder().setPassword("").build();
+    }
+    return r.toBuilder().setPassword("").setHashedPassword(hash(r.getPassword())).build();
+  }
+
+  private String hash(String password) {
+    byte[] salt = new byte[16];
+    random.nextBytes(salt);
+    return Passwords.hash(password, Passwords.effectiveCost(cluster.bcryptCost()), salt);
+  }
+
+  /**
+   * etcd's Authenticate: a linearizable read, the password check against what it read, then an
+   * entry that makes the token on every member; again if an auth change came in between.
+   */
+  public CompletableFuture<AuthenticateResponse> authenticate(AuthenticateRequest request,
+      String token) {
+    return authenticate(request, token, AUTHENTICATE_ATTEMPTS);
+  }
+
+  private CompletableFuture<AuthenticateResponse> authenticate(AuthenticateRequest request,
+      String token, int attempts) {
+    return member.reads().linearizable(sm -> {
+      AuthStore.PasswordCheck check = sm.auth().passwordCheck(request.getName());
+      if (!Passwords.matches(request.getPassword(), check.hash())) {
+        throw EtcdError.AUTH_FAILED.toException();
+      }
+      return check.revision();
+    }).thenCompose(checked -> {
+      InternalAuthenticateRequest entry = InternalAuthenticateRequest.newBuilder()
+          .setName(request.getName()).setSimpleToken(store().tokens().newPrefix(random)).build();
+      return who(token).thenCompose(
+          who -> member.proposals().propose(RaftRequest.Kind.AUTHENTICATE, entry, who))
+          .thenCompose(response -> checked == store().revision() || attempts <= 1
+              ? CompletableFuture.completedFuture((AuthenticateResponse) response)
+              : authenticate(request, token, attempts - 1));
+    });
+  }
+}
