@@ -1,7 +1,14 @@
 package dev.fakeetcd;
 
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.api.AuthEnableRequest;
+import dev.fakeetcd.api.AuthGrpc;
+import dev.fakeetcd.api.AuthRoleAddRequest;
+import dev.fakeetcd.api.AuthRoleGrantPermissionRequest;
+import dev.fakeetcd.api.AuthUserAddRequest;
+import dev.fakeetcd.api.AuthUserGrantRoleRequest;
 import dev.fakeetcd.api.Permission;
+import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -99,6 +106,33 @@ public final class AuthSetup {
 
   List<Step> steps() {
     return steps;
+  }
+
+  /** Applies this setup through {@code channel}, as etcdctl's commands would. */
+  void applyTo(ManagedChannel channel) {
+    AuthGrpc.AuthBlockingStub auth = AuthGrpc.newBlockingStub(channel);
+    auth.userAdd(AuthUserAddRequest.newBuilder().setName("root").setPassword(rootPassword)
+        .build());
+    auth.roleAdd(AuthRoleAddRequest.newBuilder().setName("root").build());
+    grantRole(auth, "root", "root");
+    for (Step step : steps) {
+      if (step instanceof RoleStep r) {
+        auth.roleAdd(AuthRoleAddRequest.newBuilder().setName(r.name()).build());
+      } else if (step instanceof GrantStep g) {
+        auth.roleGrantPermission(AuthRoleGrantPermissionRequest.newBuilder().setName(g.role())
+            .setPerm(Permission.newBuilder().setPermType(g.type()).setKey(g.key())
+                .setRangeEnd(g.rangeEnd())).build());
+      } else if (step instanceof UserStep u) {
+        auth.userAdd(AuthUserAddRequest.newBuilder().setName(u.name())
+            .setPassword(u.password()).build());
+        u.roles().forEach(role -> grantRole(auth, u.name(), role));
+      }
+    }
+    auth.authEnable(AuthEnableRequest.getDefaultInstance());
+  }
+
+  private static void grantRole(AuthGrpc.AuthBlockingStub auth, String user, String role) {
+    auth.userGrantRole(AuthUserGrantRoleRequest.newBuilder().setUser(user).setRole(role).build());
   }
 
   private AuthSetup with(Step step) {

@@ -26,6 +26,7 @@ public final class EtcdCluster implements AutoCloseable {
   private final ClientLinks clientLinks;
   private final Leases leases;
   private final Alarms alarms;
+  private final AuthTokens authTokens;
 
   EtcdCluster(ClusterConfig config, MemberEndpoints served) {
     this.config = config;
@@ -35,6 +36,7 @@ public final class EtcdCluster implements AutoCloseable {
     this.clientLinks = new ClientLinks(cluster, served);
     this.leases = new Leases(cluster);
     this.alarms = new Alarms(cluster);
+    this.authTokens = new AuthTokens(cluster);
     List<Long> ids = cluster.memberIds();
     for (int i = 0; i < ids.size(); i++) {
       members.add(new Member(cluster, i, ids.get(i)));
@@ -126,6 +128,11 @@ public final class EtcdCluster implements AutoCloseable {
    */
   public ClientLinks clientLinks() {
     return clientLinks;
+  }
+
+  /** The cluster's auth tokens: expiring them now. */
+  public AuthTokens authTokens() {
+    return authTokens;
   }
 
   /** The cluster's alarms (NOSPACE, CORRUPT): raising, clearing and listing them. */

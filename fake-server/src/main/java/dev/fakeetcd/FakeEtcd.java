@@ -1,6 +1,7 @@
 package dev.fakeetcd;
 
 import dev.fakeetcd.internal.auth.AuthTokenSpec;
+import io.grpc.ManagedChannel;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.transport.MemberEndpoints;
 
@@ -13,7 +14,10 @@ public final class FakeEtcd {
   /**
    * Starts a cluster and returns once it has a leader (virtual time moves as far as the election
    * needs; the outcome is the same for the same seed). With
-   * {@link ClusterConfig.Builder#restoreFrom} it starts from that snapshot's data.
+   * {@link ClusterConfig.Builder#restoreFrom} it starts from that snapshot's data; with
+   * {@link ClusterConfig.Builder#auth} its auth is set up before it is returned.
+   *
+   * @throws IllegalArgumentException if the auth setup is refused (a role granted twice, say)
    */
   public static EtcdCluster newCluster(ClusterConfig config) {
     int port = !config.tcp() ? -1 : config.basePort();
@@ -24,6 +28,18 @@ public final class FakeEtcd {
         compaction == null ? 0 : compaction.rawRetention(), config.leaseCheckpointInterval(),
         config.quotaBackendBytes(), config.restoredState(), AuthTokenSpec.parse(config.authToken()),
         config.authTokenTtl(), config.bcryptCost()));
-    return new EtcdCluster(config, served);
+    EtcdCluster cluster = new EtcdCluster(config, served);
+    config.auth().ifPresent(setup -> {
+      ManagedChannel channel = cluster.inProcessChannel(cluster.awaitLeader());
+      try {
+        setup.applyTo(channel);
+      } catch (RuntimeException e) {
+        cluster.close();
+        throw new IllegalArgumentException("cannot set auth up: " + e.getMessage(), e);
+      } finally {
+        channel.shutdownNow();
+      }
+    });
+    return cluster;
   }
 }

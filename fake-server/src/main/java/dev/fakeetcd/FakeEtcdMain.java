@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -16,7 +18,7 @@ final class FakeEtcdMain {
 
   static final String USAGE = String.join(System.lineSeparator(),
       "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S] [--restore F]"
-          + " [--quota-backend-bytes B]",
+          + " [--quota-backend-bytes B] [--auth-token T] [--auth-token-ttl S] [--bcrypt-cost C]",
       "Runs a simulated etcd cluster on 127.0.0.1 and prints each member's client endpoint.",
       "  --members N  number of members (default 3)",
       "  --port P     first member's port; member i listens on P+i (default 2379; 0: any free ports)",
@@ -24,6 +26,10 @@ final class FakeEtcdMain {
       "  --restore F  start from snapshot file F, saved from a fake-etcd member by",
       "               'etcdctl snapshot save' (a real etcd's snapshot cannot be restored)",
       "  --quota-backend-bytes B  etcd's backend space quota (default 0: 2 GiB; negative: none)",
+      "  --auth-token T      etcd's token type: simple (default) or",
+      "                      jwt,pub-key=FILE,priv-key=FILE,sign-method=ALG[,ttl=DURATION]",
+      "  --auth-token-ttl S  seconds a simple token lives after its last use (default 300)",
+      "  --bcrypt-cost C     bcrypt cost of user passwords (default 10; 4 is fastest)",
       "  --help       print this text");
 
   private FakeEtcdMain() {
@@ -65,6 +71,9 @@ final class FakeEtcdMain {
     Long seed = null;
     long quota = 0;
     Path restore = null;
+    String authToken = "simple";
+    long authTokenTtl = 300;
+    int bcryptCost = 10;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
@@ -73,8 +82,8 @@ final class FakeEtcdMain {
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
-      if (!name.equals("--members") && !name.equals("--port") && !name.equals("--seed")
-          && !name.equals("--restore") && !name.equals("--quota-backend-bytes")) {
+      if (!List.of("--members", "--port", "--seed", "--restore", "--quota-backend-bytes",
+          "--auth-token", "--auth-token-ttl", "--bcrypt-cost").contains(name)) {
         throw new IllegalArgumentException("unknown argument: " + arg);
       }
       String value;
@@ -90,6 +99,10 @@ final class FakeEtcdMain {
         case "--port" -> port = parseInt(name, value, 0, 65535);
         case "--quota-backend-bytes" -> quota = parseLong(name, value);
         case "--restore" -> restore = Path.of(value);
+        case "--auth-token" -> authToken = value;
+        case "--auth-token-ttl" -> authTokenTtl = parseInt(name, value, 1, Integer.MAX_VALUE);
+        case "--bcrypt-cost" -> bcryptCost = parseInt(name, value, Integer.MIN_VALUE,
+            Integer.MAX_VALUE);
         default -> seed = parseLong(name, value);
       }
     }
@@ -97,7 +110,14 @@ final class FakeEtcdMain {
         .members(members == null ? 3 : members)
         .clockMode(VirtualClock.Mode.WALL_CLOCK)
         .quotaBackendBytes(quota)
+        .authTokenTtl(Duration.ofSeconds(authTokenTtl))
+        .bcryptCost(bcryptCost)
         .tcp(true);
+    try {
+      config.authToken(authToken);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--auth-token: " + e.getMessage());
+    }
     int first = port == null ? 2379 : port;
     if (first != 0) {
       config.basePort(first);

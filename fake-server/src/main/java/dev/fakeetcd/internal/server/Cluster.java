@@ -570,6 +570,17 @@ public final class Cluster implements AutoCloseable {
    * Makes lease {@code id} expire now on the leader and proposes its revoke, as the leader's
    * expiry scan would; returns false if the leader's lessor does not hold it (yet).
    */
+  /** Every member's tokens stop working now (see {@code AuthTokens#expireNow}). */
+  public void expireTokens() {
+    run(() -> {
+      for (SimMember<EtcdStateMachine> m : sim.members()) {
+        if (m.isUp()) {
+          m.stateMachine().auth().tokens().expireAll();
+        }
+      }
+    });
+  }
+
   public boolean expireLease(long id) {
     synchronized (clock) {
       long leader = sim.awaitLeader(requestTimeout).id();
