@@ -302,10 +302,14 @@ public final class AuthStore {
    * Grants a permission, as etcd does it: if the first permission whose key is not below the new
    * one has the same key and range end, it takes the new type; otherwise the permission is added
    * after those with a key at or below its own (so two of the same key and range end can both be
-   * there). The type number is kept as sent, known or not.
+   * there). The type number is kept as sent, known or not. A request without a permission
+   * (which etcd 3.4.23 dereferences and crashes on) gets the answer of later releases.
    */
   public AuthRoleGrantPermissionResponse roleGrantPermission(
       AuthRoleGrantPermissionRequest request) {
+    if (!request.hasPerm()) {
+      throw EtcdError.PERMISSION_NOT_GIVEN.toException();
+    }
     Role role = role(request.getName());
     Permission perm = request.getPerm();
     List<Permission> perms = new ArrayList<>(role.getKeyPermissionList());
