@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The auth side of one member's etcd server (etcd 3.4's {@code AuthInfoFromCtx}, {@code
@@ -148,9 +149,22 @@ public final class MemberAuth {
     }
   }
 
-  /** etcd's {@code IsAdminPermitted} for the token's user (membership changes). */
+  /** etcd's {@code IsAdminPermitted} for the token's user. */
   public CompletableFuture<Void> checkAdmin(String token) {
     return who(token).thenAccept(who -> store().checkAdmin(who));
+  }
+
+  /**
+   * Runs {@code action} once the token's user is found to be an admin (membership changes). When
+   * the token is known at once, the action's own future is returned, so that a client's cancel
+   * reaches the change it started.
+   */
+  <T> CompletableFuture<T> asAdmin(String token, Supplier<CompletableFuture<T>> action) {
+    CompletableFuture<Void> check = checkAdmin(token);
+    if (check.isDone() && !check.isCompletedExceptionally()) {
+      return action.get();
+    }
+    return check.thenCompose(ok -> action.get());
   }
 
   /**

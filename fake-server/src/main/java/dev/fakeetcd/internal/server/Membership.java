@@ -129,7 +129,7 @@ public final class Membership {
       String token) {
     List<String> urls = PeerUrls.parse(request.getPeerURLsList())
         .orElseThrow(() -> new EtcdException(EtcdError.MEMBER_BAD_URLS));
-    return asking.auth().checkAdmin(token).thenCompose(ok -> add(asking, request, urls));
+    return asking.auth().asAdmin(token, () -> add(asking, request, urls));
   }
 
   private CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request,
@@ -152,7 +152,7 @@ public final class Membership {
 
   public CompletableFuture<MemberRemoveResponse> remove(MemberServer asking,
       MemberRemoveRequest request, String token) {
-    return asking.auth().checkAdmin(token).thenCompose(ok -> remove(asking, request));
+    return asking.auth().asAdmin(token, () -> remove(asking, request));
   }
 
   private CompletableFuture<MemberRemoveResponse> remove(MemberServer asking,
@@ -180,7 +180,7 @@ public final class Membership {
 
   public CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
       MemberPromoteRequest request, String token) {
-    return asking.auth().checkAdmin(token).thenCompose(ok -> promote(asking, request));
+    return asking.auth().asAdmin(token, () -> promote(asking, request));
   }
 
   private CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
@@ -212,7 +212,7 @@ public final class Membership {
    */
   public CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
       MemberUpdateRequest request, String token) {
-    return asking.auth().checkAdmin(token).thenCompose(ok -> update(asking, request));
+    return asking.auth().asAdmin(token, () -> update(asking, request));
   }
 
   private CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
