@@ -9,12 +9,17 @@ public interface ClusterLauncher {
 
   /** A cluster with etcd's default settings. */
   default PrivateCluster launch() {
-    return launch(0);
+    return launch(LaunchOptions.defaults());
   }
 
   /**
    * A cluster whose members have the backend quota {@code quotaBackendBytes} (etcd's
    * {@code --quota-backend-bytes}: 0 for the default, negative for none).
    */
-  PrivateCluster launch(long quotaBackendBytes);
+  default PrivateCluster launch(long quotaBackendBytes) {
+    return launch(LaunchOptions.defaults().quotaBackendBytes(quotaBackendBytes));
+  }
+
+  /** A cluster whose members are started with {@code options}. */
+  PrivateCluster launch(LaunchOptions options);
 }

@@ -130,9 +130,9 @@ final class ConformanceExtension implements TestTemplateInvocationContextProvide
     /** Launched clusters live in the test's own store, which closes them when the test ends. */
     private ClusterLauncher launcher(ExtensionContext context) {
       ExtensionContext.Store store = context.getStore(NAMESPACE);
-      return quotaBackendBytes -> {
+      return options -> {
         String name = target.displayName() + "-private";
-        Launched launched = new Launched(target.factory().start(name, quotaBackendBytes));
+        Launched launched = new Launched(target.factory().start(name, options));
         store.put(launched, launched);
         return launched.cluster();
       };

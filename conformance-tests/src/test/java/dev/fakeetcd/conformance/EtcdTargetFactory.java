@@ -7,11 +7,11 @@ interface EtcdTargetFactory {
 
   /** A target with etcd's default settings. */
   default StartedTarget start(String name) {
-    return start(name, 0);
+    return start(name, LaunchOptions.defaults());
   }
 
-  /** A target whose members have etcd's {@code --quota-backend-bytes} set to {@code quotaBackendBytes}. */
-  StartedTarget start(String name, long quotaBackendBytes);
+  /** A target whose members are started with {@code options}. */
+  StartedTarget start(String name, LaunchOptions options);
 
   /** Why this target cannot run on this machine, if it cannot (e.g. no etcd binary). */
   default Optional<String> unavailableReason() {

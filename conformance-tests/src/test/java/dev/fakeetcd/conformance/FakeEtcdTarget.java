@@ -25,13 +25,16 @@ final class FakeEtcdTarget {
   static EtcdTargetFactory factory(int members) {
     return new EtcdTargetFactory() {
       @Override
-      public StartedTarget start(String name, long quotaBackendBytes) {
-        EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder()
+      public StartedTarget start(String name, LaunchOptions options) {
+        ClusterConfig.Builder config = ClusterConfig.builder()
             .members(members)
-            .quotaBackendBytes(quotaBackendBytes)
+            .quotaBackendBytes(options.quotaBackendBytes())
             .clockMode(VirtualClock.Mode.WALL_CLOCK)
-            .tcp(true)
-            .build());
+            .tcp(true);
+        options.authToken().ifPresent(config::authToken);
+        options.authTokenTtl().ifPresent(config::authTokenTtl);
+        options.bcryptCost().ifPresent(config::bcryptCost);
+        EtcdCluster cluster = FakeEtcd.newCluster(config.build());
         return StartedTarget.of(name, cluster.endpoints(), new MemberControl() {
           @Override
           public URI startAdded(long id, URI peerUrl) {

@@ -1,6 +1,5 @@
 package dev.fakeetcd.conformance;
 
-import java.util.List;
 import java.util.Optional;
 
 /** {@link RealEtcdCluster}s as conformance targets. */
@@ -11,10 +10,9 @@ final class RealEtcdTarget {
   static EtcdTargetFactory factory(int members) {
     return new EtcdTargetFactory() {
       @Override
-      public StartedTarget start(String name, long quotaBackendBytes) {
-        List<String> flags = quotaBackendBytes == 0 ? List.of()
-            : List.of("--quota-backend-bytes=" + quotaBackendBytes);
-        RealEtcdCluster cluster = RealEtcdCluster.start(EtcdBinary.path(), name, members, flags);
+      public StartedTarget start(String name, LaunchOptions options) {
+        RealEtcdCluster cluster = RealEtcdCluster.start(EtcdBinary.path(), name, members,
+            options.etcdFlags());
         return StartedTarget.of(name, cluster.clientUrls(), cluster);
       }
 

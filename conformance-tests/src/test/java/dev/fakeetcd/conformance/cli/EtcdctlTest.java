@@ -9,6 +9,7 @@ import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.conformance.Channels;
 import dev.fakeetcd.conformance.EtcdBinary;
+import dev.fakeetcd.conformance.cli.Etcdctl.Run;
 import io.grpc.ManagedChannel;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,12 +42,6 @@ class EtcdctlTest {
 
   private static Process server;
   private static List<URI> endpoints;
-
-  private record Run(int exitCode, String out, String err) {
-    List<String> lines() {
-      return out.lines().toList();
-    }
-  }
 
   @BeforeAll
   static void startServer() throws IOException {
@@ -84,25 +79,7 @@ class EtcdctlTest {
 
   private static Run etcdctl(String endpointList, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(EtcdBinary.etcdctl().toString(),
-        "--endpoints=" + endpointList, "--command-timeout=10s"));
-    command.addAll(Arrays.asList(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(variable -> variable.startsWith("ETCDCTL_"));
-    builder.environment().put("ETCDCTL_API", "3");
-    Path out = Files.createTempFile("etcdctl", ".out");
-    Path err = Files.createTempFile("etcdctl", ".err");
-    try {
-      Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-      if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("etcdctl " + String.join(" ", args) + " did not finish");
-      }
-      return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-    } finally {
-      Files.delete(out);
-      Files.delete(err);
-    }
+    return Etcdctl.run(endpointList, args);
   }
 
   private static StatusResponse status(URI endpoint) {
