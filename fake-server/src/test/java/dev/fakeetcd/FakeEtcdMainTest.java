@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,24 @@ class FakeEtcdMainTest {
         "--quota-backend-bytes", "-1")) {
       assertThat(cluster.config().quotaBackendBytes()).isEqualTo(-1);
     }
+  }
+
+  @Test
+  void run_authFlags_setTheClustersAuth() {
+    try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1",
+        "--auth-token", "simple", "--auth-token-ttl", "30", "--bcrypt-cost", "4")) {
+      assertThat(cluster.config().authToken()).isEqualTo("simple");
+      assertThat(cluster.config().authTokenTtl()).isEqualTo(Duration.ofSeconds(30));
+      assertThat(cluster.config().bcryptCost()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void run_unknownAuthToken_failsWithEtcdsComplaint() {
+    assertThatThrownBy(() -> run("--port=0", "--auth-token", "bogus"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("--auth-token: ")
+        .hasMessageContaining("unknown token type: bogus");
   }
 
   @Test

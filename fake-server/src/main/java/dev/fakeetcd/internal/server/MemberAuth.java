@@ -15,7 +15,6 @@ import dev.fakeetcd.internal.auth.Passwords;
 import dev.fakeetcd.internal.auth.TokenProvider;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
-import dev.fakeetcd.internal.sim.SimClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,7 @@ public final class MemberAuth {
   /**
    * Who {@code token} names (null: no token, {@link AuthInfo#NONE}), or INVALID_AUTH_TOKEN. As
    * etcd's simple-token check, a token made by an entry this member has not applied yet waits
-   * for it, at most the request timeout.
+   * for it, for as long as the client waits (etcd sets no bound of its own).
    */
   public CompletableFuture<AuthInfo> who(String token) {
     if (token == null) {
@@ -71,10 +70,7 @@ public final class MemberAuth {
     long index = simpleTokenIndex(token);
     if (index > member.member().appliedIndex()) {
       CompletableFuture<AuthInfo> later = new CompletableFuture<>();
-      SimClock.Timer timeout = cluster.clock().schedule(cluster.requestTimeout(),
-          () -> later.completeExceptionally(EtcdError.INVALID_AUTH_TOKEN.toException()));
       waitingForIndex.computeIfAbsent(index, i -> new ArrayList<>()).add(() -> {
-        timeout.cancel();
         try {
           later.complete(lookUp(token));
         } catch (RuntimeException e) {

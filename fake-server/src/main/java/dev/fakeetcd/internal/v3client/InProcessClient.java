@@ -54,12 +54,26 @@ public final class InProcessClient {
    * watch it waits on.
    */
   public static final class Call {
-    private final String token = CallerToken.current();
+    private final String token;
     private int inFlight;
     /** Written under the cluster lock; read by the answer, which is sent outside it. */
     private volatile boolean cancelled;
     private KeyFeed.Subscription waiting;
     private Runnable onCancel = () -> { };
+
+    /** A call of the server's own, with no token (etcd's v3client context carries none). */
+    public Call() {
+      this(null);
+    }
+
+    private Call(String token) {
+      this.token = token;
+    }
+
+    /** The call this thread serves, as its caller's token's user. */
+    public static Call ofCaller() {
+      return new Call(CallerToken.current());
+    }
 
     boolean busy() {
       return inFlight > 0;
@@ -104,7 +118,7 @@ public final class InProcessClient {
    */
   public <T> void unary(StreamObserver<T> observer, Function<Call, CompletableFuture<T>> action) {
     ServerCallStreamObserver<T> responses = (ServerCallStreamObserver<T>) observer;
-    Call call = new Call();
+    Call call = Call.ofCaller();
     responses.setOnCancelHandler(() -> run(call::cancel));
     start(call, responses, action);
   }

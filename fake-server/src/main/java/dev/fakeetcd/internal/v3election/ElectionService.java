@@ -177,7 +177,7 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
     private final ServerCallStreamObserver<LeaderResponse> out;
     /** Sends go out in order on the sender pool, never under the cluster lock. */
     private final Outbox<LeaderResponse> outbox;
-    private final InProcessClient.Call call = new InProcessClient.Call();
+    private final InProcessClient.Call call = InProcessClient.Call.ofCaller();
     private KeyFeed.Subscription watch;
 
     Observer(ByteString prefix, ServerCallStreamObserver<LeaderResponse> out) {
