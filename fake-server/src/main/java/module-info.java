@@ -3,6 +3,9 @@ module dev.fakeetcd {
   requires transitive dev.fakeetcd.api;
   requires io.grpc.inprocess;
   requires io.grpc.netty.shaded;
+  // at.favre.lib:bcrypt names no module; this is the name its jar's file name gives it.
+  requires bcrypt;
+  requires com.nimbusds.jose.jwt;
 
   exports dev.fakeetcd;
 }

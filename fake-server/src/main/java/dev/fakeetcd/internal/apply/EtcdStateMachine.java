@@ -56,8 +56,8 @@ public final class EtcdStateMachine implements StateMachine {
     /** An empty entry: a leader of {@code term} has just committed its first entry. */
     void leaderCommitted(long index, long term);
 
-    /** The store was replaced by a snapshot; what it held before is gone. */
-    void restored();
+    /** The store was replaced by a snapshot of {@code index}; what it held before is gone. */
+    void restored(long index);
   }
 
   private final Lessor lessor;
@@ -248,6 +248,6 @@ public final class EtcdStateMachine implements StateMachine {
       throw new IllegalArgumentException("not an etcd state machine snapshot", e);
     }
     backend.restored(index, bytesInUse());
-    listener.restored();
+    listener.restored(index);
   }
 }

@@ -11,10 +11,17 @@ import java.util.random.RandomGenerator;
  */
 public interface TokenProvider {
 
-  /** A provider for etcd's {@code --auth-token} {@code spec} and {@code --auth-token-ttl}. */
+  /**
+   * A provider for etcd's {@code --auth-token} {@code spec} and {@code --auth-token-ttl}
+   * ({@code simpleTtl}; not positive: etcd's 300 s), on the virtual {@code clock}.
+   */
   static TokenProvider of(AuthTokenSpec spec, java.time.Duration simpleTtl,
       java.time.Clock clock) {
-    throw new UnsupportedOperationException("not yet");
+    return switch (spec.kind()) {
+      case SIMPLE -> new SimpleTokens(simpleTtl, clock);
+      case JWT -> new JwtTokens(spec.jwt(), clock);
+      case NONE -> new NoTokens();
+    };
   }
 
   /**
@@ -27,7 +34,8 @@ public interface TokenProvider {
    * The token for {@code username}, issued by the Authenticate entry applied at {@code index}
    * with {@code prefix}, while the auth store is at {@code revision}. Simple: {@code prefix.index},
    * remembered with a TTL from now. JWT: signed claims {@code username}, {@code revision},
-   * {@code exp}.
+   * {@code exp}. The provider of an empty {@code --auth-token} issues none: it throws etcd's
+   * {@code AUTH_FAILED} ({@link dev.fakeetcd.internal.rpctypes.EtcdException}).
    */
   String assign(String username, long revision, String prefix, long index);
 

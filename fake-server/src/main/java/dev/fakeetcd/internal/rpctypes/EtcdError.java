@@ -22,6 +22,8 @@ public enum EtcdError {
       "etcdserver: authentication failed, invalid user ID or password"),
   INVALID_AUTH_MGMT(Status.Code.INVALID_ARGUMENT, "etcdserver: invalid auth management"),
   AUTH_OLD_REVISION(Status.Code.INVALID_ARGUMENT, "etcdserver: revision of auth store is old"),
+  /** etcd 3.5's answer to a grant without a permission, which crashes etcd 3.4.23. */
+  PERMISSION_NOT_GIVEN(Status.Code.INVALID_ARGUMENT, "etcdserver: permission not given"),
   MEMBER_BAD_URLS(Status.Code.INVALID_ARGUMENT, "etcdserver: given member URLs are invalid"),
 
   // etcd 3.5's Downgrade, which 3.4 does not serve (docs/divergences.md).

@@ -56,8 +56,8 @@ final class ApplyFanOut implements EtcdStateMachine.ApplyListener {
   }
 
   @Override
-  public void restored() {
-    member.auth().applied(member.member().appliedIndex());
+  public void restored(long index) {
+    member.auth().applied(index);
     member.watches().restored();
     member.feed().restored();
   }
