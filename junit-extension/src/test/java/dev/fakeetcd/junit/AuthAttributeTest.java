@@ -10,8 +10,7 @@ import dev.fakeetcd.api.Permission;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -51,9 +50,8 @@ class AuthAttributeTest {
     assertThatThrownBy(() -> alice.getKVClient().put(bytes("ops/k"), bytes("v"))
         .get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(EtcdException.class)
-        .hasMessageContaining("etcdserver: permission denied")
-        .extracting(e -> ((EtcdException) e).getErrorCode()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+        .cause().isInstanceOf(StatusRuntimeException.class)
+        .hasMessage("PERMISSION_DENIED: etcdserver: permission denied");
   }
 
   @EtcdTest(auth = "auth", bcryptCost = 4)
@@ -69,9 +67,8 @@ class AuthAttributeTest {
   void clientWithoutUser_onAuthCluster_failsWithUserNameIsEmpty(Client client) {
     assertThatThrownBy(() -> client.getKVClient().get(bytes("app/k")).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(EtcdException.class)
-        .hasMessageContaining("etcdserver: user name is empty")
-        .extracting(e -> ((EtcdException) e).getErrorCode()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        .cause().isInstanceOf(StatusRuntimeException.class)
+        .hasMessage("INVALID_ARGUMENT: etcdserver: user name is empty");
   }
 
   @EtcdTest(auth = "auth", bcryptCost = 4)

@@ -254,7 +254,21 @@ class MisuseTest {
   @Test
   void auth_setupTheClusterRefuses_namesEtcdsError() {
     assertMisuse(AuthSetupRefused.class, "@EtcdTest(auth = \"users\")",
-        "cannot set auth up: etcdserver: role name not found", "fix the setup users() returns");
+        "cannot set auth up: FAILED_PRECONDITION: etcdserver: role name not found",
+        "fix the setup users() returns");
+  }
+
+  @EtcdTest(members = 1, tcp = false, authToken = "opaque")
+  static class UnknownTokenType {
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void authToken_unknownType_namesEtcdsComplaint() {
+    assertMisuse(UnknownTokenType.class, "@EtcdTest for", "auth: invalid auth options",
+        "unknown token type: opaque");
   }
 
   @EtcdTest(members = 1)
