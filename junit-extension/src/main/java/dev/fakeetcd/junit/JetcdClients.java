@@ -27,7 +27,7 @@ final class JetcdClients {
     return Client.builder().endpoints(endpoints.toArray(URI[]::new)).build();
   }
 
-  /** A client that authenticates as {@code user} (on its first call, and again if its token expires). */
+  /** A client that authenticates as {@code user}: on its first call, and when its token expires. */
   static AutoCloseable connect(List<URI> endpoints, String user, String password) {
     return Client.builder().endpoints(endpoints.toArray(URI[]::new))
         .user(ByteSequence.from(user, StandardCharsets.UTF_8))

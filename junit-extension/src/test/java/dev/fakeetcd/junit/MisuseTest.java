@@ -218,7 +218,8 @@ class MisuseTest {
 
   @Test
   void auth_wrongReturnType_saysToReturnAnAuthSetup() {
-    assertMisuse(AuthMethodWrongType.class, "users() of AuthMethodWrongType returns java.lang.String",
+    assertMisuse(AuthMethodWrongType.class,
+        "users() of AuthMethodWrongType returns java.lang.String",
         "make it return dev.fakeetcd.AuthSetup");
   }
 
