@@ -4,19 +4,23 @@ import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.FakeEtcd;
 import io.grpc.ManagedChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One cluster of a test (or of a class sharing it) with what was handed out for it: a jetcd client
- * and in-process channels, closed with it when the owning {@link ExtensionContext} ends.
+ * One cluster of a test (or of a class sharing it) with what was handed out for it: jetcd clients
+ * (one without a user, one per {@link EtcdUser}) and in-process channels, closed with it when the
+ * owning {@link ExtensionContext} ends.
  */
 final class ClusterResource implements ExtensionContext.Store.CloseableResource {
 
   private final EtcdCluster cluster;
   private final boolean seedFixed;
   private final TreeMap<Integer, ManagedChannel> channels = new TreeMap<>();
+  private final TreeMap<String, AutoCloseable> userClients = new TreeMap<>();
   private AutoCloseable client;
 
   ClusterResource(ClusterConfig config, boolean seedFixed) {
@@ -45,11 +49,21 @@ final class ClusterResource implements ExtensionContext.Store.CloseableResource 
     return client;
   }
 
+  /** The client that authenticates as {@code user}, one per user however often it is injected. */
+  synchronized Object jetcdClient(String user, String password) {
+    return userClients.computeIfAbsent(user,
+        u -> JetcdClients.connect(cluster.endpoints(), u, password));
+  }
+
   @Override
   public synchronized void close() throws Exception {
     try {
+      List<AutoCloseable> clients = new ArrayList<>(userClients.values());
       if (client != null) {
-        client.close();
+        clients.add(client);
+      }
+      for (AutoCloseable c : clients) {
+        c.close();
       }
       for (ManagedChannel c : channels.values()) {
         c.shutdownNow();

@@ -2,6 +2,7 @@ package dev.fakeetcd.junit;
 
 import static org.junit.platform.commons.support.AnnotationSupport.findAnnotation;
 
+import dev.fakeetcd.AuthSetup;
 import dev.fakeetcd.AutoCompaction;
 import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
@@ -140,6 +141,9 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       if (!settings.restoreFrom().isEmpty()) {
         builder.restoreFrom(Path.of(settings.restoreFrom()));
       }
+      if (!settings.auth().isEmpty()) {
+        builder.auth(authSetup(owner, settings.auth()));
+      }
       config = builder
           .members(settings.members())
           .seed(seed)
@@ -150,6 +154,9 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
           .maxRequestBytes(settings.maxRequestBytes())
           .quotaBackendBytes(settings.quotaBackendBytes())
           .tcp(settings.tcp())
+          .authToken(settings.authToken())
+          .authTokenTtl(Duration.ofSeconds(settings.authTokenTtlSeconds()))
+          .bcryptCost(settings.bcryptCost())
           .build();
     } catch (IllegalArgumentException e) {
       throw misuse("@EtcdTest for " + owner.getDisplayName() + ": " + e.getMessage());
@@ -157,10 +164,54 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       throw misuse("@EtcdTest(restoreFrom) for " + owner.getDisplayName() + ": "
           + e.getMessage() + " (" + e.getCause() + ")");
     }
-    ClusterResource resource = new ClusterResource(config,
-        fixed.isPresent() || settings.seed() != EtcdTest.RANDOM_SEED);
+    ClusterResource resource;
+    try {
+      resource = new ClusterResource(config,
+          fixed.isPresent() || settings.seed() != EtcdTest.RANDOM_SEED);
+    } catch (IllegalArgumentException e) {
+      // The one refusal of a started cluster: an auth setup etcd would not take.
+      throw misuse(authAttribute(settings.auth(), owner) + ": " + e.getMessage()
+          + "; fix the setup " + settings.auth() + "() returns");
+    }
     owner.publishReportEntry("fake-etcd.seed", Long.toString(seed));
     return resource;
+  }
+
+  /** Calls the static method {@code name} of the test class, or else of an enclosing class. */
+  private static AuthSetup authSetup(ExtensionContext owner, String name) {
+    String what = authAttribute(name, owner);
+    Class<?> testClass = owner.getRequiredTestClass();
+    Optional<Method> found = Optional.empty();
+    for (Class<?> c = testClass; c != null && found.isEmpty(); c = c.getEnclosingClass()) {
+      found = ReflectionSupport.findMethod(c, name);
+    }
+    Method method = found.orElseThrow(() -> misuse(what + ": there is no method " + name
+        + "() in " + testClass.getName() + " or its enclosing classes; add \"static AuthSetup "
+        + name + "()\" to the test class"));
+    String where = "method " + name + "() of " + method.getDeclaringClass().getSimpleName();
+    if (!Modifier.isStatic(method.getModifiers())) {
+      throw misuse(what + ": " + where + " is not static; make it static (the cluster starts "
+          + "before there is a test instance)");
+    }
+    if (method.getReturnType() != AuthSetup.class) {
+      throw misuse(what + ": " + where + " returns " + method.getGenericReturnType().getTypeName()
+          + "; make it return dev.fakeetcd.AuthSetup");
+    }
+    Object setup;
+    try {
+      setup = ReflectionSupport.invokeMethod(method, null);
+    } catch (Exception e) {
+      throw new ExtensionConfigurationException(what + ": " + where + " threw " + e
+          + "; make it return the setup", e);
+    }
+    if (setup == null) {
+      throw misuse(what + ": " + where + " returned null; make it return the setup");
+    }
+    return (AuthSetup) setup;
+  }
+
+  private static String authAttribute(String name, ExtensionContext owner) {
+    return "@EtcdTest(auth = \"" + name + "\") for " + owner.getDisplayName();
   }
 
   // ---- injection ----
@@ -201,7 +252,8 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     return type == EtcdCluster.class || type == Member.class || type == ManagedChannel.class
         || type == Channel.class || type.getName().equals(JetcdClients.CLIENT_CLASS)
         || element.isAnnotationPresent(EtcdMember.class)
-        || element.isAnnotationPresent(Endpoints.class);
+        || element.isAnnotationPresent(Endpoints.class)
+        || element.isAnnotationPresent(EtcdUser.class);
   }
 
   private static Object value(AnnotatedElement element, Class<?> type, Type generic, String what,
@@ -223,9 +275,17 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       throw misuse("@EtcdMember on " + what + " of type " + type.getSimpleName()
           + ": it selects the member of a Member or ManagedChannel; use one of those types");
     }
-    if (type.getName().equals(JetcdClients.CLIENT_CLASS)) {
-      tcpCluster(context, what);
-      return resource(context, what).jetcdClient();
+    EtcdUser user = element.getAnnotation(EtcdUser.class);
+    boolean client = type.getName().equals(JetcdClients.CLIENT_CLASS);
+    if (user != null && !client) {
+      throw misuse("@EtcdUser on " + what + " of type " + type.getSimpleName()
+          + ": it authenticates a jetcd client; use io.etcd.jetcd.Client");
+    }
+    if (client) {
+      EtcdCluster cluster = tcpCluster(context, what);
+      ClusterResource resource = resource(context, what);
+      return user == null ? resource.jetcdClient()
+          : resource.jetcdClient(user.value(), password(cluster, user.value(), what));
     }
     ClusterResource resource = resource(context, what);
     EtcdCluster cluster = resource.cluster();
@@ -234,6 +294,17 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     }
     Member member = member(cluster, selected, what);
     return type == Member.class ? member : resource.channel(member.index());
+  }
+
+  /** {@code user}'s password in the cluster's auth setup. */
+  private static String password(EtcdCluster cluster, String user, String what) {
+    String annotation = "@EtcdUser(\"" + user + "\") on " + what;
+    AuthSetup setup = cluster.config().auth().orElseThrow(() -> misuse(annotation
+        + ": the cluster has no auth; name a static method returning its AuthSetup in "
+        + "@EtcdTest(auth = \"...\")"));
+    return setup.password(user).orElseThrow(() -> misuse(annotation + ": the auth setup names no "
+        + "user " + user + "; add .user(\"" + user + "\", password, roles...) to it, or use "
+        + "@EtcdUser(\"root\")"));
   }
 
   private static EtcdCluster tcpCluster(ExtensionContext context, String what) {

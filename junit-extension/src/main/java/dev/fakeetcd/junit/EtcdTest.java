@@ -39,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@code ManagedChannel} (or {@code Channel}) — an in-process channel to the leader or to
  *       {@code @EtcdMember(i)}; closed after the test;
  *   <li>{@code io.etcd.jetcd.Client} — a jetcd client on every member's TCP endpoint, if jetcd is on
- *       the test classpath; closed after the test;
+ *       the test classpath, authenticated as {@link EtcdUser @EtcdUser("name")} if given; closed
+ *       after the test;
  *   <li>{@link Endpoints @Endpoints} {@code List<URI>} or {@code String} — the members' TCP
  *       endpoints.
  * </ul>
@@ -116,6 +117,46 @@ public @interface EtcdTest {
    * against the working directory. Empty (the default): an empty keyspace.
    */
   String restoreFrom() default "";
+
+  /**
+   * Auth: the name of a static no-argument method of the test class or of an enclosing class that
+   * returns the cluster's {@code dev.fakeetcd.AuthSetup}; it is applied (users, roles, permissions,
+   * then auth enabled) before the cluster is handed out. Clients then authenticate with
+   * {@link EtcdUser @EtcdUser}. Empty (the default): no auth.
+   *
+   * <pre>{@code
+   * @EtcdTest(auth = "auth", bcryptCost = 4)
+   * class AccessTest {
+   *   static AuthSetup auth() {
+   *     return AuthSetup.withRootPassword("rootpw")
+   *         .role("app").grantPrefix("app", Permission.Type.READWRITE, "app/")
+   *         .user("alice", "alicepw", "app");
+   *   }
+   *
+   *   @Test
+   *   void writesItsPrefix(@EtcdUser("alice") Client alice) throws Exception { ... }
+   * }
+   * }</pre>
+   */
+  String auth() default "";
+
+  /**
+   * etcd's {@code --auth-token}: {@code simple} (the default) or
+   * {@code jwt,pub-key=<file>,priv-key=<file>,sign-method=<alg>[,ttl=<duration>]}.
+   */
+  String authToken() default "simple";
+
+  /**
+   * etcd's {@code --auth-token-ttl}, in seconds of virtual time: how long a simple token lives
+   * after its last use. jetcd authenticates again when its token has expired.
+   */
+  long authTokenTtlSeconds() default 300;
+
+  /**
+   * etcd's {@code --bcrypt-cost} (default 10, etcd's; outside 4..31 etcd uses 10). Each step
+   * doubles the time a password takes to hash and check: 4 makes auth tests faster.
+   */
+  int bcryptCost() default 10;
 
   /**
    * One cluster for every test of the annotated class (and its {@code @Nested} classes), closed

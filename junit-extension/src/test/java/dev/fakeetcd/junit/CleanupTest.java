@@ -2,7 +2,8 @@ package dev.fakeetcd.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fakeetcd.VirtualClock;
+import dev.fakeetcd.AuthSetup;
+import dev.fakeetcd.api.Permission;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.io.IOException;
@@ -40,6 +41,35 @@ class CleanupTest {
     for (URI endpoint : ENDPOINTS) {
       assertThat(accepts(endpoint)).as("%s accepts connections", endpoint).isFalse();
     }
+    assertNoThreadLeftBeyond(before);
+  }
+
+  @EtcdTest(members = 1, bcryptCost = 4, auth = "users")
+  static class UsesSeveralUsers {
+    static AuthSetup users() {
+      return AuthSetup.withRootPassword("pw").role("app")
+          .grantPrefix("app", Permission.Type.READWRITE, "app/").user("alice", "alicepw", "app");
+    }
+
+    @Test
+    void test(@EtcdUser("alice") Client alice, @EtcdUser("root") Client root) throws Exception {
+      alice.getKVClient().put(ByteSequence.from("app/k", StandardCharsets.UTF_8),
+          ByteSequence.from("v", StandardCharsets.UTF_8)).get();
+      root.getKVClient().put(ByteSequence.from("k", StandardCharsets.UTF_8),
+          ByteSequence.from("v", StandardCharsets.UTF_8)).get();
+    }
+  }
+
+  @Test
+  void severalUserClients_afterTheClass_noThreadIsLeft() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+
+    Kits.assertAllSucceeded(Kits.run(UsesSeveralUsers.class), 1);
+
+    assertNoThreadLeftBeyond(before);
+  }
+
+  private static void assertNoThreadLeftBeyond(Set<Thread> before) throws InterruptedException {
     // gRPC releases its shared event loops a second after their last user; bounded wait for that.
     Set<String> left = Set.of();
     for (int i = 0; i < 100; i++) {

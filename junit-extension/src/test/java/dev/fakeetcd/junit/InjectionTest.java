@@ -2,6 +2,7 @@ package dev.fakeetcd.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fakeetcd.AuthSetup;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
 import dev.fakeetcd.api.KVGrpc;
@@ -107,5 +108,28 @@ class InjectionTest {
     SEEN.clear();
     Kits.assertAllSucceeded(Kits.run(SameTestSameCluster.class), 1);
     assertThat(SEEN.get("same")).isEqualTo(true);
+  }
+
+  @EtcdTest(members = 1, bcryptCost = 4, auth = "users")
+  static class OneClientPerUser {
+    @EtcdUser("alice")
+    Client field;
+
+    static AuthSetup users() {
+      return AuthSetup.withRootPassword("pw").user("alice", "alicepw");
+    }
+
+    @Test
+    void test(@EtcdUser("alice") Client alice, @EtcdUser("root") Client root, Client anonymous) {
+      SEEN.put("sameForAlice", field == alice);
+      SEEN.put("distinct", alice != root && alice != anonymous && root != anonymous);
+    }
+  }
+
+  @Test
+  void etcdUser_fieldAndParameters_shareOneClientPerUser() {
+    SEEN.clear();
+    Kits.assertAllSucceeded(Kits.run(OneClientPerUser.class), 1);
+    assertThat(SEEN).containsEntry("sameForAlice", true).containsEntry("distinct", true);
   }
 }

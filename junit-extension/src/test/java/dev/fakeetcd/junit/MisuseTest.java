@@ -2,9 +2,12 @@ package dev.fakeetcd.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fakeetcd.AuthSetup;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
+import dev.fakeetcd.api.Permission;
 import io.etcd.jetcd.Client;
+import io.grpc.ManagedChannel;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,5 +172,146 @@ class MisuseTest {
   void restoreFrom_missingFile_namesTheFile() {
     assertMisuse(MissingSnapshot.class, "@EtcdTest(restoreFrom)",
         "cannot read snapshot target/no-such-snapshot.db", "NoSuchFileException");
+  }
+
+  @EtcdTest(members = 1, auth = "users")
+  static class AuthMethodMissing {
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void auth_noSuchMethod_saysWhatToAdd() {
+    assertMisuse(AuthMethodMissing.class, "@EtcdTest(auth = \"users\")",
+        "there is no method users() in " + AuthMethodMissing.class.getName(),
+        "add \"static AuthSetup users()\"");
+  }
+
+  @EtcdTest(members = 1, auth = "users")
+  static class AuthMethodNotStatic {
+    AuthSetup users() {
+      return AuthSetup.withRootPassword("pw");
+    }
+
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void auth_methodNotStatic_saysToMakeItStatic() {
+    assertMisuse(AuthMethodNotStatic.class,
+        "method users() of AuthMethodNotStatic is not static", "make it static");
+  }
+
+  @EtcdTest(members = 1, auth = "users")
+  static class AuthMethodWrongType {
+    static String users() {
+      return "root:pw";
+    }
+
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void auth_wrongReturnType_saysToReturnAnAuthSetup() {
+    assertMisuse(AuthMethodWrongType.class,
+        "users() of AuthMethodWrongType returns java.lang.String",
+        "make it return dev.fakeetcd.AuthSetup");
+  }
+
+  @EtcdTest(members = 1, auth = "users")
+  static class AuthMethodThrows {
+    static AuthSetup users() {
+      throw new IllegalStateException("no password file");
+    }
+
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void auth_methodThrows_namesTheException() {
+    assertMisuse(AuthMethodThrows.class, "users() of AuthMethodThrows threw",
+        "IllegalStateException: no password file", "make it return the setup");
+  }
+
+  @EtcdTest(members = 1, tcp = false, bcryptCost = 4, auth = "users")
+  static class AuthSetupRefused {
+    static AuthSetup users() {
+      return AuthSetup.withRootPassword("pw")
+          .grantPrefix("nobody", Permission.Type.READ, "app/");
+    }
+
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void auth_setupTheClusterRefuses_namesEtcdsError() {
+    assertMisuse(AuthSetupRefused.class, "@EtcdTest(auth = \"users\")",
+        "cannot set auth up: FAILED_PRECONDITION: etcdserver: role name not found",
+        "fix the setup users() returns");
+  }
+
+  @EtcdTest(members = 1, tcp = false, authToken = "opaque")
+  static class UnknownTokenType {
+    @Test
+    void test(EtcdCluster cluster) {
+    }
+  }
+
+  @Test
+  void authToken_unknownType_namesEtcdsComplaint() {
+    assertMisuse(UnknownTokenType.class, "@EtcdTest for", "auth: invalid auth options",
+        "unknown token type: opaque");
+  }
+
+  @EtcdTest(members = 1)
+  static class UserWithoutAuth {
+    @Test
+    void test(@EtcdUser("alice") Client client) {
+    }
+  }
+
+  @Test
+  void etcdUser_withoutAuth_saysToSetAuthUp() {
+    assertMisuse(UserWithoutAuth.class, "@EtcdUser(\"alice\") on parameter",
+        "the cluster has no auth", "@EtcdTest(auth = \"...\")");
+  }
+
+  @EtcdTest(members = 1, bcryptCost = 4, auth = "users")
+  static class UnknownUser {
+    static AuthSetup users() {
+      return AuthSetup.withRootPassword("pw").user("alice", "alicepw");
+    }
+
+    @Test
+    void test(@EtcdUser("bob") Client client) {
+    }
+  }
+
+  @Test
+  void etcdUser_notInTheSetup_saysToAddTheUser() {
+    assertMisuse(UnknownUser.class, "@EtcdUser(\"bob\")", "the auth setup names no user bob",
+        "add .user(\"bob\", password, roles...)");
+  }
+
+  @EtcdTest(members = 1)
+  static class UserOnChannel {
+    @Test
+    void test(@EtcdUser("alice") ManagedChannel channel) {
+    }
+  }
+
+  @Test
+  void etcdUser_onWrongType_saysToUseAClient() {
+    assertMisuse(UserOnChannel.class, "@EtcdUser on parameter", "of type ManagedChannel",
+        "use io.etcd.jetcd.Client");
   }
 }
