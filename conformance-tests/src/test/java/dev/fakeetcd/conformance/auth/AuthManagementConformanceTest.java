@@ -9,11 +9,9 @@ import dev.fakeetcd.api.AuthRoleGetRequest;
 import dev.fakeetcd.api.AuthRoleGrantPermissionRequest;
 import dev.fakeetcd.api.AuthRoleListRequest;
 import dev.fakeetcd.api.AuthRoleRevokePermissionRequest;
-import dev.fakeetcd.api.AuthUserAddRequest;
 import dev.fakeetcd.api.AuthUserChangePasswordRequest;
 import dev.fakeetcd.api.AuthUserDeleteRequest;
 import dev.fakeetcd.api.AuthUserGetRequest;
-import dev.fakeetcd.api.AuthUserGrantRoleRequest;
 import dev.fakeetcd.api.AuthUserListRequest;
 import dev.fakeetcd.api.AuthUserRevokeRoleRequest;
 import dev.fakeetcd.api.Permission;
@@ -22,8 +20,7 @@ import dev.fakeetcd.conformance.ConformanceTest;
 import io.grpc.Status;
 
 /**
- * Users, roles and permissions (etcd 3.4: {@code auth/store.go}), managed by root with auth on
- * unless a case needs it off.
+ * Users, roles and permissions (etcd 3.4: {@code auth/store.go}), managed by root with auth on.
  */
 class AuthManagementConformanceTest {
 
