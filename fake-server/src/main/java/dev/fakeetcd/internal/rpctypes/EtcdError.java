@@ -148,6 +148,18 @@ public enum EtcdError {
     return Status.UNKNOWN.withDescription(message).asRuntimeException();
   }
 
+  /**
+   * This error as grpc-go prints a status error ({@code rpc error: code = PermissionDenied desc =
+   * etcdserver: permission denied}), the text etcd puts in a watch's cancel reason.
+   */
+  public String goText() {
+    StringBuilder name = new StringBuilder();
+    for (String word : code.name().split("_")) {
+      name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+    }
+    return "rpc error: code = " + name + " desc = " + message;
+  }
+
   /** An unchecked exception carrying this error, for code paths below the gRPC layer. */
   public EtcdException toException() {
     return new EtcdException(this);

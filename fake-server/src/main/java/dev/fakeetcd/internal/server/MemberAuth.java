@@ -130,18 +130,19 @@ public final class MemberAuth {
   }
 
   /**
-   * etcd's {@code isWatchPermitted}, at a watch's create: READ on its range, where an unknown
-   * token is refused like a missing permission. etcd 3.4 turns a range end of {@code \0} into an
-   * empty one before it checks, so such a watch needs READ on its key alone.
+   * etcd 3.4's {@code isWatchPermitted}, at a watch's create: READ on its range for the stream's
+   * token. Returns null if permitted, else the error, which etcd sends as the cancel reason.
+   * etcd turns a range end of {@code \0} into an empty one before it checks, so such a watch
+   * needs READ on its key alone.
    */
-  public boolean mayWatch(String token, ByteString key, ByteString rangeEnd) {
+  public EtcdError watchRefusal(String token, ByteString key, ByteString rangeEnd) {
     EtcdStateMachine sm = member.local(m -> m);
     ByteString end = rangeEnd.equals(ZERO) ? ByteString.EMPTY : rangeEnd;
     try {
       sm.auth().checkRange(whoNow(sm, token), key, end);
-      return true;
+      return null;
     } catch (EtcdException e) {
-      return false;
+      return e.error();
     }
   }
 

@@ -169,9 +169,23 @@ public final class MemberServer implements KeyFeed.Source {
   private <T> CompletableFuture<T> read(String token,
       BiFunction<EtcdStateMachine, AuthInfo, T> query, boolean serializable) {
     if (serializable) {
-      return auth.who(token).thenApply(who -> local(sm -> query.apply(sm, who)));
+      return auth.who(token).thenApply(who -> local(sm -> checked(sm, who, query)));
     }
-    return reads.linearizable(sm -> query.apply(sm, auth.whoNow(sm, token)));
+    return reads.linearizable(sm -> checked(sm, auth.whoNow(sm, token), query));
+  }
+
+  /**
+   * The query's answer, unless the token's auth revision is not the store's: etcd 3.4's {@code
+   * doSerialize} then answers {@code revision of auth store is old}, auth on or off (a JWT keeps
+   * the revision it was issued at).
+   */
+  private static <T> T checked(EtcdStateMachine sm, AuthInfo who,
+      BiFunction<EtcdStateMachine, AuthInfo, T> query) {
+    T answer = query.apply(sm, who);
+    if (who.revision() != 0 && who.revision() != sm.auth().revision()) {
+      throw EtcdError.AUTH_OLD_REVISION.toException();
+    }
+    return answer;
   }
 
   public CompletableFuture<PutResponse> put(PutRequest request, String token) {

@@ -45,9 +45,6 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
   static final int MAX_BATCH_REVISIONS = 1000;
   static final String EMPTY_RANGE = "mvcc: watcher range is empty";
   static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
-  /** etcd answers a denied create with the text of its gRPC error, status and all. */
-  static final String PERMISSION_DENIED =
-      "rpc error: code = PermissionDenied desc = etcdserver: permission denied";
 
   private final Cluster cluster;
   private final MemberServer member;
@@ -157,8 +154,9 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
     ByteString key = request.getKey().isEmpty() ? Watcher.ZERO : request.getKey();
     long id = request.getWatchId();
     String refused = null;
-    if (!member.auth().mayWatch(token, key, request.getRangeEnd())) {
-      refused = PERMISSION_DENIED;
+    EtcdError denied = member.auth().watchRefusal(token, key, request.getRangeEnd());
+    if (denied != null) {
+      refused = denied.goText();
     } else if (Watcher.isEmptyRange(key, request.getRangeEnd())) {
       refused = EMPTY_RANGE;
     } else if (id == 0) {
