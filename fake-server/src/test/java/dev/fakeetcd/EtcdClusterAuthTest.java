@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import dev.fakeetcd.api.AuthGrpc;
+import dev.fakeetcd.api.AuthRoleGrantPermissionRequest;
 import dev.fakeetcd.api.AuthStatusRequest;
+import dev.fakeetcd.api.AuthUserAddRequest;
 import dev.fakeetcd.api.AuthUserListRequest;
 import dev.fakeetcd.api.AuthenticateRequest;
 import dev.fakeetcd.api.KVGrpc;
@@ -99,6 +101,31 @@ class EtcdClusterAuthTest {
     assertThat(root.userList(AuthUserListRequest.getDefaultInstance()).getUsersList())
         .containsExactly("alice", "root");
     assertThat(root.authStatus(AuthStatusRequest.getDefaultInstance()).getEnabled()).isTrue();
+  }
+
+  @Test
+  void userAdd_nameLongerThanEtcdsBackendTakes_isStored() {
+    EtcdCluster cluster = clusters.start(withAlice(1).build());
+    Member leader = cluster.leader().orElseThrow();
+    AuthGrpc.AuthBlockingStub root = AuthGrpc.newBlockingStub(
+        as(cluster, leader, login(cluster, leader, "root", "rootpw")));
+    String longName = "u".repeat(40_000);
+
+    root.userAdd(AuthUserAddRequest.newBuilder().setName(longName).setPassword("pw").build());
+
+    assertThat(root.userList(AuthUserListRequest.getDefaultInstance()).getUsersList())
+        .contains(longName);
+  }
+
+  @Test
+  void roleGrantPermission_withoutAPermission_failsPermissionNotGiven() {
+    EtcdCluster cluster = clusters.start(withAlice(1).build());
+    Member leader = cluster.leader().orElseThrow();
+    AuthGrpc.AuthBlockingStub root = AuthGrpc.newBlockingStub(
+        as(cluster, leader, login(cluster, leader, "root", "rootpw")));
+
+    assertFails(EtcdError.PERMISSION_NOT_GIVEN, () -> root.roleGrantPermission(
+        AuthRoleGrantPermissionRequest.newBuilder().setName("app").build()));
   }
 
   @Test

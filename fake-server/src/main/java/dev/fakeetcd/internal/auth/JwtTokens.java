@@ -125,21 +125,6 @@ final class JwtTokens implements TokenProvider {
     }
   }
 
-  /** Nothing: etcd keeps no JWT state. */
-  @Override
-  public void invalidateUser(String username) {
-  }
-
-  /** Nothing: etcd keeps no JWT state. */
-  @Override
-  public void enable() {
-  }
-
-  /** Nothing: etcd keeps no JWT state, so its tokens outlive a disable. */
-  @Override
-  public void disable() {
-  }
-
   @Override
   public void expireAll() {
     cut = nanos(clock.instant());

@@ -28,18 +28,6 @@ final class NoTokens implements TokenProvider {
   }
 
   @Override
-  public void invalidateUser(String username) {
-  }
-
-  @Override
-  public void enable() {
-  }
-
-  @Override
-  public void disable() {
-  }
-
-  @Override
   public void expireAll() {
   }
 }

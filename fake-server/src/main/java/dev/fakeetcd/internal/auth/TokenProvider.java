@@ -46,14 +46,20 @@ public interface TokenProvider {
    */
   Optional<AuthInfo> info(String token, long currentRevision);
 
-  /** Drops {@code username}'s simple tokens (user deleted, password changed). */
-  void invalidateUser(String username);
+  /**
+   * Drops {@code username}'s simple tokens (user deleted, password changed); nothing for a
+   * provider that keeps no tokens (JWT, none).
+   */
+  default void invalidateUser(String username) {
+  }
 
-  /** Auth was enabled. */
-  void enable();
+  /** Auth was enabled; nothing for a provider that keeps no tokens. */
+  default void enable() {
+  }
 
-  /** Auth was disabled: every simple token is dropped. */
-  void disable();
+  /** Auth was disabled: every simple token is dropped; a JWT outlives it. */
+  default void disable() {
+  }
 
   /** The fault {@code expireTokens}: every token issued so far stops working now. */
   void expireAll();

@@ -67,8 +67,8 @@ public final class MemberAuth {
     if (token == null) {
       return CompletableFuture.completedFuture(AuthInfo.NONE);
     }
-    long index = simpleTokenIndex(token);
-    if (index > member.member().appliedIndex()) {
+    if (!knowsNow(token)) {
+      long index = simpleTokenIndex(token);
       CompletableFuture<AuthInfo> later = new CompletableFuture<>();
       waitingForIndex.computeIfAbsent(index, i -> new ArrayList<>()).add(() -> {
         try {
@@ -84,6 +84,11 @@ public final class MemberAuth {
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** Whether {@link #who} would answer at once: no token, or one this member could know. */
+  boolean knowsNow(String token) {
+    return token == null || simpleTokenIndex(token) <= member.member().appliedIndex();
   }
 
   /** Who {@code token} names on {@code sm} now, without waiting; else INVALID_AUTH_TOKEN. */

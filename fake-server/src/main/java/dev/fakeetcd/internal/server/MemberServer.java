@@ -28,6 +28,7 @@ import dev.fakeetcd.internal.watch.KeyFeed;
 import dev.fakeetcd.internal.watch.WatchHub;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
@@ -171,7 +172,12 @@ public final class MemberServer implements KeyFeed.Source {
     if (serializable) {
       return auth.who(token).thenApply(who -> local(sm -> checked(sm, who, query)));
     }
-    return reads.linearizable(sm -> checked(sm, auth.whoNow(sm, token), query));
+    // Usually the token is known once the read index is applied; one made by a later entry
+    // waits for it, as etcd's look-up does, and the query runs then.
+    return reads.linearizable(sm -> auth.knowsNow(token)
+        ? Optional.of(checked(sm, auth.whoNow(sm, token), query)) : Optional.<T>empty())
+        .thenCompose(answer -> answer.isPresent() ? CompletableFuture.completedFuture(answer.get())
+            : auth.who(token).thenApply(who -> local(sm -> checked(sm, who, query))));
   }
 
   /**
