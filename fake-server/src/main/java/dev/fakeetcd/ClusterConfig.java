@@ -35,6 +35,7 @@ public final class ClusterConfig {
   private final Duration authTokenTtl;
   private final int bcryptCost;
   private final AuthSetup auth;
+  private final ServerTls tls;
 
   private ClusterConfig(Builder b, SimConfig sim) {
     this.sim = sim;
@@ -52,6 +53,7 @@ public final class ClusterConfig {
     authTokenTtl = b.authTokenTtl;
     bcryptCost = b.bcryptCost;
     auth = b.auth;
+    tls = b.tls;
   }
 
   public static Builder builder() {
@@ -147,6 +149,11 @@ public final class ClusterConfig {
     return Optional.ofNullable(auth);
   }
 
+  /** TLS on the client ports (which then need {@link #tcp()}); empty (plaintext) by default. */
+  public Optional<ServerTls> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** The state read from {@link #restoreFrom()}, or null; never handed out of this package. */
   byte[] restoredState() {
     return restoredState;
@@ -170,6 +177,7 @@ public final class ClusterConfig {
     private Duration authTokenTtl = Duration.ofSeconds(300);
     private int bcryptCost = Passwords.DEFAULT_COST;
     private AuthSetup auth;
+    private ServerTls tls;
 
     private Builder() {
     }
@@ -323,6 +331,13 @@ public final class ClusterConfig {
       return this;
     }
 
+    /** Serves the client ports over TLS, as etcd's TLS flags do (implies TCP). */
+    public Builder tls(ServerTls setting) {
+      tls = Objects.requireNonNull(setting, "tls");
+      tcp = true;
+      return this;
+    }
+
     public ClusterConfig build() {
       SimConfig checked = sim.build();
       if (basePort != 0 && basePort + checked.members() - 1 > 65535) {
@@ -341,7 +356,7 @@ public final class ClusterConfig {
         + ", autoCompaction=" + autoCompaction + ", leaseCheckpointInterval=" + leaseCheckpointInterval
         + ", quotaBackendBytes=" + quotaBackendBytes + ", authToken=" + authToken.split(",")[0]
         + ", authTokenTtl=" + authTokenTtl + ", bcryptCost=" + bcryptCost
-        + (auth == null ? "" : ", auth=" + auth)
+        + (auth == null ? "" : ", auth=" + auth) + (tls == null ? "" : ", tls=" + tls)
         + (restoreFrom == null ? "" : ", restoreFrom=" + restoreFrom) + "]";
   }
 }

@@ -1,0 +1,71 @@
+package dev.fakeetcd;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * TLS on the members' client ports, as etcd's flags set it: {@code --cert-file}, {@code
+ * --key-file} (PEM), {@code --trusted-ca-file} and {@code --client-cert-auth}. Immutable.
+ *
+ * <pre>{@code
+ * ClusterConfig.builder().tls(ServerTls.of(cert, key).trustedCa(ca).clientCertAuth(true))
+ * }</pre>
+ */
+public final class ServerTls {
+
+  private final Path certFile;
+  private final Path keyFile;
+  private final Path trustedCaFile;
+  private final boolean clientCertAuth;
+
+  private ServerTls(Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth) {
+    this.certFile = certFile;
+    this.keyFile = keyFile;
+    this.trustedCaFile = trustedCaFile;
+    this.clientCertAuth = clientCertAuth;
+  }
+
+  /** etcd's {@code --cert-file} and {@code --key-file}: the server's certificate and key (PEM). */
+  public static ServerTls of(Path certFile, Path keyFile) {
+    return new ServerTls(Objects.requireNonNull(certFile, "certFile"),
+        Objects.requireNonNull(keyFile, "keyFile"), null, false);
+  }
+
+  /** etcd's {@code --trusted-ca-file}: the CA client certificates must chain to. */
+  public ServerTls trustedCa(Path caFile) {
+    return new ServerTls(certFile, keyFile, Objects.requireNonNull(caFile, "caFile"),
+        clientCertAuth);
+  }
+
+  /**
+   * etcd's {@code --client-cert-auth}: clients must present a certificate the trusted CA signed;
+   * with auth on, a request without a token runs as the certificate's common name.
+   */
+  public ServerTls clientCertAuth(boolean on) {
+    return new ServerTls(certFile, keyFile, trustedCaFile, on);
+  }
+
+  public Path certFile() {
+    return certFile;
+  }
+
+  public Path keyFile() {
+    return keyFile;
+  }
+
+  public Optional<Path> trustedCaFile() {
+    return Optional.ofNullable(trustedCaFile);
+  }
+
+  public boolean clientCertAuth() {
+    return clientCertAuth;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerTls[cert=" + certFile + ", key=" + keyFile
+        + (trustedCaFile == null ? "" : ", trustedCa=" + trustedCaFile)
+        + ", clientCertAuth=" + clientCertAuth + "]";
+  }
+}
