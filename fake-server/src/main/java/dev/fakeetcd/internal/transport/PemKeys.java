@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  */
 final class PemKeys {
 
-  private static final Pattern PEM = Pattern.compile(
-      "-----BEGIN (RSA |EC )?PRIVATE KEY-----\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1?PRIVATE KEY-----");
+  private static final Pattern PEM = Pattern.compile("-----BEGIN (RSA |EC )?PRIVATE KEY-----"
+      + "\\s*([A-Za-z0-9+/=\\s]+?)\\s*-----END \\1?PRIVATE KEY-----");
   /** AlgorithmIdentifier{rsaEncryption, NULL}. */
   private static final byte[] RSA = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48,
       (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
