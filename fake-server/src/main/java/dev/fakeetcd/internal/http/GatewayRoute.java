@@ -180,7 +180,13 @@ public final class GatewayRoute implements HttpRoute {
               errorBody(Status.Code.INVALID_ARGUMENT, e.getMessage()));
           return;
         }
-        // The gateway's sender sends what decoded before the bad value, then closes its side.
+        if (requests.isEmpty()) {
+          // A stream's first request is decoded before the call, and its error is not a status.
+          respond(ctx, keepAlive, HttpResponseStatus.INTERNAL_SERVER_ERROR, JSON,
+              errorBody(Status.Code.UNKNOWN, e.getMessage()));
+          return;
+        }
+        // Later ones are decoded by the stream's sender, which stops there and closes its side.
       }
       // Callbacks run on the connection's event loop, so writes keep their order and nothing waits.
       call = member.newCall(method, CallOptions.DEFAULT.withExecutor(ctx.executor()));

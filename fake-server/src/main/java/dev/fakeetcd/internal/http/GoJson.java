@@ -39,6 +39,26 @@ final class GoJson {
     return scanner.pos;
   }
 
+  /**
+   * Checks {@code text} as Go's {@code json.Unmarshal} does before decoding: one value and
+   * nothing after it but whitespace.
+   */
+  static void checkValid(String text) throws SyntaxError {
+    GoJson scanner = new GoJson(text, 0);
+    try {
+      scanner.skipSpace();
+      scanner.value();
+    } catch (SyntaxError e) {
+      // Unmarshal has the whole input: a value cut short ends the input, not a stream.
+      throw "unexpected EOF".equals(e.getMessage())
+          ? new SyntaxError("unexpected end of JSON input") : e;
+    }
+    scanner.skipSpace();
+    if (scanner.pos < text.length()) {
+      throw invalid(text.charAt(scanner.pos), "after top-level value");
+    }
+  }
+
   private void value() throws SyntaxError {
     char c = next("looking for beginning of value");
     switch (c) {

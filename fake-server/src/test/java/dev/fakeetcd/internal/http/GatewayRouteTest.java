@@ -166,7 +166,7 @@ class GatewayRouteTest {
   @Test
   void txn_acceptsEnumsAsNumbers() {
     Reply reply = gateway.post("/v3/kv/txn", "{\"compare\":[{\"key\":\"eA==\",\"target\":0,"
-        + "\"result\":\"1\",\"version\":\"0\"}]}");
+        + "\"result\":1,\"version\":\"0\"}]}");
 
     assertThat(reply.status()).isEqualTo(200);
   }
@@ -219,6 +219,15 @@ class GatewayRouteTest {
 
     assertThat(reply.ended()).isFalse();
     assertThat(reply.body()).contains("\"created\":true");
+  }
+
+  @Test
+  void watch_badFirstRequestAnswers500WithUnknownCode() {
+    Reply reply = gateway.post("/v3/watch", "{\"create_request\":{\"key\":\"!\"}}");
+
+    assertThat(reply.status()).isEqualTo(500);
+    assertThat(reply.body()).isEqualTo("{\"error\":\"illegal base64 data at input byte 0\","
+        + "\"message\":\"illegal base64 data at input byte 0\",\"code\":2}");
   }
 
   @Test
