@@ -8,6 +8,8 @@ module dev.fakeetcd {
   requires com.nimbusds.jose.jwt;
   requires com.google.protobuf.util;
   requires com.google.gson;
+  requires io.prometheus.metrics.model;
+  requires io.prometheus.writer.text;
 
   exports dev.fakeetcd;
 }
