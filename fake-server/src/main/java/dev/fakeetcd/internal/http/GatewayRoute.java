@@ -54,7 +54,6 @@ public final class GatewayRoute implements HttpRoute {
       Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final String JSON = "application/json";
-  private static final String TEXT = "text/plain; charset=utf-8";
 
   private final Channel member;
   private final Map<String, MethodDescriptor<?, ?>> rpcs = new TreeMap<>();
@@ -120,7 +119,7 @@ public final class GatewayRoute implements HttpRoute {
 
   @Override
   public boolean serves(String path) {
-    return path.startsWith("/v3/") || path.startsWith("/v3beta/");
+    return path.startsWith("/v3/") || path.startsWith("/v3beta/") || path.equals("/v3");
   }
 
   @Override
@@ -134,10 +133,13 @@ public final class GatewayRoute implements HttpRoute {
     if (request.method().equals(HttpMethod.OPTIONS)) {
       // etcd's CORS wrapper answers every preflight itself.
       respond(ctx, keepAlive, HttpResponseStatus.OK, null, "");
+    } else if (path.equals("/v3")) {
+      redirectToSubtree(ctx, keepAlive, request);
     } else if (rpc == null) {
-      respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, TEXT, "Not Found\n");
+      // grpc-gateway's own 404, not the mux's "404 page not found".
+      HttpResponses.error(ctx, request, HttpResponseStatus.NOT_FOUND, "Not Found");
     } else if (!request.method().equals(HttpMethod.POST)) {
-      respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT, "Method Not Allowed\n");
+      HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
     } else {
       String body = request.content().toString(StandardCharsets.UTF_8);
       String token = request.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -354,13 +356,22 @@ public final class GatewayRoute implements HttpRoute {
     };
   }
 
+  /** Go's mux sends a subtree's bare name to the subtree, with a link body for GET and HEAD. */
+  private static void redirectToSubtree(ChannelHandlerContext ctx, boolean keepAlive,
+      FullHttpRequest request) {
+    String query = new QueryStringDecoder(request.uri()).rawQuery();
+    String location = "/v3/" + (query.isEmpty() ? "" : "?" + query);
+    boolean get = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
+    FullHttpResponse response = full(HttpResponseStatus.MOVED_PERMANENTLY,
+        get ? "text/html; charset=utf-8" : null,
+        get ? "<a href=\"" + location + "\">Moved Permanently</a>.\n\n" : "");
+    response.headers().set(HttpHeaderNames.LOCATION, location);
+    send(ctx, keepAlive, response);
+  }
+
   private static void respond(ChannelHandlerContext ctx, boolean keepAlive,
       HttpResponseStatus status, String contentType, String body) {
-    FullHttpResponse response = full(status, contentType, body);
-    if (TEXT.equals(contentType)) {
-      response.headers().set("X-Content-Type-Options", "nosniff");
-    }
-    send(ctx, keepAlive, response);
+    send(ctx, keepAlive, full(status, contentType, body));
   }
 
   private static FullHttpResponse full(HttpResponseStatus status, String contentType, String body) {

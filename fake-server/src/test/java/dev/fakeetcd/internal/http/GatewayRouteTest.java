@@ -143,6 +143,16 @@ class GatewayRouteTest {
     assertThat(gateway.route.serves("/v3/kv/range")).isTrue();
     assertThat(gateway.route.serves("/v3beta/kv/range")).isTrue();
     assertThat(gateway.route.serves("/v3alpha/kv/range")).isFalse();
+    assertThat(gateway.route.serves("/v3beta")).isFalse();
+  }
+
+  @Test
+  void v3WithoutSlash_isRedirectedToTheSubtree() {
+    Reply reply = gateway.post("/v3?a=b", "{}");
+
+    assertThat(reply.status()).isEqualTo(301);
+    assertThat(reply.header("Location")).isEqualTo("/v3/?a=b");
+    assertThat(reply.body()).isEmpty();
   }
 
   @Test
