@@ -68,7 +68,8 @@ final class GatewayJson {
   /**
    * jsonpb's checks, in its order (declared fields, then oneof members), with its words: each
    * value must suit its field's Go type, bytes must be padded standard base64, enums named by a
-   * known name. JsonFormat is laxer (unknown enum names pass as unknown fields), so this runs first.
+   * known name. JsonFormat is laxer (unknown enum names pass as unknown fields), so this runs
+   * first.
    */
   private static void check(JsonObject object, Descriptor type) throws BadRequest {
     for (boolean oneofs : new boolean[] {false, true}) {

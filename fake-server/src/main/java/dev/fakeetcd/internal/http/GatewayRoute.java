@@ -139,7 +139,8 @@ public final class GatewayRoute implements HttpRoute {
       // grpc-gateway's own 404, not the mux's "404 page not found".
       HttpResponses.error(ctx, request, HttpResponseStatus.NOT_FOUND, "Not Found");
     } else if (!request.method().equals(HttpMethod.POST)) {
-      HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed");
+      HttpResponses.error(ctx, request, HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "Method Not Allowed");
     } else {
       String body = request.content().toString(StandardCharsets.UTF_8);
       String token = request.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -163,8 +164,8 @@ public final class GatewayRoute implements HttpRoute {
     private final GenericFutureListener<Future<? super Void>> onDisconnect =
         f -> call.cancel("the HTTP client went away", null);
 
-    Exchange(ChannelHandlerContext ctx, boolean keepAlive, MethodDescriptor<Message, Message> method,
-        String token) {
+    Exchange(ChannelHandlerContext ctx, boolean keepAlive,
+        MethodDescriptor<Message, Message> method, String token) {
       this.ctx = ctx;
       this.keepAlive = keepAlive;
       this.method = method;
@@ -245,12 +246,12 @@ public final class GatewayRoute implements HttpRoute {
       }
       writeHead(HttpResponseStatus.OK);
       String chunk = "{\"result\":" + GatewayJson.print(message) + "}\n";
-      ctx.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(chunk, StandardCharsets.UTF_8)))
-          .addListener(f -> {
-            if (f.isSuccess()) {
-              call.request(1);
-            }
-          });
+      // The next message is read once this one is written: a slow client holds the stream back.
+      ctx.writeAndFlush(content(chunk)).addListener(f -> {
+        if (f.isSuccess()) {
+          call.request(1);
+        }
+      });
     }
 
     @Override
@@ -262,12 +263,14 @@ public final class GatewayRoute implements HttpRoute {
       if (streaming) {
         endStream(status);
       } else if (status.isOk()) {
-        FullHttpResponse response = full(HttpResponseStatus.OK, JSON, GatewayJson.print(unaryResponse));
+        FullHttpResponse response =
+            full(HttpResponseStatus.OK, JSON, GatewayJson.print(unaryResponse));
         response.headers().set("Grpc-Metadata-Content-Type", "application/grpc");
         send(ctx, keepAlive, response);
       } else {
         // A failed call's answer carries the call's trailers, so Go streams it chunked.
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, httpStatus(status.getCode()));
+        HttpResponse head =
+            new DefaultHttpResponse(HttpVersion.HTTP_1_1, httpStatus(status.getCode()));
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON)
             .set(HttpHeaderNames.TRAILER, "Grpc-Trailer-Content-Type")
             .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -361,7 +364,8 @@ public final class GatewayRoute implements HttpRoute {
       FullHttpRequest request) {
     String query = new QueryStringDecoder(request.uri()).rawQuery();
     String location = "/v3/" + (query.isEmpty() ? "" : "?" + query);
-    boolean get = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
+    boolean get =
+        request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD);
     FullHttpResponse response = full(HttpResponseStatus.MOVED_PERMANENTLY,
         get ? "text/html; charset=utf-8" : null,
         get ? "<a href=\"" + location + "\">Moved Permanently</a>.\n\n" : "");
@@ -385,7 +389,8 @@ public final class GatewayRoute implements HttpRoute {
     return response;
   }
 
-  private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
+  private static void send(ChannelHandlerContext ctx, boolean keepAlive,
+      FullHttpResponse response) {
     ChannelFuture done = ctx.writeAndFlush(response);
     if (!keepAlive) {
       done.addListener(ChannelFutureListener.CLOSE);
