@@ -130,6 +130,8 @@ class GatewayDifferentialTest {
     send("range PUT", "PUT", "/v3/kv/range", "{}", 0);
     send("OPTIONS", "OPTIONS", "/v3/kv/range", "", 0);
     post("unknown path", "/v3/kv/nope", "{}");
+    send("subtree root GET", "GET", "/v3/", "", 0);
+    send("range HEAD", "HEAD", "/v3/kv/range", "", 0);
     post("hashkv path", "/v3/maintenance/hashkv", "{}");
     post("v3alpha range", "/v3alpha/kv/range", "{}");
     post("v3 without slash", "/v3", "{}");
@@ -166,6 +168,8 @@ class GatewayDifferentialTest {
     post("kv lease leases", "/v3/kv/lease/leases", "{}");
     send("lease keepalive unknown", "POST", "/v3/lease/keepalive", "{\"ID\":999999}", 1);
     send("lease keepalive", "POST", "/v3/lease/keepalive", "{\"ID\":4660}", 1);
+    send("lease keepalive to its end", "POST", "/v3/lease/keepalive",
+        "{\"ID\":4660}\n{\"ID\":999999}", Integer.MAX_VALUE, "TTL");
     post("lease revoke", "/v3/lease/revoke", "{\"ID\":4660}");
     post("kv lease revoke unknown", "/v3/kv/lease/revoke", "{\"ID\":4660}");
     post("lease grant negative ttl", "/v3/lease/grant", "{\"TTL\":-1}", "ID");
