@@ -32,7 +32,10 @@ public final class ServerTls {
         Objects.requireNonNull(keyFile, "keyFile"), null, false);
   }
 
-  /** etcd's {@code --trusted-ca-file}: the CA client certificates must chain to. */
+  /**
+   * etcd's {@code --trusted-ca-file}: the CA client certificates must chain to. As on etcd, a
+   * trusted CA alone already makes clients present such a certificate.
+   */
   public ServerTls trustedCa(Path caFile) {
     return new ServerTls(certFile, keyFile, Objects.requireNonNull(caFile, "caFile"),
         clientCertAuth);

@@ -23,9 +23,10 @@ public record PortTls(Path certFile, Path keyFile, Path trustedCaFile, boolean c
   }
 
   /**
-   * The server context: gRPC's ciphers, ALPN offering h2 and http/1.1 (the port serves both, as
-   * etcd's), client certificates checked against the trusted CA when given and required with
-   * client-cert-auth.
+   * The server context: gRPC's ciphers; ALPN choosing http/1.1 before h2, so that a client offering
+   * both (curl, browsers) speaks HTTP/1.1 to the HTTP routes while gRPC clients, which offer h2
+   * alone, get h2; and, as etcd's {@code TLSInfo.ServerConfig}, a client certificate signed by the
+   * trusted CA required once a CA is given or client-cert-auth is on.
    *
    * @throws IllegalArgumentException if a file cannot be read or used
    */
@@ -37,12 +38,12 @@ public record PortTls(Path certFile, Path keyFile, Path trustedCaFile, boolean c
               ApplicationProtocolConfig.Protocol.ALPN,
               ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
               ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-              ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+              ApplicationProtocolNames.HTTP_1_1, ApplicationProtocolNames.HTTP_2));
       if (trustedCaFile != null) {
         builder.trustManager(trustedCaFile.toFile());
       }
-      builder.clientAuth(clientCertAuth ? ClientAuth.REQUIRE
-          : trustedCaFile != null ? ClientAuth.OPTIONAL : ClientAuth.NONE);
+      builder.clientAuth(clientCertAuth || trustedCaFile != null ? ClientAuth.REQUIRE
+          : ClientAuth.NONE);
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot use the TLS files (" + certFile + ", " + keyFile
