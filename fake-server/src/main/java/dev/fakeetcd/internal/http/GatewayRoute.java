@@ -269,12 +269,8 @@ public final class GatewayRoute implements HttpRoute {
         send(ctx, keepAlive, response);
       } else {
         // A failed call's answer carries the call's trailers, so Go streams it chunked.
-        HttpResponse head =
-            new DefaultHttpResponse(HttpVersion.HTTP_1_1, httpStatus(status.getCode()));
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON)
-            .set(HttpHeaderNames.TRAILER, "Grpc-Trailer-Content-Type")
-            .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        cors(head.headers());
+        HttpResponse head = chunkedHead(httpStatus(status.getCode()));
+        head.headers().set("Trailer", "Grpc-Trailer-Content-Type");
         ctx.write(head);
         ctx.write(content(errorBody(status.getCode(), message(status))));
         DefaultLastHttpContent last = new DefaultLastHttpContent();
@@ -309,14 +305,22 @@ public final class GatewayRoute implements HttpRoute {
         return;
       }
       wroteHead = true;
-      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-      head.headers().set(HttpHeaderNames.CONTENT_TYPE, JSON)
-          .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      HttpResponse head = chunkedHead(status);
       if (headersReceived) {
         head.headers().set("Grpc-Metadata-Content-Type", "application/grpc");
       }
-      cors(head.headers());
       ctx.write(head);
+    }
+
+    /** A JSON answer's head whose body follows in chunks (Go's names for the headers). */
+    private HttpResponse chunkedHead(HttpResponseStatus status) {
+      HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+      head.headers().set("Content-Type", JSON).set("Transfer-Encoding", HttpHeaderValues.CHUNKED);
+      if (!keepAlive) {
+        head.headers().set("Connection", "close");
+      }
+      cors(head.headers());
+      return head;
     }
 
     private void finish(ChannelFuture done) {
@@ -369,7 +373,7 @@ public final class GatewayRoute implements HttpRoute {
     FullHttpResponse response = full(HttpResponseStatus.MOVED_PERMANENTLY,
         get ? "text/html; charset=utf-8" : null,
         get ? "<a href=\"" + location + "\">Moved Permanently</a>.\n\n" : "");
-    response.headers().set(HttpHeaderNames.LOCATION, location);
+    response.headers().set("Location", location);
     send(ctx, keepAlive, response);
   }
 
@@ -382,15 +386,18 @@ public final class GatewayRoute implements HttpRoute {
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     if (contentType != null) {
-      response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+      response.headers().set("Content-Type", contentType);
     }
-    HttpUtil.setContentLength(response, response.content().readableBytes());
+    response.headers().set("Content-Length", response.content().readableBytes());
     cors(response.headers());
     return response;
   }
 
   private static void send(ChannelHandlerContext ctx, boolean keepAlive,
       FullHttpResponse response) {
+    if (!keepAlive) {
+      response.headers().set("Connection", "close");
+    }
     ChannelFuture done = ctx.writeAndFlush(response);
     if (!keepAlive) {
       done.addListener(ChannelFutureListener.CLOSE);

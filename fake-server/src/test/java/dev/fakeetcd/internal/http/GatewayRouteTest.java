@@ -34,6 +34,14 @@ class GatewayRouteTest {
   }
 
   @Test
+  void put_writesHeaderNamesAsGo() {
+    Reply reply = gateway.post("/v3/kv/put", "{\"key\":\"Zm9v\"}", "Connection", "close");
+
+    assertThat(reply.head().headers().names())
+        .contains("Content-Type", "Content-Length", "Connection", "Access-Control-Allow-Origin");
+  }
+
+  @Test
   void range_printsKeysAsBase64AndLeavesDefaultsOut() {
     gateway.post("/v3/kv/put", "{\"key\":\"Zm9v\",\"value\":\"YmFy\"}");
 
