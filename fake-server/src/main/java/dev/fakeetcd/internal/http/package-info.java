@@ -1,5 +1,8 @@
 /**
  * The HTTP/1.1 side of a member's client port, as etcd's (its cmux splits one port between gRPC
- * and HTTP): the routes served there ({@link dev.fakeetcd.internal.http.HttpRoute}). Not API.
+ * and HTTP): the routes served there ({@link dev.fakeetcd.internal.http.HttpRoute}), among them
+ * etcd 3.4's JSON gateway ({@link dev.fakeetcd.internal.http.GatewayRoute}), which reaches the
+ * member only through its gRPC services (a channel it is given), never the server's internals.
+ * Not API.
  */
 package dev.fakeetcd.internal.http;
