@@ -6,6 +6,8 @@ module dev.fakeetcd {
   // at.favre.lib:bcrypt names no module; this is the name its jar's file name gives it.
   requires bcrypt;
   requires com.nimbusds.jose.jwt;
+  requires com.google.protobuf.util;
+  requires com.google.gson;
   requires io.prometheus.metrics.model;
   requires io.prometheus.writer.text;
 

@@ -1,8 +1,10 @@
 /**
  * The HTTP/1.1 side of a member's client port, as etcd's (its cmux splits one port between gRPC
  * and HTTP): the routes served there ({@link dev.fakeetcd.internal.http.HttpRoute}):
- * {@code /health}, {@code /version}, {@code /metrics}; the dispatcher that gives each request to
- * its route, and the answers as Go writes them. Not API.
+ * {@code /health}, {@code /version}, {@code /metrics} and etcd 3.4's JSON gateway
+ * ({@link dev.fakeetcd.internal.http.GatewayRoute}), which reaches the member only through its
+ * gRPC services (a channel it is given), never the server's internals; the dispatcher that gives
+ * each request to its route, and the answers as Go writes them. Not API.
  *
  * <p>May import server and what it may import.
  */

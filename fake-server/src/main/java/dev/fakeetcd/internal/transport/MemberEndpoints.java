@@ -7,6 +7,7 @@ import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.LeaseGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.WatchGrpc;
+import dev.fakeetcd.internal.http.GatewayRoute;
 import dev.fakeetcd.internal.http.GrpcHandled;
 import dev.fakeetcd.internal.http.HealthRoute;
 import dev.fakeetcd.internal.http.HttpRoute;
@@ -32,9 +33,11 @@ import dev.fakeetcd.internal.v3rpc.MaintenanceService;
 import dev.fakeetcd.internal.v3rpc.SendQueue;
 import dev.fakeetcd.internal.v3rpc.WatchService;
 import io.grpc.Server;
+import io.grpc.ManagedChannel;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -184,12 +187,16 @@ public final class MemberEndpoints implements ClientEndpoints {
     // etcd's health server sits behind its interceptors too, but checks nothing of the member.
     ServerServiceDefinition health =
         ServerInterceptors.intercept(HealthService.definition(), faults, handled);
+    String inProcessName = "fake-etcd-" + instance + "-" + i;
+    // The JSON gateway calls the member's own services, as etcd's gateway dials its own port.
+    ManagedChannel gatewayChannel =
+        InProcessChannelBuilder.forName(inProcessName).directExecutor().build();
     List<HttpRoute> routes = List.of(new HealthRoute(cluster, member),
         new VersionRoute(Downgrade.VERSION, Downgrade.CLUSTER.toString()),
-        new MetricsRoute(cluster, member, handled));
-    Endpoint endpoint = new Endpoint("fake-etcd-" + instance + "-" + i, faults,
+        new MetricsRoute(cluster, member, handled), new GatewayRoute(gatewayChannel));
+    Endpoint endpoint = new Endpoint(inProcessName, faults,
         List.of(kv, maintenance, clusterService, watch, lease, auth, lock, election, health),
-        routes);
+        routes, gatewayChannel);
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
     // request sent asynchronously is registered before the caller moves the clock.
     InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)
@@ -221,6 +228,8 @@ public final class MemberEndpoints implements ClientEndpoints {
     final List<ServerServiceDefinition> services;
     final UnknownMethods unknownMethods;
     final List<HttpRoute> routes;
+    /** The gateway route's channel to {@link #inProcess}, closed with it. */
+    final ManagedChannel gatewayChannel;
     volatile Server inProcess;
     /** Null while the port is closed; changed only holding {@link #faults}. */
     volatile Server tcp;
@@ -228,12 +237,14 @@ public final class MemberEndpoints implements ClientEndpoints {
     volatile ClientPort port;
 
     Endpoint(String inProcessName, ClientLinkFaults links,
-        List<ServerServiceDefinition> services, List<HttpRoute> routes) {
+        List<ServerServiceDefinition> services, List<HttpRoute> routes,
+        ManagedChannel gatewayChannel) {
       this.inProcessName = inProcessName;
       this.links = links;
       this.services = services;
       this.unknownMethods = new UnknownMethods(services);
       this.routes = routes;
+      this.gatewayChannel = gatewayChannel;
     }
 
     void startTcp(int portNumber) {
@@ -334,6 +345,7 @@ public final class MemberEndpoints implements ClientEndpoints {
       Endpoint endpoint = endpoints.get(i);
       fault(i, () -> {
         endpoint.closeConnections();
+        endpoint.gatewayChannel.shutdownNow();
         Server inProcess = endpoint.inProcess;
         if (inProcess != null) {
           inProcess.shutdownNow();
