@@ -27,7 +27,9 @@ public final class FakeEtcd {
         compaction == null ? null : compaction.etcdMode(),
         compaction == null ? 0 : compaction.rawRetention(), config.leaseCheckpointInterval(),
         config.quotaBackendBytes(), config.restoredState(), AuthTokenSpec.parse(config.authToken()),
-        config.authTokenTtl(), config.bcryptCost()));
+        config.authTokenTtl(), config.bcryptCost(), config.tls().map(tls -> new ServerSettings.Tls(
+            tls.certFile(), tls.keyFile(), tls.trustedCaFile().orElse(null), tls.clientCertAuth()))
+            .orElse(null)));
     EtcdCluster cluster = new EtcdCluster(config, served);
     config.auth().ifPresent(setup -> {
       ManagedChannel channel = cluster.inProcessChannel(cluster.awaitLeader());

@@ -2,6 +2,7 @@ package dev.fakeetcd.internal.server;
 
 import dev.fakeetcd.internal.auth.AuthTokenSpec;
 import dev.fakeetcd.internal.auth.Passwords;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -22,11 +23,13 @@ import java.util.Objects;
  * @param authToken etcd's --auth-token
  * @param authTokenTtl etcd's --auth-token-ttl: a simple token's idle life
  * @param bcryptCost etcd's --bcrypt-cost, as given (see {@link Passwords#effectiveCost})
+ * @param tls TLS on the client ports (etcd's --cert-file, --key-file, --trusted-ca-file and
+ *     --client-cert-auth); null for plain TCP
  */
 public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
     String autoCompactionMode, long autoCompactionRetention, Duration leaseCheckpointInterval,
     long quotaBackendBytes, byte[] restoredState, AuthTokenSpec authToken, Duration authTokenTtl,
-    int bcryptCost) {
+    int bcryptCost, Tls tls) {
 
   public ServerSettings {
     Objects.requireNonNull(authToken, "authToken");
@@ -38,15 +41,26 @@ public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
     }
   }
 
+  /**
+   * TLS on the client ports, etcd's flags ({@code dev.fakeetcd.ServerTls} as the server takes it).
+   *
+   * @param certFile --cert-file
+   * @param keyFile --key-file
+   * @param trustedCaFile --trusted-ca-file; null for none
+   * @param clientCertAuth --client-cert-auth
+   */
+  public record Tls(Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth) {
+  }
+
   /** etcd's defaults, in-process only. */
   public static ServerSettings defaults() {
     return new ServerSettings(128, 1_572_864, -1, null, 0, Duration.ZERO, 0, null,
-        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST);
+        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST, null);
   }
 
   public ServerSettings withBasePort(int port) {
     return new ServerSettings(maxTxnOps, maxRequestBytes, port, autoCompactionMode,
         autoCompactionRetention, leaseCheckpointInterval, quotaBackendBytes, restoredState,
-        authToken, authTokenTtl, bcryptCost);
+        authToken, authTokenTtl, bcryptCost, tls);
   }
 }
