@@ -6,6 +6,8 @@ module dev.fakeetcd {
   // at.favre.lib:bcrypt names no module; this is the name its jar's file name gives it.
   requires bcrypt;
   requires com.nimbusds.jose.jwt;
+  requires io.prometheus.metrics.model;
+  requires io.prometheus.writer.text;
   // LdapName reads a client certificate's common name.
   requires java.naming;
   requires org.bouncycastle.pkix;

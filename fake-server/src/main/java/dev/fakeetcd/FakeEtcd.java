@@ -4,6 +4,7 @@ import dev.fakeetcd.internal.auth.AuthTokenSpec;
 import io.grpc.ManagedChannel;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.transport.MemberEndpoints;
+import dev.fakeetcd.internal.transport.PortTls;
 
 /** The way in: starts simulated etcd clusters. */
 public final class FakeEtcd {
@@ -27,9 +28,10 @@ public final class FakeEtcd {
         compaction == null ? null : compaction.etcdMode(),
         compaction == null ? 0 : compaction.rawRetention(), config.leaseCheckpointInterval(),
         config.quotaBackendBytes(), config.restoredState(), AuthTokenSpec.parse(config.authToken()),
-        config.authTokenTtl(), config.bcryptCost(), config.tls().map(tls -> new ServerSettings.Tls(
-            tls.certFile(), tls.keyFile(), tls.trustedCaFile().orElse(null), tls.clientCertAuth()))
-            .orElse(null)));
+        config.authTokenTtl(), config.bcryptCost(),
+        config.tls().map(ServerTls::clientCertAuth).orElse(false)),
+        config.tls().map(tls -> new PortTls(tls.certFile(), tls.keyFile(),
+            tls.trustedCaFile().orElse(null), tls.clientCertAuth())).orElse(null));
     EtcdCluster cluster = new EtcdCluster(config, served);
     config.auth().ifPresent(setup -> {
       ManagedChannel channel = cluster.inProcessChannel(cluster.awaitLeader());

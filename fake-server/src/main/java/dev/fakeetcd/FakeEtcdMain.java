@@ -18,7 +18,8 @@ final class FakeEtcdMain {
 
   static final String USAGE = String.join(System.lineSeparator(),
       "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S] [--restore F]"
-          + " [--quota-backend-bytes B] [--auth-token T] [--auth-token-ttl S] [--bcrypt-cost C]",
+          + " [--quota-backend-bytes B] [--auth-token T] [--auth-token-ttl S] [--bcrypt-cost C]"
+          + " [--cert-file F --key-file F [--trusted-ca-file F] [--client-cert-auth]]",
       "Runs a simulated etcd cluster on 127.0.0.1 and prints each member's client endpoint.",
       "  --members N  number of members (default 3)",
       "  --port P     first member's port; member i listens on P+i (default 2379; 0: any free ports)",
@@ -30,6 +31,10 @@ final class FakeEtcdMain {
       "                      jwt,pub-key=FILE,priv-key=FILE,sign-method=ALG[,ttl=DURATION]",
       "  --auth-token-ttl S  seconds a simple token lives after its last use (default 300)",
       "  --bcrypt-cost C     bcrypt cost of user passwords (default 10; 4 is fastest)",
+      "  --cert-file F       serve the client ports over TLS with this certificate (PEM)",
+      "  --key-file F        and this key (PEM, PKCS#8)",
+      "  --trusted-ca-file F the CA that client certificates must chain to",
+      "  --client-cert-auth  require a client certificate the trusted CA signed",
       "  --help       print this text");
 
   private FakeEtcdMain() {
@@ -74,16 +79,25 @@ final class FakeEtcdMain {
     String authToken = "simple";
     long authTokenTtl = 300;
     int bcryptCost = 10;
+    Path certFile = null;
+    Path keyFile = null;
+    Path trustedCaFile = null;
+    boolean clientCertAuth = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--help") || arg.equals("-h")) {
         out.println(USAGE);
         return null;
       }
+      if (arg.equals("--client-cert-auth") || arg.equals("--client-cert-auth=true")) {
+        clientCertAuth = true; // a boolean flag, as etcd's
+        continue;
+      }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
       if (!List.of("--members", "--port", "--seed", "--restore", "--quota-backend-bytes",
-          "--auth-token", "--auth-token-ttl", "--bcrypt-cost").contains(name)) {
+          "--auth-token", "--auth-token-ttl", "--bcrypt-cost", "--cert-file", "--key-file",
+          "--trusted-ca-file").contains(name)) {
         throw new IllegalArgumentException("unknown argument: " + arg);
       }
       String value;
@@ -103,6 +117,9 @@ final class FakeEtcdMain {
         case "--auth-token-ttl" -> authTokenTtl = parseInt(name, value, 1, Integer.MAX_VALUE);
         case "--bcrypt-cost" -> bcryptCost = parseInt(name, value, Integer.MIN_VALUE,
             Integer.MAX_VALUE);
+        case "--cert-file" -> certFile = Path.of(value);
+        case "--key-file" -> keyFile = Path.of(value);
+        case "--trusted-ca-file" -> trustedCaFile = Path.of(value);
         default -> seed = parseLong(name, value);
       }
     }
@@ -129,6 +146,17 @@ final class FakeEtcdMain {
         throw new IllegalArgumentException("--restore: cannot read " + restore + " ("
             + e.getCause() + ")");
       }
+    }
+    if ((certFile == null) != (keyFile == null)) {
+      throw new IllegalArgumentException("--cert-file and --key-file go together");
+    }
+    if (certFile == null && (trustedCaFile != null || clientCertAuth)) {
+      throw new IllegalArgumentException(
+          "--trusted-ca-file and --client-cert-auth need --cert-file and --key-file");
+    }
+    if (certFile != null) {
+      ServerTls tls = ServerTls.of(certFile, keyFile).clientCertAuth(clientCertAuth);
+      config.tls(trustedCaFile == null ? tls : tls.trustedCa(trustedCaFile));
     }
     if (seed == null) {
       seed = ThreadLocalRandom.current().nextLong();

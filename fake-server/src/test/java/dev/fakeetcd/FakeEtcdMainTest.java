@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.SnapshotRequest;
+import dev.fakeetcd.testing.TestCertificates;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
@@ -172,6 +173,40 @@ class FakeEtcdMainTest {
     assertThatThrownBy(() -> run("--port=0", "--restore=" + file))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("--restore: cannot read " + file + " (java.nio.file.NoSuchFileException");
+  }
+
+  @Test
+  void run_certAndKeyFiles_printHttpsEndpoints(@TempDir Path dir) {
+    Path[] server = TestCertificates.in(dir).server();
+
+    try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1",
+        "--cert-file", server[0].toString(), "--key-file", server[1].toString())) {
+      assertThat(lines(out)).singleElement().asString().startsWith("https://127.0.0.1:");
+      assertThat(cluster.config().tls().orElseThrow().clientCertAuth()).isFalse();
+    }
+  }
+
+  @Test
+  void run_clientCertAuth_requiresCertificatesOfTheTrustedCa(@TempDir Path dir) {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+
+    try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1",
+        "--cert-file=" + server[0], "--key-file=" + server[1],
+        "--trusted-ca-file=" + certs.caFile(), "--client-cert-auth")) {
+      ServerTls tls = cluster.config().tls().orElseThrow();
+      assertThat(tls.clientCertAuth()).isTrue();
+      assertThat(tls.trustedCaFile()).hasValue(certs.caFile());
+    }
+  }
+
+  @Test
+  void run_certFileWithoutKeyFile_isRefused(@TempDir Path dir) {
+    Path[] server = TestCertificates.in(dir).server();
+
+    assertThatThrownBy(() -> run("--port=0", "--cert-file", server[0].toString()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--cert-file and --key-file go together");
   }
 
   private static ManagedChannel channel(URI endpoint) {

@@ -76,6 +76,18 @@ public final class MvccStore {
     return storedBytes;
   }
 
+  /** The keys that exist now, deleted ones left out (etcd's keys gauge); O(keys). */
+  public int liveKeys() {
+    int live = 0;
+    for (KeyHistory history : index.values()) {
+      List<KeyHistory.Change> changes = history.changes();
+      if (!changes.isEmpty() && !changes.get(changes.size() - 1).isTombstone()) {
+        live++;
+      }
+    }
+    return live;
+  }
+
   /** The revision of the last compaction, -1 if the store was never compacted. */
   public long compactRevision() {
     return compactRevision;

@@ -126,7 +126,7 @@ public final class Cluster implements AutoCloseable {
     this.authToken = settings.authToken();
     this.authTokenTtl = settings.authTokenTtl();
     this.bcryptCost = settings.bcryptCost();
-    this.clientCertAuth = settings.tls() != null && settings.tls().clientCertAuth();
+    this.clientCertAuth = settings.clientCertAuth();
     byte[] restoredState = settings.restoredState();
     // etcd's ReqTimeout (etcd 3.4: etcdserver/config.go): 5 s plus two election timeouts.
     this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));

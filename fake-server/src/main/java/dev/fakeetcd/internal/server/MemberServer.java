@@ -285,6 +285,29 @@ public final class MemberServer implements KeyFeed.Source {
     return cluster.sim().network().connectedSince(id, peer).isPresent();
   }
 
+  // ---- the HTTP side of the client port ----
+
+  /**
+   * etcd 3.4's {@code checkHealth} for {@code /health}: unhealthy under any alarm or without a
+   * leader, else as a quorum read turns out (etcd proposes a v2 QGET; the fake reads through
+   * ReadIndex, so its raft index does not move). Under the cluster lock.
+   */
+  public CompletableFuture<Boolean> health() {
+    SimMember<EtcdStateMachine> m = requireUp();
+    if (!m.stateMachine().alarms().statusErrors().isEmpty() || m.leaderId() == 0) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return reads.linearizable(sm -> true).exceptionally(failure -> false);
+  }
+
+  /** What etcd's {@code /metrics} tells of this member now. Under the cluster lock. */
+  public MemberMetrics metrics() {
+    SimMember<EtcdStateMachine> m = requireUp();
+    return new MemberMetrics(m.leaderId() != 0, proposals.leaderChanges(), m.status().commit(),
+        m.appliedIndex(), proposals.pending(), proposals.failed(), backend.size(),
+        m.stateMachine().bytesInUse(), m.stateMachine().store().liveKeys());
+  }
+
   // ---- the process ----
 
   /**

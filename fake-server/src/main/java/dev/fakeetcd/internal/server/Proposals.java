@@ -28,6 +28,9 @@ final class Proposals {
   private final Cluster cluster;
   private final TreeMap<Long, Waiter> waiters = new TreeMap<>();
   private long nextRequest = 1;
+  /** etcd's leader-changes-seen and failed-proposals counters. */
+  private long leaderChanges;
+  private long failed;
   /** When this member last became leader (etcd's {@code leadElectedTime}). */
   private long leaderElectedNanos = Long.MIN_VALUE / 2;
 
@@ -65,6 +68,7 @@ final class Proposals {
         // Still waiting for a leader: Raft never took it; Go's context error reaches the client.
         EtcdError error = handed.future.cancel(false) ? EtcdError.CONTEXT_DEADLINE_EXCEEDED
             : proposalTimeout(start);
+        failed++;
         future.completeExceptionally(error.toException());
       }
     });
@@ -73,6 +77,7 @@ final class Proposals {
     handed.future.whenComplete((ignored, failure) -> {
       if (failure instanceof ProposalDroppedException && waiters.remove(requestId) != null) {
         timer.cancel();
+        failed++;
         future.completeExceptionally(EtcdError.PROPOSAL_DROPPED.toException());
       }
     });
@@ -104,7 +109,23 @@ final class Proposals {
     }
   }
 
+  /** Proposals of this member still waiting for their apply. */
+  int pending() {
+    return waiters.size();
+  }
+
+  /** How many proposals failed: timed out or dropped (etcd counts the same). */
+  long failed() {
+    return failed;
+  }
+
+  /** How many times this member saw a new leader. */
+  long leaderChanges() {
+    return leaderChanges;
+  }
+
   void leaderChanged(long leaderId) {
+    leaderChanges++;
     if (leaderId == member.id()) {
       leaderElectedNanos = cluster.clock().nanos();
     }

@@ -2,7 +2,6 @@ package dev.fakeetcd.internal.server;
 
 import dev.fakeetcd.internal.auth.AuthTokenSpec;
 import dev.fakeetcd.internal.auth.Passwords;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -23,13 +22,13 @@ import java.util.Objects;
  * @param authToken etcd's --auth-token
  * @param authTokenTtl etcd's --auth-token-ttl: a simple token's idle life
  * @param bcryptCost etcd's --bcrypt-cost, as given (see {@link Passwords#effectiveCost})
- * @param tls TLS on the client ports (etcd's --cert-file, --key-file, --trusted-ca-file and
- *     --client-cert-auth); null for plain TCP
+ * @param clientCertAuth etcd's --client-cert-auth: a call without a token runs as its TLS client
+ *     certificate's common name
  */
 public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
     String autoCompactionMode, long autoCompactionRetention, Duration leaseCheckpointInterval,
     long quotaBackendBytes, byte[] restoredState, AuthTokenSpec authToken, Duration authTokenTtl,
-    int bcryptCost, Tls tls) {
+    int bcryptCost, boolean clientCertAuth) {
 
   public ServerSettings {
     Objects.requireNonNull(authToken, "authToken");
@@ -41,26 +40,15 @@ public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
     }
   }
 
-  /**
-   * TLS on the client ports, etcd's flags ({@code dev.fakeetcd.ServerTls} as the server takes it).
-   *
-   * @param certFile --cert-file
-   * @param keyFile --key-file
-   * @param trustedCaFile --trusted-ca-file; null for none
-   * @param clientCertAuth --client-cert-auth
-   */
-  public record Tls(Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth) {
-  }
-
   /** etcd's defaults, in-process only. */
   public static ServerSettings defaults() {
     return new ServerSettings(128, 1_572_864, -1, null, 0, Duration.ZERO, 0, null,
-        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST, null);
+        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST, false);
   }
 
   public ServerSettings withBasePort(int port) {
     return new ServerSettings(maxTxnOps, maxRequestBytes, port, autoCompactionMode,
         autoCompactionRetention, leaseCheckpointInterval, quotaBackendBytes, restoredState,
-        authToken, authTokenTtl, bcryptCost, tls);
+        authToken, authTokenTtl, bcryptCost, clientCertAuth);
   }
 }

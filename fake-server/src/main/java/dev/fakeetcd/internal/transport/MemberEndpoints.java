@@ -1,6 +1,18 @@
 package dev.fakeetcd.internal.transport;
 
 import dev.fakeetcd.VirtualClock;
+import dev.fakeetcd.api.AuthGrpc;
+import dev.fakeetcd.api.ClusterGrpc;
+import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.LeaseGrpc;
+import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.WatchGrpc;
+import dev.fakeetcd.internal.http.GrpcHandled;
+import dev.fakeetcd.internal.http.HealthRoute;
+import dev.fakeetcd.internal.http.HttpRoute;
+import dev.fakeetcd.internal.http.MetricsRoute;
+import dev.fakeetcd.internal.http.VersionRoute;
+import dev.fakeetcd.internal.membership.Downgrade;
 import dev.fakeetcd.internal.rpctypes.DeepParsing;
 import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.ClientEndpoints;
@@ -13,6 +25,7 @@ import dev.fakeetcd.internal.v3election.ElectionService;
 import dev.fakeetcd.internal.v3lock.LockService;
 import dev.fakeetcd.internal.v3rpc.AuthService;
 import dev.fakeetcd.internal.v3rpc.ClusterService;
+import dev.fakeetcd.internal.v3rpc.HealthService;
 import dev.fakeetcd.internal.v3rpc.KvService;
 import dev.fakeetcd.internal.v3rpc.LeaseService;
 import dev.fakeetcd.internal.v3rpc.MaintenanceService;
@@ -23,7 +36,9 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -37,9 +52,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The gRPC servers of a cluster's members: per member its services behind etcd's interceptors, on
- * an in-process name and, if asked, on a 127.0.0.1 port; and how they go down and come back with
- * the member's process.
+ * The servers of a cluster's members: per member its gRPC services behind etcd's interceptors, on
+ * an in-process name and, if asked, on a 127.0.0.1 port that also serves HTTP/1.1 (etcd's
+ * {@code /health}, {@code /version}, {@code /metrics}), over TLS if set ({@link ClientPort}); and
+ * how they go down and come back with the member's process.
  */
 public final class MemberEndpoints implements ClientEndpoints {
 
@@ -56,15 +72,30 @@ public final class MemberEndpoints implements ClientEndpoints {
   private final List<Endpoint> endpoints = new CopyOnWriteArrayList<>();
   /** In MANUAL mode: warns about calls that wait for time nobody moves. */
   private final StuckCallWatchdog watchdog;
+  /** The ports' TLS, or null for plaintext. */
+  private final SslContext ssl;
 
-  private MemberEndpoints(Cluster cluster, int basePort, VirtualClock.Mode mode) {
+  private MemberEndpoints(Cluster cluster, int basePort, VirtualClock.Mode mode, SslContext ssl) {
     this.cluster = cluster;
     this.basePort = basePort;
     this.watchdog = mode == VirtualClock.Mode.MANUAL ? new StuckCallWatchdog(this) : null;
+    this.ssl = ssl;
   }
 
-  /** Starts a cluster (see {@link Cluster#start}) and serves its members' clients. */
+  /** Starts a cluster (see {@link Cluster#start}) and serves its members' clients in plaintext. */
   public static MemberEndpoints start(long seed, SimConfig config, ServerSettings settings) {
+    return start(seed, config, settings, null);
+  }
+
+  /**
+   * Starts a cluster (see {@link Cluster#start}) and serves its members' clients, over TLS on the
+   * ports if {@code tls} is not null.
+   *
+   * @throws IllegalArgumentException if the TLS files cannot be used
+   */
+  public static MemberEndpoints start(long seed, SimConfig config, ServerSettings settings,
+      PortTls tls) {
+    SslContext ssl = tls == null ? null : tls.context();
     var wiring = new Wiring() {
       MemberEndpoints served;
 
@@ -75,7 +106,7 @@ public final class MemberEndpoints implements ClientEndpoints {
 
       @Override
       public ClientEndpoints serve(Cluster cluster) {
-        served = new MemberEndpoints(cluster, settings.basePort(), config.clockMode());
+        served = new MemberEndpoints(cluster, settings.basePort(), config.clockMode(), ssl);
         try {
           for (int i = 0; i < cluster.memberIds().size(); i++) {
             served.start(i);
@@ -121,11 +152,17 @@ public final class MemberEndpoints implements ClientEndpoints {
     Executor sender = cluster.callLock().sender();
     // The last interceptor runs first: injected link faults, then grpc-go's receive checks, which
     // come before any handler, then etcd's own checks in its order.
+    // As etcd's grpc-prometheus: its own services and the health service counted from 0.
+    GrpcHandled handled = new GrpcHandled(List.of(
+        KVGrpc.getServiceDescriptor(), WatchGrpc.getServiceDescriptor(),
+        LeaseGrpc.getServiceDescriptor(), ClusterGrpc.getServiceDescriptor(),
+        MaintenanceGrpc.getServiceDescriptor(), AuthGrpc.getServiceDescriptor(),
+        HealthService.DESCRIPTOR));
     ServerInterceptor[] interceptors = {new HasLeaderInterceptor(cluster, member, sender),
         new LearnerInterceptor(cluster, member),
         new ReceiveInterceptor(cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM),
         CallTrace.INSTANCE, CallerToken.INSTANCE, faults,
-        new Arrivals(cluster.callLock().arrivals())};
+        new Arrivals(cluster.callLock().arrivals()), handled};
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(cluster, member).bindService()), interceptors);
     ServerServiceDefinition maintenance = ServerInterceptors.intercept(
@@ -144,8 +181,15 @@ public final class MemberEndpoints implements ClientEndpoints {
     ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
         new ElectionService(inProcessClient, cluster.clock(), sender).bindService()),
         interceptors);
+    // etcd's health server sits behind its interceptors too, but checks nothing of the member.
+    ServerServiceDefinition health =
+        ServerInterceptors.intercept(HealthService.definition(), faults, handled);
+    List<HttpRoute> routes = List.of(new HealthRoute(cluster, member),
+        new VersionRoute(Downgrade.VERSION, Downgrade.CLUSTER.toString()),
+        new MetricsRoute(cluster, member, handled));
     Endpoint endpoint = new Endpoint("fake-etcd-" + instance + "-" + i, faults,
-        List.of(kv, maintenance, clusterService, watch, lease, auth, lock, election));
+        List.of(kv, maintenance, clusterService, watch, lease, auth, lock, election, health),
+        routes);
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
     // request sent asynchronously is registered before the caller moves the clock.
     InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)
@@ -154,7 +198,8 @@ public final class MemberEndpoints implements ClientEndpoints {
     endpoint.inProcess = startServer(inProcess);
     if (basePort >= 0) {
       endpoint.startTcp(basePort == 0 ? 0 : basePort + i);
-      uris.add(URI.create("http://127.0.0.1:" + endpoint.tcp.getPort()));
+      uris.add(URI.create((ssl == null ? "http" : "https") + "://127.0.0.1:"
+          + endpoint.tcp.getPort()));
     }
     endpoints.add(endpoint);
   }
@@ -168,28 +213,34 @@ public final class MemberEndpoints implements ClientEndpoints {
    * its link faults instead ({@link ClientLinkFaults#disconnect}); its Netty server, which has
    * neither problem, stops, so that its port refuses connections.
    */
-  private static final class Endpoint {
+  private final class Endpoint {
     /** Taken by this member's fault calls before, never inside, the cluster lock. */
     final ReentrantLock faults = new ReentrantLock();
     final String inProcessName;
     final ClientLinkFaults links;
     final List<ServerServiceDefinition> services;
     final UnknownMethods unknownMethods;
+    final List<HttpRoute> routes;
     volatile Server inProcess;
     /** Null while the port is closed; changed only holding {@link #faults}. */
     volatile Server tcp;
+    /** The port's protocol split, with {@link #tcp}. */
+    volatile ClientPort port;
 
     Endpoint(String inProcessName, ClientLinkFaults links,
-        List<ServerServiceDefinition> services) {
+        List<ServerServiceDefinition> services, List<HttpRoute> routes) {
       this.inProcessName = inProcessName;
       this.links = links;
       this.services = services;
       this.unknownMethods = new UnknownMethods(services);
+      this.routes = routes;
     }
 
-    void startTcp(int port) {
+    void startTcp(int portNumber) {
+      port = new ClientPort(ssl, routes, cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM);
       NettyServerBuilder builder = NettyServerBuilder
-          .forAddress(new InetSocketAddress("127.0.0.1", port))
+          .forAddress(new InetSocketAddress("127.0.0.1", portNumber),
+              InternalNettyServerCredentials.create(port))
           // Each connection's calls and stream messages reach the member in the order they came,
           // as etcd serves them: a watch created just before a put on the same connection sees it.
           // Handlers never wait under it (see ClusterLock#settle).
@@ -212,6 +263,8 @@ public final class MemberEndpoints implements ClientEndpoints {
         // Not shutdownNow at once: its resets could overtake the trailers just queued, and the
         // client would see CANCELLED. Every call is ended, so the transports finish at once.
         s.shutdown();
+        // gRPC's graceful shutdown ends its own connections only; HTTP ones are closed here.
+        port.closeNonGrpc();
         awaitTermination(s);
         if (!s.isTerminated()) {
           s.shutdownNow();

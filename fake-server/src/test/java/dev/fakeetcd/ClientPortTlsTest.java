@@ -1,0 +1,164 @@
+package dev.fakeetcd;
+
+import static dev.fakeetcd.Clusters.get;
+import static dev.fakeetcd.Clusters.put;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.testing.RawHttp;
+import dev.fakeetcd.testing.TestCertificates;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TLS on the client ports: gRPC and HTTP/1.1 inside it, and client certificates. */
+class ClientPortTlsTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void endpoints_useHttpsUnderTls() {
+    TestCertificates certs = TestCertificates.in(dir);
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(certs.server()[0],
+        certs.server()[1])))) {
+      assertThat(cluster.endpoints()).allMatch(uri -> uri.getScheme().equals("https"));
+    }
+  }
+
+  @Test
+  void tls_servesGrpcToAClientTrustingTheCa() throws Exception {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])))) {
+      ManagedChannel channel = channel(cluster.endpoints().get(0),
+          GrpcSslContexts.forClient().trustManager(certs.caFile().toFile()));
+      try {
+        KVGrpc.newBlockingStub(channel).put(put("k", "v"));
+
+        assertThat(KVGrpc.newBlockingStub(channel).range(get("k")).getCount()).isEqualTo(1);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void tls_servesHttpInsideTls() throws Exception {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])))) {
+      RawHttp.Response response = RawHttp.request(trusting(certs.caFile()).getSocketFactory(),
+          cluster.endpoints().get(0), "GET", "/health");
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("{\"health\":\"true\"}");
+    }
+  }
+
+  @Test
+  void clientCertAuth_refusesAClientWithoutACertificate() throws Exception {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
+        .trustedCa(certs.caFile()).clientCertAuth(true)))) {
+      ManagedChannel channel = channel(cluster.endpoints().get(0),
+          GrpcSslContexts.forClient().trustManager(certs.caFile().toFile()));
+      try {
+        assertThatThrownBy(() -> KVGrpc.newBlockingStub(channel).put(put("k", "v")))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void clientCertAuth_servesAClientWithACertificateTheCaSigned() throws Exception {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+    Path[] alice = certs.client("alice");
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
+        .trustedCa(certs.caFile()).clientCertAuth(true)))) {
+      ManagedChannel channel = channel(cluster.endpoints().get(0), GrpcSslContexts.forClient()
+          .trustManager(certs.caFile().toFile()).keyManager(alice[0].toFile(), alice[1].toFile()));
+      try {
+        assertThat(KVGrpc.newBlockingStub(channel).put(put("k", "v")).getHeader().getRevision())
+            .isEqualTo(2);
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void clientCertAuth_refusesAClientCertificateOfAnotherCa() throws Exception {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+    Path otherDir = Files.createDirectory(dir.resolve("other"));
+    Path[] mallory = TestCertificates.in(otherDir).client("mallory");
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
+        .trustedCa(certs.caFile()).clientCertAuth(true)))) {
+      ManagedChannel channel = channel(cluster.endpoints().get(0), GrpcSslContexts.forClient()
+          .trustManager(certs.caFile().toFile())
+          .keyManager(mallory[0].toFile(), mallory[1].toFile()));
+      try {
+        assertThatThrownBy(() -> KVGrpc.newBlockingStub(channel).put(put("k", "v")))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void newCluster_refusesAKeyFileItCannotRead() {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+
+    assertThatThrownBy(() -> FakeEtcd.newCluster(config(ServerTls.of(server[0],
+        dir.resolve("missing.pem"))))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("missing.pem");
+  }
+
+  private static ClusterConfig config(ServerTls tls) {
+    return ClusterConfig.builder().members(1).seed(5).tls(tls).build();
+  }
+
+  private static ManagedChannel channel(URI endpoint, SslContextBuilder ssl) throws Exception {
+    return NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
+        .sslContext(ssl.build()).build();
+  }
+
+  private static SSLContext trusting(Path caFile) throws Exception {
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    try (InputStream in = Files.newInputStream(caFile)) {
+      store.setCertificateEntry("ca", CertificateFactory.getInstance("X.509")
+          .generateCertificate(in));
+    }
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(null, trust.getTrustManagers(), null);
+    return context;
+  }
+}
