@@ -32,7 +32,11 @@ public final class ServerTls {
         Objects.requireNonNull(keyFile, "keyFile"), null, false);
   }
 
-  /** etcd's {@code --trusted-ca-file}: the CA client certificates must chain to. */
+  /**
+   * etcd's {@code --trusted-ca-file}: the CA client certificates must chain to. As etcd 3.4, a
+   * trusted CA alone makes every client present one; {@link #clientCertAuth} makes its common
+   * name the user.
+   */
   public ServerTls trustedCa(Path caFile) {
     return new ServerTls(certFile, keyFile, Objects.requireNonNull(caFile, "caFile"),
         clientCertAuth);

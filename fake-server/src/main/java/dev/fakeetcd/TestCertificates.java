@@ -42,7 +42,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *
  * <pre>{@code
  * TestCertificates certs = TestCertificates.create(dir);
- * ClusterConfig.builder().tls(certs.serverTls().clientCertAuth(true));
+ * ClusterConfig.builder().tls(certs.serverTls(true));
  * TestCertificates.ClientCertificate alice = certs.client("alice");
  * }</pre>
  */
@@ -117,9 +117,14 @@ public final class TestCertificates {
     return serverKeyFile;
   }
 
-  /** The server's certificate, key and trusted CA as etcd's flags name them; no client auth. */
-  public ServerTls serverTls() {
-    return ServerTls.of(serverCertFile, serverKeyFile).trustedCa(caFile);
+  /**
+   * The server's certificate and key as etcd's flags name them; with {@code clientCertAuth}, also
+   * the CA as {@code --trusted-ca-file} and {@code --client-cert-auth} (a trusted CA alone already
+   * makes etcd 3.4 require client certificates, so server-only TLS names none).
+   */
+  public ServerTls serverTls(boolean clientCertAuth) {
+    ServerTls tls = ServerTls.of(serverCertFile, serverKeyFile);
+    return clientCertAuth ? tls.trustedCa(caFile).clientCertAuth(true) : tls;
   }
 
   /**

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS on the client ports and etcd's {@code --client-cert-auth}: with auth on, a request without
  * a token runs as its client certificate's common name (etcd 3.4's {@code AuthInfoFromTLS}); a
- * token, when there is one, decides alone. The same against etcd: {@code TlsConformanceTest}.
+ * token, when there is one, decides alone. The same against etcd: {@code ClientCertAuthConformanceTest}.
  */
 class EtcdClusterTlsTest {
 
@@ -61,7 +61,7 @@ class EtcdClusterTlsTest {
 
   private EtcdCluster start(boolean clientCertAuth, boolean auth) {
     ClusterConfig.Builder config = ClusterConfig.builder().members(1).seed(5).bcryptCost(4)
-        .tcp(true).tls(certs.serverTls().clientCertAuth(clientCertAuth));
+        .tcp(true).tls(certs.serverTls(clientCertAuth));
     if (auth) {
       config.auth(AuthSetup.withRootPassword("rootpw")
           .role("app").grantPrefix("app", Permission.Type.READWRITE, "/app/")
@@ -109,6 +109,18 @@ class EtcdClusterTlsTest {
   @Test
   void put_clientCertAuthWithoutCertificate_isRefused() throws Exception {
     EtcdCluster cluster = start(true, false);
+    KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel(cluster, null));
+
+    StatusRuntimeException e =
+        catchThrowableOfType(StatusRuntimeException.class, () -> kv.put(put("k", "v")));
+
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+  }
+
+  @Test
+  void put_trustedCaWithoutClientCertAuthWithoutCertificate_isRefused() throws Exception {
+    EtcdCluster cluster = clusters.start(ClusterConfig.builder().members(1).seed(5).tcp(true)
+        .tls(certs.serverTls(false).trustedCa(certs.caFile())).build());
     KVGrpc.KVBlockingStub kv = KVGrpc.newBlockingStub(channel(cluster, null));
 
     StatusRuntimeException e =

@@ -72,15 +72,25 @@ class TestCertificatesTest {
   }
 
   @Test
-  void serverTls_namesTheFilesWithoutClientCertAuth() {
+  void serverTls_serverOnly_namesNoTrustedCa() {
     TestCertificates certs = TestCertificates.create(dir);
 
-    ServerTls tls = certs.serverTls();
+    ServerTls tls = certs.serverTls(false);
 
     assertThat(tls.certFile()).isEqualTo(certs.serverCertFile());
     assertThat(tls.keyFile()).isEqualTo(certs.serverKeyFile());
-    assertThat(tls.trustedCaFile()).contains(certs.caFile());
+    assertThat(tls.trustedCaFile()).isEmpty();
     assertThat(tls.clientCertAuth()).isFalse();
+  }
+
+  @Test
+  void serverTls_clientCertAuth_trustsTheCa() {
+    TestCertificates certs = TestCertificates.create(dir);
+
+    ServerTls tls = certs.serverTls(true);
+
+    assertThat(tls.trustedCaFile()).contains(certs.caFile());
+    assertThat(tls.clientCertAuth()).isTrue();
   }
 
   private static X509Certificate certificate(Path file) throws Exception {

@@ -33,8 +33,8 @@ final class ClusterCertificates implements AutoCloseable {
     }
   }
 
-  ServerTls serverTls() {
-    return certificates.serverTls();
+  ServerTls serverTls(boolean clientCertAuth) {
+    return certificates.serverTls(clientCertAuth);
   }
 
   Path caFile() {

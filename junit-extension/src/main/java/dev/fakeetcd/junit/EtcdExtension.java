@@ -163,7 +163,7 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     try {
       ClusterConfig.Builder builder = ClusterConfig.builder();
       if (certificates != null) {
-        builder.tls(certificates.serverTls().clientCertAuth(settings.clientCertAuth()));
+        builder.tls(certificates.serverTls(settings.clientCertAuth()));
       }
       AutoCompaction.parse(settings.autoCompactionMode(), settings.autoCompactionRetention())
           .ifPresent(builder::autoCompaction);

@@ -41,8 +41,10 @@ public record PortTls(Path certFile, Path keyFile, Path trustedCaFile, boolean c
       if (trustedCaFile != null) {
         builder.trustManager(trustedCaFile.toFile());
       }
-      builder.clientAuth(clientCertAuth ? ClientAuth.REQUIRE
-          : trustedCaFile != null ? ClientAuth.OPTIONAL : ClientAuth.NONE);
+      // As etcd 3.4's transport.TLSInfo: a trusted CA alone already requires client certificates
+      // (--client-cert-auth only makes their common name the user).
+      builder.clientAuth(clientCertAuth || trustedCaFile != null ? ClientAuth.REQUIRE
+          : ClientAuth.NONE);
       return builder.build();
     } catch (SSLException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot use the TLS files (" + certFile + ", " + keyFile
