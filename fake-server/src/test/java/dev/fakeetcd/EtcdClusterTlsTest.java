@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * TLS on the client ports and etcd's {@code --client-cert-auth}: with auth on, a request without
  * a token runs as its client certificate's common name (etcd 3.4's {@code AuthInfoFromTLS}); a
- * token, when there is one, decides alone. The same against etcd: {@code ClientCertAuthConformanceTest}.
+ * token, when there is one, decides alone. The same against etcd:
+ * {@code ClientCertAuthConformanceTest}.
  */
 class EtcdClusterTlsTest {
 
