@@ -608,12 +608,13 @@ public final class Cluster implements AutoCloseable {
   /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
   public CompactionResponse compact(long revision) {
     return fromLeader("compaction at " + revision, m -> m.compact(
-        CompactionRequest.newBuilder().setRevision(revision).build(), null));
+        CompactionRequest.newBuilder().setRevision(revision).build(), Credentials.NONE));
   }
 
   /** An Alarm request (GET, ACTIVATE, DEACTIVATE) through Raft, from the leader. */
   public AlarmResponse alarm(AlarmRequest request) {
-    return fromLeader("alarm " + request.getAction(), m -> m.maintenance().alarm(request, Credentials.NONE));
+    return fromLeader("alarm " + request.getAction(),
+        m -> m.maintenance().alarm(request, Credentials.NONE));
   }
 
   /** Runs a Raft request on the leader and waits for it without time passing. */

@@ -258,7 +258,7 @@ public final class MemberServer implements KeyFeed.Source {
   CompletableFuture<AlarmResponse> raiseNoSpace() {
     return maintenance.alarm(AlarmRequest.newBuilder()
         .setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(id).setAlarm(AlarmType.NOSPACE)
-        .build(), null);
+        .build(), Credentials.NONE);
   }
 
   /** Runs {@code query} on this member's applied store now; etcd errors surface as thrown. */
