@@ -10,6 +10,10 @@ import dev.fakeetcd.api.AuthGrpc;
 import dev.fakeetcd.api.AuthenticateRequest;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.Permission;
+import dev.fakeetcd.api.WatchCreateRequest;
+import dev.fakeetcd.api.WatchGrpc;
+import dev.fakeetcd.api.WatchRequest;
+import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
@@ -21,10 +25,14 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,5 +218,40 @@ class EtcdClusterTlsTest {
         () -> alice.lock(LockRequest.newBuilder().setName(bytes("/other")).build()));
     assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
     assertThat(denied.getStatus().getDescription()).isEqualTo("etcdserver: permission denied");
+  }
+
+  @Test
+  void watch_withoutToken_isCheckedAsTheCommonName() throws Exception {
+    EtcdCluster cluster = start(true, true);
+    BlockingQueue<WatchResponse> responses = new LinkedBlockingQueue<>();
+    StreamObserver<WatchRequest> watch = WatchGrpc.newStub(channel(cluster, "alice"))
+        .watch(new StreamObserver<>() {
+          @Override
+          public void onNext(WatchResponse response) {
+            responses.add(response);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        });
+
+    watch.onNext(WatchRequest.newBuilder().setCreateRequest(
+        WatchCreateRequest.newBuilder().setKey(bytes("/app/k"))).build());
+    watch.onNext(WatchRequest.newBuilder().setCreateRequest(
+        WatchCreateRequest.newBuilder().setKey(bytes("/other"))).build());
+
+    WatchResponse allowed = responses.poll(10, TimeUnit.SECONDS);
+    WatchResponse denied = responses.poll(10, TimeUnit.SECONDS);
+    watch.onCompleted();
+    assertThat(allowed.getCreated()).isTrue();
+    assertThat(allowed.getCanceled()).isFalse();
+    assertThat(denied.getCanceled()).isTrue();
+    assertThat(denied.getCancelReason()).isEqualTo(
+        "rpc error: code = PermissionDenied desc = etcdserver: permission denied");
   }
 }
