@@ -32,7 +32,7 @@ final class FakeEtcdMain {
       "  --auth-token-ttl S  seconds a simple token lives after its last use (default 300)",
       "  --bcrypt-cost C     bcrypt cost of user passwords (default 10; 4 is fastest)",
       "  --cert-file F       serve the client ports over TLS with this certificate (PEM)",
-      "  --key-file F        and this key (PEM, PKCS#8)",
+      "  --key-file F        and this key (PEM: PKCS#8, PKCS#1 or SEC1)",
       "  --trusted-ca-file F the CA that client certificates must chain to",
       "  --client-cert-auth  require a client certificate the trusted CA signed",
       "  --help       print this text");

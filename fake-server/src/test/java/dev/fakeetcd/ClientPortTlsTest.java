@@ -22,6 +22,8 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +70,43 @@ class ClientPortTlsTest {
 
       assertThat(response.status()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("{\"health\":\"true\"}");
+    }
+  }
+
+  @Test
+  void tls_clientOfferingH2AndHttp11_speaksHttp11ToTheRoutes() throws Exception {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])));
+        SSLSocket socket = (SSLSocket) trusting(certs.caFile()).getSocketFactory()
+            .createSocket("127.0.0.1", cluster.endpoints().get(0).getPort())) {
+      SSLParameters parameters = socket.getSSLParameters();
+      parameters.setApplicationProtocols(new String[] {"h2", "http/1.1"}); // as curl offers
+      socket.setSSLParameters(parameters);
+
+      RawHttp.Response response =
+          RawHttp.exchange(socket, "GET /version HTTP/1.1\r\nHost: x\r\n\r\n");
+
+      assertThat(socket.getApplicationProtocol()).isEqualTo("http/1.1");
+      assertThat(response.status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void trustedCa_withoutClientCertAuth_stillRequiresACertificate() throws Exception {
+    TestCertificates certs = TestCertificates.in(dir);
+    Path[] server = certs.server();
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
+        .trustedCa(certs.caFile())))) {
+      ManagedChannel channel = channel(cluster.endpoints().get(0),
+          GrpcSslContexts.forClient().trustManager(certs.caFile().toFile()));
+      try {
+        assertThatThrownBy(() -> KVGrpc.newBlockingStub(channel).put(put("k", "v")))
+            .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+      } finally {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
     }
   }
 

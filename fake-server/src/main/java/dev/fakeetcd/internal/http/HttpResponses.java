@@ -6,7 +6,6 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelFutureListener;
 import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpResponse;
-import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaders;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpRequest;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
@@ -49,7 +48,7 @@ public final class HttpResponses {
       String allowed) {
     FullHttpResponse response =
         response(HttpResponseStatus.METHOD_NOT_ALLOWED, "Method Not Allowed\n");
-    response.headers().set(HttpHeaderNames.ALLOW, allowed);
+    response.headers().set("Allow", allowed);
     write(ctx, request, response, TEXT);
   }
 
@@ -64,13 +63,18 @@ public final class HttpResponses {
     headers.set("Access-Control-Allow-Headers", "accept, content-type, authorization");
     headers.set("Access-Control-Allow-Methods", "POST, GET, OPTIONS, PUT, DELETE");
     headers.set("Access-Control-Allow-Origin", "*");
-    headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    // Go writes header names canonically; Netty's constants are lower case.
+    headers.set("Content-Type", contentType);
     if (contentType.equals(TEXT) && response.status().code() >= 400) {
       headers.set("X-Content-Type-Options", "nosniff"); // http.Error sets it
     }
-    HttpUtil.setContentLength(response, response.content().readableBytes());
+    headers.set("Content-Length", response.content().readableBytes());
     boolean keepAlive = request != null && HttpUtil.isKeepAlive(request);
-    HttpUtil.setKeepAlive(response, keepAlive);
+    if (!keepAlive) {
+      headers.set("Connection", "close");
+    } else if (!request.protocolVersion().isKeepAliveDefault()) {
+      headers.set("Connection", "keep-alive"); // an HTTP/1.0 client that asked for it
+    }
     ChannelFuture written = ctx.writeAndFlush(response);
     if (!keepAlive) {
       written.addListener(ChannelFutureListener.CLOSE);

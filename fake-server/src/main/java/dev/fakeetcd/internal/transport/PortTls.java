@@ -7,13 +7,17 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
-import javax.net.ssl.SSLException;
 
 /**
- * TLS on the client ports, from etcd's flags: {@code --cert-file}, {@code --key-file} (PEM, the
- * key PKCS#8), {@code --trusted-ca-file} (may be null) and {@code --client-cert-auth}.
+ * TLS on the client ports, from etcd's flags: {@code --cert-file}, {@code --key-file} (PEM: PKCS#8,
+ * PKCS#1 or SEC1, see {@link PemKeys}), {@code --trusted-ca-file} (may be null) and {@code
+ * --client-cert-auth}.
  */
 public record PortTls(Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth) {
 
@@ -23,21 +27,22 @@ public record PortTls(Path certFile, Path keyFile, Path trustedCaFile, boolean c
   }
 
   /**
-   * The server context: gRPC's ciphers, ALPN offering h2 and http/1.1 (the port serves both, as
-   * etcd's), client certificates checked against the trusted CA when given and required with
-   * client-cert-auth.
+   * The server context: gRPC's ciphers; ALPN choosing http/1.1 before h2, so that a client offering
+   * both (curl, browsers) speaks HTTP/1.1 to the HTTP routes while gRPC clients, which offer h2
+   * alone, get h2; and, as etcd's {@code TLSInfo.ServerConfig}, a client certificate signed by the
+   * trusted CA required once a CA is given or client-cert-auth is on.
    *
    * @throws IllegalArgumentException if a file cannot be read or used
    */
   SslContext context() {
-    try {
-      SslContextBuilder builder = GrpcSslContexts.configure(
-          SslContextBuilder.forServer(certFile.toFile(), keyFile.toFile()), SslProvider.JDK)
+    try (InputStream cert = Files.newInputStream(certFile)) {
+      SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forServer(cert,
+          new ByteArrayInputStream(PemKeys.pkcs8Pem(keyFile))), SslProvider.JDK)
           .applicationProtocolConfig(new ApplicationProtocolConfig(
               ApplicationProtocolConfig.Protocol.ALPN,
               ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
               ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-              ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1));
+              ApplicationProtocolNames.HTTP_1_1, ApplicationProtocolNames.HTTP_2));
       if (trustedCaFile != null) {
         builder.trustManager(trustedCaFile.toFile());
       }
@@ -46,7 +51,7 @@ public record PortTls(Path certFile, Path keyFile, Path trustedCaFile, boolean c
       builder.clientAuth(clientCertAuth || trustedCaFile != null ? ClientAuth.REQUIRE
           : ClientAuth.NONE);
       return builder.build();
-    } catch (SSLException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new IllegalArgumentException("cannot use the TLS files (" + certFile + ", " + keyFile
           + (trustedCaFile == null ? "" : ", " + trustedCaFile) + "): " + e.getMessage(), e);
     }

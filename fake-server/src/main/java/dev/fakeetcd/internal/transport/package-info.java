@@ -9,6 +9,10 @@
  * receive checks, call trace, arrivals), grpc-go's answer to unknown methods, client-link faults
  * and the open calls they track, and the watchdog for calls stuck on a MANUAL clock.
  *
- * <p>May import v3rpc, v3lock, v3election, v3client, server, wallclock and what those may import.
+ * <p>Each TCP port is etcd's client port for gRPC and HTTP/1.1 alike, in plaintext or TLS:
+ * {@link dev.fakeetcd.internal.transport.ClientPort} splits connections by their first bytes.
+ *
+ * <p>May import http, v3rpc, v3lock, v3election, v3client, server, wallclock and what those may
+ * import.
  */
 package dev.fakeetcd.internal.transport;
