@@ -10,6 +10,10 @@ module dev.fakeetcd {
   requires com.google.gson;
   requires io.prometheus.metrics.model;
   requires io.prometheus.writer.text;
+  // LdapName reads a client certificate's common name.
+  requires java.naming;
+  requires org.bouncycastle.pkix;
+  requires org.bouncycastle.provider;
 
   exports dev.fakeetcd;
 }

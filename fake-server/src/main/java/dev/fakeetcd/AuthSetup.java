@@ -8,6 +8,7 @@ import dev.fakeetcd.api.AuthRoleGrantPermissionRequest;
 import dev.fakeetcd.api.AuthUserAddRequest;
 import dev.fakeetcd.api.AuthUserGrantRoleRequest;
 import dev.fakeetcd.api.Permission;
+import dev.fakeetcd.api.UserAddOptions;
 import io.grpc.ManagedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ public final class AuthSetup {
       implements Step {
   }
 
+  /** A null password is etcd's {@code no_password} option. */
   record UserStep(String name, String password, List<String> roles) implements Step {
   }
 
@@ -86,7 +88,19 @@ public final class AuthSetup {
         Objects.requireNonNull(password, "password"), List.of(roles)));
   }
 
-  /** The password this setup gives {@code user} ({@code root} included), if it names the user. */
+  /**
+   * {@code etcdctl user add name --no-password}, then {@code user grant-role} for each role: the
+   * user cannot Authenticate, and runs requests only as the common name of a TLS client
+   * certificate under {@code --client-cert-auth} (see {@link ServerTls#clientCertAuth}).
+   */
+  public AuthSetup userWithoutPassword(String name, String... roles) {
+    return with(new UserStep(Objects.requireNonNull(name, "name"), null, List.of(roles)));
+  }
+
+  /**
+   * The password this setup gives {@code user} ({@code root} included), if it names the user with
+   * one.
+   */
   public Optional<String> password(String user) {
     if (user.equals("root")) {
       return Optional.of(rootPassword);
@@ -123,8 +137,13 @@ public final class AuthSetup {
             .setPerm(Permission.newBuilder().setPermType(g.type()).setKey(g.key())
                 .setRangeEnd(g.rangeEnd())).build());
       } else if (step instanceof UserStep u) {
-        auth.userAdd(AuthUserAddRequest.newBuilder().setName(u.name())
-            .setPassword(u.password()).build());
+        AuthUserAddRequest.Builder add = AuthUserAddRequest.newBuilder().setName(u.name());
+        if (u.password() == null) {
+          add.setOptions(UserAddOptions.newBuilder().setNoPassword(true));
+        } else {
+          add.setPassword(u.password());
+        }
+        auth.userAdd(add.build());
         u.roles().forEach(role -> grantRole(auth, u.name(), role));
       }
     }

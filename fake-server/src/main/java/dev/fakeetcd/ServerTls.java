@@ -33,8 +33,9 @@ public final class ServerTls {
   }
 
   /**
-   * etcd's {@code --trusted-ca-file}: the CA client certificates must chain to. As on etcd, a
-   * trusted CA alone already makes clients present such a certificate.
+   * etcd's {@code --trusted-ca-file}: the CA client certificates must chain to. As etcd 3.4, a
+   * trusted CA alone makes every client present one; {@link #clientCertAuth} makes its common
+   * name the user.
    */
   public ServerTls trustedCa(Path caFile) {
     return new ServerTls(certFile, keyFile, Objects.requireNonNull(caFile, "caFile"),

@@ -104,6 +104,15 @@ class EtcdClusterAuthTest {
   }
 
   @Test
+  void newCluster_userWithoutPassword_cannotAuthenticateWithOne() {
+    EtcdCluster cluster = clusters.start(ClusterConfig.builder().members(1).seed(3).bcryptCost(4)
+        .auth(AuthSetup.withRootPassword("rootpw").userWithoutPassword("bob")).build());
+    Member leader = cluster.leader().orElseThrow();
+
+    assertFails(EtcdError.AUTH_NO_PASSWORD_USER, () -> login(cluster, leader, "bob", "any"));
+  }
+
+  @Test
   void userAdd_nameLongerThanEtcdsBackendTakes_isStored() {
     EtcdCluster cluster = clusters.start(withAlice(1).build());
     Member leader = cluster.leader().orElseThrow();

@@ -4,7 +4,9 @@ import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.StatusRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -12,8 +14,9 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
-/** Plaintext netty channels to single members. */
+/** Netty channels to single members, plaintext or over TLS. */
 public final class Channels {
 
   private Channels() {}
@@ -24,14 +27,32 @@ public final class Channels {
         .build();
   }
 
+  /** A channel to {@code endpoint}: plaintext when {@code tls} is null. */
+  public static ManagedChannel to(URI endpoint, ClientTls tls) {
+    if (tls == null) {
+      return plaintext(endpoint);
+    }
+    try {
+      SslContextBuilder ssl = GrpcSslContexts.forClient().trustManager(tls.caFile().toFile());
+      if (tls.client() != null) {
+        ssl.keyManager(tls.client().certFile().toFile(), tls.client().keyFile().toFile());
+      }
+      return NettyChannelBuilder.forAddress(
+          new InetSocketAddress(endpoint.getHost(), endpoint.getPort())).sslContext(ssl.build())
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot read the test certificates", e);
+    }
+  }
+
   /**
    * Polls Status on {@code endpoint} until the member there knows a leader (a learner answers
    * Status and nothing else), for at most {@code timeout}; fails with {@code diagnostics} when it
    * does not or when {@code running} turns false.
    */
-  static void awaitLeaderKnown(URI endpoint, Duration timeout, BooleanSupplier running,
-      Supplier<String> diagnostics) {
-    ManagedChannel channel = plaintext(endpoint);
+  static void awaitLeaderKnown(URI endpoint, ClientTls tls, Duration timeout,
+      BooleanSupplier running, Supplier<String> diagnostics) {
+    ManagedChannel channel = to(endpoint, tls);
     long deadline = System.nanoTime() + timeout.toNanos();
     try {
       while (running.getAsBoolean() && System.nanoTime() - deadline < 0) {

@@ -34,12 +34,14 @@ final class FakeEtcdTarget {
         options.authToken().ifPresent(config::authToken);
         options.authTokenTtl().ifPresent(config::authTokenTtl);
         options.bcryptCost().ifPresent(config::bcryptCost);
+        options.tls().ifPresent(config::tls);
+        ClientTls tls = options.harnessTls().orElse(null);
         EtcdCluster cluster = FakeEtcd.newCluster(config.build());
-        return StartedTarget.of(name, cluster.endpoints(), new MemberControl() {
+        return StartedTarget.of(name, cluster.endpoints(), tls, new MemberControl() {
           @Override
           public URI startAdded(long id, URI peerUrl) {
             URI endpoint = cluster.startAddedMember(id).endpoint().orElseThrow();
-            Channels.awaitLeaderKnown(endpoint, Duration.ofSeconds(30), () -> true,
+            Channels.awaitLeaderKnown(endpoint, tls, Duration.ofSeconds(30), () -> true,
                 () -> name + ": added member " + Long.toUnsignedString(id, 16)
                     + " learned no leader\n" + cluster.trace());
             return endpoint;

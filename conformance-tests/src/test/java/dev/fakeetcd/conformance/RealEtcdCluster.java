@@ -55,17 +55,20 @@ public final class RealEtcdCluster implements MemberControl {
   private final String name;
   private final Path etcdBinary;
   private final List<String> extraFlags;
+  /** Null for plaintext client ports. */
+  private final ClientTls tls;
   private final Path dataRoot;
   private final Path logDir;
   private final List<Member> members = new CopyOnWriteArrayList<>();
   private final Thread shutdownHook = new Thread(this::stop, "etcd-cluster-shutdown");
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RealEtcdCluster(String name, Path etcdBinary, List<String> extraFlags, Path dataRoot,
-      Path logDir) {
+  private RealEtcdCluster(String name, Path etcdBinary, List<String> extraFlags, ClientTls tls,
+      Path dataRoot, Path logDir) {
     this.name = name;
     this.etcdBinary = etcdBinary;
     this.extraFlags = List.copyOf(extraFlags);
+    this.tls = tls;
     this.dataRoot = dataRoot;
     this.logDir = logDir;
   }
@@ -75,8 +78,18 @@ public final class RealEtcdCluster implements MemberControl {
    * ports when one was taken between probing and binding.
    */
   public static RealEtcdCluster start(Path etcdBinary, String name, int size, List<String> extraFlags) {
+    return start(etcdBinary, name, size, extraFlags, null);
+  }
+
+  /**
+   * As {@link #start(Path, String, int, List)}, with client ports on {@code https} when {@code
+   * tls} is given (the TLS flags are among {@code extraFlags}); the readiness probes, MemberAdd's
+   * look-ups and {@link #startAdded} present {@code tls}.
+   */
+  public static RealEtcdCluster start(Path etcdBinary, String name, int size,
+      List<String> extraFlags, ClientTls tls) {
     for (int attempt = 1; ; attempt++) {
-      RealEtcdCluster cluster = launch(etcdBinary, name, size, extraFlags);
+      RealEtcdCluster cluster = launch(etcdBinary, name, size, extraFlags, tls);
       try {
         cluster.awaitReady();
         return cluster;
@@ -132,13 +145,14 @@ public final class RealEtcdCluster implements MemberControl {
     deleteRecursively(dataRoot);
   }
 
-  private static RealEtcdCluster launch(Path etcdBinary, String name, int size, List<String> extraFlags) {
+  private static RealEtcdCluster launch(Path etcdBinary, String name, int size,
+      List<String> extraFlags, ClientTls tls) {
     List<Integer> ports = freeLoopbackPorts(2 * size);
     RealEtcdCluster cluster;
     try {
       Files.createDirectories(LOG_ROOT);
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-      cluster = new RealEtcdCluster(name, etcdBinary, extraFlags,
+      cluster = new RealEtcdCluster(name, etcdBinary, extraFlags, tls,
           Files.createTempDirectory("fake-etcd-conformance-" + name + "-"),
           Files.createTempDirectory(LOG_ROOT, name + "-" + stamp + "-"));
     } catch (IOException e) {
@@ -151,7 +165,7 @@ public final class RealEtcdCluster implements MemberControl {
     List<URI> peerUrls = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       memberNames.add("m" + i);
-      clientUrls.add(URI.create("http://127.0.0.1:" + ports.get(2 * i)));
+      clientUrls.add(URI.create(cluster.clientScheme() + "://127.0.0.1:" + ports.get(2 * i)));
       peerUrls.add(URI.create("http://127.0.0.1:" + ports.get(2 * i + 1)));
     }
     String initialCluster = IntStream.range(0, size)
@@ -204,7 +218,7 @@ public final class RealEtcdCluster implements MemberControl {
   @Override
   public URI startAdded(long id, URI peerUrl) {
     List<dev.fakeetcd.api.Member> listed;
-    ManagedChannel channel = Channels.plaintext(liveClientUrl());
+    ManagedChannel channel = Channels.to(liveClientUrl(), tls);
     try {
       listed = ClusterGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .memberList(MemberListRequest.getDefaultInstance()).getMembersList();
@@ -216,7 +230,7 @@ public final class RealEtcdCluster implements MemberControl {
         .map(m -> (m.getPeerURLsList().contains(peerUrl.toString()) ? memberName : m.getName())
             + "=" + String.join(",", m.getPeerURLsList()))
         .collect(Collectors.joining(","));
-    URI clientUrl = URI.create("http://127.0.0.1:" + freeLoopbackPorts(1).get(0));
+    URI clientUrl = URI.create(clientScheme() + "://127.0.0.1:" + freeLoopbackPorts(1).get(0));
     Member member;
     try {
       member = startProcess(memberName, clientUrl, peerUrl, initialCluster,
@@ -225,7 +239,7 @@ public final class RealEtcdCluster implements MemberControl {
       throw new UncheckedIOException("cannot start " + etcdBinary, e);
     }
     members.add(member);
-    Channels.awaitLeaderKnown(clientUrl, READY_TIMEOUT, () -> member.process().isAlive(),
+    Channels.awaitLeaderKnown(clientUrl, tls, READY_TIMEOUT, () -> member.process().isAlive(),
         () -> name + ": member " + member.name() + " did not join\n" + logTails());
     return clientUrl;
   }
@@ -244,6 +258,10 @@ public final class RealEtcdCluster implements MemberControl {
     }
   }
 
+  private String clientScheme() {
+    return tls == null ? "http" : "https";
+  }
+
   private URI liveClientUrl() {
     return members.stream().filter(m -> m.process().isAlive()).map(Member::clientUrl).findFirst()
         .orElseThrow(() -> new IllegalStateException(name + ": no member is running"));
@@ -251,8 +269,13 @@ public final class RealEtcdCluster implements MemberControl {
 
 
   private void awaitReady() {
-    List<ManagedChannel> channels = members.stream().map(m -> Channels.plaintext(m.clientUrl())).toList();
-    HttpClient http = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT).build();
+    List<ManagedChannel> channels = members.stream().map(m -> Channels.to(m.clientUrl(), tls))
+        .toList();
+    HttpClient.Builder httpBuilder = HttpClient.newBuilder().connectTimeout(PROBE_TIMEOUT);
+    if (tls != null) {
+      httpBuilder.sslContext(tls.sslContext());
+    }
+    HttpClient http = httpBuilder.build();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try {
       while (true) {

@@ -11,9 +11,10 @@ final class RealEtcdTarget {
     return new EtcdTargetFactory() {
       @Override
       public StartedTarget start(String name, LaunchOptions options) {
+        ClientTls tls = options.harnessTls().orElse(null);
         RealEtcdCluster cluster = RealEtcdCluster.start(EtcdBinary.path(), name, members,
-            options.etcdFlags());
-        return StartedTarget.of(name, cluster.clientUrls(), cluster);
+            options.etcdFlags(), tls);
+        return StartedTarget.of(name, cluster.clientUrls(), tls, cluster);
       }
 
       @Override

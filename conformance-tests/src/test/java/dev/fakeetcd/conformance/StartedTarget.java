@@ -1,11 +1,14 @@
 package dev.fakeetcd.conformance;
 
+import dev.fakeetcd.TestCertificates;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.grpc.ManagedChannel;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
 
 /**
  * A running cluster, fake or real, with the clients a test uses on its client URLs. Shared targets
@@ -16,22 +19,47 @@ final class StartedTarget implements PrivateCluster {
   private final String name;
   private final List<URI> endpoints;
   private final MemberControl cluster;
+  /** Null for a plaintext target. */
+  private final ClientTls tls;
   private final Client client;
   private final List<ManagedChannel> channels;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private StartedTarget(String name, List<URI> endpoints, MemberControl cluster) {
+  private StartedTarget(String name, List<URI> endpoints, ClientTls tls, MemberControl cluster) {
     this.name = name;
     this.endpoints = new CopyOnWriteArrayList<>(endpoints);
     this.cluster = cluster;
-    this.client = Client.builder().endpoints(endpoints.toArray(URI[]::new)).build();
-    this.channels = new CopyOnWriteArrayList<>(endpoints.stream().map(Channels::plaintext).toList());
+    this.tls = tls;
+    this.client = client(endpoints, tls);
+    this.channels = new CopyOnWriteArrayList<>(
+        endpoints.stream().map(e -> Channels.to(e, tls)).toList());
   }
 
-  /** Wraps {@code cluster}, closing it if the clients cannot be made. */
-  static StartedTarget of(String name, List<URI> endpoints, MemberControl cluster) {
+  private static Client client(List<URI> endpoints, ClientTls tls) {
+    ClientBuilder builder = Client.builder().endpoints(endpoints.toArray(URI[]::new));
+    if (tls != null) {
+      try {
+        builder.sslContext(ssl -> {
+          ssl.trustManager(tls.caFile().toFile());
+          if (tls.client() != null) {
+            ssl.keyManager(tls.client().certFile().toFile(), tls.client().keyFile().toFile());
+          }
+        }).authority(TestCertificates.AUTHORITY);
+      } catch (SSLException e) {
+        throw new IllegalStateException("cannot read the test certificates", e);
+      }
+    }
+    return builder.build();
+  }
+
+  /**
+   * Wraps {@code cluster}, closing it if the clients cannot be made; {@code tls} is what the
+   * clients present to a TLS target, null for plaintext.
+   */
+  static StartedTarget of(String name, List<URI> endpoints, ClientTls tls,
+      MemberControl cluster) {
     try {
-      return new StartedTarget(name, endpoints, cluster);
+      return new StartedTarget(name, endpoints, tls, cluster);
     } catch (RuntimeException e) {
       try {
         close(cluster);
@@ -76,7 +104,7 @@ final class StartedTarget implements PrivateCluster {
   public void startAdded(long id, String peerUrl) {
     URI endpoint = cluster.startAdded(id, URI.create(peerUrl));
     endpoints.add(endpoint);
-    channels.add(Channels.plaintext(endpoint));
+    channels.add(Channels.to(endpoint, tls));
   }
 
   @Override

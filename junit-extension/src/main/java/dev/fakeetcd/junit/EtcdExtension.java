@@ -8,6 +8,7 @@ import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
 import dev.fakeetcd.MemberStatus;
+import dev.fakeetcd.ServerTls;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -133,9 +134,37 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       seed = settings.seed() != EtcdTest.RANDOM_SEED ? settings.seed()
           : ThreadLocalRandom.current().nextLong();
     }
-    ClusterConfig config;
+    // The certificates live in a temporary directory that the cluster's close deletes.
+    ClusterCertificates certificates = settings.tls() || settings.clientCertAuth()
+        ? ClusterCertificates.create() : null;
+    try {
+      ClusterConfig config = config(owner, settings, seed, certificates);
+      ClusterResource resource;
+      try {
+        resource = new ClusterResource(config,
+            fixed.isPresent() || settings.seed() != EtcdTest.RANDOM_SEED, certificates);
+      } catch (IllegalArgumentException e) {
+        // The one refusal of a started cluster: an auth setup etcd would not take.
+        throw misuse(authAttribute(settings.auth(), owner) + ": " + e.getMessage()
+            + "; fix the setup " + settings.auth() + "() returns");
+      }
+      owner.publishReportEntry("fake-etcd.seed", Long.toString(seed));
+      return resource;
+    } catch (RuntimeException e) {
+      if (certificates != null) {
+        certificates.close();
+      }
+      throw e;
+    }
+  }
+
+  private static ClusterConfig config(ExtensionContext owner, EtcdTest settings, long seed,
+      ClusterCertificates certificates) {
     try {
       ClusterConfig.Builder builder = ClusterConfig.builder();
+      if (certificates != null) {
+        builder.tls(certificates.serverTls(settings.clientCertAuth()));
+      }
       AutoCompaction.parse(settings.autoCompactionMode(), settings.autoCompactionRetention())
           .ifPresent(builder::autoCompaction);
       if (!settings.restoreFrom().isEmpty()) {
@@ -144,7 +173,7 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       if (!settings.auth().isEmpty()) {
         builder.auth(authSetup(owner, settings.auth()));
       }
-      config = builder
+      return builder
           .members(settings.members())
           .seed(seed)
           .clockMode(settings.clock())
@@ -164,17 +193,6 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       throw misuse("@EtcdTest(restoreFrom) for " + owner.getDisplayName() + ": "
           + e.getMessage() + " (" + e.getCause() + ")");
     }
-    ClusterResource resource;
-    try {
-      resource = new ClusterResource(config,
-          fixed.isPresent() || settings.seed() != EtcdTest.RANDOM_SEED);
-    } catch (IllegalArgumentException e) {
-      // The one refusal of a started cluster: an auth setup etcd would not take.
-      throw misuse(authAttribute(settings.auth(), owner) + ": " + e.getMessage()
-          + "; fix the setup " + settings.auth() + "() returns");
-    }
-    owner.publishReportEntry("fake-etcd.seed", Long.toString(seed));
-    return resource;
   }
 
   /** Calls the static method {@code name} of the test class, or else of an enclosing class. */
@@ -284,7 +302,11 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     if (client) {
       EtcdCluster cluster = tcpCluster(context, what);
       ClusterResource resource = resource(context, what);
-      return user == null ? resource.jetcdClient()
+      if (user == null) {
+        return resource.jetcdClient();
+      }
+      return cluster.config().tls().filter(ServerTls::clientCertAuth).isPresent()
+          ? resource.jetcdClientWithCertificate(user.value())
           : resource.jetcdClient(user.value(), password(cluster, user.value(), what));
     }
     ClusterResource resource = resource(context, what);

@@ -112,6 +112,22 @@ public @interface EtcdTest {
   boolean tcp() default true;
 
   /**
+   * TLS on the members' client ports, with certificates made for the cluster (a new CA, a server
+   * certificate for 127.0.0.1, localhost and {@code etcd0}; see {@code TestCertificates}); an
+   * injected jetcd {@code Client} trusts that CA.
+   */
+  boolean tls() default false;
+
+  /**
+   * etcd's {@code --client-cert-auth} (implies {@link #tls()}): clients must present a certificate
+   * of the cluster's CA, and with auth on a request without a token runs as its common name. An
+   * injected jetcd {@code Client} presents one without a common name (with auth on, etcd denies
+   * it as an unknown user); with {@link EtcdUser @EtcdUser("name")}, one whose common name is the
+   * user, and no password.
+   */
+  boolean clientCertAuth() default false;
+
+  /**
    * A snapshot file to start the cluster from (see {@code ClusterConfig.Builder.restoreFrom}): one
    * that {@code etcdctl snapshot save} saved from a fake-etcd member; a relative path is resolved
    * against the working directory. Empty (the default): an empty keyspace.

@@ -8,8 +8,10 @@ import java.lang.annotation.Target;
 
 /**
  * Makes an injected jetcd {@code Client} authenticate as this user, with the password the
- * cluster's auth setup ({@link EtcdTest#auth()}) gives it; {@code "root"} is root. Clients for
- * different users can be injected into one test; each is closed after it.
+ * cluster's auth setup ({@link EtcdTest#auth()}) gives it; {@code "root"} is root. Under {@link
+ * EtcdTest#clientCertAuth()} the client instead presents a TLS client certificate with the user
+ * as its common name, and no password (so a user without one works too). Clients for different
+ * users can be injected into one test; each is closed after it.
  *
  * <pre>{@code
  * @EtcdTest(auth = "auth")

@@ -3,6 +3,7 @@ package dev.fakeetcd.internal.server;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.Trace;
@@ -134,7 +135,7 @@ final class AutoCompactor {
     cluster.trace().record(Trace.Type.CLIENT, member.id(), "auto-compaction at " + rev);
     CompletableFuture<CompactionResponse> result;
     try {
-      result = member.compact(CompactionRequest.newBuilder().setRevision(rev).build(), null);
+      result = member.compact(CompactionRequest.newBuilder().setRevision(rev).build(), Credentials.NONE);
     } catch (RuntimeException e) {
       result = CompletableFuture.failedFuture(e);
     }

@@ -7,6 +7,7 @@ import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.auth.AuthTokenSpec;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.backend.SnapshotFormat;
 import dev.fakeetcd.internal.membership.MemberList;
@@ -93,6 +94,7 @@ public final class Cluster implements AutoCloseable {
   private final AuthTokenSpec authToken;
   private final Duration authTokenTtl;
   private final int bcryptCost;
+  private final boolean clientCertAuth;
   /** The virtual clock as a {@link Clock}, for what is made before the simulation exists. */
   private final Clock virtualTime = new Clock() {
     @Override
@@ -124,6 +126,7 @@ public final class Cluster implements AutoCloseable {
     this.authToken = settings.authToken();
     this.authTokenTtl = settings.authTokenTtl();
     this.bcryptCost = settings.bcryptCost();
+    this.clientCertAuth = settings.clientCertAuth();
     byte[] restoredState = settings.restoredState();
     // etcd's ReqTimeout (etcd 3.4: etcdserver/config.go): 5 s plus two election timeouts.
     this.requestTimeout = Duration.ofSeconds(5).plus(config.election().multipliedBy(2));
@@ -357,6 +360,11 @@ public final class Cluster implements AutoCloseable {
 
   public int bcryptCost() {
     return bcryptCost;
+  }
+
+  /** etcd's --client-cert-auth: a call without a token runs as its certificate's common name. */
+  public boolean clientCertAuth() {
+    return clientCertAuth;
   }
 
   /** Virtual time as a {@link Clock}. */
@@ -600,12 +608,13 @@ public final class Cluster implements AutoCloseable {
   /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
   public CompactionResponse compact(long revision) {
     return fromLeader("compaction at " + revision, m -> m.compact(
-        CompactionRequest.newBuilder().setRevision(revision).build(), null));
+        CompactionRequest.newBuilder().setRevision(revision).build(), Credentials.NONE));
   }
 
   /** An Alarm request (GET, ACTIVATE, DEACTIVATE) through Raft, from the leader. */
   public AlarmResponse alarm(AlarmRequest request) {
-    return fromLeader("alarm " + request.getAction(), m -> m.maintenance().alarm(request, null));
+    return fromLeader("alarm " + request.getAction(),
+        m -> m.maintenance().alarm(request, Credentials.NONE));
   }
 
   /** Runs a Raft request on the leader and waits for it without time passing. */

@@ -14,6 +14,7 @@ import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.StatusResponse;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.apply.RaftRequest;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.backend.SnapshotFormat;
 import dev.fakeetcd.internal.membership.Downgrade;
 import dev.fakeetcd.internal.mvcc.MvccStore;
@@ -80,8 +81,8 @@ public final class Maintenance {
    * Through Raft like any write; the response has no header, as etcd 3.4 answers it
    * ({@code etcdserver/api/v3rpc/maintenance.go}).
    */
-  public CompletableFuture<AlarmResponse> alarm(AlarmRequest request, String token) {
-    return member.propose(RaftRequest.Kind.ALARM, request, token)
+  public CompletableFuture<AlarmResponse> alarm(AlarmRequest request, Credentials caller) {
+    return member.propose(RaftRequest.Kind.ALARM, request, caller)
         .thenApply(r -> (AlarmResponse) r);
   }
 

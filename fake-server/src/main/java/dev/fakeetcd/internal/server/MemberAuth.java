@@ -11,6 +11,7 @@ import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.apply.RaftRequest;
 import dev.fakeetcd.internal.auth.AuthInfo;
 import dev.fakeetcd.internal.auth.AuthStore;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.auth.Passwords;
 import dev.fakeetcd.internal.auth.TokenProvider;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
@@ -59,20 +60,19 @@ public final class MemberAuth {
   }
 
   /**
-   * Who {@code token} names (null: no token, {@link AuthInfo#NONE}), or INVALID_AUTH_TOKEN. As
-   * etcd's simple-token check, a token made by an entry this member has not applied yet waits
-   * for it, for as long as the client waits (etcd sets no bound of its own).
+   * Who {@code caller} runs as (etcd 3.4's {@code AuthInfoFromCtx}): the user its token names, or
+   * INVALID_AUTH_TOKEN; without a token, under {@code --client-cert-auth}, its certificate's
+   * common name at the current auth revision ({@code AuthInfoFromTLS}); else {@link
+   * AuthInfo#NONE}. As etcd's simple-token check, a token made by an entry this member has not
+   * applied yet waits for it, for as long as the client waits (etcd sets no bound of its own).
    */
-  public CompletableFuture<AuthInfo> who(String token) {
-    if (token == null) {
-      return CompletableFuture.completedFuture(AuthInfo.NONE);
-    }
-    if (!knowsNow(token)) {
-      long index = simpleTokenIndex(token);
+  public CompletableFuture<AuthInfo> who(Credentials caller) {
+    if (!knowsNow(caller)) {
+      long index = simpleTokenIndex(caller.token());
       CompletableFuture<AuthInfo> later = new CompletableFuture<>();
       waitingForIndex.computeIfAbsent(index, i -> new ArrayList<>()).add(() -> {
         try {
-          later.complete(lookUp(token));
+          later.complete(lookUp(caller));
         } catch (RuntimeException e) {
           later.completeExceptionally(e);
         }
@@ -80,29 +80,33 @@ public final class MemberAuth {
       return later;
     }
     try {
-      return CompletableFuture.completedFuture(lookUp(token));
+      return CompletableFuture.completedFuture(lookUp(caller));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
   /** Whether {@link #who} would answer at once: no token, or one this member could know. */
-  boolean knowsNow(String token) {
-    return token == null || simpleTokenIndex(token) <= member.member().appliedIndex();
+  boolean knowsNow(Credentials caller) {
+    return caller.token() == null
+        || simpleTokenIndex(caller.token()) <= member.member().appliedIndex();
   }
 
-  /** Who {@code token} names on {@code sm} now, without waiting; else INVALID_AUTH_TOKEN. */
-  AuthInfo whoNow(EtcdStateMachine sm, String token) {
-    if (token == null) {
-      return AuthInfo.NONE;
-    }
+  /** Who {@code caller} runs as on {@code sm} now, without waiting; else INVALID_AUTH_TOKEN. */
+  AuthInfo whoNow(EtcdStateMachine sm, Credentials caller) {
     AuthStore auth = sm.auth();
-    return auth.tokens().info(token, auth.revision())
-        .orElseThrow(EtcdError.INVALID_AUTH_TOKEN::toException);
+    if (caller.token() != null) {
+      return auth.tokens().info(caller.token(), auth.revision())
+          .orElseThrow(EtcdError.INVALID_AUTH_TOKEN::toException);
+    }
+    if (caller.commonName() != null && cluster.clientCertAuth()) {
+      return new AuthInfo(caller.commonName(), auth.revision());
+    }
+    return AuthInfo.NONE;
   }
 
-  private AuthInfo lookUp(String token) {
-    return whoNow(member.local(sm -> sm), token);
+  private AuthInfo lookUp(Credentials caller) {
+    return whoNow(member.local(sm -> sm), caller);
   }
 
   /** The index a simple token names ({@code prefix.index}); 0 for any other token. */
@@ -140,11 +144,11 @@ public final class MemberAuth {
    * etcd turns a range end of {@code \0} into an empty one before it checks, so such a watch
    * needs READ on its key alone.
    */
-  public EtcdError watchRefusal(String token, ByteString key, ByteString rangeEnd) {
+  public EtcdError watchRefusal(Credentials caller, ByteString key, ByteString rangeEnd) {
     EtcdStateMachine sm = member.local(m -> m);
     ByteString end = rangeEnd.equals(ZERO) ? ByteString.EMPTY : rangeEnd;
     try {
-      sm.auth().checkRange(whoNow(sm, token), key, end);
+      sm.auth().checkRange(whoNow(sm, caller), key, end);
       return null;
     } catch (EtcdException e) {
       return e.error();
@@ -152,8 +156,8 @@ public final class MemberAuth {
   }
 
   /** etcd's {@code IsAdminPermitted} for the token's user. */
-  public CompletableFuture<Void> checkAdmin(String token) {
-    return who(token).thenAccept(who -> store().checkAdmin(who));
+  public CompletableFuture<Void> checkAdmin(Credentials caller) {
+    return who(caller).thenAccept(who -> store().checkAdmin(who));
   }
 
   /**
@@ -161,8 +165,8 @@ public final class MemberAuth {
    * the token is known at once, the action's own future is returned, so that a client's cancel
    * reaches the change it started.
    */
-  <T> CompletableFuture<T> asAdmin(String token, Supplier<CompletableFuture<T>> action) {
-    CompletableFuture<Void> check = checkAdmin(token);
+  <T> CompletableFuture<T> asAdmin(Credentials caller, Supplier<CompletableFuture<T>> action) {
+    CompletableFuture<Void> check = checkAdmin(caller);
     if (check.isDone() && !check.isCompletedExceptionally()) {
       return action.get();
     }
@@ -173,8 +177,8 @@ public final class MemberAuth {
    * As {@link #checkAdmin}, with the errors Maintenance's Defragment, Snapshot, Hash and HashKV
    * answer: etcd 3.4 returns the auth store's own errors there, unconverted (code Unknown).
    */
-  public CompletableFuture<Void> checkAdminUnconverted(String token) {
-    return checkAdmin(token).exceptionally(failure -> {
+  public CompletableFuture<Void> checkAdminUnconverted(Credentials caller) {
+    return checkAdmin(caller).exceptionally(failure -> {
       throw EtcdException.cause(failure) instanceof EtcdException e ? unconverted(e)
           : EtcdException.completion(failure);
     });
@@ -199,7 +203,7 @@ public final class MemberAuth {
 
   /** Proposes an auth request as the token's user; a password is hashed first, as etcd 3.5. */
   public CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request,
-      String token) {
+      Credentials caller) {
     member.requireUp();
     MessageLite hashed = switch (kind) {
       case AUTH_USER_ADD -> hashed((AuthUserAddRequest) request);
@@ -210,7 +214,7 @@ public final class MemberAuth {
       }
       default -> request;
     };
-    return who(token).thenCompose(who -> member.proposals().propose(kind, hashed, who));
+    return who(caller).thenCompose(who -> member.proposals().propose(kind, hashed, who));
   }
 
   private AuthUserAddRequest hashed(AuthUserAddRequest r) {
@@ -231,12 +235,12 @@ public final class MemberAuth {
    * entry that makes the token on every member; again if an auth change came in between.
    */
   public CompletableFuture<AuthenticateResponse> authenticate(AuthenticateRequest request,
-      String token) {
-    return authenticate(request, token, AUTHENTICATE_ATTEMPTS);
+      Credentials caller) {
+    return authenticate(request, caller, AUTHENTICATE_ATTEMPTS);
   }
 
   private CompletableFuture<AuthenticateResponse> authenticate(AuthenticateRequest request,
-      String token, int attempts) {
+      Credentials caller, int attempts) {
     return member.reads().linearizable(sm -> {
       AuthStore.PasswordCheck check = sm.auth().passwordCheck(request.getName());
       if (!Passwords.matches(request.getPassword(), check.hash())) {
@@ -246,11 +250,11 @@ public final class MemberAuth {
     }).thenCompose(checked -> {
       InternalAuthenticateRequest entry = InternalAuthenticateRequest.newBuilder()
           .setName(request.getName()).setSimpleToken(store().tokens().newPrefix(random)).build();
-      return who(token).thenCompose(
+      return who(caller).thenCompose(
           who -> member.proposals().propose(RaftRequest.Kind.AUTHENTICATE, entry, who))
           .thenCompose(response -> checked == store().revision() || attempts <= 1
               ? CompletableFuture.completedFuture((AuthenticateResponse) response)
-              : authenticate(request, token, attempts - 1));
+              : authenticate(request, caller, attempts - 1));
     });
   }
 }

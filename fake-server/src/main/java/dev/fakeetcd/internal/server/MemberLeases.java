@@ -17,6 +17,7 @@ import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.lease.Lessor;
 import dev.fakeetcd.internal.raft.Role;
 import dev.fakeetcd.internal.apply.RaftRequest;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.sim.PeerMessage;
 import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.SimClock;
@@ -95,7 +96,7 @@ public final class MemberLeases implements Lessor.Host {
 
   // ---- the RPCs ----
 
-  public CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request, String token) {
+  public CompletableFuture<LeaseGrantResponse> grant(LeaseGrantRequest request, Credentials caller) {
     CompletableFuture<LeaseGrantResponse> refused = member.refuseOverQuota(BackendQuota.LEASE_COST);
     if (refused != null) {
       return refused;
@@ -105,14 +106,14 @@ public final class MemberLeases implements Lessor.Host {
       // Only positive IDs, as etcd masks its request ID.
       r = r.toBuilder().setID(nextRequestId() & Long.MAX_VALUE).build();
     }
-    return member.propose(RaftRequest.Kind.LEASE_GRANT, r, token).thenApply(o -> {
+    return member.propose(RaftRequest.Kind.LEASE_GRANT, r, caller).thenApply(o -> {
       LeaseGrantResponse g = (LeaseGrantResponse) o;
       return g.toBuilder().setHeader(member.header(g.getHeader())).build();
     });
   }
 
-  public CompletableFuture<LeaseRevokeResponse> revoke(LeaseRevokeRequest request, String token) {
-    return member.propose(RaftRequest.Kind.LEASE_REVOKE, request, token).thenApply(o -> {
+  public CompletableFuture<LeaseRevokeResponse> revoke(LeaseRevokeRequest request, Credentials caller) {
+    return member.propose(RaftRequest.Kind.LEASE_REVOKE, request, caller).thenApply(o -> {
       LeaseRevokeResponse r = (LeaseRevokeResponse) o;
       return r.toBuilder().setHeader(member.header(r.getHeader())).build();
     });

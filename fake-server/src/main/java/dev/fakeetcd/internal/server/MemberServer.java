@@ -18,6 +18,7 @@ import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.apply.RaftRequest;
 import dev.fakeetcd.internal.auth.AuthInfo;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.auth.RequestPermissions;
 import dev.fakeetcd.internal.backend.BackendFile;
 import dev.fakeetcd.internal.backend.BackendQuota;
@@ -154,9 +155,9 @@ public final class MemberServer implements KeyFeed.Source {
    * As etcd's Range: a linearizable one waits for the read index first; then, as etcd's {@code
    * doSerialize}, the token is looked up and READ checked against this member's auth store.
    */
-  public CompletableFuture<RangeResponse> range(RangeRequest request, String token) {
+  public CompletableFuture<RangeResponse> range(RangeRequest request, Credentials caller) {
     validator.checkRange(request);
-    return read(token, (sm, who) -> {
+    return read(caller, (sm, who) -> {
       RequestPermissions.checkRange(sm.auth(), who, request);
       return sm.store().range(request);
     }, request.getSerializable()).thenApply(headers::fill);
@@ -167,17 +168,17 @@ public final class MemberServer implements KeyFeed.Source {
    * member's auth store, then the query; a linearizable one after the read index is applied,
    * which covers the entry that made any token a client could hold.
    */
-  private <T> CompletableFuture<T> read(String token,
+  private <T> CompletableFuture<T> read(Credentials caller,
       BiFunction<EtcdStateMachine, AuthInfo, T> query, boolean serializable) {
     if (serializable) {
-      return auth.who(token).thenApply(who -> local(sm -> checked(sm, who, query)));
+      return auth.who(caller).thenApply(who -> local(sm -> checked(sm, who, query)));
     }
     // Usually the token is known once the read index is applied; one made by a later entry
     // waits for it, as etcd's look-up does, and the query runs then.
-    return reads.linearizable(sm -> auth.knowsNow(token)
-        ? Optional.of(checked(sm, auth.whoNow(sm, token), query)) : Optional.<T>empty())
+    return reads.linearizable(sm -> auth.knowsNow(caller)
+        ? Optional.of(checked(sm, auth.whoNow(sm, caller), query)) : Optional.<T>empty())
         .thenCompose(answer -> answer.isPresent() ? CompletableFuture.completedFuture(answer.get())
-            : auth.who(token).thenApply(who -> local(sm -> checked(sm, who, query))));
+            : auth.who(caller).thenApply(who -> local(sm -> checked(sm, who, query))));
   }
 
   /**
@@ -194,48 +195,48 @@ public final class MemberServer implements KeyFeed.Source {
     return answer;
   }
 
-  public CompletableFuture<PutResponse> put(PutRequest request, String token) {
+  public CompletableFuture<PutResponse> put(PutRequest request, Credentials caller) {
     CompletableFuture<PutResponse> refused = refuseOverQuota(BackendQuota.cost(request));
     if (refused != null) {
       return refused;
     }
     validator.checkPut(request);
-    return propose(RaftRequest.Kind.PUT, request, token)
+    return propose(RaftRequest.Kind.PUT, request, caller)
         .thenApply(r -> headers.fill((PutResponse) r));
   }
 
   public CompletableFuture<DeleteRangeResponse> deleteRange(DeleteRangeRequest request,
-      String token) {
+      Credentials caller) {
     validator.checkDeleteRange(request);
-    return propose(RaftRequest.Kind.DELETE_RANGE, request, token)
+    return propose(RaftRequest.Kind.DELETE_RANGE, request, caller)
         .thenApply(r -> headers.fill((DeleteRangeResponse) r));
   }
 
-  public CompletableFuture<TxnResponse> txn(TxnRequest request, String token) {
+  public CompletableFuture<TxnResponse> txn(TxnRequest request, Credentials caller) {
     CompletableFuture<TxnResponse> refused = refuseOverQuota(BackendQuota.cost(request));
     if (refused != null) {
       return refused;
     }
     validator.checkTxn(request);
     if (KvValidator.isReadOnly(request)) {
-      return read(token, (sm, who) -> {
+      return read(caller, (sm, who) -> {
         RequestPermissions.checkTxn(sm.auth(), who, request);
         return sm.store().txn(request).response();
       }, KvValidator.isSerializable(request)).thenApply(headers::fill);
     }
-    return propose(RaftRequest.Kind.TXN, request, token)
+    return propose(RaftRequest.Kind.TXN, request, caller)
         .thenApply(r -> headers.fill((TxnResponse) r));
   }
 
-  public CompletableFuture<CompactionResponse> compact(CompactionRequest request, String token) {
-    return propose(RaftRequest.Kind.COMPACTION, request, token)
+  public CompletableFuture<CompactionResponse> compact(CompactionRequest request, Credentials caller) {
+    return propose(RaftRequest.Kind.COMPACTION, request, caller)
         .thenApply(r -> headers.fill((CompactionResponse) r));
   }
 
   /** etcd's {@code raftRequest}: the request goes into the log as the token's user. */
-  CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request, String token) {
+  CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request, Credentials caller) {
     requireUp();
-    return auth.who(token).thenCompose(who -> proposals.propose(kind, request, who));
+    return auth.who(caller).thenCompose(who -> proposals.propose(kind, request, who));
   }
 
   /**
@@ -257,7 +258,7 @@ public final class MemberServer implements KeyFeed.Source {
   CompletableFuture<AlarmResponse> raiseNoSpace() {
     return maintenance.alarm(AlarmRequest.newBuilder()
         .setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(id).setAlarm(AlarmType.NOSPACE)
-        .build(), null);
+        .build(), Credentials.NONE);
   }
 
   /** Runs {@code query} on this member's applied store now; etcd errors surface as thrown. */

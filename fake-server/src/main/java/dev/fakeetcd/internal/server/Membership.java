@@ -12,6 +12,7 @@ import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.membership.MemberList;
 import dev.fakeetcd.internal.membership.PeerUrls;
 import dev.fakeetcd.internal.raft.RaftStatus;
@@ -126,10 +127,10 @@ public final class Membership {
    * as for every membership change (etcd's {@code checkMembershipOperationPermission}).
    */
   public CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request,
-      String token) {
+      Credentials caller) {
     List<String> urls = PeerUrls.parse(request.getPeerURLsList())
         .orElseThrow(() -> new EtcdException(EtcdError.MEMBER_BAD_URLS));
-    return asking.auth().asAdmin(token, () -> add(asking, request, urls));
+    return asking.auth().asAdmin(caller, () -> add(asking, request, urls));
   }
 
   private CompletableFuture<MemberAddResponse> add(MemberServer asking, MemberAddRequest request,
@@ -151,8 +152,8 @@ public final class Membership {
   }
 
   public CompletableFuture<MemberRemoveResponse> remove(MemberServer asking,
-      MemberRemoveRequest request, String token) {
-    return asking.auth().asAdmin(token, () -> remove(asking, request));
+      MemberRemoveRequest request, Credentials caller) {
+    return asking.auth().asAdmin(caller, () -> remove(asking, request));
   }
 
   private CompletableFuture<MemberRemoveResponse> remove(MemberServer asking,
@@ -179,8 +180,8 @@ public final class Membership {
   }
 
   public CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
-      MemberPromoteRequest request, String token) {
-    return asking.auth().asAdmin(token, () -> promote(asking, request));
+      MemberPromoteRequest request, Credentials caller) {
+    return asking.auth().asAdmin(caller, () -> promote(asking, request));
   }
 
   private CompletableFuture<MemberPromoteResponse> promote(MemberServer asking,
@@ -211,8 +212,8 @@ public final class Membership {
    * keeps it a learner; and the URLs are not checked, but stored as given, in their order.
    */
   public CompletableFuture<MemberUpdateResponse> update(MemberServer asking,
-      MemberUpdateRequest request, String token) {
-    return asking.auth().asAdmin(token, () -> update(asking, request));
+      MemberUpdateRequest request, Credentials caller) {
+    return asking.auth().asAdmin(caller, () -> update(asking, request));
   }
 
   private CompletableFuture<MemberUpdateResponse> update(MemberServer asking,

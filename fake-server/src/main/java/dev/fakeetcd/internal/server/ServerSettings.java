@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param authToken etcd's --auth-token
  * @param authTokenTtl etcd's --auth-token-ttl: a simple token's idle life
  * @param bcryptCost etcd's --bcrypt-cost, as given (see {@link Passwords#effectiveCost})
+ * @param clientCertAuth etcd's --client-cert-auth: a call without a token runs as its TLS client
+ *     certificate's common name
  */
 public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
     String autoCompactionMode, long autoCompactionRetention, Duration leaseCheckpointInterval,
     long quotaBackendBytes, byte[] restoredState, AuthTokenSpec authToken, Duration authTokenTtl,
-    int bcryptCost) {
+    int bcryptCost, boolean clientCertAuth) {
 
   public ServerSettings {
     Objects.requireNonNull(authToken, "authToken");
@@ -41,12 +43,12 @@ public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
   /** etcd's defaults, in-process only. */
   public static ServerSettings defaults() {
     return new ServerSettings(128, 1_572_864, -1, null, 0, Duration.ZERO, 0, null,
-        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST);
+        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST, false);
   }
 
   public ServerSettings withBasePort(int port) {
     return new ServerSettings(maxTxnOps, maxRequestBytes, port, autoCompactionMode,
         autoCompactionRetention, leaseCheckpointInterval, quotaBackendBytes, restoredState,
-        authToken, authTokenTtl, bcryptCost);
+        authToken, authTokenTtl, bcryptCost, clientCertAuth);
   }
 }

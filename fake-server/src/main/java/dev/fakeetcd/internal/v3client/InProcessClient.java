@@ -12,6 +12,7 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
@@ -49,28 +50,28 @@ public final class InProcessClient {
   }
 
   /**
-   * One gRPC call: its caller's token (its internal requests run as that user, as etcd's v3client
-   * passes the call's context on), its internal requests in flight, its cancellation and the
-   * watch it waits on.
+   * One gRPC call: its caller's credentials (its internal requests run as that user, as etcd's
+   * v3client passes the call's context on), its internal requests in flight, its cancellation
+   * and the watch it waits on.
    */
   public static final class Call {
-    private final String token;
+    private final Credentials caller;
     private int inFlight;
     /** Written under the cluster lock; read by the answer, which is sent outside it. */
     private volatile boolean cancelled;
     private KeyFeed.Subscription waiting;
     private Runnable onCancel = () -> { };
 
-    /** A call of the server's own, with no token (etcd's v3client context carries none). */
+    /** A call of the server's own, with no credentials (etcd's v3client context carries none). */
     public Call() {
-      this(null);
+      this(Credentials.NONE);
     }
 
-    private Call(String token) {
-      this.token = token;
+    private Call(Credentials caller) {
+      this.caller = caller;
     }
 
-    /** The call this thread serves, as its caller's token's user. */
+    /** The call this thread serves, as its caller's user. */
     public static Call ofCaller() {
       return new Call(CallerToken.current());
     }
@@ -184,20 +185,20 @@ public final class InProcessClient {
       return CompletableFuture.completedFuture(lease);
     }
     return call.track(member.leases().grant(LeaseGrantRequest.newBuilder().setTTL(SESSION_TTL)
-        .build(), call.token)).thenApply(r -> r.getID());
+        .build(), call.caller)).thenApply(r -> r.getID());
   }
 
   public CompletableFuture<TxnResponse> txn(Call call, TxnRequest request) {
-    return call.track(attempt(() -> member.txn(request, call.token)));
+    return call.track(attempt(() -> member.txn(request, call.caller)));
   }
 
   public CompletableFuture<RangeResponse> range(Call call, RangeRequest request) {
-    return call.track(attempt(() -> member.range(request, call.token)));
+    return call.track(attempt(() -> member.range(request, call.caller)));
   }
 
   public CompletableFuture<DeleteRangeResponse> delete(Call call, ByteString key) {
     return call.track(attempt(() -> member.deleteRange(DeleteRangeRequest.newBuilder().setKey(key)
-        .build(), call.token)));
+        .build(), call.caller)));
   }
 
   private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> r) {

@@ -39,6 +39,7 @@ import dev.fakeetcd.api.ResponseHeader;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import dev.fakeetcd.internal.apply.RaftRequest;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
@@ -61,9 +62,9 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
   @Override
   public void authenticate(AuthenticateRequest request,
       StreamObserver<AuthenticateResponse> responses) {
-    String token = CallerToken.current();
+    Credentials caller = CallerToken.current();
     cluster.call(member, responses,
-        () -> member.auth().authenticate(request, token).thenApply(this::withHeader));
+        () -> member.auth().authenticate(request, caller).thenApply(this::withHeader));
   }
 
   @Override
@@ -148,8 +149,8 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
 
   private <T extends Message> void propose(RaftRequest.Kind kind, Message request,
       StreamObserver<T> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.auth().propose(kind, request, token)
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.auth().propose(kind, request, caller)
         .thenApply(response -> {
           @SuppressWarnings("unchecked")
           T typed = withHeader((T) response);

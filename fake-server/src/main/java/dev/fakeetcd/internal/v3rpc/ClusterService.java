@@ -11,6 +11,7 @@ import dev.fakeetcd.api.MemberRemoveRequest;
 import dev.fakeetcd.api.MemberRemoveResponse;
 import dev.fakeetcd.api.MemberUpdateRequest;
 import dev.fakeetcd.api.MemberUpdateResponse;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.server.CallerToken;
@@ -36,22 +37,22 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
   @Override
   public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> responses) {
-    String token = CallerToken.current();
-    configure(responses, () -> cluster.membership().add(member, request, token));
+    Credentials caller = CallerToken.current();
+    configure(responses, () -> cluster.membership().add(member, request, caller));
   }
 
   @Override
   public void memberRemove(MemberRemoveRequest request,
       StreamObserver<MemberRemoveResponse> responses) {
-    String token = CallerToken.current();
-    configure(responses, () -> cluster.membership().remove(member, request, token));
+    Credentials caller = CallerToken.current();
+    configure(responses, () -> cluster.membership().remove(member, request, caller));
   }
 
   @Override
   public void memberUpdate(MemberUpdateRequest request,
       StreamObserver<MemberUpdateResponse> responses) {
-    String token = CallerToken.current();
-    configure(responses, () -> cluster.membership().update(member, request, token));
+    Credentials caller = CallerToken.current();
+    configure(responses, () -> cluster.membership().update(member, request, caller));
   }
 
   /**
@@ -120,7 +121,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
   @Override
   public void memberPromote(MemberPromoteRequest request,
       StreamObserver<MemberPromoteResponse> responses) {
-    String token = CallerToken.current();
-    configure(responses, () -> cluster.membership().promote(member, request, token));
+    Credentials caller = CallerToken.current();
+    configure(responses, () -> cluster.membership().promote(member, request, caller));
   }
 }

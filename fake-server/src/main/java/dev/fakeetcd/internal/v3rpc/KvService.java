@@ -11,6 +11,7 @@ import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RangeResponse;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
@@ -29,32 +30,32 @@ public final class KvService extends KVGrpc.KVImplBase {
 
   @Override
   public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.range(request, token));
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.range(request, caller));
   }
 
   @Override
   public void put(PutRequest request, StreamObserver<PutResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.put(request, token));
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.put(request, caller));
   }
 
   @Override
   public void deleteRange(DeleteRangeRequest request,
       StreamObserver<DeleteRangeResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.deleteRange(request, token));
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.deleteRange(request, caller));
   }
 
   @Override
   public void txn(TxnRequest request, StreamObserver<TxnResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.txn(request, token));
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.txn(request, caller));
   }
 
   @Override
   public void compact(CompactionRequest request, StreamObserver<CompactionResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.compact(request, token));
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.compact(request, caller));
   }
 }

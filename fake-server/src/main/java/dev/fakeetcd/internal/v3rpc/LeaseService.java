@@ -11,6 +11,7 @@ import dev.fakeetcd.api.LeaseRevokeRequest;
 import dev.fakeetcd.api.LeaseRevokeResponse;
 import dev.fakeetcd.api.LeaseTimeToLiveRequest;
 import dev.fakeetcd.api.LeaseTimeToLiveResponse;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberLeases;
@@ -34,15 +35,15 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
 
   @Override
   public void leaseGrant(LeaseGrantRequest request, StreamObserver<LeaseGrantResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> leases.grant(request, token));
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> leases.grant(request, caller));
   }
 
   @Override
   public void leaseRevoke(LeaseRevokeRequest request,
       StreamObserver<LeaseRevokeResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> leases.revoke(request, token));
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> leases.revoke(request, caller));
   }
 
   @Override

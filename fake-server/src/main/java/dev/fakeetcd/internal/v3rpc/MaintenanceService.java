@@ -17,6 +17,7 @@ import dev.fakeetcd.api.SnapshotRequest;
 import dev.fakeetcd.api.SnapshotResponse;
 import dev.fakeetcd.api.StatusRequest;
 import dev.fakeetcd.api.StatusResponse;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.server.CallerToken;
@@ -54,11 +55,11 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
    */
   @Override
   public void alarm(AlarmRequest request, StreamObserver<AlarmResponse> responses) {
-    String token = CallerToken.current();
+    Credentials caller = CallerToken.current();
     cluster.call(member, responses, () -> {
       CompletableFuture<AlarmResponse> alarm;
       try {
-        alarm = maintenance.alarm(request, token);
+        alarm = maintenance.alarm(request, caller);
       } catch (EtcdException e) {
         alarm = CompletableFuture.failedFuture(e);
       }
@@ -75,15 +76,15 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
 
   @Override
   public void defragment(DefragmentRequest request, StreamObserver<DefragmentResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(token)
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(caller)
         .thenApply(ok -> maintenance.defragment()));
   }
 
   @Override
   public void hash(HashRequest request, StreamObserver<HashResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(token)
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(caller)
         .thenApply(ok -> maintenance.hash()));
   }
 
@@ -91,15 +92,15 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
   public void snapshot(SnapshotRequest request, StreamObserver<SnapshotResponse> responses) {
     SnapshotStream stream = new SnapshotStream(cluster,
         (ServerCallStreamObserver<SnapshotResponse>) responses);
-    String token = CallerToken.current();
-    cluster.call(member, stream, () -> member.auth().checkAdminUnconverted(token)
+    Credentials caller = CallerToken.current();
+    cluster.call(member, stream, () -> member.auth().checkAdminUnconverted(caller)
         .thenApply(ok -> maintenance.snapshot()));
   }
 
   @Override
   public void hashKV(HashKVRequest request, StreamObserver<HashKVResponse> responses) {
-    String token = CallerToken.current();
-    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(token)
+    Credentials caller = CallerToken.current();
+    cluster.call(member, responses, () -> member.auth().checkAdminUnconverted(caller)
         .thenApply(ok -> maintenance.hashKv(request)));
   }
 

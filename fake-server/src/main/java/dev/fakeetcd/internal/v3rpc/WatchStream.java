@@ -7,6 +7,7 @@ import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchRequest;
 import dev.fakeetcd.api.WatchResponse;
+import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.mvcc.MvccStore;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.server.CallerToken;
@@ -58,13 +59,13 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
   private SimClock.Timer ticker;
   /** Set by the core when it held something back because the outbox was full. */
   private final AtomicBoolean stalled = new AtomicBoolean();
-  /** The stream's auth token, looked up at every create, as etcd does; null without one. */
-  private final String token;
+  /** The stream's credentials, looked up at every create, as etcd does. */
+  private final Credentials caller;
 
   WatchStream(Cluster cluster, MemberServer member, ServerCallStreamObserver<WatchResponse> out) {
     this.cluster = cluster;
     this.member = member;
-    this.token = CallerToken.current();
+    this.caller = CallerToken.current();
     this.out = out;
     this.fragmentLimit = cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM;
     this.outbox = new Outbox<>(out, cluster.watchSender(), cluster.clock()).waitingForReady()
@@ -154,7 +155,7 @@ final class WatchStream implements StreamObserver<WatchRequest>, WatchHub.Stream
     ByteString key = request.getKey().isEmpty() ? Watcher.ZERO : request.getKey();
     long id = request.getWatchId();
     String refused = null;
-    EtcdError denied = member.auth().watchRefusal(token, key, request.getRangeEnd());
+    EtcdError denied = member.auth().watchRefusal(caller, key, request.getRangeEnd());
     if (denied != null) {
       refused = denied.goText();
     } else if (Watcher.isEmptyRange(key, request.getRangeEnd())) {
