@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.testing.RawHttp;
-import dev.fakeetcd.testing.TestCertificates;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -36,17 +35,17 @@ class ClientPortTlsTest {
 
   @Test
   void endpoints_useHttpsUnderTls() {
-    TestCertificates certs = TestCertificates.in(dir);
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(certs.server()[0],
-        certs.server()[1])))) {
+    TestCertificates certs = TestCertificates.create(dir);
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(certs.serverCertFile(),
+        certs.serverKeyFile())))) {
       assertThat(cluster.endpoints()).allMatch(uri -> uri.getScheme().equals("https"));
     }
   }
 
   @Test
   void tls_servesGrpcToAClientTrustingTheCa() throws Exception {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
     try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])))) {
       ManagedChannel channel = channel(cluster.endpoints().get(0),
           GrpcSslContexts.forClient().trustManager(certs.caFile().toFile()));
@@ -62,8 +61,8 @@ class ClientPortTlsTest {
 
   @Test
   void tls_servesHttpInsideTls() throws Exception {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
     try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])))) {
       RawHttp.Response response = RawHttp.request(trusting(certs.caFile()).getSocketFactory(),
           cluster.endpoints().get(0), "GET", "/health");
@@ -75,8 +74,8 @@ class ClientPortTlsTest {
 
   @Test
   void tls_clientOfferingH2AndHttp11_speaksHttp11ToTheRoutes() throws Exception {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
     try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])));
         SSLSocket socket = (SSLSocket) trusting(certs.caFile()).getSocketFactory()
             .createSocket("127.0.0.1", cluster.endpoints().get(0).getPort())) {
@@ -94,8 +93,8 @@ class ClientPortTlsTest {
 
   @Test
   void trustedCa_withoutClientCertAuth_stillRequiresACertificate() throws Exception {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
     try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
         .trustedCa(certs.caFile())))) {
       ManagedChannel channel = channel(cluster.endpoints().get(0),
@@ -112,8 +111,8 @@ class ClientPortTlsTest {
 
   @Test
   void clientCertAuth_refusesAClientWithoutACertificate() throws Exception {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
     try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
         .trustedCa(certs.caFile()).clientCertAuth(true)))) {
       ManagedChannel channel = channel(cluster.endpoints().get(0),
@@ -130,13 +129,13 @@ class ClientPortTlsTest {
 
   @Test
   void clientCertAuth_servesAClientWithACertificateTheCaSigned() throws Exception {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
-    Path[] alice = certs.client("alice");
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
+    TestCertificates.ClientCertificate alice = certs.client("alice");
     try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
         .trustedCa(certs.caFile()).clientCertAuth(true)))) {
       ManagedChannel channel = channel(cluster.endpoints().get(0), GrpcSslContexts.forClient()
-          .trustManager(certs.caFile().toFile()).keyManager(alice[0].toFile(), alice[1].toFile()));
+          .trustManager(certs.caFile().toFile()).keyManager(alice.certFile().toFile(), alice.keyFile().toFile()));
       try {
         assertThat(KVGrpc.newBlockingStub(channel).put(put("k", "v")).getHeader().getRevision())
             .isEqualTo(2);
@@ -148,15 +147,15 @@ class ClientPortTlsTest {
 
   @Test
   void clientCertAuth_refusesAClientCertificateOfAnotherCa() throws Exception {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
     Path otherDir = Files.createDirectory(dir.resolve("other"));
-    Path[] mallory = TestCertificates.in(otherDir).client("mallory");
+    TestCertificates.ClientCertificate mallory = TestCertificates.create(otherDir).client("mallory");
     try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
         .trustedCa(certs.caFile()).clientCertAuth(true)))) {
       ManagedChannel channel = channel(cluster.endpoints().get(0), GrpcSslContexts.forClient()
           .trustManager(certs.caFile().toFile())
-          .keyManager(mallory[0].toFile(), mallory[1].toFile()));
+          .keyManager(mallory.certFile().toFile(), mallory.keyFile().toFile()));
       try {
         assertThatThrownBy(() -> KVGrpc.newBlockingStub(channel).put(put("k", "v")))
             .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
@@ -169,8 +168,8 @@ class ClientPortTlsTest {
 
   @Test
   void newCluster_refusesAKeyFileItCannotRead() {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
 
     assertThatThrownBy(() -> FakeEtcd.newCluster(config(ServerTls.of(server[0],
         dir.resolve("missing.pem"))))).isInstanceOf(IllegalArgumentException.class)
@@ -199,5 +198,10 @@ class ClientPortTlsTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
     return context;
+  }
+
+  /** The server's certificate and key files. */
+  private static Path[] serverFiles(TestCertificates certs) {
+    return new Path[] {certs.serverCertFile(), certs.serverKeyFile()};
   }
 }

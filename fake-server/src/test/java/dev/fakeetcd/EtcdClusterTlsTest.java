@@ -17,13 +17,17 @@ import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.api.lock.LockGrpc;
 import dev.fakeetcd.api.lock.LockRequest;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
+import dev.fakeetcd.testing.RawHttp;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.JdkSslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
@@ -33,6 +37,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.net.SocketFactory;
 import javax.net.ssl.SSLException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,6 +162,39 @@ class EtcdClusterTlsTest {
 
     assertThat(alice.range(Clusters.get("/app/k")).getKvs(0).getValue()).isEqualTo(bytes("v"));
     assertFails(EtcdError.PERMISSION_DENIED, () -> alice.put(put("/other", "v")));
+  }
+
+  @Test
+  void gateway_certificateWithCommonName_isRefusedAsEtcdsGatewayRefusesIt() throws Exception {
+    EtcdCluster cluster = start(true, true);
+
+    RawHttp.Response answer = RawHttp.request(httpsSockets("alice"), cluster.endpoints().get(0),
+        "POST", "/v3/kv/range");
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.body()).isEqualTo("CommonName of client sending a request against gateway"
+        + " will be ignored and not used as expected\n");
+  }
+
+  @Test
+  void gateway_certificateWithCommonNameAuthOff_isServed() throws Exception {
+    EtcdCluster cluster = start(true, false);
+
+    RawHttp.Response answer = RawHttp.request(httpsSockets("alice"), cluster.endpoints().get(0),
+        "POST", "/v3/kv/range");
+
+    // Past the refusal: an empty body is a range with no key.
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.body()).contains("etcdserver: key is not provided");
+  }
+
+  /** Sockets speaking TLS with the cluster's CA and a client certificate for {@code cn}. */
+  private SocketFactory httpsSockets(String cn) throws SSLException {
+    TestCertificates.ClientCertificate client = certs.client(cn);
+    SslContext context = SslContextBuilder.forClient().sslProvider(SslProvider.JDK)
+        .trustManager(certs.caFile().toFile())
+        .keyManager(client.certFile().toFile(), client.keyFile().toFile()).build();
+    return ((JdkSslContext) context).context().getSocketFactory();
   }
 
   @Test

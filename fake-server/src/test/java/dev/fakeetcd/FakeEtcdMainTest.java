@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.SnapshotRequest;
-import dev.fakeetcd.testing.TestCertificates;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
@@ -177,7 +176,7 @@ class FakeEtcdMainTest {
 
   @Test
   void run_certAndKeyFiles_printHttpsEndpoints(@TempDir Path dir) {
-    Path[] server = TestCertificates.in(dir).server();
+    Path[] server = serverFiles(TestCertificates.create(dir));
 
     try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1",
         "--cert-file", server[0].toString(), "--key-file", server[1].toString())) {
@@ -188,8 +187,8 @@ class FakeEtcdMainTest {
 
   @Test
   void run_clientCertAuth_requiresCertificatesOfTheTrustedCa(@TempDir Path dir) {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] server = certs.server();
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] server = serverFiles(certs);
 
     try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1",
         "--cert-file=" + server[0], "--key-file=" + server[1],
@@ -202,7 +201,7 @@ class FakeEtcdMainTest {
 
   @Test
   void run_certFileWithoutKeyFile_isRefused(@TempDir Path dir) {
-    Path[] server = TestCertificates.in(dir).server();
+    Path[] server = serverFiles(TestCertificates.create(dir));
 
     assertThatThrownBy(() -> run("--port=0", "--cert-file", server[0].toString()))
         .isInstanceOf(IllegalArgumentException.class)
@@ -211,5 +210,10 @@ class FakeEtcdMainTest {
 
   private static ManagedChannel channel(URI endpoint) {
     return NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort()).usePlaintext().build();
+  }
+
+  /** The server's certificate and key files. */
+  private static Path[] serverFiles(TestCertificates certs) {
+    return new Path[] {certs.serverCertFile(), certs.serverKeyFile()};
   }
 }

@@ -9,6 +9,7 @@ import dev.fakeetcd.api.MaintenanceGrpc;
 import dev.fakeetcd.api.WatchGrpc;
 import dev.fakeetcd.api.election.ElectionGrpc;
 import dev.fakeetcd.api.lock.LockGrpc;
+import dev.fakeetcd.internal.server.CallerToken;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -29,6 +30,7 @@ import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderNames;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaderValues;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpHeaders;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpMethod;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslHandler;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponse;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpUtil;
@@ -41,6 +43,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * etcd 3.4's JSON gateway (grpc-gateway v1) on one member: {@code POST /v3/<service>/<rpc>} with
@@ -56,11 +59,18 @@ public final class GatewayRoute implements HttpRoute {
   private static final String JSON = "application/json";
 
   private final Channel member;
+  /** Whether a client certificate's common name would be a user (client-cert-auth, auth on). */
+  private final BooleanSupplier commonNamesAreUsers;
   private final Map<String, MethodDescriptor<?, ?>> rpcs = new TreeMap<>();
 
-  /** A gateway whose calls go over {@code member}, a channel to one member's gRPC services. */
-  public GatewayRoute(Channel member) {
+  /**
+   * A gateway whose calls go over {@code member}, a channel to one member's gRPC services;
+   * {@code commonNamesAreUsers} tells whether the member would take a client certificate's
+   * common name as a user (then the gateway refuses such a request, as etcd's does).
+   */
+  public GatewayRoute(Channel member, BooleanSupplier commonNamesAreUsers) {
     this.member = member;
+    this.commonNamesAreUsers = commonNamesAreUsers;
     rpcs.put("/v3/kv/range", KVGrpc.getRangeMethod());
     rpcs.put("/v3/kv/put", KVGrpc.getPutMethod());
     rpcs.put("/v3/kv/deleterange", KVGrpc.getDeleteRangeMethod());
@@ -117,6 +127,12 @@ public final class GatewayRoute implements HttpRoute {
     return List.copyOf(rpcs.keySet());
   }
 
+  private static boolean hasCommonName(ChannelHandlerContext ctx) {
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    String commonName = tls == null ? null : CallerToken.commonName(tls.engine().getSession());
+    return commonName != null && !commonName.isEmpty();
+  }
+
   @Override
   public boolean serves(String path) {
     return path.startsWith("/v3/") || path.startsWith("/v3beta/") || path.equals("/v3");
@@ -130,7 +146,11 @@ public final class GatewayRoute implements HttpRoute {
       path = "/v3/" + path.substring("/v3beta/".length());
     }
     MethodDescriptor<?, ?> rpc = rpcs.get(path);
-    if (request.method().equals(HttpMethod.OPTIONS)) {
+    if (path.startsWith("/v3/") && hasCommonName(ctx) && commonNamesAreUsers.getAsBoolean()) {
+      // etcd's client handler (embed/serve.go): its gateway would call as itself, not as the CN.
+      HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "CommonName of client"
+          + " sending a request against gateway will be ignored and not used as expected");
+    } else if (request.method().equals(HttpMethod.OPTIONS)) {
       // etcd's CORS wrapper answers every preflight itself.
       respond(ctx, keepAlive, HttpResponseStatus.OK, null, "");
     } else if (path.equals("/v3")) {

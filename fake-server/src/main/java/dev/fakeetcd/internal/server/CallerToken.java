@@ -61,7 +61,7 @@ public final class CallerToken implements ServerInterceptor {
    * The CN of the session's verified client certificate (Go's {@code Subject.CommonName}: the
    * last CN attribute; empty without one); null without a session or a client certificate.
    */
-  static String commonName(SSLSession session) {
+  public static String commonName(SSLSession session) {
     if (session == null) {
       return null;
     }

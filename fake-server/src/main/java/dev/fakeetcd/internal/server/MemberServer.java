@@ -101,6 +101,11 @@ public final class MemberServer implements KeyFeed.Source {
     return auth;
   }
 
+  /** Whether auth is on in this member's state; false while it is down. */
+  public boolean authEnabled() {
+    return isUp() && local(sm -> sm.auth().isEnabled());
+  }
+
   Proposals proposals() {
     return proposals;
   }

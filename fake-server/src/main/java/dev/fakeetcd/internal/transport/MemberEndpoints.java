@@ -193,7 +193,8 @@ public final class MemberEndpoints implements ClientEndpoints {
         InProcessChannelBuilder.forName(inProcessName).directExecutor().build();
     List<HttpRoute> routes = List.of(new HealthRoute(cluster, member),
         new VersionRoute(Downgrade.VERSION, Downgrade.CLUSTER.toString()),
-        new MetricsRoute(cluster, member, handled), new GatewayRoute(gatewayChannel));
+        new MetricsRoute(cluster, member, handled), new GatewayRoute(gatewayChannel,
+            () -> cluster.clientCertAuth() && cluster.query(() -> member.authEnabled())));
     Endpoint endpoint = new Endpoint(inProcessName, faults,
         List.of(kv, maintenance, clusterService, watch, lease, auth, lock, election, health),
         routes, gatewayChannel);

@@ -51,7 +51,8 @@ final class GatewayHarness implements AutoCloseable {
   final EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder().members(1).build());
   private final ManagedChannel grpc = cluster.inProcessChannel(cluster.members().get(0));
   private final BlockingQueue<Runnable> callbacks = new LinkedBlockingQueue<>();
-  final GatewayRoute route = new GatewayRoute(ClientInterceptors.intercept(grpc, onTestThread()));
+  final GatewayRoute route = new GatewayRoute(ClientInterceptors.intercept(grpc, onTestThread()),
+      () -> false);
   private final EmbeddedChannel channel = new EmbeddedChannel(
       new SimpleChannelInboundHandler<FullHttpRequest>() {
         @Override

@@ -6,7 +6,8 @@ import dev.fakeetcd.internal.http.HttpResponses;
 import dev.fakeetcd.internal.http.HttpRoute;
 import dev.fakeetcd.internal.v3rpc.HealthService;
 import dev.fakeetcd.testing.RawHttp;
-import dev.fakeetcd.testing.TestCertificates;
+import dev.fakeetcd.TestCertificates;
+import dev.fakeetcd.internal.server.CallerToken;
 import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
@@ -33,7 +34,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -83,20 +83,19 @@ class ClientPortTest {
 
   @Test
   void grpcCall_seesTheClientCertificateInItsSslSession() throws Exception {
-    TestCertificates certs = TestCertificates.in(dir);
-    Path[] serverFiles = certs.server();
-    Path[] alice = certs.client("alice");
+    TestCertificates certs = TestCertificates.create(dir);
+    Path[] serverFiles = serverFiles(certs);
+    TestCertificates.ClientCertificate alice = certs.client("alice");
     start(new ClientPort(new PortTls(serverFiles[0], serverFiles[1], certs.caFile(), true)
         .context(), List.of(), 1024));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
         .sslContext(GrpcSslContexts.forClient().trustManager(certs.caFile().toFile())
-            .keyManager(alice[0].toFile(), alice[1].toFile()).build()).build();
+            .keyManager(alice.certFile().toFile(), alice.keyFile().toFile()).build()).build();
 
     ClientCalls.blockingUnaryCall(channel, CHECK, CallOptions.DEFAULT, new byte[0]);
 
     SSLSession session = seen.get().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
-    assertThat(((X509Certificate) session.getPeerCertificates()[0]).getSubjectX500Principal()
-        .getName()).isEqualTo("CN=alice");
+    assertThat(CallerToken.commonName(session)).isEqualTo("alice");
   }
 
   @Test
@@ -149,5 +148,10 @@ class ClientPortTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The server's certificate and key files. */
+  private static Path[] serverFiles(TestCertificates certs) {
+    return new Path[] {certs.serverCertFile(), certs.serverKeyFile()};
   }
 }
