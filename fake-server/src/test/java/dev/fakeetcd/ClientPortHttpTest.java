@@ -6,18 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fakeetcd.api.AlarmType;
 import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.testing.GrpcHealth;
 import dev.fakeetcd.testing.RawHttp;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
@@ -217,7 +214,7 @@ class ClientPortHttpTest {
   void grpcHealth_answersServingForTheServer() throws InterruptedException {
     ManagedChannel channel = channel(cluster, 0);
     try {
-      byte[] answer = ClientCalls.blockingUnaryCall(channel, HEALTH_CHECK, CallOptions.DEFAULT,
+      byte[] answer = ClientCalls.blockingUnaryCall(channel, GrpcHealth.CHECK, CallOptions.DEFAULT,
           new byte[0]);
 
       assertThat(answer).containsExactly(0x08, 0x01); // status: SERVING
@@ -232,7 +229,7 @@ class ClientPortHttpTest {
     try {
       byte[] request = {0x0a, 0x01, 'x'}; // service: "x"
 
-      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, HEALTH_CHECK,
+      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, GrpcHealth.CHECK,
           CallOptions.DEFAULT, request))
           .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
             assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
@@ -243,26 +240,7 @@ class ClientPortHttpTest {
     }
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
 
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
-
-  private static final MethodDescriptor<byte[], byte[]> HEALTH_CHECK =
-      MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("grpc.health.v1.Health/Check")
-          .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
   private static ManagedChannel channel(EtcdCluster cluster, int member) {
     URI endpoint = cluster.endpoints().get(member);

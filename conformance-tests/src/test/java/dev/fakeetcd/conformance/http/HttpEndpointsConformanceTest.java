@@ -7,12 +7,10 @@ import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.conformance.ConformanceTest;
 import dev.fakeetcd.conformance.EtcdTarget;
+import dev.fakeetcd.testing.GrpcHealth;
 import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -111,33 +109,13 @@ class HttpEndpointsConformanceTest {
 
   @ConformanceTest
   void grpcHealthCheck_answersServing(EtcdTarget target) {
-    byte[] answer = ClientCalls.blockingUnaryCall(target.channels().get(0), HEALTH_CHECK,
+    byte[] answer = ClientCalls.blockingUnaryCall(target.channels().get(0), GrpcHealth.CHECK,
         CallOptions.DEFAULT, new byte[0]);
 
     assertThat(answer).containsExactly(0x08, 0x01); // HealthCheckResponse{status: SERVING}
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
 
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-
-  private static final MethodDescriptor<byte[], byte[]> HEALTH_CHECK =
-      MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("grpc.health.v1.Health/Check")
-          .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
   private static URI uri(EtcdTarget target, String path) {
     return target.endpoints().get(0).resolve(path);

@@ -2,18 +2,18 @@ package dev.fakeetcd.internal.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fakeetcd.TestCertificates;
 import dev.fakeetcd.internal.http.HttpResponses;
 import dev.fakeetcd.internal.http.HttpRoute;
-import dev.fakeetcd.internal.v3rpc.HealthService;
-import dev.fakeetcd.testing.RawHttp;
-import dev.fakeetcd.TestCertificates;
 import dev.fakeetcd.internal.server.CallerToken;
+import dev.fakeetcd.internal.v3rpc.HealthService;
+import dev.fakeetcd.testing.GrpcHealth;
+import dev.fakeetcd.testing.RawHttp;
 import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -27,9 +27,7 @@ import io.grpc.netty.shaded.io.netty.channel.ChannelHandlerContext;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.FullHttpRequest;
 import io.grpc.netty.shaded.io.netty.handler.codec.http.HttpResponseStatus;
 import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -45,26 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** The port's protocol split on its own: what each side sees of the connection. */
 class ClientPortTest {
 
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES =
-      new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-          return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-          try {
-            return stream.readAllBytes();
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      };
-  private static final MethodDescriptor<byte[], byte[]> CHECK =
-      MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-          .setFullMethodName("grpc.health.v1.Health/Check")
-          .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
 
   @TempDir
   Path dir;
@@ -92,7 +70,7 @@ class ClientPortTest {
         .sslContext(GrpcSslContexts.forClient().trustManager(certs.caFile().toFile())
             .keyManager(alice.certFile().toFile(), alice.keyFile().toFile()).build()).build();
 
-    ClientCalls.blockingUnaryCall(channel, CHECK, CallOptions.DEFAULT, new byte[0]);
+    ClientCalls.blockingUnaryCall(channel, GrpcHealth.CHECK, CallOptions.DEFAULT, new byte[0]);
 
     SSLSession session = seen.get().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
     assertThat(CallerToken.commonName(session)).isEqualTo("alice");
@@ -103,7 +81,7 @@ class ClientPortTest {
     start(new ClientPort(null, List.of(), 1024));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort()).usePlaintext().build();
 
-    ClientCalls.blockingUnaryCall(channel, CHECK, CallOptions.DEFAULT, new byte[0]);
+    ClientCalls.blockingUnaryCall(channel, GrpcHealth.CHECK, CallOptions.DEFAULT, new byte[0]);
 
     assertThat(seen.get().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)).isInstanceOf(InetSocketAddress.class);
     assertThat(seen.get().get(Grpc.TRANSPORT_ATTR_SSL_SESSION)).isNull();
