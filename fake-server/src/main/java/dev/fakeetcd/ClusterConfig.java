@@ -3,6 +3,7 @@ package dev.fakeetcd;
 import dev.fakeetcd.internal.auth.AuthTokenSpec;
 import dev.fakeetcd.internal.auth.Passwords;
 import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,7 +105,11 @@ public final class ClusterConfig {
     return tcp;
   }
 
-  /** With {@link #tcp()}: 0 for free ports, else member {@code i} listens on {@code basePort + i}. */
+  /**
+   * With {@link #tcp()}: 0 for free ports, else member {@code i} listens on
+   * {@code basePort + 2 * i} (2379, 2381, 2383 from 2379: an odd base never meets etcd's even
+   * peer ports 2380, 12380, 22380, 32380).
+   */
   public int basePort() {
     return basePort;
   }
@@ -230,7 +235,10 @@ public final class ClusterConfig {
       return this;
     }
 
-    /** Members listen on consecutive ports from {@code port} (implies TCP). */
+    /**
+     * Member {@code i} listens on {@code port + 2 * i} (implies TCP): from etcd's 2379, members
+     * take 2379, 2381, 2383 and leave 2380, etcd's peer port, free.
+     */
     public Builder basePort(int port) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("basePort must be in 1..65535: " + port);
@@ -340,7 +348,7 @@ public final class ClusterConfig {
 
     public ClusterConfig build() {
       SimConfig checked = sim.build();
-      if (basePort != 0 && basePort + checked.members() - 1 > 65535) {
+      if (basePort != 0 && ServerSettings.clientPort(basePort, checked.members() - 1) > 65535) {
         throw new IllegalArgumentException("basePort " + basePort + " leaves no room for "
             + checked.members() + " members");
       }

@@ -2,6 +2,7 @@ package dev.fakeetcd;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,34 +11,61 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The standalone server: {@code java -jar fake-etcd-server.jar --members 3 --port 2379}. It runs a
- * cluster on real time, prints one client endpoint per line once a leader exists, and closes the
- * cluster on SIGINT / SIGTERM. Not API: tests start clusters with {@link FakeEtcd}.
+ * The standalone server: {@code ./fake-etcd --members 3} from a checkout, or {@code java -jar
+ * fake-etcd-server.jar --members 3 --port 2379}. It runs a cluster on real time, prints one client
+ * endpoint per line once a leader exists, and closes the cluster on SIGINT / SIGTERM. Member
+ * {@code i} listens on {@code P + 2i} (2379, 2381, 2383 by default; see
+ * {@link ClusterConfig#basePort()}), so etcd's peer port 2380 stays free. Not API: tests start
+ * clusters with {@link FakeEtcd}.
  */
 final class FakeEtcdMain {
 
-  static final String USAGE = String.join(System.lineSeparator(),
-      "Usage: java -jar fake-etcd-server.jar [--members N] [--port P] [--seed S] [--restore F]"
-          + " [--quota-backend-bytes B] [--auth-token T] [--auth-token-ttl S] [--bcrypt-cost C]"
-          + " [--cert-file F --key-file F [--trusted-ca-file F] [--client-cert-auth]]",
-      "Runs a simulated etcd cluster on 127.0.0.1 and prints each member's client endpoint.",
-      "  --members N  number of members (default 3)",
-      "  --port P     first member's port; member i listens on P+i (default 2379; 0: any free ports)",
-      "  --seed S     seed of the simulation's random choices (default: random, printed on stderr)",
-      "  --restore F  start from snapshot file F, saved from a fake-etcd member by",
-      "               'etcdctl snapshot save' (a real etcd's snapshot cannot be restored)",
-      "  --quota-backend-bytes B  etcd's backend space quota (default 0: 2 GiB; negative: none)",
-      "  --auth-token T      etcd's token type: simple (default) or",
-      "                      jwt,pub-key=FILE,priv-key=FILE,sign-method=ALG[,ttl=DURATION]",
-      "  --auth-token-ttl S  seconds a simple token lives after its last use (default 300)",
-      "  --bcrypt-cost C     bcrypt cost of user passwords (default 10; 4 is fastest)",
-      "  --cert-file F       serve the client ports over TLS with this certificate (PEM)",
-      "  --key-file F        and this key (PEM: PKCS#8, PKCS#1 or SEC1)",
-      "  --trusted-ca-file F the CA that client certificates must chain to",
-      "  --client-cert-auth  require a client certificate the trusted CA signed",
-      "  --help       print this text");
+  /** A command-line flag; {@code value} is null for a flag that takes none. */
+  record Flag(String name, String value, String... help) {
+  }
+
+  /** Every flag {@link #run} accepts, in the order {@link #USAGE} lists them. */
+  static final List<Flag> FLAGS = List.of(
+      new Flag("--members", "N", "number of members (default 3)"),
+      new Flag("--port", "P", "first member's port; member i listens on P+2i: 2379, 2381, 2383",
+          "by default, so etcd's peer port 2380 stays free (0: any free ports)"),
+      new Flag("--seed", "S", "seed of the simulation's random choices (default: random, printed"
+          + " on stderr)"),
+      new Flag("--restore", "F", "start from snapshot file F, saved from a fake-etcd member by",
+          "'etcdctl snapshot save' (a real etcd's snapshot cannot be restored)"),
+      new Flag("--quota-backend-bytes", "B",
+          "etcd's backend space quota (default 0: 2 GiB; negative: none)"),
+      new Flag("--auth-token", "T", "etcd's token type: simple (default) or",
+          "jwt,pub-key=FILE,priv-key=FILE,sign-method=ALG[,ttl=DURATION]"),
+      new Flag("--auth-token-ttl", "S", "seconds a simple token lives after its last use"
+          + " (default 300)"),
+      new Flag("--bcrypt-cost", "C", "bcrypt cost of user passwords (default 10; 4 is fastest)"),
+      new Flag("--cert-file", "F", "serve the client ports over TLS with this certificate (PEM)"),
+      new Flag("--key-file", "F", "and this key (PEM: PKCS#8, PKCS#1 or SEC1)"),
+      new Flag("--trusted-ca-file", "F", "the CA that client certificates must chain to"),
+      new Flag("--client-cert-auth", null, "require a client certificate the trusted CA signed"),
+      new Flag("--help", null, "print this text (also -h)"));
+
+  static final String USAGE = usage();
 
   private FakeEtcdMain() {
+  }
+
+  private static String usage() {
+    StringBuilder text = new StringBuilder(
+        "Usage: java -jar fake-etcd-server.jar [FLAG]...   (or ./fake-etcd [FLAG]... in a checkout)")
+        .append(System.lineSeparator())
+        .append("Runs a simulated etcd cluster on 127.0.0.1 and prints each member's client"
+            + " endpoint.");
+    for (Flag flag : FLAGS) {
+      String head = flag.name() + (flag.value() == null ? "" : " " + flag.value());
+      for (String line : flag.help()) {
+        text.append(System.lineSeparator())
+            .append(String.format("  %-24s %s", head, line));
+        head = "";
+      }
+    }
+    return text.toString();
   }
 
   /** Public only because the {@code java} launcher calls it; the class is not API. */
@@ -45,15 +73,8 @@ final class FakeEtcdMain {
     EtcdCluster cluster;
     try {
       cluster = run(args, System.out, System.err);
-    } catch (IllegalArgumentException e) {
-      System.err.println("fake-etcd-server: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
     } catch (RuntimeException e) {
-      // Typically a port already in use.
-      System.err.println("fake-etcd-server: cannot start: " + e);
-      System.exit(1);
+      System.exit(explain(e, System.err));
       return;
     }
     if (cluster == null) {
@@ -62,6 +83,25 @@ final class FakeEtcdMain {
     Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "fake-etcd-shutdown"));
     // Every server thread is a daemon; this thread keeps the JVM up until a signal ends it.
     new CountDownLatch(1).await();
+  }
+
+  /**
+   * Prints why {@link #run} failed, without a stack trace, and returns the exit status: 2 for a
+   * bad argument (with the usage), 1 for a cluster that could not start.
+   */
+  static int explain(RuntimeException e, PrintStream err) {
+    if (e instanceof IllegalArgumentException) {
+      err.println("fake-etcd-server: " + e.getMessage());
+      err.println(USAGE);
+      return 2;
+    }
+    if (e.getCause() instanceof BindException) { // a port in use, named by the message
+      err.println("fake-etcd-server: " + e.getMessage());
+      err.println("fake-etcd-server: choose another --port, or --port 0 for free ports");
+      return 1;
+    }
+    err.println("fake-etcd-server: cannot start: " + e);
+    return 1;
   }
 
   /**
@@ -95,9 +135,7 @@ final class FakeEtcdMain {
       }
       int eq = arg.indexOf('=');
       String name = eq < 0 ? arg : arg.substring(0, eq);
-      if (!List.of("--members", "--port", "--seed", "--restore", "--quota-backend-bytes",
-          "--auth-token", "--auth-token-ttl", "--bcrypt-cost", "--cert-file", "--key-file",
-          "--trusted-ca-file").contains(name)) {
+      if (FLAGS.stream().noneMatch(f -> f.name().equals(name) && f.value() != null)) {
         throw new IllegalArgumentException("unknown argument: " + arg);
       }
       String value;

@@ -4,11 +4,13 @@ import static dev.fakeetcd.Clusters.bytes;
 import static dev.fakeetcd.Clusters.get;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.fakeetcd.api.KVGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -49,5 +51,58 @@ class EtcdClusterTcpTest {
         assertThat(socket.getLocalPort()).isEqualTo(endpoint.getPort());
       }
     }
+  }
+
+  @Test
+  void newCluster_basePort_putsMemberIOnEveryOtherPort() throws IOException {
+    int base = freeBase(3);
+    try (EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder().members(3).seed(3).basePort(base).build())) {
+      assertThat(cluster.endpoints()).extracting(URI::getPort).containsExactly(base, base + 2, base + 4);
+    }
+  }
+
+  @Test
+  void newCluster_portInUse_namesPortAndMemberAndFreesTheOtherPorts() throws IOException {
+    int base = freeBase(3);
+    try (ServerSocket held = listen(base + 4)) {
+      assertThatThrownBy(() -> FakeEtcd.newCluster(ClusterConfig.builder().members(3).seed(4).basePort(base).build()))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageMatching("cannot start member member-2\\([0-9a-f]+\\): 127\\.0\\.0\\.1:" + (base + 4)
+              + " is already in use");
+    }
+
+    for (int port : List.of(base, base + 2)) {
+      try (ServerSocket socket = listen(port)) {
+        assertThat(socket.getLocalPort()).isEqualTo(port);
+      }
+    }
+  }
+
+  /** A port {@code p} such that p, p+2, ... for {@code members} members are free right now. */
+  static int freeBase(int members) throws IOException {
+    while (true) {
+      int base;
+      try (ServerSocket probe = listen(0)) {
+        base = probe.getLocalPort();
+      }
+      if (base + 2 * (members - 1) > 65535) {
+        continue;
+      }
+      boolean free = true;
+      for (int i = 1; i < members && free; i++) {
+        try (ServerSocket ignored = listen(base + 2 * i)) {
+          // free
+        } catch (IOException busy) {
+          free = false;
+        }
+      }
+      if (free) {
+        return base;
+      }
+    }
+  }
+
+  static ServerSocket listen(int port) throws IOException {
+    return new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"));
   }
 }

@@ -5,6 +5,7 @@ import static dev.fakeetcd.Clusters.get;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.MaintenanceGrpc;
@@ -12,7 +13,9 @@ import dev.fakeetcd.api.SnapshotRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,6 +111,40 @@ class FakeEtcdMainTest {
     assertThat(run("--port", "0", "--help")).isNull();
 
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("Usage:").contains("--members N");
+  }
+
+  @Test
+  void usage_namesEveryFlagTheParserAccepts() {
+    for (FakeEtcdMain.Flag flag : FakeEtcdMain.FLAGS) {
+      assertThat(FakeEtcdMain.USAGE).contains("  " + flag.name() + (flag.value() == null ? "" : " " + flag.value()));
+      if (!flag.name().equals("--help")) {
+        // Accepted: it fails, if at all, for want of a value or of the TLS files, never as unknown.
+        assertThatThrownBy(() -> run(flag.name())).hasMessageNotContaining("unknown argument");
+      }
+    }
+  }
+
+  @Test
+  void explain_portInUse_namesPortAndMemberAndHintsAtFreePorts() throws IOException {
+    try (ServerSocket held = EtcdClusterTcpTest.listen(0)) {
+      RuntimeException failure = catchRuntimeException(
+          () -> run("--members", "1", "--seed", "1", "--port", Integer.toString(held.getLocalPort())));
+
+      assertThat(FakeEtcdMain.explain(failure, new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(1);
+      assertThat(lines(err)).hasSize(2);
+      assertThat(lines(err).get(0)).matches("fake-etcd-server: cannot start member member-0\\([0-9a-f]+\\): 127\\.0\\.0\\.1:"
+          + held.getLocalPort() + " is already in use");
+      assertThat(lines(err).get(1)).isEqualTo("fake-etcd-server: choose another --port, or --port 0 for free ports");
+    }
+  }
+
+  @Test
+  void explain_badArgument_printsItAndTheUsage() {
+    RuntimeException failure = catchRuntimeException(() -> run("--memebrs", "3"));
+
+    assertThat(FakeEtcdMain.explain(failure, new PrintStream(err, true, StandardCharsets.UTF_8))).isEqualTo(2);
+    assertThat(lines(err).get(0)).isEqualTo("fake-etcd-server: unknown argument: --memebrs");
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(FakeEtcdMain.USAGE);
   }
 
   @Test

@@ -11,7 +11,7 @@ import java.util.Objects;
  * from {@link #defaults()}.
  *
  * @param basePort {@code -1} for in-process only; {@code 0} for a free port per member; otherwise
- *     member {@code i} listens on {@code basePort + i}
+ *     member {@code i} listens on {@link #clientPort clientPort(basePort, i)}
  * @param autoCompactionMode etcd's --auto-compaction-mode, {@code "periodic"} (retention in
  *     nanoseconds, at least 10) or {@code "revision"} (retention a positive count); null for off
  * @param leaseCheckpointInterval etcd's lease checkpointing: the leader records the remaining TTL
@@ -38,6 +38,15 @@ public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
       throw new IllegalArgumentException("lease checkpoint interval must not be negative: "
           + leaseCheckpointInterval);
     }
+  }
+
+  /**
+   * Member {@code index}'s client port from base port {@code base}: every other port. From an odd
+   * base such as etcd's 2379 every client port is odd, so none takes etcd's peer port 2380 or the
+   * local peer ports of etcd's Procfile (12380, 22380, 32380): a real etcd can run beside the fake.
+   */
+  public static int clientPort(int base, int index) {
+    return base + 2 * index;
   }
 
   /** etcd's defaults, in-process only. */

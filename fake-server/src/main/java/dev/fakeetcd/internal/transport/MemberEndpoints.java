@@ -21,6 +21,7 @@ import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.sim.SimConfig;
+import dev.fakeetcd.internal.sim.Trace;
 import dev.fakeetcd.internal.v3client.InProcessClient;
 import dev.fakeetcd.internal.v3election.ElectionService;
 import dev.fakeetcd.internal.v3lock.LockService;
@@ -44,6 +45,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -67,7 +69,7 @@ public final class MemberEndpoints implements ClientEndpoints {
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final Cluster cluster;
-  /** -1 for in-process only, 0 for any free port, else member {@code i}'s port minus {@code i}. */
+  /** -1 for in-process only, 0 for any free port, else {@link ServerSettings#clientPort}'s base. */
   private final int basePort;
   private final long instance = INSTANCES.incrementAndGet();
   private final List<URI> uris = new CopyOnWriteArrayList<>();
@@ -195,7 +197,7 @@ public final class MemberEndpoints implements ClientEndpoints {
         new VersionRoute(Downgrade.VERSION, Downgrade.CLUSTER.toString()),
         new MetricsRoute(cluster, member, handled), new GatewayRoute(gatewayChannel,
             () -> cluster.clientCertAuth() && cluster.query(() -> member.authEnabled())));
-    Endpoint endpoint = new Endpoint(inProcessName, faults,
+    Endpoint endpoint = new Endpoint(Trace.label(Cluster.memberName(i), member.id()), inProcessName, faults,
         List.of(kv, maintenance, clusterService, watch, lease, auth, lock, election, health),
         routes, gatewayChannel);
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
@@ -205,7 +207,15 @@ public final class MemberEndpoints implements ClientEndpoints {
     endpoint.services.forEach(inProcess::addService);
     endpoint.inProcess = startServer(inProcess);
     if (basePort >= 0) {
-      endpoint.startTcp(basePort == 0 ? 0 : basePort + i);
+      try {
+        endpoint.startTcp(basePort == 0 ? 0 : ServerSettings.clientPort(basePort, i));
+      } catch (RuntimeException e) {
+        // Not yet in endpoints, so close() would miss it.
+        endpoint.gatewayChannel.shutdownNow();
+        endpoint.inProcess.shutdownNow();
+        awaitTermination(endpoint.inProcess);
+        throw e;
+      }
       uris.add(URI.create((ssl == null ? "http" : "https") + "://127.0.0.1:"
           + endpoint.tcp.getPort()));
     }
@@ -224,6 +234,8 @@ public final class MemberEndpoints implements ClientEndpoints {
   private final class Endpoint {
     /** Taken by this member's fault calls before, never inside, the cluster lock. */
     final ReentrantLock faults = new ReentrantLock();
+    /** The member as failures name it: {@code m1(8e9e05c52164694d)}. */
+    final String label;
     final String inProcessName;
     final ClientLinkFaults links;
     final List<ServerServiceDefinition> services;
@@ -237,9 +249,10 @@ public final class MemberEndpoints implements ClientEndpoints {
     /** The port's protocol split, with {@link #tcp}. */
     volatile ClientPort port;
 
-    Endpoint(String inProcessName, ClientLinkFaults links,
+    Endpoint(String label, String inProcessName, ClientLinkFaults links,
         List<ServerServiceDefinition> services, List<HttpRoute> routes,
         ManagedChannel gatewayChannel) {
+      this.label = label;
       this.inProcessName = inProcessName;
       this.links = links;
       this.services = services;
@@ -264,10 +277,23 @@ public final class MemberEndpoints implements ClientEndpoints {
           .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE)
           .fallbackHandlerRegistry(unknownMethods);
       services.forEach(builder::addService);
-      tcp = startServer(builder);
+      try {
+        tcp = builder.build().start();
+      } catch (IOException e) {
+        String address = "127.0.0.1:" + portNumber;
+        if (!inUse(e)) {
+          throw new UncheckedIOException("cannot start member " + label + ": cannot listen on "
+              + address + " (" + e.getMessage() + ")", e);
+        }
+        // One cause type for a busy port, whichever Netty transport (NIO, epoll) bound it.
+        BindException busy = new BindException(address + " is already in use");
+        busy.initCause(e);
+        throw new UncheckedIOException("cannot start member " + label + ": " + busy.getMessage(),
+            busy);
+      }
     }
 
-    void closeConnections() {
+  void closeConnections() {
       links.endOpenCalls();
       Server s = tcp;
       tcp = null;
@@ -362,6 +388,17 @@ public final class MemberEndpoints implements ClientEndpoints {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether a bind failed for a port already taken: NIO's BindException, epoll's errno text. */
+  private static boolean inUse(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException
+          || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Server startServer(io.grpc.ServerBuilder<?> builder) {
