@@ -11,6 +11,7 @@ module dev.fakeetcd {
   requires io.prometheus.metrics.model;
   requires io.prometheus.writer.text;
   // LdapName reads a client certificate's common name.
+  requires java.logging;
   requires java.naming;
   requires org.bouncycastle.pkix;
   requires org.bouncycastle.provider;

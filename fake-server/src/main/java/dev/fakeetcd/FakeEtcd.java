@@ -5,9 +5,15 @@ import io.grpc.ManagedChannel;
 import dev.fakeetcd.internal.server.ServerSettings;
 import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.transport.PortTls;
+import dev.fakeetcd.internal.transport.QuietLogging;
 
 /** The way in: starts simulated etcd clusters. */
 public final class FakeEtcd {
+
+  static {
+    // Before the first cluster loads Netty, and so before the extension makes a jetcd client.
+    QuietLogging.apply();
+  }
 
   private FakeEtcd() {
   }

@@ -57,6 +57,8 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(EtcdExtension.class);
   private static final String KEY = "cluster";
+  /** In a test's own store once its first failure carries the report. */
+  private static final String REPORTED = "reported";
 
   @EtcdTest
   private static final class Defaults {
@@ -378,12 +380,16 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
   /**
    * Attaches the report to {@code failure}, if the test has a cluster. Only there, not also on
    * standard error: the failure carries it to every place that shows the failure (IDE, build
-   * console, surefire's reports), next to the right test even when tests run in parallel.
+   * console, surefire's reports), next to the right test even when tests run in parallel. Only to
+   * a test's first failure: JUnit adds a later one (from an {@code @AfterEach}, say) to the first
+   * as suppressed, so that one report shows it all.
    */
   private static Throwable withReport(ExtensionContext context, Throwable failure) {
     Optional<ClusterResource> resource = owner(context)
         .map(o -> o.getStore(NAMESPACE).get(KEY, ClusterResource.class));
-    if (resource.isPresent() && !(failure instanceof ExtensionConfigurationException)) {
+    Object first = new Object();
+    if (resource.isPresent() && !(failure instanceof ExtensionConfigurationException)
+        && context.getStore(NAMESPACE).getOrComputeIfAbsent(REPORTED, k -> first) == first) {
       failure.addSuppressed(new ClusterReport(report(context, resource.get())));
     }
     return failure;

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -50,6 +51,30 @@ class SeedReportTest {
         SeedReportTest.class.getName() + "$Failing.fails.trace");
     assertThat(report).contains("full trace: " + trace.toAbsolutePath());
     assertThat(Files.readString(trace)).contains("LEADER").endsWith("isolate\n");
+  }
+
+  @EtcdTest(members = 1, seed = 1235)
+  static class FailingThenAfterEachFails {
+    @Test
+    void fails(EtcdCluster cluster) {
+      throw new AssertionError("boom");
+    }
+
+    @AfterEach
+    void after() {
+      throw new IllegalStateException("after too");
+    }
+  }
+
+  @Test
+  void failure_alsoInAfterEach_carriesOneReport() {
+    Throwable failure = Kits.failures(Kits.run(FailingThenAfterEachFails.class)).get(0);
+
+    assertThat(failure).hasMessage("boom");
+    assertThat(failure.getSuppressed()).hasSize(2);
+    assertThat(failure.getSuppressed()[0]).isInstanceOf(ClusterReport.class);
+    assertThat(failure.getSuppressed()[1]).hasMessage("after too");
+    assertThat(failure.getSuppressed()[1].getSuppressed()).isEmpty();
   }
 
   /** A put, the leader isolated, a new leader, then a minute of heartbeats before the failure. */
