@@ -29,8 +29,8 @@ final class FakeEtcdMain {
       new Flag("--members", "N", "number of members (default 3)"),
       new Flag("--port", "P", "first member's port; member i listens on P+2i: 2379, 2381, 2383",
           "by default, so etcd's peer port 2380 stays free (0: any free ports)"),
-      new Flag("--seed", "S", "seed of the simulation's random choices (default: random, printed"
-          + " on stderr)"),
+      new Flag("--seed", "S", "seed of the simulation's random choices",
+          "(default: random, printed on stderr)"),
       new Flag("--restore", "F", "start from snapshot file F, saved from a fake-etcd member by",
           "'etcdctl snapshot save' (a real etcd's snapshot cannot be restored)"),
       new Flag("--quota-backend-bytes", "B",
