@@ -18,7 +18,10 @@ public final class AutoCompaction {
 
   /** etcd's compaction modes. */
   public enum Mode {
-    PERIODIC, REVISION
+    /** etcd's {@code periodic}: keeps the history of the retention's time span. */
+    PERIODIC,
+    /** etcd's {@code revision}: keeps the retention's count of revisions. */
+    REVISION
   }
 
   /** One number-and-unit part of a Go duration ({@code time.ParseDuration}). */
@@ -110,6 +113,7 @@ public final class AutoCompaction {
     return negative ? d.negated() : d;
   }
 
+  /** Which of etcd's modes: by time or by revision count. */
   public Mode mode() {
     return mode;
   }

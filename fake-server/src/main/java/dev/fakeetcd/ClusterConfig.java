@@ -17,6 +17,15 @@ import java.util.Optional;
  * etcd 3.4 (heartbeat 100 ms, election 1000 ms, max-txn-ops 128, max-request-bytes 1.5 MiB) and a
  * test's needs: three members, seed 0, a {@link VirtualClock.Mode#MANUAL} clock (a healthy
  * cluster answers without time passing) and in-process transport only.
+ *
+ * <pre>{@code
+ * ClusterConfig config = ClusterConfig.builder()
+ *     .members(5)
+ *     .seed(7)
+ *     .clockMode(VirtualClock.Mode.AUTO_ADVANCE)
+ *     .basePort(2379)                  // members on 2379, 2381, 2383, 2385, 2387
+ *     .build();
+ * }</pre>
  */
 public final class ClusterConfig {
 
@@ -57,6 +66,7 @@ public final class ClusterConfig {
     tls = b.tls;
   }
 
+  /** A builder with the defaults above. */
   public static Builder builder() {
     return new Builder();
   }
@@ -66,6 +76,7 @@ public final class ClusterConfig {
     return builder().build();
   }
 
+  /** How many members the cluster starts with. */
   public int members() {
     return sim.members();
   }
@@ -75,14 +86,17 @@ public final class ClusterConfig {
     return seed;
   }
 
+  /** How virtual time moves; {@link VirtualClock.Mode#MANUAL} by default. */
   public VirtualClock.Mode clockMode() {
     return sim.clockMode();
   }
 
+  /** etcd's --heartbeat-interval, in virtual time (100 ms by default). */
   public Duration heartbeat() {
     return sim.heartbeat();
   }
 
+  /** etcd's --election-timeout, in virtual time (1000 ms by default). */
   public Duration election() {
     return sim.election();
   }
@@ -92,10 +106,12 @@ public final class ClusterConfig {
     return sim;
   }
 
+  /** etcd's --max-txn-ops: the most operations a Txn may hold (128 by default). */
   public int maxTxnOps() {
     return maxTxnOps;
   }
 
+  /** etcd's --max-request-bytes: the largest request a member accepts (1.5 MiB by default). */
   public int maxRequestBytes() {
     return maxRequestBytes;
   }
@@ -187,21 +203,25 @@ public final class ClusterConfig {
     private Builder() {
     }
 
+    /** How many members: at least 1 (3 by default). */
     public Builder members(int count) {
       sim.members(count);
       return this;
     }
 
+    /** The seed of every random choice: the same seed, the same run (0 by default). */
     public Builder seed(long value) {
       seed = value;
       return this;
     }
 
+    /** How virtual time moves ({@link VirtualClock.Mode#MANUAL} by default). */
     public Builder clockMode(VirtualClock.Mode mode) {
       sim.clockMode(mode);
       return this;
     }
 
+    /** etcd's --heartbeat-interval, in virtual time. */
     public Builder heartbeat(Duration interval) {
       sim.heartbeat(interval);
       return this;
@@ -213,6 +233,7 @@ public final class ClusterConfig {
       return this;
     }
 
+    /** etcd's --max-txn-ops: at least 1. */
     public Builder maxTxnOps(int ops) {
       if (ops < 1) {
         throw new IllegalArgumentException("maxTxnOps must be at least 1: " + ops);
@@ -221,6 +242,7 @@ public final class ClusterConfig {
       return this;
     }
 
+    /** etcd's --max-request-bytes: at least 1. */
     public Builder maxRequestBytes(int bytes) {
       if (bytes < 1) {
         throw new IllegalArgumentException("maxRequestBytes must be at least 1: " + bytes);
@@ -346,6 +368,7 @@ public final class ClusterConfig {
       return this;
     }
 
+    /** The configuration; refuses a base port that leaves no room for every member. */
     public ClusterConfig build() {
       SimConfig checked = sim.build();
       if (basePort != 0 && ServerSettings.clientPort(basePort, checked.members() - 1) > 65535) {

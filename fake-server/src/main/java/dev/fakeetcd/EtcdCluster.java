@@ -15,6 +15,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A running fake etcd cluster: its members, their endpoints, the virtual clock and the simulated
  * network between members. Close it to free every port and thread.
+ *
+ * <pre>{@code
+ * try (EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder().members(3).build())) {
+ *   Member leader = cluster.awaitLeader();
+ *   ManagedChannel channel = cluster.inProcessChannel(leader);  // or cluster.endpoints() with TCP
+ *   KVGrpc.newBlockingStub(channel).put(request);
+ *   leader.crash();                                  // a process dies
+ *   cluster.clock().advance(Duration.ofSeconds(3));  // the others elect a new leader
+ * }
+ * }</pre>
  */
 public final class EtcdCluster implements AutoCloseable {
 
@@ -43,14 +53,17 @@ public final class EtcdCluster implements AutoCloseable {
     }
   }
 
+  /** The configuration it was started with. */
   public ClusterConfig config() {
     return config;
   }
 
+  /** The seed of its random choices: rerun with it to see the same run again. */
   public long seed() {
     return cluster.seed();
   }
 
+  /** etcd's cluster ID, as in every response header. */
   public long clusterId() {
     return cluster.clusterId();
   }
@@ -83,6 +96,7 @@ public final class EtcdCluster implements AutoCloseable {
     return cluster.memberList().stream().map(MemberListEntry::of).toList();
   }
 
+  /** Member {@code index} of {@link #members()}. */
   public Member member(int index) {
     if (index < 0 || index >= members.size()) {
       throw new IndexOutOfBoundsException("member index " + index + " of " + members.size());

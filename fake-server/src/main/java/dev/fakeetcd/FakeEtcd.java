@@ -7,7 +7,15 @@ import dev.fakeetcd.internal.transport.MemberEndpoints;
 import dev.fakeetcd.internal.transport.PortTls;
 import dev.fakeetcd.internal.transport.QuietLogging;
 
-/** The way in: starts simulated etcd clusters. */
+/**
+ * The way in: starts simulated etcd clusters.
+ *
+ * <pre>{@code
+ * EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder()
+ *     .members(3).seed(42).tcp(true).build());   // members on free 127.0.0.1 ports
+ * List<URI> endpoints = cluster.endpoints();       // for jetcd, etcdctl or any etcd client
+ * }</pre>
+ */
 public final class FakeEtcd {
 
   static {

@@ -31,6 +31,7 @@ public final class Member {
     return id;
   }
 
+  /** Its name: {@code member-<index>}, as in MemberList and the cluster's trace. */
   public String name() {
     return Cluster.memberName(index);
   }
@@ -41,12 +42,14 @@ public final class Member {
         : Optional.of(cluster.endpoints().get(index));
   }
 
+  /** Whether its process runs (paused counts as running): not crashed, not killed. */
   public boolean isUp() {
     synchronized (cluster.lock()) {
       return cluster.member(id).isUp();
     }
   }
 
+  /** Whether it runs and leads. */
   public boolean isLeader() {
     synchronized (cluster.lock()) {
       return cluster.member(id).isUp() && cluster.member(id).role() == Role.LEADER;
@@ -87,6 +90,7 @@ public final class Member {
     cluster.pause(id);
   }
 
+  /** Unfreezes a paused process; it then handles what arrived meanwhile. */
   public void resume() {
     cluster.resume(id);
   }

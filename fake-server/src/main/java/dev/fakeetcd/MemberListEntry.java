@@ -19,6 +19,7 @@ import java.util.Objects;
 public record MemberListEntry(long id, String name, List<String> peerUrls, List<URI> clientUrls,
     boolean learner) {
 
+  /** Copies the lists; {@code name} must not be null. */
   public MemberListEntry {
     Objects.requireNonNull(name, "name");
     peerUrls = List.copyOf(peerUrls);

@@ -61,6 +61,7 @@ public final class Network {
     }
   }
 
+  /** Whether the one-way link {@code from -> to} is cut. */
   public boolean isCut(Member from, Member to) {
     synchronized (cluster.lock()) {
       return cluster.network().isCut(from.id(), to.id());

@@ -50,18 +50,22 @@ public final class ServerTls {
     return new ServerTls(certFile, keyFile, trustedCaFile, on);
   }
 
+  /** The server's certificate (PEM): etcd's --cert-file. */
   public Path certFile() {
     return certFile;
   }
 
+  /** The certificate's private key (PEM): etcd's --key-file. */
   public Path keyFile() {
     return keyFile;
   }
 
+  /** The CA client certificates must chain to: etcd's --trusted-ca-file. */
   public Optional<Path> trustedCaFile() {
     return Optional.ofNullable(trustedCaFile);
   }
 
+  /** etcd's --client-cert-auth: a call without a token runs as its certificate's common name. */
   public boolean clientCertAuth() {
     return clientCertAuth;
   }

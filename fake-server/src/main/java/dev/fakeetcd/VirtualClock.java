@@ -32,6 +32,7 @@ public final class VirtualClock {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
+  /** How this clock moves. */
   public Mode mode() {
     return clock.mode();
   }

@@ -67,7 +67,7 @@ class EtcdClusterTcpTest {
     try (ServerSocket held = listen(base + 4)) {
       assertThatThrownBy(() -> FakeEtcd.newCluster(ClusterConfig.builder().members(3).seed(4).basePort(base).build()))
           .isInstanceOf(UncheckedIOException.class)
-          .hasMessageMatching("cannot start member member-2\\([0-9a-f]+\\): 127\\.0\\.0\\.1:" + (base + 4)
+          .hasMessageMatching("cannot start member member-2\\([0-9a-f]+\\): 127\\.0\\.0\\.1:" + held.getLocalPort()
               + " is already in use");
     }
 
@@ -90,8 +90,8 @@ class EtcdClusterTcpTest {
       }
       boolean free = true;
       for (int i = 1; i < members && free; i++) {
-        try (ServerSocket ignored = listen(base + 2 * i)) {
-          // free
+        try {
+          listen(base + 2 * i).close();
         } catch (IOException busy) {
           free = false;
         }

@@ -20,6 +20,7 @@ public final class EtcdAssertions {
   private EtcdAssertions() {
   }
 
+  /** Assertions on {@code cluster}, reading from its leader and at its latest revision. */
   public static EtcdClusterAssert assertThat(EtcdCluster cluster) {
     return new EtcdClusterAssert(cluster, null, 0);
   }

@@ -52,6 +52,7 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
     return new EtcdClusterAssert(actual, target, rev);
   }
 
+  /** Some member leads. */
   public EtcdClusterAssert hasLeader() {
     isNotNull();
     List<MemberStatus> status = actual.status();
@@ -61,6 +62,7 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
     return this;
   }
 
+  /** No member leads. */
   public EtcdClusterAssert hasNoLeader() {
     isNotNull();
     List<MemberStatus> status = actual.status();
@@ -144,6 +146,7 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
     return this;
   }
 
+  /** No alarm is raised on any member. */
   public EtcdClusterAssert hasNoAlarms() {
     isNotNull();
     List<AlarmMember> alarms = actual.alarms().list();
@@ -153,6 +156,7 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
     return this;
   }
 
+  /** {@code member} leads. */
   public EtcdClusterAssert leaderIs(Member member) {
     isNotNull();
     List<MemberStatus> status = actual.status();
@@ -211,6 +215,7 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
     return new KeyAssert(this, key, found.get(0));
   }
 
+  /** {@code key} is absent, where and when this assertion reads. */
   public EtcdClusterAssert doesNotHaveKey(String key) {
     isNotNull();
     List<KeyValue> found = read(key);
