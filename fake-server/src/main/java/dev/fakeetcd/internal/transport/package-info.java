@@ -7,7 +7,9 @@
  * {@link dev.fakeetcd.internal.server.ClientEndpoints}, so that crashes, restarts and dropped
  * connections reach the servers. Also here: the interceptors (has-leader, learner, grpc-go's
  * receive checks, call trace, arrivals), grpc-go's answer to unknown methods, client-link faults
- * and the open calls they track, and the watchdog for calls stuck on a MANUAL clock.
+ * and the open calls they track, the watchdog for calls stuck on a MANUAL clock, and
+ * {@link dev.fakeetcd.internal.transport.QuietLogging}, which keeps a run without a logging setup
+ * free of SLF4J's and grpc's start-up chatter.
  *
  * <p>Each TCP port is etcd's client port for gRPC and HTTP/1.1 alike, in plaintext or TLS:
  * {@link dev.fakeetcd.internal.transport.ClientPort} splits connections by their first bytes.
