@@ -9,6 +9,7 @@ import dev.fakeetcd.VirtualClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,7 @@ public final class EtcdClusterExtension
   public EtcdClusterExtension(String clusterName, int nodes, boolean ssl,
       String... additionalArgs) {
     this(builder().withClusterName(clusterName).withNodes(nodes).withSsl(ssl)
-        .withAdditionalArgs(List.of(additionalArgs)));
+        .withAdditionalArgs(Arrays.asList(additionalArgs)));
   }
 
   private EtcdClusterExtension(Builder builder) {
@@ -218,10 +219,14 @@ public final class EtcdClusterExtension
    */
   public void restart(long delay, TimeUnit unit) {
     EtcdCluster running = cluster();
-    // A member that left the cluster stays down, as its etcd would exit again.
-    List<MemberListEntry> list = running.memberList();
-    List<Member> restarted = running.members().stream()
-        .filter(m -> list.stream().anyMatch(e -> e.id() == m.id())).toList();
+    // A member that left the cluster stays down, as its etcd would exit again (with every member
+    // down already, no member list tells who left: all start).
+    List<Member> restarted = running.members();
+    if (restarted.stream().anyMatch(Member::isUp)) {
+      List<MemberListEntry> list = running.memberList();
+      restarted = restarted.stream()
+          .filter(m -> list.stream().anyMatch(e -> e.id() == m.id())).toList();
+    }
     for (Member member : running.members()) {
       if (member.isUp()) {
         member.crash();

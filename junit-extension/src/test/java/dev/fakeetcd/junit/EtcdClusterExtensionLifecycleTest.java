@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** When clusters start and stop, by how the extension is registered (run through the engine). */
 class EtcdClusterExtensionLifecycleTest {
 
-  static class PerTest {
+  static class InstanceField {
     static final List<EtcdCluster> SEEN = new CopyOnWriteArrayList<>();
     static final List<URI> ENDPOINTS = new CopyOnWriteArrayList<>();
 
@@ -45,18 +45,19 @@ class EtcdClusterExtensionLifecycleTest {
 
   @Test
   void instanceField_eachTestGetsAFreshClusterClosedAfterIt() {
-    PerTest.SEEN.clear();
-    PerTest.ENDPOINTS.clear();
+    InstanceField.SEEN.clear();
+    InstanceField.ENDPOINTS.clear();
 
-    Kits.assertAllSucceeded(Kits.run(PerTest.class), 2);
+    Kits.assertAllSucceeded(Kits.run(InstanceField.class), 2);
 
-    assertThat(PerTest.SEEN).hasSize(2).doesNotHaveDuplicates();
+    assertThat(InstanceField.SEEN).hasSize(2).doesNotHaveDuplicates();
     assertThat(EtcdClusterExtension.cluster("compat-per-test")).isNull();
-    assertThat(PerTest.ENDPOINTS).hasSize(2).allSatisfy(EtcdClusterExtensionLifecycleTest::refused);
+    assertThat(InstanceField.ENDPOINTS).hasSize(2)
+        .allSatisfy(EtcdClusterExtensionLifecycleTest::refused);
   }
 
   @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-  static class PerClass {
+  static class StaticField {
     static final List<EtcdCluster> SEEN = new CopyOnWriteArrayList<>();
 
     @RegisterExtension
@@ -86,14 +87,14 @@ class EtcdClusterExtensionLifecycleTest {
 
   @Test
   void staticField_oneClusterForTheClassAndItsNestedClassesClosedAfterIt() {
-    PerClass.SEEN.clear();
+    StaticField.SEEN.clear();
 
-    Kits.assertAllSucceeded(Kits.run(PerClass.class), 3);
+    Kits.assertAllSucceeded(Kits.run(StaticField.class), 3);
 
-    assertThat(PerClass.SEEN).hasSize(3).containsOnly(PerClass.SEEN.get(0));
+    assertThat(StaticField.SEEN).hasSize(3).containsOnly(StaticField.SEEN.get(0));
     assertThat(EtcdClusterExtension.cluster("compat-per-class")).isNull();
-    assertThat(PerClass.cluster.toString()).contains("compat-per-class");
-    assertThatThrownBy(PerClass.cluster::clientEndpoints)
+    assertThat(StaticField.cluster.toString()).contains("compat-per-class");
+    assertThatThrownBy(StaticField.cluster::clientEndpoints)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("compat-per-class is not running")
         .hasMessageContaining("@RegisterExtension");

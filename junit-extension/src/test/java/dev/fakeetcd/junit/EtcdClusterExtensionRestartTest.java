@@ -75,6 +75,16 @@ class EtcdClusterExtensionRestartTest {
     }
   }
 
+  @Test
+  void restart_afterATestCrashedEveryMember_startsThemAllAgain() throws Exception {
+    cluster.cluster().members().forEach(Member::crash);
+
+    cluster.restart();
+
+    assertThat(cluster.cluster().members()).allMatch(Member::isUp);
+    assertThat(cluster.cluster().leader()).isPresent();
+  }
+
   /** Polls, bounded, until the restart has stopped every member. */
   private static void awaitAllDown() throws InterruptedException {
     for (int i = 0; i < 1_000 && cluster.cluster().members().stream().anyMatch(Member::isUp);
