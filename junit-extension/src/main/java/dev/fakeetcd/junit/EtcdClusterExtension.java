@@ -114,6 +114,7 @@ public final class EtcdClusterExtension
     config(0, null);
   }
 
+  /** A builder with jetcd-test's defaults: one node, a random UUID as the cluster's name, no TLS. */
   public static Builder builder() {
     return new Builder();
   }
