@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -41,7 +42,10 @@ public final class ClusterLock {
   private final Trace trace;
   /** How far a settling call lets time jump by default. */
   private final Duration maxJump;
-  /** Threads about to take the cluster lock to hand the simulation work (see {@link #settle}). */
+  /**
+   * Threads about to take the cluster lock to hand the simulation work, and calls computing a step
+   * off the lock ({@link #outside}) (see {@link #settle}).
+   */
   private final AtomicInteger arrivals = new AtomicInteger();
   /**
    * Hands replies, stream responses and delayed ones to gRPC outside the cluster lock (see
@@ -133,6 +137,41 @@ public final class ClusterLock {
         responses.onError(toStatus(failure));
       }
     })));
+  }
+
+  /**
+   * The slow step of a call between two steps in the simulation (Authenticate's bcrypt check):
+   * call under the lock; {@code work} runs off it, on this thread once it lets go (as {@link
+   * #reply}, so that a test's {@code advance} returns with the step done), then {@code then} on
+   * its result under the lock again; a failure of {@code work} skips {@code then} and ends the
+   * returned future. Until then the call counts among the {@link #arrivals}, so time does not
+   * jump past it while it computes.
+   */
+  <T, U> CompletableFuture<U> outside(Supplier<T> work,
+      Function<T, CompletableFuture<U>> then) {
+    arrivals.incrementAndGet();
+    CompletableFuture<T> done = new CompletableFuture<>();
+    CompletableFuture<U> result = done.thenCompose(then); // runs where done completes: locked
+    clock.whenReleased(() -> {
+      T value = null;
+      RuntimeException failure = null;
+      try {
+        value = work.get();
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      T computed = value;
+      RuntimeException failed = failure;
+      run(() -> {
+        arrivals.decrementAndGet();
+        if (failed == null) {
+          done.complete(computed);
+        } else {
+          done.completeExceptionally(failed);
+        }
+      });
+    }, this::offLock);
+    return result;
   }
 
   static BooleanSupplier waitingFor(CompletableFuture<?> future) {

@@ -28,7 +28,8 @@ import java.util.function.Supplier;
  * The auth side of one member's etcd server (etcd 3.4's {@code AuthInfoFromCtx}, {@code
  * Authenticate} and the Auth RPCs of {@code etcdserver/v3_server.go}): who a token names, the
  * password check before an Authenticate is proposed, and password hashing before a user's
- * password goes into the log. Outlives crashes of its member; called only under the cluster lock.
+ * password goes into the log. Outlives crashes of its member; called only under the cluster lock,
+ * except {@link #withHashedPassword}, and bcrypt never runs under it.
  */
 public final class MemberAuth {
 
@@ -201,11 +202,20 @@ public final class MemberAuth {
 
   // ---- the Auth RPCs ----
 
-  /** Proposes an auth request as the token's user; a password is hashed first, as etcd 3.5. */
+  /** Proposes an auth request, as {@link #withHashedPassword} made it, as the token's user. */
   public CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request,
       Credentials caller) {
     member.requireUp();
-    MessageLite hashed = switch (kind) {
+    return who(caller).thenCompose(who -> member.proposals().propose(kind, request, who));
+  }
+
+  /**
+   * {@code request} as it goes into the log: a UserAdd's or UserChangePassword's password replaced
+   * by its bcrypt hash, as etcd 3.5 does before it proposes; any other request as it is. Slow:
+   * call off the cluster lock (only the salt is drawn under it).
+   */
+  public MessageLite withHashedPassword(RaftRequest.Kind kind, MessageLite request) {
+    return switch (kind) {
       case AUTH_USER_ADD -> hashed((AuthUserAddRequest) request);
       case AUTH_USER_CHANGE_PASSWORD -> {
         AuthUserChangePasswordRequest r = (AuthUserChangePasswordRequest) request;
@@ -214,7 +224,6 @@ public final class MemberAuth {
       }
       default -> request;
     };
-    return who(caller).thenCompose(who -> member.proposals().propose(kind, hashed, who));
   }
 
   private AuthUserAddRequest hashed(AuthUserAddRequest r) {
@@ -225,8 +234,11 @@ public final class MemberAuth {
   }
 
   private String hash(String password) {
-    byte[] salt = new byte[16];
-    random.nextBytes(salt);
+    byte[] salt = cluster.query(() -> { // the seeded random is the simulation's
+      byte[] bytes = new byte[16];
+      random.nextBytes(bytes);
+      return bytes;
+    });
     return Passwords.hash(password, Passwords.effectiveCost(cluster.bcryptCost()), salt);
   }
 
@@ -241,20 +253,24 @@ public final class MemberAuth {
 
   private CompletableFuture<AuthenticateResponse> authenticate(AuthenticateRequest request,
       Credentials caller, int attempts) {
-    return member.reads().linearizable(sm -> {
-      AuthStore.PasswordCheck check = sm.auth().passwordCheck(request.getName());
-      if (!Passwords.matches(request.getPassword(), check.hash())) {
-        throw EtcdError.AUTH_FAILED.toException();
-      }
-      return check.revision();
-    }).thenCompose(checked -> {
-      InternalAuthenticateRequest entry = InternalAuthenticateRequest.newBuilder()
-          .setName(request.getName()).setSimpleToken(store().tokens().newPrefix(random)).build();
-      return who(caller).thenCompose(
-          who -> member.proposals().propose(RaftRequest.Kind.AUTHENTICATE, entry, who))
-          .thenCompose(response -> checked == store().revision() || attempts <= 1
-              ? CompletableFuture.completedFuture((AuthenticateResponse) response)
-              : authenticate(request, caller, attempts - 1));
-    });
+    return member.reads().linearizable(sm -> sm.auth().passwordCheck(request.getName()))
+        .thenCompose(read -> cluster.callLock().outside(() -> {
+          if (!Passwords.matches(request.getPassword(), read.hash())) {
+            throw EtcdError.AUTH_FAILED.toException();
+          }
+          return read.revision();
+        }, checked -> makeToken(request, caller, checked, attempts)));
+  }
+
+  /** The entry that makes the token, for a password checked at auth revision {@code checked}. */
+  private CompletableFuture<AuthenticateResponse> makeToken(AuthenticateRequest request,
+      Credentials caller, long checked, int attempts) {
+    InternalAuthenticateRequest entry = InternalAuthenticateRequest.newBuilder()
+        .setName(request.getName()).setSimpleToken(store().tokens().newPrefix(random)).build();
+    return who(caller).thenCompose(
+        who -> member.proposals().propose(RaftRequest.Kind.AUTHENTICATE, entry, who))
+        .thenCompose(response -> checked == store().revision() || attempts <= 1
+            ? CompletableFuture.completedFuture((AuthenticateResponse) response)
+            : authenticate(request, caller, attempts - 1));
   }
 }

@@ -38,6 +38,7 @@ import dev.fakeetcd.api.AuthenticateResponse;
 import dev.fakeetcd.api.ResponseHeader;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import com.google.protobuf.MessageLite;
 import dev.fakeetcd.internal.apply.RaftRequest;
 import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.server.CallerToken;
@@ -48,6 +49,7 @@ import io.grpc.stub.StreamObserver;
 /**
  * {@code etcdserverpb.Auth} of one member. As in etcd 3.4, every call goes through Raft, reads
  * included, and runs as the caller's token at apply; Authenticate checks the password first.
+ * Passwords are hashed here, on the call's thread, before the call enters the cluster.
  */
 public final class AuthService extends AuthGrpc.AuthImplBase {
 
@@ -150,7 +152,8 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
   private <T extends Message> void propose(RaftRequest.Kind kind, Message request,
       StreamObserver<T> responses) {
     Credentials caller = CallerToken.current();
-    cluster.call(member, responses, () -> member.auth().propose(kind, request, caller)
+    MessageLite entry = member.auth().withHashedPassword(kind, request); // bcrypt, off the lock
+    cluster.call(member, responses, () -> member.auth().propose(kind, entry, caller)
         .thenApply(response -> {
           @SuppressWarnings("unchecked")
           T typed = withHeader((T) response);
