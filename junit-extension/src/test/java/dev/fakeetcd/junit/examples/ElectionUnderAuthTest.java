@@ -17,10 +17,12 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Election;
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdException;
+import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.election.LeaderResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,7 @@ class ElectionUnderAuthTest {
     return AuthSetup.withRootPassword("rootpw")
         .role("scheduler").grantPrefix("scheduler", Permission.Type.READWRITE, "scheduler/")
         .user("scheduler-a", "pw-a", "scheduler")
+        .user("scheduler-b", "pw-b", "scheduler")
         .user("dashboard", "pw-d", "scheduler")
         .user("reporter", "pw-r");
   }
@@ -134,6 +137,32 @@ class ElectionUnderAuthTest {
           .get(10, TimeUnit.SECONDS);
 
       assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("instance-a:2");
+    }
+
+    /**
+     * When the leader resigns, the observation looks the next leader up with the token the stream
+     * was opened with: after every token expired that request fails, and etcd 3.4's election
+     * service ends the stream with status OK, which jetcd reports as completed (it does not
+     * observe again). The standby's campaign, failing the same way, is retried by jetcd with a
+     * new token and wins.
+     */
+    @Test
+    void observe_leaderResignsAfterTokenExpiry_completesQuietly(EtcdCluster cluster,
+        @EtcdUser("scheduler-a") Client a, @EtcdUser("scheduler-b") Client b,
+        @EtcdUser("dashboard") Client dashboard) throws Exception {
+      LeaderKey leader = campaign(a, "instance-a");
+      long leaseB = b.getLeaseClient().grant(600).get(10, TimeUnit.SECONDS).getID();
+      CompletableFuture<CampaignResponse> standby =
+          b.getElectionClient().campaign(ELECTION, leaseB, bytes("instance-b"));
+      LinkedBlockingQueue<String> seen = observe(dashboard);
+      assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("instance-a");
+
+      cluster.authTokens().expireNow();
+      a.getElectionClient().resign(leader).get(10, TimeUnit.SECONDS);
+
+      assertThat(seen.poll(10, TimeUnit.SECONDS)).isEqualTo("completed");
+      assertThat(standby.get(10, TimeUnit.SECONDS).getLeader().getKey())
+          .isEqualTo(bytes("scheduler/" + Long.toHexString(leaseB)));
     }
   }
 
