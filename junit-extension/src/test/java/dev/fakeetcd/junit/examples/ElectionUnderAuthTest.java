@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Instances of a scheduler elect a leader through jetcd's {@code Election} as users of an
  * auth-enabled cluster. etcd's election service runs its requests with the caller's token, so a
  * campaign needs READWRITE under the election's prefix; an observer's stream, once it follows a
- * leader, outlives its token and a crash of the Raft leader.
+ * leader, outlives its token while that leader stays, and a crash of the Raft leader.
  */
 class ElectionUnderAuthTest {
 
