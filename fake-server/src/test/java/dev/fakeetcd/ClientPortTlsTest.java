@@ -36,8 +36,7 @@ class ClientPortTlsTest {
   @Test
   void endpoints_useHttpsUnderTls() {
     TestCertificates certs = TestCertificates.create(dir);
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(certs.serverCertFile(),
-        certs.serverKeyFile())))) {
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(certs.serverTls(false)))) {
       assertThat(cluster.endpoints()).allMatch(uri -> uri.getScheme().equals("https"));
     }
   }
@@ -45,8 +44,7 @@ class ClientPortTlsTest {
   @Test
   void tls_servesGrpcToAClientTrustingTheCa() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])))) {
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(certs.serverTls(false)))) {
       ManagedChannel channel = channel(cluster.endpoints().get(0),
           GrpcSslContexts.forClient().trustManager(certs.caFile().toFile()));
       try {
@@ -62,8 +60,7 @@ class ClientPortTlsTest {
   @Test
   void tls_servesHttpInsideTls() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])))) {
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(certs.serverTls(false)))) {
       RawHttp.Response response = RawHttp.request(trusting(certs.caFile()).getSocketFactory(),
           cluster.endpoints().get(0), "GET", "/health");
 
@@ -75,8 +72,7 @@ class ClientPortTlsTest {
   @Test
   void tls_clientOfferingH2AndHttp11_speaksHttp11ToTheRoutes() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])));
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(certs.serverTls(false)));
         SSLSocket socket = (SSLSocket) trusting(certs.caFile()).getSocketFactory()
             .createSocket("127.0.0.1", cluster.endpoints().get(0).getPort())) {
       SSLParameters parameters = socket.getSSLParameters();
@@ -94,84 +90,56 @@ class ClientPortTlsTest {
   @Test
   void trustedCa_withoutClientCertAuth_stillRequiresACertificate() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(certs.serverTls(false)
         .trustedCa(certs.caFile())))) {
-      ManagedChannel channel = channel(cluster.endpoints().get(0),
-          GrpcSslContexts.forClient().trustManager(certs.caFile().toFile()));
-      try {
-        assertThatThrownBy(() -> KVGrpc.newBlockingStub(channel).put(put("k", "v")))
-            .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+      assertThatThrownBy(() -> putThrough(cluster,
+          GrpcSslContexts.forClient().trustManager(certs.caFile().toFile())))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
   }
 
   @Test
   void clientCertAuth_refusesAClientWithoutACertificate() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
-        .trustedCa(certs.caFile()).clientCertAuth(true)))) {
-      ManagedChannel channel = channel(cluster.endpoints().get(0),
-          GrpcSslContexts.forClient().trustManager(certs.caFile().toFile()));
-      try {
-        assertThatThrownBy(() -> KVGrpc.newBlockingStub(channel).put(put("k", "v")))
-            .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(certs.serverTls(true)))) {
+      assertThatThrownBy(() -> putThrough(cluster,
+          GrpcSslContexts.forClient().trustManager(certs.caFile().toFile())))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
   }
 
   @Test
   void clientCertAuth_servesAClientWithACertificateTheCaSigned() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
     TestCertificates.ClientCertificate alice = certs.client("alice");
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
-        .trustedCa(certs.caFile()).clientCertAuth(true)))) {
-      ManagedChannel channel = channel(cluster.endpoints().get(0), GrpcSslContexts.forClient()
-          .trustManager(certs.caFile().toFile()).keyManager(alice.certFile().toFile(), alice.keyFile().toFile()));
-      try {
-        assertThat(KVGrpc.newBlockingStub(channel).put(put("k", "v")).getHeader().getRevision())
-            .isEqualTo(2);
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(certs.serverTls(true)))) {
+      assertThat(putThrough(cluster, GrpcSslContexts.forClient()
+          .trustManager(certs.caFile().toFile())
+          .keyManager(alice.certFile().toFile(), alice.keyFile().toFile()))).isEqualTo(2);
     }
   }
 
   @Test
   void clientCertAuth_refusesAClientCertificateOfAnotherCa() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
     Path otherDir = Files.createDirectory(dir.resolve("other"));
     TestCertificates.ClientCertificate mallory = TestCertificates.create(otherDir).client("mallory");
-    try (EtcdCluster cluster = FakeEtcd.newCluster(config(ServerTls.of(server[0], server[1])
-        .trustedCa(certs.caFile()).clientCertAuth(true)))) {
-      ManagedChannel channel = channel(cluster.endpoints().get(0), GrpcSslContexts.forClient()
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config(certs.serverTls(true)))) {
+      assertThatThrownBy(() -> putThrough(cluster, GrpcSslContexts.forClient()
           .trustManager(certs.caFile().toFile())
-          .keyManager(mallory.certFile().toFile(), mallory.keyFile().toFile()));
-      try {
-        assertThatThrownBy(() -> KVGrpc.newBlockingStub(channel).put(put("k", "v")))
-            .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
-                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+          .keyManager(mallory.certFile().toFile(), mallory.keyFile().toFile())))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
     }
   }
 
   @Test
   void newCluster_refusesAKeyFileItCannotRead() {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
 
-    assertThatThrownBy(() -> FakeEtcd.newCluster(config(ServerTls.of(server[0],
+    assertThatThrownBy(() -> FakeEtcd.newCluster(config(ServerTls.of(certs.serverCertFile(),
         dir.resolve("missing.pem"))))).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("missing.pem");
   }
@@ -183,6 +151,16 @@ class ClientPortTlsTest {
   private static ManagedChannel channel(URI endpoint, SslContextBuilder ssl) throws Exception {
     return NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort())
         .sslContext(ssl.build()).build();
+  }
+
+  /** Puts k=v over TLS through member 0's port; the revision of the put. */
+  private static long putThrough(EtcdCluster cluster, SslContextBuilder ssl) throws Exception {
+    ManagedChannel channel = channel(cluster.endpoints().get(0), ssl);
+    try {
+      return KVGrpc.newBlockingStub(channel).put(put("k", "v")).getHeader().getRevision();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
   }
 
   private static SSLContext trusting(Path caFile) throws Exception {
@@ -198,10 +176,5 @@ class ClientPortTlsTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, trust.getTrustManagers(), null);
     return context;
-  }
-
-  /** The server's certificate and key files. */
-  private static Path[] serverFiles(TestCertificates certs) {
-    return new Path[] {certs.serverCertFile(), certs.serverKeyFile()};
   }
 }

@@ -213,10 +213,11 @@ class FakeEtcdMainTest {
 
   @Test
   void run_certAndKeyFiles_printHttpsEndpoints(@TempDir Path dir) {
-    Path[] server = serverFiles(TestCertificates.create(dir));
+    TestCertificates certs = TestCertificates.create(dir);
 
     try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1",
-        "--cert-file", server[0].toString(), "--key-file", server[1].toString())) {
+        "--cert-file", certs.serverCertFile().toString(),
+        "--key-file", certs.serverKeyFile().toString())) {
       assertThat(lines(out)).singleElement().asString().startsWith("https://127.0.0.1:");
       assertThat(cluster.config().tls().orElseThrow().clientCertAuth()).isFalse();
     }
@@ -225,10 +226,9 @@ class FakeEtcdMainTest {
   @Test
   void run_clientCertAuth_requiresCertificatesOfTheTrustedCa(@TempDir Path dir) {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] server = serverFiles(certs);
 
     try (EtcdCluster cluster = run("--members=1", "--port=0", "--seed=1",
-        "--cert-file=" + server[0], "--key-file=" + server[1],
+        "--cert-file=" + certs.serverCertFile(), "--key-file=" + certs.serverKeyFile(),
         "--trusted-ca-file=" + certs.caFile(), "--client-cert-auth")) {
       ServerTls tls = cluster.config().tls().orElseThrow();
       assertThat(tls.clientCertAuth()).isTrue();
@@ -238,19 +238,14 @@ class FakeEtcdMainTest {
 
   @Test
   void run_certFileWithoutKeyFile_isRefused(@TempDir Path dir) {
-    Path[] server = serverFiles(TestCertificates.create(dir));
+    TestCertificates certs = TestCertificates.create(dir);
 
-    assertThatThrownBy(() -> run("--port=0", "--cert-file", server[0].toString()))
+    assertThatThrownBy(() -> run("--port=0", "--cert-file", certs.serverCertFile().toString()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("--cert-file and --key-file go together");
   }
 
   private static ManagedChannel channel(URI endpoint) {
     return NettyChannelBuilder.forAddress(endpoint.getHost(), endpoint.getPort()).usePlaintext().build();
-  }
-
-  /** The server's certificate and key files. */
-  private static Path[] serverFiles(TestCertificates certs) {
-    return new Path[] {certs.serverCertFile(), certs.serverKeyFile()};
   }
 }

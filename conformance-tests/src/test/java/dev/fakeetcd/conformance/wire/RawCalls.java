@@ -1,37 +1,18 @@
 package dev.fakeetcd.conformance.wire;
 
+import dev.fakeetcd.testing.RawBytes;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Calls that send request bytes as given, well-formed or not, and return the answer's bytes. */
 final class RawCalls {
-
-  private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 
   private RawCalls() {}
 
@@ -71,7 +52,8 @@ final class RawCalls {
   private static MethodDescriptor<byte[], byte[]> descriptor(String method,
       MethodDescriptor.MethodType type) {
     return MethodDescriptor.<byte[], byte[]>newBuilder().setType(type).setFullMethodName(method)
-        .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        .setRequestMarshaller(RawBytes.MARSHALLER).setResponseMarshaller(RawBytes.MARSHALLER)
+        .build();
   }
 
   private static byte[] bytes(String hex) {

@@ -62,10 +62,9 @@ class ClientPortTest {
   @Test
   void grpcCall_seesTheClientCertificateInItsSslSession() throws Exception {
     TestCertificates certs = TestCertificates.create(dir);
-    Path[] serverFiles = serverFiles(certs);
     TestCertificates.ClientCertificate alice = certs.client("alice");
-    start(new ClientPort(new PortTls(serverFiles[0], serverFiles[1], certs.caFile(), true)
-        .context(), List.of(), 1024));
+    start(new ClientPort(new PortTls(certs.serverCertFile(), certs.serverKeyFile(), certs.caFile(),
+        true).context(), List.of(), 1024));
     channel = NettyChannelBuilder.forAddress("127.0.0.1", server.getPort())
         .sslContext(GrpcSslContexts.forClient().trustManager(certs.caFile().toFile())
             .keyManager(alice.certFile().toFile(), alice.keyFile().toFile()).build()).build();
@@ -126,10 +125,5 @@ class ClientPortTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** The server's certificate and key files. */
-  private static Path[] serverFiles(TestCertificates certs) {
-    return new Path[] {certs.serverCertFile(), certs.serverKeyFile()};
   }
 }
