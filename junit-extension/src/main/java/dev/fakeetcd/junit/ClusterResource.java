@@ -48,10 +48,14 @@ final class ClusterResource implements ExtensionContext.Store.CloseableResource 
 
   synchronized Object jetcdClient() {
     if (client == null) {
-      boolean mutual = cluster.config().tls().filter(ServerTls::clientCertAuth).isPresent();
-      client = JetcdClients.connect(cluster.endpoints(), tls(mutual ? "" : null), null, null);
+      client = JetcdClients.connect(cluster.endpoints(), tls(mutualTls() ? "" : null), null, null);
     }
     return client;
+  }
+
+  /** Whether the cluster asks clients for a certificate whose common name is the user. */
+  boolean mutualTls() {
+    return cluster.config().tls().filter(ServerTls::clientCertAuth).isPresent();
   }
 
   /** The client that authenticates as {@code user}, one per user however often it is injected. */

@@ -8,7 +8,6 @@ import dev.fakeetcd.ClusterConfig;
 import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.Member;
 import dev.fakeetcd.MemberStatus;
-import dev.fakeetcd.ServerTls;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
@@ -307,7 +306,7 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       if (user == null) {
         return resource.jetcdClient();
       }
-      return cluster.config().tls().filter(ServerTls::clientCertAuth).isPresent()
+      return resource.mutualTls()
           ? resource.jetcdClientWithCertificate(user.value())
           : resource.jetcdClient(user.value(), password(cluster, user.value(), what));
     }

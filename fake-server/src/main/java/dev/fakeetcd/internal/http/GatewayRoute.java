@@ -339,7 +339,7 @@ public final class GatewayRoute implements HttpRoute {
       if (!keepAlive) {
         head.headers().set("Connection", "close");
       }
-      cors(head.headers());
+      HttpResponses.cors(head.headers());
       return head;
     }
 
@@ -409,7 +409,7 @@ public final class GatewayRoute implements HttpRoute {
       response.headers().set("Content-Type", contentType);
     }
     response.headers().set("Content-Length", response.content().readableBytes());
-    cors(response.headers());
+    HttpResponses.cors(response.headers());
     return response;
   }
 
@@ -426,12 +426,5 @@ public final class GatewayRoute implements HttpRoute {
 
   private static DefaultHttpContent content(String text) {
     return new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
-  }
-
-  /** etcd wraps its client port's HTTP side in a CORS handler that allows every origin. */
-  private static void cors(HttpHeaders headers) {
-    headers.set("Access-Control-Allow-Headers", "accept, content-type, authorization")
-        .set("Access-Control-Allow-Methods", "POST, GET, OPTIONS, PUT, DELETE")
-        .set("Access-Control-Allow-Origin", "*");
   }
 }

@@ -1,5 +1,6 @@
 package dev.fakeetcd.internal.http;
 
+import dev.fakeetcd.internal.rpctypes.EtcdError;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -12,7 +13,6 @@ import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -75,21 +75,7 @@ public final class GrpcHandled implements ServerInterceptor {
       case CLIENT_STREAMING -> "client_stream";
       default -> "bidi_stream";
     };
-    return new Key(method.getServiceName(), method.getBareMethodName(), type, goName(code));
-  }
-
-  /** grpc-go's name of a code: CamelCase, but "OK", and "Canceled" with one l. */
-  private static String goName(Status.Code code) {
-    if (code == Status.Code.OK) {
-      return "OK";
-    }
-    if (code == Status.Code.CANCELLED) {
-      return "Canceled";
-    }
-    StringBuilder name = new StringBuilder();
-    for (String word : code.name().split("_")) {
-      name.append(word.charAt(0)).append(word.substring(1).toLowerCase(Locale.ROOT));
-    }
-    return name.toString();
+    return new Key(method.getServiceName(), method.getBareMethodName(), type,
+        EtcdError.goCodeName(code));
   }
 }

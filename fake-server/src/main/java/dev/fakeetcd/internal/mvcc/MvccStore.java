@@ -80,8 +80,7 @@ public final class MvccStore {
   public int liveKeys() {
     int live = 0;
     for (KeyHistory history : index.values()) {
-      List<KeyHistory.Change> changes = history.changes();
-      if (!changes.isEmpty() && !changes.get(changes.size() - 1).isTombstone()) {
+      if (history.latest() != null) {
         live++;
       }
     }

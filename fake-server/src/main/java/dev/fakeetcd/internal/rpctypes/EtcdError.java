@@ -153,11 +153,29 @@ public enum EtcdError {
    * etcdserver: permission denied}), the text etcd puts in a watch's cancel reason.
    */
   public String goText() {
-    StringBuilder name = new StringBuilder();
-    for (String word : code.name().split("_")) {
-      name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+    return "rpc error: code = " + goCodeName(code) + " desc = " + message;
+  }
+
+  /** grpc-go's name of a code: CamelCase, but "OK", and "Canceled" with one l. */
+  public static String goCodeName(Status.Code code) {
+    return GO_CODE_NAMES[code.ordinal()];
+  }
+
+  private static final String[] GO_CODE_NAMES = goCodeNames();
+
+  private static String[] goCodeNames() {
+    Status.Code[] codes = Status.Code.values();
+    String[] names = new String[codes.length];
+    for (Status.Code code : codes) {
+      StringBuilder name = new StringBuilder();
+      for (String word : code.name().split("_")) {
+        name.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+      }
+      names[code.ordinal()] = name.toString();
     }
-    return "rpc error: code = " + name + " desc = " + message;
+    names[Status.Code.OK.ordinal()] = "OK";
+    names[Status.Code.CANCELLED.ordinal()] = "Canceled";
+    return names;
   }
 
   /** An unchecked exception carrying this error, for code paths below the gRPC layer. */

@@ -152,25 +152,19 @@ public final class ClusterLock {
     arrivals.incrementAndGet();
     CompletableFuture<T> done = new CompletableFuture<>();
     CompletableFuture<U> result = done.thenCompose(then); // runs where done completes: locked
-    clock.whenReleased(() -> {
-      T value = null;
-      RuntimeException failure = null;
-      try {
-        value = work.get();
-      } catch (RuntimeException e) {
-        failure = e;
-      }
-      T computed = value;
-      RuntimeException failed = failure;
+    reply(() -> {
+      CompletableFuture<T> computed = CompletableFuture.supplyAsync(work, Runnable::run); // here
       run(() -> {
         arrivals.decrementAndGet();
-        if (failed == null) {
-          done.complete(computed);
-        } else {
-          done.completeExceptionally(failed);
-        }
+        computed.whenComplete((value, failure) -> {
+          if (failure == null) {
+            done.complete(value);
+          } else {
+            done.completeExceptionally(failure);
+          }
+        });
       });
-    }, this::offLock);
+    });
     return result;
   }
 

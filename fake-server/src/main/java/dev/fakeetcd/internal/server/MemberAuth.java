@@ -202,13 +202,6 @@ public final class MemberAuth {
 
   // ---- the Auth RPCs ----
 
-  /** Proposes an auth request, as {@link #withHashedPassword} made it, as the token's user. */
-  public CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request,
-      Credentials caller) {
-    member.requireUp();
-    return who(caller).thenCompose(who -> member.proposals().propose(kind, request, who));
-  }
-
   /**
    * {@code request} as it goes into the log: a UserAdd's or UserChangePassword's password replaced
    * by its bcrypt hash, as etcd 3.5 does before it proposes; any other request as it is. Slow:

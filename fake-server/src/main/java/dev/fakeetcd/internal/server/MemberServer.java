@@ -176,14 +176,20 @@ public final class MemberServer implements KeyFeed.Source {
   private <T> CompletableFuture<T> read(Credentials caller,
       BiFunction<EtcdStateMachine, AuthInfo, T> query, boolean serializable) {
     if (serializable) {
-      return auth.who(caller).thenApply(who -> local(sm -> checked(sm, who, query)));
+      return serialized(caller, query);
     }
     // Usually the token is known once the read index is applied; one made by a later entry
     // waits for it, as etcd's look-up does, and the query runs then.
     return reads.linearizable(sm -> auth.knowsNow(caller)
         ? Optional.of(checked(sm, auth.whoNow(sm, caller), query)) : Optional.<T>empty())
         .thenCompose(answer -> answer.isPresent() ? CompletableFuture.completedFuture(answer.get())
-            : auth.who(caller).thenApply(who -> local(sm -> checked(sm, who, query))));
+            : serialized(caller, query));
+  }
+
+  /** The query on this member's state as it is, once the caller's token is known here. */
+  private <T> CompletableFuture<T> serialized(Credentials caller,
+      BiFunction<EtcdStateMachine, AuthInfo, T> query) {
+    return auth.who(caller).thenApply(who -> local(sm -> checked(sm, who, query)));
   }
 
   /**
@@ -238,8 +244,11 @@ public final class MemberServer implements KeyFeed.Source {
         .thenApply(r -> headers.fill((CompactionResponse) r));
   }
 
-  /** etcd's {@code raftRequest}: the request goes into the log as the token's user. */
-  CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request, Credentials caller) {
+  /**
+   * etcd's {@code raftRequest}: the request goes into the log as the token's user (an Auth RPC's
+   * as {@link MemberAuth#withHashedPassword} made it).
+   */
+  public CompletableFuture<Object> propose(RaftRequest.Kind kind, MessageLite request, Credentials caller) {
     requireUp();
     return auth.who(caller).thenCompose(who -> proposals.propose(kind, request, who));
   }

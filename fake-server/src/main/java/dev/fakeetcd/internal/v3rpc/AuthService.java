@@ -153,7 +153,7 @@ public final class AuthService extends AuthGrpc.AuthImplBase {
       StreamObserver<T> responses) {
     Credentials caller = CallerToken.current();
     MessageLite entry = member.auth().withHashedPassword(kind, request); // bcrypt, off the lock
-    cluster.call(member, responses, () -> member.auth().propose(kind, entry, caller)
+    cluster.call(member, responses, () -> member.propose(kind, entry, caller)
         .thenApply(response -> {
           @SuppressWarnings("unchecked")
           T typed = withHeader((T) response);
