@@ -14,32 +14,31 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * grpc-prometheus's {@code grpc_server_handled_total} of one member: every call its gRPC server
  * closes, by service, method, type and code. As etcd, etcd's own services and the health service
- * start with every code at 0; Lock and Election appear once called.
+ * start with every code at 0; Lock and Election appear once called. Only codes a call closed with
+ * hold a counter: the zero rows are written at snapshot time, so an idle member costs no memory for
+ * them.
  */
 public final class GrpcHandled implements ServerInterceptor {
 
   private record Key(String service, String method, String type, String code) {
   }
 
-  private final Map<Key, LongAdder> counts = new ConcurrentSkipListMap<>(
-      Comparator.comparing(Key::code).thenComparing(Key::method)
-          .thenComparing(Key::service));
+  private static final Comparator<Key> ORDER = Comparator.comparing(Key::code)
+      .thenComparing(Key::method).thenComparing(Key::service);
+
+  private final List<ServiceDescriptor> initialized;
+  private final Map<Key, LongAdder> counts = new ConcurrentHashMap<>();
 
   /** @param initialized the services whose every method and code start at 0 */
   public GrpcHandled(List<ServiceDescriptor> initialized) {
-    for (ServiceDescriptor service : initialized) {
-      for (MethodDescriptor<?, ?> method : service.getMethods()) {
-        for (Status.Code code : Status.Code.values()) {
-          counts.put(key(method, code), new LongAdder());
-        }
-      }
-    }
+    this.initialized = List.copyOf(initialized);
   }
 
   @Override
@@ -59,11 +58,20 @@ public final class GrpcHandled implements ServerInterceptor {
   CounterSnapshot snapshot() {
     CounterSnapshot.Builder family = CounterSnapshot.builder().name("grpc_server_handled")
         .help("Total number of RPCs completed on the server, regardless of success or failure.");
-    counts.forEach((key, count) -> family.dataPoint(CounterSnapshot.CounterDataPointSnapshot
+    Map<Key, Long> rows = new TreeMap<>(ORDER);
+    for (ServiceDescriptor service : initialized) {
+      for (MethodDescriptor<?, ?> method : service.getMethods()) {
+        for (Status.Code code : Status.Code.values()) {
+          rows.put(key(method, code), 0L);
+        }
+      }
+    }
+    counts.forEach((key, count) -> rows.put(key, count.sum()));
+    rows.forEach((key, count) -> family.dataPoint(CounterSnapshot.CounterDataPointSnapshot
         .builder()
         .labels(Labels.of("grpc_code", key.code(), "grpc_method", key.method(), "grpc_service",
             key.service(), "grpc_type", key.type()))
-        .value(count.sum())
+        .value(count)
         .build()));
     return family.build();
   }
