@@ -192,6 +192,10 @@ public final class WatchChecker {
           if (create.getStartRevision() > 0 && revision < create.getStartRevision()) {
             return "delivered the " + event + ", before its start revision";
           }
+          if (!delivered.computeIfAbsent(revision, r -> new HashSet<>())
+              .add(e.getKv().getKey())) {
+            return "delivered the " + event + " twice";
+          }
           if (revision <= progress) {
             return "delivered the " + event + " after reporting progress at revision " + progress
                 + " (seq " + progressSeq + ")";
@@ -204,10 +208,6 @@ public final class WatchChecker {
           if (!continues && revision == lastRevision) {
             return "split revision " + revision + " across two responses (seq " + lastSeq
                 + " and " + m.seq() + "), neither a fragment: not atomic";
-          }
-          if (!delivered.computeIfAbsent(revision, r -> new HashSet<>())
-              .add(e.getKv().getKey())) {
-            return "delivered the " + event + " twice";
           }
           lastRevision = revision;
           lastSeq = m.seq();
