@@ -50,7 +50,7 @@ public final class History {
    * semantics: the violation, reduced to the fewest operations that still cannot be ordered.
    */
   public Optional<String> linearizabilityViolation() {
-    HistoryLog log = recorder().snapshot();
+    HistoryLog log = log();
     return HistoryRecorder.refusal(log).or(() -> LinearizabilityChecker.check(log));
   }
 
@@ -59,7 +59,7 @@ public final class History {
    * atomic (one revision's events in one response) and resumable from a start revision.
    */
   public Optional<String> watchGuaranteeViolation() {
-    return WatchChecker.check(recorder().snapshot());
+    return WatchChecker.check(log());
   }
 
   /**
@@ -67,7 +67,7 @@ public final class History {
    * older revision than an earlier one, or a value that a known write had already replaced.
    */
   public Optional<String> serializableReadViolation() {
-    return SerializableReadChecker.check(recorder().snapshot());
+    return SerializableReadChecker.check(log());
   }
 
   /**
@@ -78,7 +78,7 @@ public final class History {
    */
   public Path writeTimeline(Path file) {
     Objects.requireNonNull(file, "file");
-    HistoryLog log = recorder().snapshot();
+    HistoryLog log = log();
     List<Trace.Event> events;
     synchronized (cluster.lock()) {
       events = List.copyOf(cluster.trace().events());
@@ -97,6 +97,11 @@ public final class History {
    */
   public void clear() {
     recorder().clear();
+  }
+
+  /** What has been recorded so far. */
+  HistoryLog log() {
+    return recorder().snapshot();
   }
 
   private HistoryRecorder recorder() {
