@@ -207,9 +207,8 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
 
   /**
    * Assertions on the calls the cluster's clients made, as it recorded them (see
-   * {@code EtcdCluster.history()}).
-   *
-   * @throws IllegalStateException if the cluster does not record its history
+   * {@code EtcdCluster.history()}); they throw {@link IllegalStateException} if the cluster does
+   * not record its history.
    */
   public HistoryAssert history() {
     isNotNull();
