@@ -17,9 +17,10 @@ import java.util.TreeMap;
  * <ul>
  *   <li>on one member, a serializable Range invoked after another completed reads at a revision
  *       no lower (its header's);
- *   <li>each key it returns is as the state at its revision had it: no write the history proves
- *       changed the key after the returned mod revision and up to that revision, and a put the
- *       history proves at that mod revision wrote the returned value.
+ *   <li>each key it returns is as the state at the revision it read had it (the revision it
+ *       asked for, else its header's): no write the history proves changed the key after the
+ *       returned mod revision and up to that revision, and a put the history proves at that mod
+ *       revision wrote the returned value.
  * </ul>
  */
 public final class SerializableReadChecker {
@@ -89,10 +90,14 @@ public final class SerializableReadChecker {
     return null;
   }
 
-  /** The first key {@code read} returned that a known write had changed by its revision. */
+  /**
+   * The first key {@code read} returned that a known write had changed by the revision it read at
+   * (the one it asked for, else its header's).
+   */
   private static String stale(Operation read, KnownWrites known) {
-    long at = revision(read);
-    boolean values = !((RangeRequest) read.request()).getKeysOnly();
+    RangeRequest request = (RangeRequest) read.request();
+    long at = request.getRevision() > 0 ? request.getRevision() : revision(read);
+    boolean values = !request.getKeysOnly();
     for (KeyValue kv : ((RangeResponse) read.response()).getKvsList()) {
       String returned = Describe.operation(read) + " at revision " + at + " returned "
           + Describe.key(kv.getKey()) + " with mod revision " + kv.getModRevision();

@@ -49,13 +49,19 @@ final class Histories {
 
   /** An OK serializable read of {@code key} at {@code revision}, finding it as given (or not). */
   Histories read(String key, long revision, String value, long modRevision) {
+    return read(key, 0, revision, value, modRevision);
+  }
+
+  /** As {@link #read}, asking for the store as it was at {@code atRevision}. */
+  Histories read(String key, long atRevision, long revision, String value, long modRevision) {
     RangeResponse.Builder response = RangeResponse.newBuilder().setHeader(header(revision));
     if (value != null) {
       response.addKvs(KeyValue.newBuilder().setKey(bytes(key)).setValue(bytes(value))
           .setModRevision(modRevision));
     }
     return op(KVGrpc.getRangeMethod().getFullMethodName(),
-        RangeRequest.newBuilder().setKey(bytes(key)).setSerializable(true).build(),
+        RangeRequest.newBuilder().setKey(bytes(key)).setSerializable(true)
+            .setRevision(atRevision).build(),
         response.build());
   }
 

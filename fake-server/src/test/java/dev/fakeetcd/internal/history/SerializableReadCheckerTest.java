@@ -34,6 +34,14 @@ class SerializableReadCheckerTest {
   }
 
   @Test
+  void check_readOfAnEarlierRevision_isJudgedAtTheRevisionItAskedFor() {
+    HistoryLog log = new Histories().put("a", "x", 2).put("a", "y", 3).read("a", 2, 3, "x", 2)
+        .log();
+
+    assertThat(SerializableReadChecker.check(log)).isEmpty();
+  }
+
+  @Test
   void check_readReturningAValueNoWriteWrote_namesTheWrite() {
     HistoryLog log = new Histories().put("a", "x", 2).read("a", 2, "z", 2).log();
 
