@@ -46,6 +46,7 @@ public final class ClusterConfig {
   private final int bcryptCost;
   private final AuthSetup auth;
   private final ServerTls tls;
+  private final boolean history;
 
   private ClusterConfig(Builder b, SimConfig sim) {
     this.sim = sim;
@@ -64,6 +65,7 @@ public final class ClusterConfig {
     bcryptCost = b.bcryptCost;
     auth = b.auth;
     tls = b.tls;
+    history = b.history;
   }
 
   /** A builder with the defaults above. */
@@ -175,6 +177,11 @@ public final class ClusterConfig {
     return Optional.ofNullable(tls);
   }
 
+  /** Whether the cluster records its clients' calls for {@link EtcdCluster#history()}; on by default. */
+  public boolean history() {
+    return history;
+  }
+
   /** The state read from {@link #restoreFrom()}, or null; never handed out of this package. */
   byte[] restoredState() {
     return restoredState;
@@ -199,6 +206,7 @@ public final class ClusterConfig {
     private int bcryptCost = Passwords.DEFAULT_COST;
     private AuthSetup auth;
     private ServerTls tls;
+    private boolean history = true;
 
     private Builder() {
     }
@@ -368,6 +376,16 @@ public final class ClusterConfig {
       return this;
     }
 
+    /**
+     * Whether the cluster records every client call and watch stream message for the checks of
+     * {@link EtcdCluster#history()} (on by default; recording stops, bounded, after 100,000 calls
+     * or 200,000 watch messages). Off saves the memory and the little time it costs.
+     */
+    public Builder history(boolean on) {
+      history = on;
+      return this;
+    }
+
     /** The configuration; refuses a base port that leaves no room for every member. */
     public ClusterConfig build() {
       SimConfig checked = sim.build();
@@ -387,7 +405,7 @@ public final class ClusterConfig {
         + ", autoCompaction=" + autoCompaction + ", leaseCheckpointInterval=" + leaseCheckpointInterval
         + ", quotaBackendBytes=" + quotaBackendBytes + ", authToken=" + authToken.split(",")[0]
         + ", authTokenTtl=" + authTokenTtl + ", bcryptCost=" + bcryptCost
-        + (auth == null ? "" : ", auth=" + auth) + (tls == null ? "" : ", tls=" + tls)
+        + (history ? "" : ", history=false") + (auth == null ? "" : ", auth=" + auth) + (tls == null ? "" : ", tls=" + tls)
         + (restoreFrom == null ? "" : ", restoreFrom=" + restoreFrom) + "]";
   }
 }

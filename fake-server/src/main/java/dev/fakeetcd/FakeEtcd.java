@@ -43,7 +43,7 @@ public final class FakeEtcd {
         compaction == null ? 0 : compaction.rawRetention(), config.leaseCheckpointInterval(),
         config.quotaBackendBytes(), config.restoredState(), AuthTokenSpec.parse(config.authToken()),
         config.authTokenTtl(), config.bcryptCost(),
-        config.tls().map(ServerTls::clientCertAuth).orElse(false)),
+        config.tls().map(ServerTls::clientCertAuth).orElse(false), config.history()),
         config.tls().map(tls -> new PortTls(tls.certFile(), tls.keyFile(),
             tls.trustedCaFile().orElse(null), tls.clientCertAuth())).orElse(null));
     EtcdCluster cluster = new EtcdCluster(config, served);

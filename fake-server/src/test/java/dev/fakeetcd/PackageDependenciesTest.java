@@ -51,6 +51,11 @@ class PackageDependenciesTest {
   }
 
   @Test
+  void historyPackage_importsOnlyTheSimulation() {
+    assertThat(GRAPH.get(INTERNAL + "history")).allMatch(p -> p.equals(INTERNAL + "sim"));
+  }
+
+  @Test
   void internalPackages_useNoFrontDoorTypeButTheClockMode() throws IOException {
     List<String> offenders = new ArrayList<>();
     try (Stream<Path> files = Files.walk(SOURCES.resolve("dev/fakeetcd/internal"))) {

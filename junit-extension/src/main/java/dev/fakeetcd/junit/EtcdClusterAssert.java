@@ -205,6 +205,16 @@ public final class EtcdClusterAssert extends AbstractAssert<EtcdClusterAssert, E
     return this;
   }
 
+  /**
+   * Assertions on the calls the cluster's clients made, as it recorded them (see
+   * {@code EtcdCluster.history()}); they throw {@link IllegalStateException} if the cluster does
+   * not record its history.
+   */
+  public HistoryAssert history() {
+    isNotNull();
+    return new HistoryAssert(actual.history());
+  }
+
   /** The key exists; continue with {@link KeyAssert#withValue}. */
   public KeyAssert hasKey(String key) {
     isNotNull();

@@ -187,6 +187,7 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
           .authToken(settings.authToken())
           .authTokenTtl(Duration.ofSeconds(settings.authTokenTtlSeconds()))
           .bcryptCost(settings.bcryptCost())
+          .history(settings.history())
           .build();
     } catch (IllegalArgumentException e) {
       throw misuse("@EtcdTest for " + owner.getDisplayName() + ": " + e.getMessage());

@@ -175,6 +175,14 @@ public @interface EtcdTest {
   int bcryptCost() default 10;
 
   /**
+   * Whether the cluster records its clients' calls and watch messages, for
+   * {@code EtcdAssertions.assertThat(cluster).history()} and {@code cluster.history()}: on by
+   * default (bounded: it stops after 100,000 calls or 200,000 watch messages); off saves the
+   * memory.
+   */
+  boolean history() default true;
+
+  /**
    * One cluster for every test of the annotated class (and its {@code @Nested} classes), closed
    * after the class, instead of one per test method. {@code @TestInstance(PER_CLASS)} does the same.
    */

@@ -10,6 +10,7 @@ import dev.fakeetcd.internal.auth.AuthTokenSpec;
 import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.backend.BackendQuota;
 import dev.fakeetcd.internal.backend.SnapshotFormat;
+import dev.fakeetcd.internal.history.HistoryRecorder;
 import dev.fakeetcd.internal.membership.MemberList;
 import dev.fakeetcd.internal.sim.SimClock;
 import dev.fakeetcd.internal.sim.SimCluster;
@@ -95,6 +96,8 @@ public final class Cluster implements AutoCloseable {
   private final Duration authTokenTtl;
   private final int bcryptCost;
   private final boolean clientCertAuth;
+  /** What the members' clients did and saw; null when recording is off. */
+  private final HistoryRecorder history;
   /** The virtual clock as a {@link Clock}, for what is made before the simulation exists. */
   private final Clock virtualTime = new Clock() {
     @Override
@@ -144,6 +147,7 @@ public final class Cluster implements AutoCloseable {
     }, restoredState == null ? null
         : voters -> EtcdStateMachine.withMembers(restoredState, MemberList.bootstrap(voters)));
     this.clock = sim.clock();
+    this.history = settings.history() ? new HistoryRecorder(seed, clock::lastNanos) : null;
     this.lock = new ClusterLock(clock, sim.trace(), requestTimeout.plus(config.election()));
     this.sends = sendQueue.apply(lock.sender());
     for (MemberServer member : servers.values()) {
@@ -348,6 +352,11 @@ public final class Cluster implements AutoCloseable {
 
   public long seed() {
     return seed;
+  }
+
+  /** The recorded history of the members' client calls; null when recording is off. */
+  public HistoryRecorder history() {
+    return history;
   }
 
   public AuthTokenSpec authToken() {

@@ -24,11 +24,12 @@ import java.util.Objects;
  * @param bcryptCost etcd's --bcrypt-cost, as given (see {@link Passwords#effectiveCost})
  * @param clientCertAuth etcd's --client-cert-auth: a call without a token runs as its TLS client
  *     certificate's common name
+ * @param history whether the cluster records its clients' calls ({@link Cluster#history})
  */
 public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
     String autoCompactionMode, long autoCompactionRetention, Duration leaseCheckpointInterval,
     long quotaBackendBytes, byte[] restoredState, AuthTokenSpec authToken, Duration authTokenTtl,
-    int bcryptCost, boolean clientCertAuth) {
+    int bcryptCost, boolean clientCertAuth, boolean history) {
 
   public ServerSettings {
     Objects.requireNonNull(authToken, "authToken");
@@ -52,12 +53,12 @@ public record ServerSettings(int maxTxnOps, int maxRequestBytes, int basePort,
   /** etcd's defaults, in-process only. */
   public static ServerSettings defaults() {
     return new ServerSettings(128, 1_572_864, -1, null, 0, Duration.ZERO, 0, null,
-        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST, false);
+        AuthTokenSpec.SIMPLE, Duration.ofSeconds(300), Passwords.DEFAULT_COST, false, true);
   }
 
   public ServerSettings withBasePort(int port) {
     return new ServerSettings(maxTxnOps, maxRequestBytes, port, autoCompactionMode,
         autoCompactionRetention, leaseCheckpointInterval, quotaBackendBytes, restoredState,
-        authToken, authTokenTtl, bcryptCost, clientCertAuth);
+        authToken, authTokenTtl, bcryptCost, clientCertAuth, history);
   }
 }

@@ -38,6 +38,8 @@ public final class SimClock {
   private final VirtualClock.Mode mode;
   private final PriorityQueue<Timer> queue = new PriorityQueue<>(ORDER);
   private long nowNanos;
+  /** {@link #nowNanos} for readers that must not wait for the monitor ({@link #lastNanos}). */
+  private volatile long publishedNanos;
   private long nextSeq;
   private boolean running;
   private long lastSyncedElapsedNanos;
@@ -68,6 +70,14 @@ public final class SimClock {
   /** Virtual nanoseconds since the clock was created; a ticker face. */
   public synchronized long nanos() {
     return nowNanos;
+  }
+
+  /**
+   * Virtual nanoseconds as last moved, without taking the monitor: for labels on records made on
+   * threads that must not wait for the cluster lock (the recorded history's).
+   */
+  public long lastNanos() {
+    return publishedNanos;
   }
 
   /** Virtual milliseconds since the clock was created. */
@@ -268,11 +278,13 @@ public final class SimClock {
         } else {
           atThisInstant = 1;
           nowNanos = next.dueNanos;
+          publishedNanos = nowNanos;
         }
         next.fired = true;
         next.task.run();
       }
       nowNanos = target;
+      publishedNanos = target;
     } finally {
       running = false;
     }

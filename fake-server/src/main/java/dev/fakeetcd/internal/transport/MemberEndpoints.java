@@ -49,6 +49,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -163,11 +164,17 @@ public final class MemberEndpoints implements ClientEndpoints {
         LeaseGrpc.getServiceDescriptor(), ClusterGrpc.getServiceDescriptor(),
         MaintenanceGrpc.getServiceDescriptor(), AuthGrpc.getServiceDescriptor(),
         HealthService.DESCRIPTOR));
-    ServerInterceptor[] interceptors = {new HasLeaderInterceptor(cluster, member, sender),
-        new LearnerInterceptor(cluster, member),
+    // The history tap sits outside the link faults: it sees answers as they leave (see HistoryTap).
+    List<ServerInterceptor> chain = new ArrayList<>(List.of(
+        new HasLeaderInterceptor(cluster, member, sender), new LearnerInterceptor(cluster, member),
         new ReceiveInterceptor(cluster.maxRequestBytes() + Cluster.RECEIVE_HEADROOM),
-        CallTrace.INSTANCE, CallerToken.INSTANCE, faults,
-        new Arrivals(cluster.callLock().arrivals()), handled};
+        CallTrace.INSTANCE, CallerToken.INSTANCE, faults));
+    if (cluster.history() != null) {
+      chain.add(new HistoryTap(cluster.history(), member.id()));
+    }
+    chain.add(new Arrivals(cluster.callLock().arrivals()));
+    chain.add(handled);
+    ServerInterceptor[] interceptors = chain.toArray(ServerInterceptor[]::new);
     ServerServiceDefinition kv = ServerInterceptors.intercept(
         DeepParsing.requests(new KvService(cluster, member).bindService()), interceptors);
     ServerServiceDefinition maintenance = ServerInterceptors.intercept(
