@@ -206,6 +206,18 @@ public final class EtcdCluster implements AutoCloseable {
     }
   }
 
+  /** What clients did to the cluster, for checks and the timeline. */
+  public History history() {
+    return new History(this);
+  }
+
+  /** The retained trace events, oldest first: what the timeline draws members' lanes from. */
+  List<Trace.Event> traceEvents() {
+    synchronized (cluster.lock()) {
+      return cluster.trace().events();
+    }
+  }
+
   /** The member that currently leads, if any. */
   public Optional<Member> leader() {
     return cluster.leaderId().map(this::byId);
