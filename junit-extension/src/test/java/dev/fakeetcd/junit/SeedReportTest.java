@@ -53,6 +53,18 @@ class SeedReportTest {
     assertThat(Files.readString(trace)).contains("LEADER").endsWith("isolate\n");
   }
 
+  @Test
+  void failure_historyNotRecorded_writesNoTimeline() throws Exception {
+    Path timeline = Path.of("target/fake-etcd-kit",
+        SeedReportTest.class.getName() + "$Failing.fails.html");
+    Files.deleteIfExists(timeline);
+
+    Throwable failure = Kits.failures(Kits.run(Failing.class)).get(0);
+
+    assertThat(failure.getSuppressed()[0].getMessage()).doesNotContain("timeline:");
+    assertThat(timeline).doesNotExist();
+  }
+
   @EtcdTest(members = 1, seed = 1235)
   static class FailingThenAfterEachFails {
     @Test
