@@ -436,8 +436,9 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     Path file = traceDir(context).resolve(traceName(context) + ".html");
     try {
       return cluster.history().writeTimeline(file).toAbsolutePath().toString();
-    } catch (UncheckedIOException e) {
-      return "not written (" + e.getCause() + ")";
+    } catch (RuntimeException e) {
+      // Whatever went wrong drawing, the test's failure and the rest of its report come first.
+      return "not written (" + (e instanceof UncheckedIOException ? e.getCause() : e) + ")";
     }
   }
 
