@@ -175,6 +175,14 @@ public final class ClusterConfig {
     return Optional.ofNullable(tls);
   }
 
+  /**
+   * PLACEHOLDER (branch hist-timeline), replaced at merge by the recorder branch's switch: whether
+   * the cluster records its clients' calls for {@link EtcdCluster#history()}; on by default there.
+   */
+  public boolean history() {
+    return true;
+  }
+
   /** The state read from {@link #restoreFrom()}, or null; never handed out of this package. */
   byte[] restoredState() {
     return restoredState;

@@ -409,7 +409,7 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
       sb.append("    ").append(status).append('\n');
     }
     sb.append("  full trace: ").append(writeTrace(context, trace)).append('\n');
-    if (cluster.history().isRecording()) {
+    if (cluster.config().history()) {
       sb.append("  timeline: ").append(writeTimeline(context, cluster)).append('\n');
     }
     sb.append("  what happened (faults, elections, leader and membership changes, client calls; ")
