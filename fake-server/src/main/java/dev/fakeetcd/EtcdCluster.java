@@ -37,6 +37,7 @@ public final class EtcdCluster implements AutoCloseable {
   private final Leases leases;
   private final Alarms alarms;
   private final AuthTokens authTokens;
+  private final History history;
 
   EtcdCluster(ClusterConfig config, MemberEndpoints served) {
     this.config = config;
@@ -47,6 +48,7 @@ public final class EtcdCluster implements AutoCloseable {
     this.leases = new Leases(cluster);
     this.alarms = new Alarms(cluster);
     this.authTokens = new AuthTokens(cluster);
+    this.history = new History(cluster);
     List<Long> ids = cluster.memberIds();
     for (int i = 0; i < ids.size(); i++) {
       members.add(new Member(cluster, i, ids.get(i)));
@@ -154,6 +156,16 @@ public final class EtcdCluster implements AutoCloseable {
     return alarms;
   }
 
+  /**
+   * What the cluster's clients did and saw, recorded as its members served them, and the checks
+   * that read it (linearizability, watch guarantees, serializable reads).
+   *
+   * <pre>{@code cluster.history().watchGuaranteeViolation().ifPresent(Assertions::fail);}</pre>
+   */
+  public History history() {
+    return history;
+  }
+
   /** The leases the leader holds; expiring one at once. */
   public Leases leases() {
     return leases;
@@ -204,11 +216,6 @@ public final class EtcdCluster implements AutoCloseable {
     synchronized (cluster.lock()) {
       return cluster.trace().summary(events);
     }
-  }
-
-  /** What clients did to the cluster, for checks and the timeline. */
-  public History history() {
-    return new History(this);
   }
 
   /** The retained trace events, oldest first: what the timeline draws members' lanes from. */

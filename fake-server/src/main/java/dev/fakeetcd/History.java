@@ -2,6 +2,8 @@ package dev.fakeetcd;
 
 import dev.fakeetcd.internal.history.HistoryLog;
 import dev.fakeetcd.internal.history.Timeline;
+import dev.fakeetcd.internal.server.Cluster;
+import dev.fakeetcd.internal.sim.Trace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,25 +19,26 @@ import java.util.List;
  */
 public final class History {
 
-  private final EtcdCluster cluster;
+  private final Cluster cluster;
 
-  History(EtcdCluster cluster) {
+  History(Cluster cluster) {
     this.cluster = cluster;
   }
 
   /**
-   * Writes the run's HTML timeline to {@code file}, creating its directory.
+   * Writes the run's HTML timeline to {@code file}, replacing it.
    *
    * @return {@code file}
    * @throws UncheckedIOException if it cannot be written
    */
   public Path writeTimeline(Path file) {
+    List<Trace.Event> events;
+    synchronized (cluster.lock()) {
+      events = cluster.trace().events();
+    }
     String html = Timeline.html(new HistoryLog(cluster.seed(), List.of(), List.of(), false),
-        cluster.traceEvents());
+        events);
     try {
-      if (file.getParent() != null) {
-        Files.createDirectories(file.getParent());
-      }
       Files.writeString(file, html, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
