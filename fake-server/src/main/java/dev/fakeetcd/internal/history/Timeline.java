@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A run drawn as one self-contained HTML page: a lane per member (role and term, crashes, pauses,
@@ -57,6 +60,8 @@ public final class Timeline {
   private static final Set<Trace.Type> LANE_TYPES = EnumSet.of(Trace.Type.ELECTION,
       Trace.Type.TERM, Trace.Type.LEADER, Trace.Type.FAULT, Trace.Type.MEMBERSHIP);
   private static final String CLIENT_LINKS = "client links: ";
+  /** An operation as a violation names it; a bare {@code #n} elsewhere is a sequence number. */
+  private static final Pattern NAMED_OPERATION = Pattern.compile("#(\\d{1,9}) (?:on )?member ");
 
   private Timeline() {
   }
@@ -64,6 +69,23 @@ public final class Timeline {
   /** The page for a run without a violation. */
   public static String html(HistoryLog log, List<Trace.Event> traceEvents) {
     return html(log, traceEvents, Optional.empty(), Set.of());
+  }
+
+  /**
+   * The page for a run, with {@code violation} shown above the lanes and the operations it names
+   * highlighted: the checkers name an operation {@code #<id> member <hex>} or {@code #<id> on member
+   * <hex>}.
+   */
+  public static String html(HistoryLog log, List<Trace.Event> traceEvents,
+      Optional<String> violation) {
+    Set<Integer> named = new HashSet<>();
+    violation.ifPresent(v -> {
+      Matcher m = NAMED_OPERATION.matcher(v);
+      while (m.find()) {
+        named.add(Integer.parseInt(m.group(1)));
+      }
+    });
+    return html(log, traceEvents, violation, named);
   }
 
   /**

@@ -49,6 +49,26 @@ class TimelineTest {
   }
 
   @Test
+  void html_violationText_highlightsTheOperationsItNames() {
+    HistoryLog log = log(List.of(op(0, A, PUT, put("k"), 0, 0, 1, 0, Outcome.OK),
+        op(1, B, PUT, put("j"), 2, 0, 3, 0, Outcome.OK),
+        op(2, A, RANGE, RangeRequest.getDefaultInstance(), 4, 0, 5, 0, Outcome.OK)));
+    String violation = "cannot be ordered:\n  #1 member b2 etcdserverpb.KV/Put {key: \"j\"} invoked"
+        + " #0 (0.000000 s)\nsee also KV/Range #2 on member a1 (seq 4..5, 0.000000000 s)";
+
+    JsonObject data = dataOf(Timeline.html(log, events(), Optional.of(violation)));
+
+    List<Integer> highlighted = new ArrayList<>();
+    data.getAsJsonArray("ops").forEach(op -> {
+      if (op.getAsJsonObject().has("hl")) {
+        highlighted.add(op.getAsJsonObject().get("id").getAsInt());
+      }
+    });
+    assertThat(highlighted).containsExactly(1, 2);
+    assertThat(data.get("violation").getAsString()).isEqualTo(violation);
+  }
+
+  @Test
   void html_ofAnyRun_referencesNoUrl() {
     String html = Timeline.html(sampleLog(), events());
 
