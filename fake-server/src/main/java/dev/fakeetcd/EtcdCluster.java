@@ -218,6 +218,13 @@ public final class EtcdCluster implements AutoCloseable {
     }
   }
 
+  /** The retained trace events, oldest first: what the timeline draws members' lanes from. */
+  List<Trace.Event> traceEvents() {
+    synchronized (cluster.lock()) {
+      return cluster.trace().events();
+    }
+  }
+
   /** The member that currently leads, if any. */
   public Optional<Member> leader() {
     return cluster.leaderId().map(this::byId);

@@ -409,8 +409,11 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     for (MemberStatus status : cluster.status()) {
       sb.append("    ").append(status).append('\n');
     }
-    sb.append("  full trace: ").append(writeTrace(context, trace)).append('\n')
-        .append("  what happened (faults, elections, leader and membership changes, client calls; ")
+    sb.append("  full trace: ").append(writeTrace(context, trace)).append('\n');
+    if (cluster.config().history()) {
+      sb.append("  timeline: ").append(writeTimeline(context, cluster)).append('\n');
+    }
+    sb.append("  what happened (faults, elections, leader and membership changes, client calls; ")
         .append("the last ").append(REPORT_EVENTS).append("):\n");
     cluster.traceSummary(REPORT_EVENTS).lines()
         .forEach(line -> sb.append("    ").append(line).append('\n'));
@@ -418,8 +421,7 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
   }
 
   private static String writeTrace(ExtensionContext context, String trace) {
-    Path dir = Path.of(context.getConfigurationParameter(TRACE_DIR_PARAMETER)
-        .orElse("target/fake-etcd"));
+    Path dir = traceDir(context);
     Path file = dir.resolve(traceName(context) + ".trace");
     try {
       Files.createDirectories(dir);
@@ -428,6 +430,22 @@ final class EtcdExtension implements BeforeEachCallback, ParameterResolver,
     } catch (IOException e) {
       return "not written (" + e + ")";
     }
+  }
+
+  /** The run drawn as an HTML page next to the trace, for a browser. */
+  private static String writeTimeline(ExtensionContext context, EtcdCluster cluster) {
+    Path file = traceDir(context).resolve(traceName(context) + ".html");
+    try {
+      return cluster.history().writeTimeline(file).toAbsolutePath().toString();
+    } catch (RuntimeException e) {
+      // Whatever went wrong drawing, the test's failure and the rest of its report come first.
+      return "not written (" + (e instanceof UncheckedIOException ? e.getCause() : e) + ")";
+    }
+  }
+
+  private static Path traceDir(ExtensionContext context) {
+    return Path.of(context.getConfigurationParameter(TRACE_DIR_PARAMETER)
+        .orElse("target/fake-etcd"));
   }
 
   private static String traceName(ExtensionContext context) {

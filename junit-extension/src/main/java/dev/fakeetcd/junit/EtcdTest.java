@@ -48,7 +48,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Seeds: without {@link #seed()} every cluster gets a random seed. When a test fails, the seed,
  * the line that reruns it with the same seed ({@code -Dfake-etcd.seed=N}, which overrides every
  * seed) and the tail of the cluster's trace are printed and attached to the failure; the whole
- * trace is written to {@code target/fake-etcd/<test>.trace}.
+ * trace is written to {@code target/fake-etcd/<test>.trace}, and, when the cluster records its
+ * history, the run's timeline, an HTML page that opens in a browser, to
+ * {@code target/fake-etcd/<test>.html}.
  */
 @Target({ElementType.TYPE, ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)

@@ -53,6 +53,20 @@ class SeedReportTest {
     assertThat(Files.readString(trace)).contains("LEADER").endsWith("isolate\n");
   }
 
+  @Test
+  void failure_historyRecorded_reportNamesTheTimelineNextToTheTrace() throws Exception {
+    Path timeline = Path.of("target/fake-etcd-kit",
+        SeedReportTest.class.getName() + "$Failing.fails.html");
+    Files.deleteIfExists(timeline);
+
+    Throwable failure = Kits.failures(Kits.run(Failing.class)).get(0);
+
+    assertThat(failure.getSuppressed()[0].getMessage())
+        .contains("  timeline: " + timeline.toAbsolutePath() + "\n");
+    assertThat(Files.readString(timeline)).startsWith("<!DOCTYPE html>")
+        .contains("\"kind\":\"isolate\"");
+  }
+
   @EtcdTest(members = 1, seed = 1235)
   static class FailingThenAfterEachFails {
     @Test
