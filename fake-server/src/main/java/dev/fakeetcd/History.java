@@ -91,14 +91,6 @@ public final class History {
     return file;
   }
 
-  /**
-   * Forgets what has been recorded so far, e.g. after a test's setup; calls still under way are
-   * not recorded.
-   */
-  public void clear() {
-    recorder().clear();
-  }
-
   /** What has been recorded so far. */
   HistoryLog log() {
     return recorder().snapshot();

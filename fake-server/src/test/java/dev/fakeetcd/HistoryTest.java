@@ -185,16 +185,6 @@ class HistoryTest {
   }
 
   @Test
-  void clear_forgetsWhatWasRecorded() {
-    EtcdCluster cluster = clusters.start(1, 9);
-    clusters.kv(cluster, cluster.member(0)).put(put("k", "v"));
-
-    cluster.history().clear();
-
-    assertThat(cluster.history().operationCount()).isZero();
-  }
-
-  @Test
   void watchGuaranteeViolation_watchesOnEveryMemberWhileClientsWrite_isEmpty() {
     EtcdCluster cluster = clusters.start(3, 10);
     Member leader = cluster.leader().orElseThrow();

@@ -31,8 +31,8 @@ public final class HistoryRecorder {
   /** The one global order of the records. */
   private final AtomicLong seq = new AtomicLong();
   // Guarded by this.
-  private List<Call> calls = new ArrayList<>();
-  private List<Stream> streams = new ArrayList<>();
+  private final List<Call> calls = new ArrayList<>();
+  private final List<Stream> streams = new ArrayList<>();
   private int messages;
   private boolean truncated;
 
@@ -85,16 +85,6 @@ public final class HistoryRecorder {
     }
   }
 
-  /** Forgets everything recorded so far (a test's setup, say); calls under way are not kept. */
-  public void clear() {
-    synchronized (this) {
-      calls = new ArrayList<>();
-      streams = new ArrayList<>();
-      messages = 0;
-      truncated = false;
-    }
-  }
-
   /** How many unary calls are recorded. */
   public int operationCount() {
     synchronized (this) {
@@ -128,8 +118,7 @@ public final class HistoryRecorder {
     }
     return Optional.of("the recorded history is incomplete (seed " + log.seed() + "): recording"
         + " stopped at its bound of " + MAX_OPERATIONS + " calls or " + MAX_STREAM_MESSAGES
-        + " watch stream messages, so it cannot be checked; check a shorter run (or call"
-        + " history().clear() after the setup), or turn recording off with"
+        + " watch stream messages, so it cannot be checked; check a shorter run, or turn recording off with"
         + " ClusterConfig.Builder.history(false) or @EtcdTest(history = false)");
   }
 

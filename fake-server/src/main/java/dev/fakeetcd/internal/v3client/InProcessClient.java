@@ -1,10 +1,13 @@
 package dev.fakeetcd.internal.v3client;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import dev.fakeetcd.api.Compare;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
 import dev.fakeetcd.api.Event;
+import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.LeaseGrpc;
 import dev.fakeetcd.api.LeaseGrantRequest;
 import dev.fakeetcd.api.RangeRequest;
 import dev.fakeetcd.api.RangeResponse;
@@ -13,12 +16,14 @@ import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.internal.auth.Credentials;
+import dev.fakeetcd.internal.history.HistoryRecorder;
 import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
 import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import dev.fakeetcd.internal.watch.KeyFeed;
+import io.grpc.MethodDescriptor;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CancellationException;
@@ -184,29 +189,52 @@ public final class InProcessClient {
     if (lease != 0) {
       return CompletableFuture.completedFuture(lease);
     }
-    return call.track(member.leases().grant(LeaseGrantRequest.newBuilder().setTTL(SESSION_TTL)
-        .build(), call.caller)).thenApply(r -> r.getID());
+    LeaseGrantRequest grant = LeaseGrantRequest.newBuilder().setTTL(SESSION_TTL).build();
+    return call.track(recorded(LeaseGrpc.getLeaseGrantMethod(), grant,
+        () -> member.leases().grant(grant, call.caller))).thenApply(r -> r.getID());
   }
 
   public CompletableFuture<TxnResponse> txn(Call call, TxnRequest request) {
-    return call.track(attempt(() -> member.txn(request, call.caller)));
+    return call.track(recorded(KVGrpc.getTxnMethod(), request,
+        () -> member.txn(request, call.caller)));
   }
 
   public CompletableFuture<RangeResponse> range(Call call, RangeRequest request) {
-    return call.track(attempt(() -> member.range(request, call.caller)));
+    return call.track(recorded(KVGrpc.getRangeMethod(), request,
+        () -> member.range(request, call.caller)));
   }
 
   public CompletableFuture<DeleteRangeResponse> delete(Call call, ByteString key) {
-    return call.track(attempt(() -> member.deleteRange(DeleteRangeRequest.newBuilder().setKey(key)
-        .build(), call.caller)));
+    DeleteRangeRequest request = DeleteRangeRequest.newBuilder().setKey(key).build();
+    return call.track(recorded(KVGrpc.getDeleteRangeMethod(), request,
+        () -> member.deleteRange(request, call.caller)));
   }
 
-  private static <T> CompletableFuture<T> attempt(Supplier<CompletableFuture<T>> r) {
+  /**
+   * Starts {@code r}, recorded in the cluster's history as a call of {@code method}: the keys
+   * Lock and Election write are the key-value store's, which clients read and the checks judge.
+   */
+  private <Q extends Message, T extends Message> CompletableFuture<T> recorded(
+      MethodDescriptor<Q, T> method, Q request, Supplier<CompletableFuture<T>> r) {
+    HistoryRecorder history = cluster.history();
+    HistoryRecorder.Call recorded = history == null ? null
+        : history.invoke(member.id(), method.getFullMethodName(), request);
+    CompletableFuture<T> started;
     try {
-      return r.get();
+      started = r.get();
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      started = CompletableFuture.failedFuture(e);
     }
+    if (recorded != null) {
+      started.whenComplete((response, failure) -> {
+        if (failure == null) {
+          recorded.complete(response);
+        } else {
+          recorded.fail(Cluster.toStatus(EtcdException.cause(failure)).getStatus());
+        }
+      });
+    }
+    return started;
   }
 
   // ---- clientv3/concurrency ----

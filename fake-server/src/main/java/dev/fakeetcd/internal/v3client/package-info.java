@@ -3,6 +3,7 @@
  * Election services issue their KV, Lease and Watch steps through it straight to the member's
  * request path, under the cluster lock, without gRPC in between. Not API.
  *
- * <p>May import server, watch, rpctypes and the generated protos.
+ * <p>May import server, watch, rpctypes, history (its requests are recorded as clients' calls
+ * are) and the generated protos.
  */
 package dev.fakeetcd.internal.v3client;
