@@ -38,7 +38,10 @@ final class KvModel {
   enum Role {
     /** Answered: takes effect once, inside its interval, and its answer must match. */
     CHECKED,
-    /** Answered, but its answer is set aside while shrinking a witness: takes effect or not. */
+    /**
+     * Answered, but set aside while shrinking a witness: at its place (inside its interval, at
+     * its revision) it takes effect, whatever it answered, or it does not.
+     */
     GHOST,
     /** Never answered (or failed in a way that may still have applied): may take effect once. */
     OPEN
@@ -120,9 +123,9 @@ final class KvModel {
   }
 
   /**
-   * The states the step may lead to; empty when it cannot happen here. A ghost may also have no
-   * effect; an open operation that cannot take effect here has no next state (it may never
-   * happen, which the search allows by not requiring it).
+   * The states the step may lead to (a ghost's first is "no effect"; an open transaction whose
+   * compare cannot be decided has both branches); empty when it cannot happen here. An open
+   * operation without a next state here may still never happen: the search does not require it.
    */
   List<State> step(State s, Step op, Role role) {
     List<State> next = new ArrayList<>(2);
