@@ -39,9 +39,11 @@ final class KvModel {
     /** Answered: takes effect once, inside its interval, and its answer must match. */
     CHECKED,
     /**
-     * Answered, but set aside while shrinking a witness: at its place (inside its interval, at
-     * its revision) it takes effect, whatever it answered, or it does not.
+     * Answered, with its answer set aside while shrinking a witness: takes effect at its place
+     * (inside its interval, at its revision), whatever it answered.
      */
+    EFFECT,
+    /** Like {@link #EFFECT}, or it does not take effect at all. */
     GHOST,
     /** Never answered (or failed in a way that may still have applied): may take effect once. */
     OPEN

@@ -32,10 +32,10 @@ final class LinearSearch {
    * Whether the steps, each in its role (null: left out), can be linearized. Answered ones must
    * take effect inside their intervals; open ones may take effect once after their invocation.
    *
-   * @param budget how many model steps to try at most
+   * @param budget how many model steps it may still try; what it tries is taken off
    * @return whether they can, or null when the budget ran out first
    */
-  static Boolean linearizable(List<Step> steps, Role[] roles, KvModel model, long budget) {
+  static Boolean linearizable(List<Step> steps, Role[] roles, KvModel model, long[] budget) {
     int n = steps.size();
     long[] bumpRevs = new long[n];
     int bumps = 0;
@@ -103,7 +103,7 @@ final class LinearSearch {
       if (cur != tail && (cur & 1) == 0) {
         int i = cur >> 1;
         if (need[i] < 0 || need[i] == done) {
-          if (budget-- == 0) {
+          if (budget[0]-- <= 0) {
             return null;
           }
           took = take(i, model.step(state, steps.get(i), roles[i]), 0, state, taken, seen);

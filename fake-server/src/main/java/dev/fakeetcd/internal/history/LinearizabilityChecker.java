@@ -423,48 +423,99 @@ public final class LinearizabilityChecker {
     for (int i = 0; i < roles.length; i++) {
       roles[i] = steps.get(i).answered() ? Role.CHECKED : Role.OPEN;
     }
-    if (LinearSearch.linearizable(steps, roles, new KvModel(exact), Long.MAX_VALUE)) {
+    if (LinearSearch.linearizable(steps, roles, new KvModel(exact), new long[] {Long.MAX_VALUE})) {
       return Optional.empty();
     }
     KvModel relaxed = new KvModel(false);
-    if (exact && LinearSearch.linearizable(steps, roles, relaxed, Long.MAX_VALUE)) {
+    if (exact && LinearSearch.linearizable(steps, roles, relaxed, new long[] {Long.MAX_VALUE})) {
       return Optional.of("these operations cannot be ordered so that every write raises the "
           + "revision by exactly one" + list(steps, roles, 30));
     }
-    shrink(steps, roles, relaxed);
-    long others = Arrays.stream(roles).filter(r -> r == Role.GHOST || r == Role.OPEN).count();
+    Witness w = shrink(steps, roles, relaxed);
+    long others = Arrays.stream(w.roles).filter(r -> r == Role.GHOST || r == Role.OPEN).count();
     StringBuilder why = new StringBuilder("these operations cannot be put in one order that "
         + "agrees with their intervals and etcd's key-value model");
     if (others > 0) {
       why.append(", whatever ").append(others).append(" other writes of these keys did (an "
           + "answered one at its own revision, or not at all)");
     }
-    return Optional.of(why + list(steps, roles, Integer.MAX_VALUE));
+    return Optional.of(why + list(w.steps, w.roles, Integer.MAX_VALUE));
   }
 
+  /** A sub-history that cannot be linearized, each step in its role. */
+  private record Witness(List<Step> steps, Role[] roles) {}
+
   /**
-   * Leaves reads out and lets answered writes take effect or not, in halving chunks, each only
-   * while the rest still cannot be linearized (within a search budget): neither can create a
-   * violation, so what remains is a witness.
+   * A witness: leaves reads out; keeps one failing part of what then splits into key-disjoint
+   * parts; sets writes' answers aside; lets them take effect or not. Each change is kept only
+   * while the rest still cannot be linearized (within a search budget), and none can create a
+   * violation: a read only constrains, a part fails only if the whole does, and a write without
+   * its answer, or that may not happen, allows more than it did.
    */
-  private static void shrink(List<Step> steps, Role[] roles, KvModel model) {
-    long budget = 100_000 + 100L * steps.size();
-    for (boolean reads : new boolean[] {true, false, true}) {
+  private static Witness shrink(List<Step> steps, Role[] roles, KvModel model) {
+    Shrink s = new Shrink(model, new long[] {SHRINK_BUDGET});
+    s.relax(steps, roles, i -> !steps.get(i).writes(), Role.CHECKED, null);
+    Witness w = s.narrow(steps, roles);
+    s.relax(w.steps, w.roles, i -> w.steps.get(i).writes(), Role.CHECKED, Role.EFFECT);
+    s.relax(w.steps, w.roles, i -> true, Role.EFFECT, Role.GHOST);
+    s.relax(w.steps, w.roles, i -> !w.steps.get(i).writes(), Role.CHECKED, null);
+    return w;
+  }
+
+  /** Model steps all of one witness's searches may take; each search gets a share. */
+  private static final long SHRINK_BUDGET = 2_000_000;
+
+  /** Shrinking searches, sharing one budget: when it is spent, what is left is the witness. */
+  private record Shrink(KvModel model, long[] budget) {
+
+    /** Whether the steps surely cannot be linearized. */
+    boolean fails(List<Step> steps, Role[] roles) {
+      long share = Math.min(budget[0], 20_000 + 20L * steps.size());
+      long[] left = {share};
+      Boolean ok = LinearSearch.linearizable(steps, roles, model, left);
+      budget[0] -= share - Math.max(0, left[0]);
+      return Boolean.FALSE.equals(ok);
+    }
+
+    /** The first key-disjoint part of the steps left in that still fails on its own. */
+    Witness narrow(List<Step> steps, Role[] roles) {
+      List<Integer> kept = new ArrayList<>();
+      for (int i = 0; i < roles.length; i++) {
+        if (roles[i] != null) {
+          kept.add(i);
+        }
+      }
+      List<Step> left = kept.stream().map(steps::get).toList();
+      for (Group g : partitions(left)) {
+        List<Step> part = g.steps.stream().map(left::get).toList();
+        Role[] partRoles = g.steps.stream().map(i -> roles[kept.get(i)]).toArray(Role[]::new);
+        if (fails(part, partRoles)) {
+          return new Witness(part, partRoles);
+        }
+      }
+      return new Witness(steps, roles);
+    }
+
+    /**
+     * Moves candidate steps from one role to another (null: left out), in halving chunks, each
+     * only while the steps still cannot be linearized.
+     */
+    void relax(List<Step> steps, Role[] roles, java.util.function.IntPredicate candidate,
+        Role from, Role to) {
       List<Integer> candidates = new ArrayList<>();
       for (int i = 0; i < roles.length; i++) {
-        if (roles[i] == Role.CHECKED && steps.get(i).writes() != reads) {
+        if (roles[i] == from && candidate.test(i)) {
           candidates.add(i);
         }
       }
       for (int size = Integer.highestOneBit(Math.max(1, candidates.size())); size >= 1;
           size /= 2) {
-        for (int from = 0; from < candidates.size(); from += size) {
-          List<Integer> chunk = candidates.subList(from, Math.min(from + size, candidates.size()))
-              .stream().filter(i -> roles[i] == Role.CHECKED).toList();
-          chunk.forEach(i -> roles[i] = reads ? null : Role.GHOST);
-          if (!chunk.isEmpty()
-              && !Boolean.FALSE.equals(LinearSearch.linearizable(steps, roles, model, budget))) {
-            chunk.forEach(i -> roles[i] = Role.CHECKED);
+        for (int at = 0; at < candidates.size(); at += size) {
+          List<Integer> chunk = candidates.subList(at, Math.min(at + size, candidates.size()))
+              .stream().filter(i -> roles[i] == from).toList();
+          chunk.forEach(i -> roles[i] = to);
+          if (!chunk.isEmpty() && !fails(steps, roles)) {
+            chunk.forEach(i -> roles[i] = from);
           }
         }
       }
@@ -475,12 +526,15 @@ public final class LinearizabilityChecker {
     StringBuilder b = new StringBuilder();
     int shown = 0;
     for (int i = 0; i < steps.size(); i++) {
-      if (roles[i] == Role.CHECKED) {
+      if (roles[i] == Role.CHECKED || roles[i] == Role.EFFECT) {
         if (shown++ == max) {
           b.append("\n  ...");
           break;
         }
         b.append('\n').append(describe(steps.get(i)));
+        if (roles[i] == Role.EFFECT) {
+          b.append(" (its answer is not needed)");
+        }
       }
     }
     return b.toString();

@@ -25,13 +25,23 @@ import dev.fakeetcd.api.ResponseOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.internal.history.Operation.Outcome;
+import dev.fakeetcd.ClusterConfig;
+import dev.fakeetcd.EtcdCluster;
+import dev.fakeetcd.FakeEtcd;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -236,6 +246,123 @@ class LinearizabilityCheckerTest {
 
     assertThat(witnessIds(message)).hasSizeLessThanOrEqualTo(4)
         .contains(latest.id(), stale.id());
+  }
+
+  @Test
+  void check_callsOfFiveClientsToAThreeMemberCluster_pass() throws Exception {
+    recordCallsToACluster();
+
+    assertThat(ops).hasSize(5 * 60);
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void check_clusterHistoryWithOneReadAltered_fails() throws Exception {
+    recordCallsToACluster();
+    Operation read = ops.stream().filter(o -> o.response() instanceof RangeResponse r
+        && r.getKvsCount() > 0 && o.id() > ops.size() / 2).findFirst().orElseThrow();
+    RangeResponse seen = (RangeResponse) read.response();
+    ops.set(read.id(), new Operation(read.id(), read.member(), read.method(), read.request(),
+        read.invokeSeq(), read.invokeNanos(), read.completeSeq(), read.completeNanos(),
+        Outcome.OK, seen.toBuilder().setKvs(0, seen.getKvs(0).toBuilder()
+            .setVersion(seen.getKvs(0).getVersion() + 1)).build(), null, null));
+
+    assertThat(witnessIds(check().orElseThrow())).contains(read.id());
+  }
+
+  /** Five clients' calls to a three-member cluster, with the intervals the clients saw. */
+  private void recordCallsToACluster() throws InterruptedException {
+    AtomicLong seq = new AtomicLong();
+    try (EtcdCluster cluster = FakeEtcd.newCluster(ClusterConfig.builder().members(3).seed(7)
+        .build())) {
+      List<ManagedChannel> channels = new ArrayList<>();
+      List<Thread> clients = new ArrayList<>();
+      for (int c = 0; c < 5; c++) {
+        ManagedChannel channel = cluster.inProcessChannel(cluster.member(c % 3));
+        channels.add(channel);
+        Random random = new Random(c);
+        long lease = 100 + c;
+        clients.add(new Thread(() -> callRandomly(channel, random, lease, seq)));
+      }
+      clients.forEach(Thread::start);
+      for (Thread t : clients) {
+        t.join();
+      }
+      channels.forEach(ManagedChannel::shutdownNow);
+    }
+    ops.sort(Comparator.comparingLong(Operation::invokeSeq));
+    List<Operation> numbered = new ArrayList<>();
+    for (Operation o : ops) {
+      numbered.add(new Operation(numbered.size(), o.member(), o.method(), o.request(),
+          o.invokeSeq(), o.invokeNanos(), o.completeSeq(), o.completeNanos(), o.outcome(),
+          o.response(), o.code(), o.error()));
+    }
+    ops.clear();
+    ops.addAll(numbered);
+  }
+
+  /** Sixty calls of one client, each recorded with the interval the client saw. */
+  private void callRandomly(ManagedChannel channel, Random random, long lease, AtomicLong seq) {
+    for (int i = 0; i < 60; i++) {
+      String key = "k" + random.nextInt(4);
+      int kind = random.nextInt(10);
+      Message request;
+      io.grpc.MethodDescriptor<?, ?> method;
+      if (kind < 3) {
+        request = putRequest(key, "v" + seq.get()).toBuilder().setPrevKv(random.nextBoolean())
+            .build();
+        method = KVGrpc.getPutMethod();
+      } else if (kind < 5) {
+        request = RangeRequest.newBuilder().setKey(bytes(key)).build();
+        method = KVGrpc.getRangeMethod();
+      } else if (kind < 6) {
+        request = RangeRequest.newBuilder().setKey(bytes("k")).setRangeEnd(bytes("l"))
+            .setLimit(2).build();
+        method = KVGrpc.getRangeMethod();
+      } else if (kind < 7) {
+        request = DeleteRangeRequest.newBuilder().setKey(bytes(key)).setPrevKv(true).build();
+        method = KVGrpc.getDeleteRangeMethod();
+      } else if (kind < 9) {
+        request = TxnRequest.newBuilder().addCompare(Compare.newBuilder().setKey(bytes(key))
+                .setTarget(Compare.CompareTarget.VERSION).setResult(Compare.CompareResult.EQUAL)
+                .setVersion(random.nextInt(3)))
+            .addSuccess(RequestOp.newBuilder().setRequestPut(putRequest(key, "t" + i)))
+            .addSuccess(RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder()
+                .setKey(bytes(key))))
+            .addFailure(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest
+                .newBuilder().setKey(bytes(key)))).build();
+        method = KVGrpc.getTxnMethod();
+      } else if (i % 3 == 0) {
+        request = LeaseGrantRequest.newBuilder().setID(lease).setTTL(60).build();
+        method = LeaseGrpc.getLeaseGrantMethod();
+      } else if (i % 3 == 1) {
+        request = putRequest("k" + lease, "leased").toBuilder().setLease(lease).build();
+        method = KVGrpc.getPutMethod();
+      } else {
+        request = LeaseRevokeRequest.newBuilder().setID(lease).build();
+        method = LeaseGrpc.getLeaseRevokeMethod();
+      }
+      long invoke = seq.incrementAndGet();
+      Message response = null;
+      Status.Code code = null;
+      try {
+        response = (Message) ClientCalls.blockingUnaryCall(channel, cast(method),
+            CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+      } catch (StatusRuntimeException e) {
+        code = e.getStatus().getCode();
+      }
+      long complete = seq.incrementAndGet();
+      synchronized (ops) {
+        ops.add(new Operation(ops.size(), MEMBER, method.getFullMethodName(), request, invoke,
+            invoke, complete, complete, code == null ? Outcome.OK : Outcome.ERROR, response,
+            code, code == null ? null : "failed"));
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static io.grpc.MethodDescriptor<Message, Object> cast(io.grpc.MethodDescriptor<?, ?> m) {
+    return (io.grpc.MethodDescriptor<Message, Object>) m;
   }
 
   // ---- a correct history, made by clients of a sequential store ----
