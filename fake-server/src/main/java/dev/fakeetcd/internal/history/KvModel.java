@@ -5,7 +5,6 @@ import dev.fakeetcd.api.Compare;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
 import dev.fakeetcd.api.KeyValue;
-import dev.fakeetcd.api.LeaseRevokeResponse;
 import dev.fakeetcd.api.PutRequest;
 import dev.fakeetcd.api.PutResponse;
 import dev.fakeetcd.api.RangeRequest;
@@ -32,7 +31,8 @@ import java.util.List;
 final class KvModel {
 
   static final Comparator<ByteString> KEY_ORDER = ByteString.unsignedLexicographicalComparator();
-  private static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
+  /** As a range end: every key from the start on. */
+  static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
 
   /** How the search treats an operation. */
   enum Role {
@@ -101,22 +101,9 @@ final class KvModel {
       to = to >= 0 ? to : -to - 1;
       return new int[] {from, to};
     }
-
-    State with(long newRev, Kv[] newKvs) {
-      return new State(newRev, newKvs);
-    }
   }
 
   static final State INITIAL = new State(1, new Kv[0]);
-
-  /** Whether a key lies in etcd's range {@code key..rangeEnd} (used for footprints). */
-  static boolean inRange(ByteString k, ByteString key, ByteString rangeEnd) {
-    if (rangeEnd.isEmpty()) {
-      return k.equals(key);
-    }
-    return KEY_ORDER.compare(k, key) >= 0
-        && (rangeEnd.equals(NUL) || KEY_ORDER.compare(k, rangeEnd) < 0);
-  }
 
   private final boolean exact;
 
@@ -195,13 +182,13 @@ final class KvModel {
     State finish(Run r) {
       if (exact) {
         long rev = r.wrote ? pre.rev + 1 : pre.rev;
-        return knownRev && answeredRev != rev ? null : r.s.with(rev, r.s.kvs);
+        return knownRev && answeredRev != rev ? null : new State(rev, r.s.kvs);
       }
       if (!knownRev) {
-        return r.s.with(r.wrote ? pre.rev + 1 : pre.rev, r.s.kvs);
+        return new State(r.wrote ? pre.rev + 1 : pre.rev, r.s.kvs);
       }
       boolean ok = r.wrote ? answeredRev > pre.rev : answeredRev >= pre.rev;
-      return ok ? r.s.with(answeredRev, r.s.kvs) : null;
+      return ok ? new State(answeredRev, r.s.kvs) : null;
     }
 
     List<Run> range(Run run, RangeRequest req, RangeResponse resp, boolean topLevel) {
@@ -261,7 +248,7 @@ final class KvModel {
           fixed[i] = k;
         }
       }
-      return List.of(new Run(s.with(s.rev, fixed), run.wrote));
+      return List.of(new Run(new State(s.rev, fixed), run.wrote));
     }
 
     List<Run> put(Run run, PutRequest req, PutResponse resp) {
@@ -299,7 +286,7 @@ final class KvModel {
         kvs[at] = kv;
         System.arraycopy(s.kvs, at, kvs, at + 1, s.kvs.length - at);
       }
-      return List.of(new Run(s.with(s.rev, kvs), true));
+      return List.of(new Run(new State(s.rev, kvs), true));
     }
 
     List<Run> delete(Run run, DeleteRangeRequest req, DeleteRangeResponse resp) {
@@ -326,13 +313,13 @@ final class KvModel {
       Kv[] kvs = new Kv[s.kvs.length - n];
       System.arraycopy(s.kvs, 0, kvs, 0, sel[0]);
       System.arraycopy(s.kvs, sel[1], kvs, sel[0], s.kvs.length - sel[1]);
-      return List.of(new Run(s.with(s.rev, kvs), wrote));
+      return List.of(new Run(new State(s.rev, kvs), wrote));
     }
 
     List<Run> revoke(Run run, long lease) {
       State s = run.s;
       Kv[] kvs = Arrays.stream(s.kvs).filter(k -> k.lease != lease).toArray(Kv[]::new);
-      return List.of(kvs.length == s.kvs.length ? run : new Run(s.with(s.rev, kvs), true));
+      return List.of(kvs.length == s.kvs.length ? run : new Run(new State(s.rev, kvs), true));
     }
 
     List<Run> txn(Run run, TxnRequest req, TxnResponse resp) {

@@ -39,6 +39,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * Whether a recorded history of key-value calls is linearizable under etcd's model: one store
@@ -231,7 +233,7 @@ public final class LinearizabilityChecker {
     return false;
   }
 
-  private static void forEachPut(Step s, java.util.function.Consumer<PutRequest> f) {
+  private static void forEachPut(Step s, Consumer<PutRequest> f) {
     if (s.kind() == Kind.PUT) {
       f.accept((PutRequest) s.request());
     } else if (s.kind() == Kind.TXN) {
@@ -239,7 +241,7 @@ public final class LinearizabilityChecker {
     }
   }
 
-  private static void forEachPut(TxnRequest t, java.util.function.Consumer<PutRequest> f) {
+  private static void forEachPut(TxnRequest t, Consumer<PutRequest> f) {
     for (List<RequestOp> ops : List.of(t.getSuccessList(), t.getFailureList())) {
       for (RequestOp o : ops) {
         if (o.hasRequestPut()) {
@@ -399,7 +401,7 @@ public final class LinearizabilityChecker {
     if (end.isEmpty()) {
       return written.contains(key) ? Set.of(key) : Set.of();
     }
-    if (end.equals(ByteString.copyFrom(new byte[] {0}))) {
+    if (end.equals(KvModel.NUL)) {
       return written.tailSet(key, true);
     }
     return KvModel.KEY_ORDER.compare(end, key) <= 0 ? Set.of()
@@ -463,7 +465,7 @@ public final class LinearizabilityChecker {
   }
 
   /** Model steps all of one witness's searches may take; each search gets a share. */
-  private static final long SHRINK_BUDGET = 2_000_000;
+  private static final long SHRINK_BUDGET = 500_000;
 
   /** Shrinking searches, sharing one budget: when it is spent, what is left is the witness. */
   private record Shrink(KvModel model, long[] budget) {
@@ -500,7 +502,7 @@ public final class LinearizabilityChecker {
      * Moves candidate steps from one role to another (null: left out), in halving chunks, each
      * only while the steps still cannot be linearized.
      */
-    void relax(List<Step> steps, Role[] roles, java.util.function.IntPredicate candidate,
+    void relax(List<Step> steps, Role[] roles, IntPredicate candidate,
         Role from, Role to) {
       List<Integer> candidates = new ArrayList<>();
       for (int i = 0; i < roles.length; i++) {

@@ -1,6 +1,7 @@
 package dev.fakeetcd.internal.history;
 
 import com.google.protobuf.Message;
+import dev.fakeetcd.api.TxnRequest;
 
 /**
  * One operation as the linearizability check sees it.
@@ -27,6 +28,6 @@ record Step(Operation op, Kind kind, Message request, Message response, long lea
   /** Whether it may change keys (and so the revision). */
   boolean writes() {
     return kind == Kind.PUT || kind == Kind.DELETE || kind == Kind.REVOKE || kind == Kind.EXPIRE
-        || kind == Kind.TXN && !LinearizabilityChecker.readOnly((dev.fakeetcd.api.TxnRequest) request);
+        || kind == Kind.TXN && !LinearizabilityChecker.readOnly((TxnRequest) request);
   }
 }
