@@ -46,15 +46,18 @@ import java.util.function.IntPredicate;
  * Whether a recorded history of key-value calls is linearizable under etcd's model: one store
  * revision (1 on a fresh store, one more for every request that changes a key), and per key its
  * value, create and mod revisions, version and lease. Answers are judged in full: header
- * revisions, Range {@code kvs}/{@code count}/{@code more} (limit, keys_only, count_only, ranges),
- * Put {@code prev_kv}, DeleteRange {@code deleted}/{@code prev_kvs}, Txn {@code succeeded} and
- * the nested answers with their revisions. LeaseRevoke deletes the lease's keys in one revision,
+ * revisions, Range {@code kvs}/{@code count}/{@code more} (limit, keys_only, count_only, ranges;
+ * of a sorted or filtered range only that each key shown is live and as stored), Put
+ * {@code prev_kv}, DeleteRange {@code deleted}/{@code prev_kvs}, Txn {@code succeeded} and the
+ * nested answers with their revisions. LeaseRevoke deletes the lease's keys in one revision,
  * and every lease may expire (the same, without a call) at any time after its grant.
  *
  * <p>Left out: serializable reads (not linearizable by design; see SerializableReadChecker), the
  * kvs of reads at a past revision (only their header revision is judged), Compact and the errors
  * of compaction, lease existence (a put with a lease is not checked against grants), and calls
- * of other services. The history must begin at a fresh store, with every key-value write in it.
+ * of other services. The history must begin at a fresh store, with every key-value write in it;
+ * Lock and Election calls write through the member's own client, so when the history has them
+ * the checks that count revisions (exact revisions, every revision made by a write) are skipped.
  * Failed reads are dropped; a write that failed with an error etcd answers before applying
  * (invalid argument, not found, failed precondition, out of range, permission, quota) never took
  * effect; any other unanswered or failed write may take effect once, any time after its call.
@@ -73,11 +76,14 @@ import java.util.function.IntPredicate;
  * partition holds every write, it is checked with the exact revision instead.
  *
  * <p>A violation names the seed and a witness: the fewest answered operations found that still
- * cannot be ordered. It comes from the failing partition by leaving reads out and by letting
- * answered writes take effect or not (at their own place and revision, answers unchecked), each
- * only while the rest still fails. Neither can create a violation (a read only constrains; the
- * write's behaviour is a superset of what it did), so the history really is at fault. When only
- * the exact revision count fails, the partition's operations are listed unshrunk.
+ * cannot be ordered, each with its id, member, method, request, interval (sequence numbers and
+ * virtual seconds), outcome, revision and answer. It comes from the failing partition by leaving
+ * reads out, keeping one failing key-disjoint part of what is left, and letting answered writes
+ * take effect or not (at their own place and revision, answers unchecked), each only while the
+ * rest still fails and within a search budget. None of these can create a violation (a read only
+ * constrains, a part fails only if the whole does, the relaxed write allows more than it did), so
+ * the history really is at fault. When only the exact revision count fails, the partition's
+ * operations are listed unshrunk.
  */
 public final class LinearizabilityChecker {
 

@@ -385,11 +385,14 @@ class LinearizabilityCheckerTest {
         started++;
         String key = "k" + random.nextInt(keys);
         int kind = random.nextInt(10);
+        // Puts, reads of one key, deletes, and reads of all keys (which join every key's part).
         pending[c] = kind < 4 ? op(KVGrpc.getPutMethod().getFullMethodName(),
-            putRequest(key, "v" + seq), seq) : kind < 9 ? op(KVGrpc.getRangeMethod()
+            putRequest(key, "v" + seq), seq) : kind < 8 ? op(KVGrpc.getRangeMethod()
             .getFullMethodName(), RangeRequest.newBuilder().setKey(bytes(key)).build(), seq)
-            : op(KVGrpc.getDeleteRangeMethod().getFullMethodName(), DeleteRangeRequest
-                .newBuilder().setKey(bytes(key)).build(), seq);
+            : kind < 9 ? op(KVGrpc.getDeleteRangeMethod().getFullMethodName(),
+                DeleteRangeRequest.newBuilder().setKey(bytes(key)).build(), seq)
+            : op(KVGrpc.getRangeMethod().getFullMethodName(), RangeRequest.newBuilder()
+                .setKey(bytes("k")).setRangeEnd(bytes("l")).build(), seq);
         ops.add(pending[c]);
       } else if (answer[c] == null) {
         answer[c] = apply(store, rev, pending[c].request());
@@ -424,12 +427,14 @@ class LinearizabilityCheckerTest {
       return DeleteRangeResponse.newBuilder().setHeader(header(rev[0]))
           .setDeleted(deleted ? 1 : 0).build();
     }
-    KeyValue kv = store.get(((RangeRequest) request).getKey().toStringUtf8());
-    RangeResponse.Builder r = RangeResponse.newBuilder().setHeader(header(rev[0]));
-    if (kv != null) {
-      r.addKvs(kv).setCount(1);
-    }
-    return r.build();
+    RangeRequest range = (RangeRequest) request;
+    List<KeyValue> kvs = range.getRangeEnd().isEmpty()
+        ? store.containsKey(range.getKey().toStringUtf8())
+            ? List.of(store.get(range.getKey().toStringUtf8())) : List.of()
+        : List.copyOf(store.subMap(range.getKey().toStringUtf8(),
+            range.getRangeEnd().toStringUtf8()).values());
+    return RangeResponse.newBuilder().setHeader(header(rev[0])).addAllKvs(kvs)
+        .setCount(kvs.size()).build();
   }
 
   // ---- hand-made histories ----
