@@ -26,7 +26,8 @@ final class LinearSearch {
 
   private record Seen(BitSet taken, State state) {}
 
-  private record Frame(int op, State before, List<State> choices, int choice) {}
+  /** A step taken: which, from what state, its choices, which one, and in which phase. */
+  private record Frame(int op, State before, List<State> choices, int choice, int phase) {}
 
   /**
    * Whether the steps, each in its role (null: left out), can be linearized. Answered ones must
@@ -95,6 +96,7 @@ final class LinearSearch {
     State state = KvModel.INITIAL;
     int done = 0;
     int cur = next[head];
+    int phase = 0; // open operations are tried only after all others: as late as possible
     while (true) {
       if (required == 0) {
         return true;
@@ -102,16 +104,21 @@ final class LinearSearch {
       Frame took = null;
       if (cur != tail && (cur & 1) == 0) {
         int i = cur >> 1;
-        if (need[i] < 0 || need[i] == done) {
+        if ((roles[i] == Role.OPEN) == (phase == 1) && (need[i] < 0 || need[i] == done)) {
           if (budget[0]-- <= 0) {
             return null;
           }
-          took = take(i, model.step(state, steps.get(i), roles[i]), 0, state, taken, seen);
+          took = take(i, model.step(state, steps.get(i), roles[i]), 0, state, taken, seen,
+              phase);
         }
         if (took == null) {
           cur = next[cur];
           continue;
         }
+      } else if (phase == 0) {
+        phase = 1;
+        cur = next[head];
+        continue;
       } else {
         // A return whose call is still in the list: undo the last choice and try the next.
         if (stack.isEmpty()) {
@@ -124,7 +131,8 @@ final class LinearSearch {
         unlift(i, next, prev);
         done -= counts[i] ? 1 : 0;
         required += roles[i] != Role.OPEN ? 1 : 0;
-        took = take(i, f.choices, f.choice + 1, state, taken, seen);
+        phase = f.phase;
+        took = take(i, f.choices, f.choice + 1, state, taken, seen, phase);
         if (took == null) {
           cur = next[2 * i];
           continue;
@@ -136,17 +144,18 @@ final class LinearSearch {
       lift(i, next, prev);
       done += counts[i] ? 1 : 0;
       required -= roles[i] != Role.OPEN ? 1 : 0;
+      phase = 0;
       cur = next[head];
     }
   }
 
   /** The first choice from {@code from} on whose outcome is new, taken; null if none. */
   private static Frame take(int i, List<State> choices, int from, State before, BitSet taken,
-      Set<Seen> seen) {
+      Set<Seen> seen, int phase) {
     taken.set(i);
     for (int c = from; c < choices.size(); c++) {
       if (seen.add(new Seen((BitSet) taken.clone(), choices.get(c)))) {
-        return new Frame(i, before, choices, c);
+        return new Frame(i, before, choices, c, phase);
       }
     }
     taken.clear(i);
