@@ -123,7 +123,7 @@ final class KvModel {
     }
     boolean checked = role == Role.CHECKED;
     boolean knownRev = role != Role.OPEN;
-    Exec x = new Exec(s, checked, knownRev ? op.rev() : 0, knownRev, op.bump());
+    Exec x = new Exec(s, knownRev ? op.rev() : 0, knownRev, op.bump());
     List<Run> runs = switch (op.kind()) {
       case RANGE -> x.range(new Run(s, false), (RangeRequest) op.request(),
           checked ? (RangeResponse) op.response() : null, true);
@@ -148,18 +148,19 @@ final class KvModel {
   /** A state part-way through one operation, and whether it has changed a key yet. */
   private record Run(State s, boolean wrote) {}
 
-  /** One operation's execution: its revisions and whether its answers are checked. */
+  /**
+   * One operation's execution and its revisions: {@code before} and {@code post} are what its
+   * answers show before and after its first change (in relaxed mode taken from the answer).
+   */
   private final class Exec {
     final State pre;
-    final boolean checked;
     final boolean knownRev;
     final long post;
     final long before;
     final long answeredRev;
 
-    Exec(State pre, boolean checked, long answeredRev, boolean knownRev, boolean bump) {
+    Exec(State pre, long answeredRev, boolean knownRev, boolean bump) {
       this.pre = pre;
-      this.checked = checked;
       this.knownRev = knownRev;
       this.answeredRev = answeredRev;
       if (exact) {
