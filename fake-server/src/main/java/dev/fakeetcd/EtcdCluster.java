@@ -48,7 +48,7 @@ public final class EtcdCluster implements AutoCloseable {
     this.leases = new Leases(cluster);
     this.alarms = new Alarms(cluster);
     this.authTokens = new AuthTokens(cluster);
-    this.history = new History(cluster);
+    this.history = new History(cluster, config.restoreFrom().isPresent());
     List<Long> ids = cluster.memberIds();
     for (int i = 0; i < ids.size(); i++) {
       members.add(new Member(cluster, i, ids.get(i)));

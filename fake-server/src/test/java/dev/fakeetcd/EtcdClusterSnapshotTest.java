@@ -2,6 +2,7 @@ package dev.fakeetcd;
 
 import static dev.fakeetcd.Clusters.bytes;
 import static dev.fakeetcd.Clusters.follower;
+import static dev.fakeetcd.Clusters.get;
 import static dev.fakeetcd.Clusters.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -73,6 +74,18 @@ class EtcdClusterSnapshotTest {
   private EtcdCluster restore(int members, long seed, Path file) {
     return clusters.start(ClusterConfig.builder().members(members).seed(seed).restoreFrom(file)
         .build());
+  }
+
+  @Test
+  void linearizabilityViolation_restoredCluster_saysItCannotJudgeKeysNoCallWrote()
+      throws Exception {
+    EtcdCluster original = clusters.start(1, 54);
+    clusters.kv(original, original.member(0)).put(put("a", "1"));
+    EtcdCluster restored = restore(1, 55, save(original, original.member(0), "s.db"));
+    clusters.kv(restored, restored.member(0)).range(get("a"));
+
+    assertThat(restored.history().linearizabilityViolation()).hasValueSatisfying(m ->
+        assertThat(m).contains("cannot be checked").contains("started from a snapshot"));
   }
 
   private static byte[] sha256(byte[] data) throws Exception {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.protobuf.ByteString;
 import dev.fakeetcd.api.Compare;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
@@ -21,6 +22,9 @@ import dev.fakeetcd.api.RequestOp;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.api.WatchResponse;
+import dev.fakeetcd.api.lock.LockGrpc;
+import dev.fakeetcd.api.lock.LockRequest;
+import dev.fakeetcd.api.lock.UnlockRequest;
 import dev.fakeetcd.internal.history.HistoryLog;
 import dev.fakeetcd.internal.history.Operation;
 import dev.fakeetcd.internal.history.WatchStream;
@@ -72,6 +76,26 @@ class HistoryTest {
     for (int i = 1; i < ops.size(); i++) {
       assertThat(ops.get(i).invokeSeq()).isGreaterThan(ops.get(i - 1).completeSeq());
     }
+  }
+
+  @Test
+  void record_lockAndUnlock_recordsTheWritesLockMakesThroughItsOwnClient() {
+    EtcdCluster cluster = clusters.start(3, 11);
+    Member leader = cluster.leader().orElseThrow();
+    LockGrpc.LockBlockingStub lock = LockGrpc.newBlockingStub(clusters.channel(cluster, leader));
+    KVGrpc.KVBlockingStub kv = clusters.kv(cluster, leader);
+
+    ByteString key = lock.lock(LockRequest.newBuilder().setName(Clusters.bytes("l")).build())
+        .getKey();
+    kv.range(get(key.toStringUtf8()));
+    lock.unlock(UnlockRequest.newBuilder().setKey(key).build());
+    kv.put(put("after", "v"));
+
+    assertThat(cluster.history().log().operations()).extracting(Operation::method)
+        .containsSubsequence("v3lockpb.Lock/Lock", "etcdserverpb.Lease/LeaseGrant",
+            "etcdserverpb.KV/Txn", "etcdserverpb.KV/Range", "v3lockpb.Lock/Unlock",
+            "etcdserverpb.KV/DeleteRange", "etcdserverpb.KV/Put");
+    assertThat(cluster.history().linearizabilityViolation()).isEmpty();
   }
 
   @Test

@@ -55,9 +55,8 @@ import java.util.function.IntPredicate;
  * <p>Left out: serializable reads (not linearizable by design; see SerializableReadChecker), the
  * kvs of reads at a past revision (only their header revision is judged), Compact and the errors
  * of compaction, lease existence (a put with a lease is not checked against grants), and calls
- * of other services. The history must begin at a fresh store, with every key-value write in it;
- * Lock and Election calls write through the member's own client, so when the history has them
- * the checks that count revisions (exact revisions, every revision made by a write) are skipped.
+ * of other services. The history must begin at a fresh store, with every key-value write in it
+ * (the requests Lock and Election make through the member's own client are recorded as calls).
  * Failed reads are dropped; a write that failed with an error etcd answers before applying
  * (invalid argument, not found, failed precondition, out of range, permission, quota) never took
  * effect; any other unanswered or failed write may take effect once, any time after its call.
@@ -121,9 +120,8 @@ public final class LinearizabilityChecker {
     List<Group> groups = partitions(steps);
     long writers = groups.stream().filter(g -> !g.keyless)
         .mapToLong(g -> g.steps.stream().filter(i -> steps.get(i).writes()).count()).sum();
-    boolean complete = !unseenWriters(log.operations());
     for (Group g : groups) {
-      boolean exact = complete && !g.keyless
+      boolean exact = !g.keyless
           && g.steps.stream().filter(i -> steps.get(i).writes()).count() == writers;
       Optional<String> bad = checkPartition(g.steps.stream().map(steps::get).toList(), exact);
       if (bad.isPresent()) {
@@ -131,15 +129,6 @@ public final class LinearizabilityChecker {
       }
     }
     return Optional.empty();
-  }
-
-  /**
-   * Whether the history has calls whose writes the members make through their own client
-   * (Lock, Election): then the revisions may count writes the history does not show.
-   */
-  private static boolean unseenWriters(List<Operation> ops) {
-    return ops.stream().anyMatch(o -> o.method().startsWith("v3lockpb.")
-        || o.method().startsWith("v3electionpb."));
   }
 
   private static String header(HistoryLog log) {
@@ -331,7 +320,7 @@ public final class LinearizabilityChecker {
     }
     // Every revision up to the highest answered was made by some write.
     Step top = answered.stream().max(Comparator.comparingLong(Step::rev)).orElse(null);
-    if (unseenWriters(ops) || top == null) {
+    if (top == null) {
       return Optional.empty();
     }
     long couldWrite = steps.stream().filter(s -> s.writes()
