@@ -8,7 +8,12 @@ final class Describe {
   private Describe() {
   }
 
-  /** E.g. {@code KV/Put #3 on member 8e9e05c52164694d (seq 10..12, 1.200000000 s)}. */
+  /**
+   * E.g. {@code KV/Put #3 on member 8e9e05c52164694d (seq 10..12, 1.200000000 s)}: the method, the
+   * operation's id (the timeline finds {@code #<id> on member} in a violation to highlight it), its
+   * member, its interval in the global order ({@code ?} when never answered) and its invocation's
+   * virtual time.
+   */
   static String operation(Operation op) {
     String method = op.method().substring(op.method().indexOf('.') + 1);
     String end = op.completeSeq() == Long.MAX_VALUE ? "?" : Long.toString(op.completeSeq());

@@ -545,18 +545,12 @@ public final class LinearizabilityChecker {
     if (op == null) {
       return "  expiry of lease " + s.lease() + " (no call; may happen any time after its grant)";
     }
-    StringBuilder b = new StringBuilder("  #").append(op.id()).append(" member ")
-        .append(Long.toHexString(op.member())).append(' ').append(op.method()).append(" {")
-        .append(TextFormat.shortDebugString(op.request())).append("} invoked #")
-        .append(op.invokeSeq()).append(String.format(" (%.6f s)", op.invokeNanos() / 1e9));
+    StringBuilder b = new StringBuilder("  ").append(Describe.operation(op)).append(" {")
+        .append(TextFormat.shortDebugString(op.request())).append('}');
     switch (op.outcome()) {
-      case OK -> b.append(", completed #").append(op.completeSeq())
-          .append(String.format(" (%.6f s)", op.completeNanos() / 1e9)).append(", OK rev ")
-          .append(s.rev()).append(" {").append(TextFormat.shortDebugString(withoutHeader(
-              op.response()))).append('}');
-      case ERROR -> b.append(", completed #").append(op.completeSeq())
-          .append(String.format(" (%.6f s)", op.completeNanos() / 1e9)).append(", ERROR ")
-          .append(op.code()).append(": ").append(op.error());
+      case OK -> b.append(", OK rev ").append(s.rev()).append(" {")
+          .append(TextFormat.shortDebugString(withoutHeader(op.response()))).append('}');
+      case ERROR -> b.append(", ERROR ").append(op.code()).append(": ").append(op.error());
       case UNKNOWN -> b.append(", never answered");
     }
     return b.toString();

@@ -61,7 +61,7 @@ public final class Timeline {
       Trace.Type.TERM, Trace.Type.LEADER, Trace.Type.FAULT, Trace.Type.MEMBERSHIP);
   private static final String CLIENT_LINKS = "client links: ";
   /** An operation as a violation names it; a bare {@code #n} elsewhere is a sequence number. */
-  private static final Pattern NAMED_OPERATION = Pattern.compile("#(\\d{1,9}) (?:on )?member ");
+  private static final Pattern NAMED_OPERATION = Pattern.compile("#(\\d{1,9}) on member ");
 
   private Timeline() {
   }
@@ -73,8 +73,7 @@ public final class Timeline {
 
   /**
    * The page for a run, with {@code violation} shown above the lanes and the operations it names
-   * highlighted: the checkers name an operation {@code #<id> member <hex>} or {@code #<id> on member
-   * <hex>}.
+   * highlighted: the checks name an operation {@code #<id> on member <hex>}.
    */
   public static String html(HistoryLog log, List<Trace.Event> traceEvents,
       Optional<String> violation) {

@@ -84,7 +84,7 @@ class LinearizabilityCheckerTest {
     String message = check().orElseThrow();
 
     assertThat(message).startsWith("history of seed 42 is not linearizable")
-        .contains("  #1 member 8e9e05c52164694d etcdserverpb.KV/Put", "  #2 member");
+        .contains("  KV/Put #1 on member 8e9e05c52164694d", " #2 on member");
     assertThat(witnessIds(message)).containsExactly(1, 2);
   }
 
@@ -103,7 +103,7 @@ class LinearizabilityCheckerTest {
     put(2, 3, "b", "1", 2);
 
     assertThat(check()).hasValueSatisfying(m -> assertThat(m)
-        .contains("same new revision 2", "#0 member", "#1 member"));
+        .contains("same new revision 2", "#0 on member", "#1 on member"));
   }
 
   @Test
@@ -112,7 +112,7 @@ class LinearizabilityCheckerTest {
     get(3, 4, "b", 1);
 
     assertThat(check()).hasValueSatisfying(m -> assertThat(m)
-        .contains("revision 1 was answered after revision 2", "#0 member", "#1 member"));
+        .contains("revision 1 was answered after revision 2", "#0 on member", "#1 on member"));
   }
 
   @Test
@@ -446,7 +446,7 @@ class LinearizabilityCheckerTest {
   /** The operation ids a violation message lists, in order. */
   private static List<Integer> witnessIds(String message) {
     List<Integer> ids = new ArrayList<>();
-    Matcher m = Pattern.compile("(?m)^  #(\\d+) member").matcher(message);
+    Matcher m = Pattern.compile("(?m)^  \\S+ #(\\d+) on member").matcher(message);
     while (m.find()) {
       ids.add(Integer.parseInt(m.group(1)));
     }

@@ -53,8 +53,8 @@ class TimelineTest {
     HistoryLog log = log(List.of(op(0, A, PUT, put("k"), 0, 0, 1, 0, Outcome.OK),
         op(1, B, PUT, put("j"), 2, 0, 3, 0, Outcome.OK),
         op(2, A, RANGE, RangeRequest.getDefaultInstance(), 4, 0, 5, 0, Outcome.OK)));
-    String violation = "cannot be ordered:\n  #1 member b2 etcdserverpb.KV/Put {key: \"j\"} invoked"
-        + " #0 (0.000000 s)\nsee also KV/Range #2 on member a1 (seq 4..5, 0.000000000 s)";
+    String violation = "cannot be ordered:\n  KV/Put #1 on member b2 (seq 0..?, 0.000000000 s)"
+        + " {key: \"j\"}\nsee also KV/Range #2 on member a1 (seq 4..5, 0.000000000 s); seq #3";
 
     JsonObject data = dataOf(Timeline.html(log, events(), Optional.of(violation)));
 
