@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,6 +72,7 @@ class HistoryCheckedCounterTest {
       List<Throwable> watchErrors = new CopyOnWriteArrayList<>();
       Member firstLeader = cluster.awaitLeader();
       List<Client> services = new ArrayList<>();
+      ExecutorService threads = Executors.newFixedThreadPool(SERVICES); // one per service
       // The watcher is on the first leader only, so that its stream breaks at the first crash.
       try (Client watching = Client.builder().endpoints(firstLeader.endpoint().orElseThrow())
           .build()) {
@@ -84,7 +87,7 @@ class HistoryCheckedCounterTest {
             Watch.listener(r -> events.addAll(r.getEvents()), watchErrors::add))) {
           List<CompletableFuture<Void>> running = services.stream()
               .map(c -> CompletableFuture.runAsync(() -> increment(c.getKVClient(), succeeded,
-                  unknown)))
+                  unknown), threads))
               .toList();
 
           for (int round = 1; round <= 2; round++) {
@@ -127,6 +130,7 @@ class HistoryCheckedCounterTest {
                   .isEqualTo(ErrorCode.UNAVAILABLE));
         }
       } finally {
+        threads.shutdownNow();
         services.forEach(Client::close);
       }
 

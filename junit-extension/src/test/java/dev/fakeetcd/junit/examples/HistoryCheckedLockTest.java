@@ -12,6 +12,8 @@ import io.etcd.jetcd.KV;
 import io.etcd.jetcd.lock.LockResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Nested;
@@ -45,14 +47,15 @@ class HistoryCheckedLockTest {
         throws Exception {
       AtomicInteger inside = new AtomicInteger();
       AtomicInteger mostInside = new AtomicInteger();
+      ExecutorService threads = Executors.newFixedThreadPool(2); // one per worker
       try (Client a = KeepAliveOnVirtualTimeTest.onlyOn(cluster.member(0));
           Client b = KeepAliveOnVirtualTimeTest.onlyOn(
               cluster.member(cluster.members().size() - 1));
           KeptAlive leaseA = KeptAlive.grant(a, 5); KeptAlive leaseB = KeptAlive.grant(b, 5)) {
         a.getKVClient().put(RUNS, bytes("0")).get(10, TimeUnit.SECONDS);
         List<CompletableFuture<Void>> workers = List.of(
-            CompletableFuture.runAsync(() -> work(a, leaseA.id, inside, mostInside)),
-            CompletableFuture.runAsync(() -> work(b, leaseB.id, inside, mostInside)));
+            CompletableFuture.runAsync(() -> work(a, leaseA.id, inside, mostInside), threads),
+            CompletableFuture.runAsync(() -> work(b, leaseB.id, inside, mostInside), threads));
         CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new))
             .get(60, TimeUnit.SECONDS);
 
@@ -61,6 +64,8 @@ class HistoryCheckedLockTest {
         assertThat(mostInside.get()).as("workers in the critical section at once").isOne();
         assertThat(leaseA.errors).isEmpty();
         assertThat(leaseB.errors).isEmpty();
+      } finally {
+        threads.shutdownNow();
       }
 
       assertThat(cluster).history().isLinearizable();
