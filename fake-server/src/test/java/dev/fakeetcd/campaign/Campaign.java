@@ -1,0 +1,217 @@
+package dev.fakeetcd.campaign;
+
+import dev.fakeetcd.ClusterConfig;
+import dev.fakeetcd.EtcdCluster;
+import dev.fakeetcd.FakeEtcd;
+import dev.fakeetcd.Member;
+import dev.fakeetcd.VirtualClock;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One seed of the fault campaign: a cluster of 1, 3 or 5 members, clients issuing random
+ * operations to random members and random faults, all drawn from the seed; then every fault is
+ * healed, the run settles and {@link Checks} judge it. Most seeds drive everything from one thread
+ * on the MANUAL clock, so a seed replays exactly; one in 20 runs 2 to 4 real client threads on the
+ * AUTO_ADVANCE clock (over TCP or in-process) while this thread injects faults: checked the same
+ * way, but not replayable.
+ */
+final class Campaign {
+
+  /** How long every call may take to be answered once the cluster is healed, in wall time. */
+  private static final long ANSWER_CEILING_SECONDS = 20;
+  /** A real-thread client's deadline per call: a call to a paused member waits no longer. */
+  private static final Duration THREAD_DEADLINE = Duration.ofMillis(300);
+
+  /** What a seed decides before it runs. */
+  record Plan(long seed, int members, boolean threaded, boolean tcp, int keys, int steps) {
+
+    static Plan of(long seed) {
+      Random random = new Random(seed);
+      int size = random.nextInt(10);
+      return new Plan(seed, size < 2 ? 1 : size < 8 ? 3 : 5, Math.floorMod(seed, 20) == 7,
+          random.nextBoolean(), 2 + random.nextInt(6), 60 + random.nextInt(100));
+    }
+
+    @Override
+    public String toString() {
+      return "seed " + seed + ": " + members + " member(s), " + keys + " keys, " + steps + " steps, "
+          + (threaded ? "real threads over " + (tcp ? "TCP" : "in-process") + " (not replayable)"
+              : "one thread, MANUAL clock");
+    }
+  }
+
+  /** What one seed found: its violations (none is a pass) and, if any, the trace's summary. */
+  record Result(Plan plan, long wallNanos, List<String> violations, String traceSummary) {
+  }
+
+  private final Plan plan;
+  private final Tally tally;
+  private final Random random;
+
+  private Campaign(Plan plan, Tally tally) {
+    this.plan = plan;
+    this.tally = tally;
+    this.random = new Random(plan.seed() * 0x9E3779B97F4A7C15L);
+  }
+
+  /** Runs {@code seed}, counting what it did into {@code tally}. */
+  static Result run(long seed, Tally tally) {
+    return new Campaign(Plan.of(seed), tally).run();
+  }
+
+  private Result run() {
+    long start = System.nanoTime();
+    tally.add("cluster", plan.members() + " member(s)" + (plan.threaded() ? " threaded" : ""));
+    List<String> violations = new ArrayList<>();
+    String summary = "";
+    ClusterConfig config = ClusterConfig.builder().members(plan.members()).seed(plan.seed())
+        .clockMode(plan.threaded() ? VirtualClock.Mode.AUTO_ADVANCE : VirtualClock.Mode.MANUAL)
+        .tcp(plan.threaded() && plan.tcp()).build();
+    try (EtcdCluster cluster = FakeEtcd.newCluster(config)) {
+      List<ManagedChannel> channels = channels(cluster);
+      Workload workload = new Workload(plan.keys(),
+          plan.threaded() ? THREAD_DEADLINE : null, tally);
+      Faults faults = new Faults(cluster, workload, tally);
+      try {
+        if (plan.threaded()) {
+          driveThreads(cluster, channels, workload, faults);
+        } else {
+          drive(cluster, channels, workload, faults);
+        }
+        faults.healAll();
+        cluster.awaitLeader();
+        // Every waiting request times out within the request timeout (7 s) plus an election.
+        cluster.clock().advance(Duration.ofSeconds(10));
+        violations.addAll(unanswered(workload));
+        violations.addAll(workload.serverErrors());
+        violations.addAll(Checks.convergence(cluster));
+        workload.closeWatches();
+        violations.addAll(Checks.history(cluster.history()));
+        tally.add("history", "operations recorded", cluster.history().operationCount());
+      } catch (RuntimeException | AssertionError e) {
+        violations.add("threw " + e);
+      } finally {
+        workload.closeWatches();
+        channels.forEach(ManagedChannel::shutdownNow);
+      }
+      if (!violations.isEmpty()) {
+        summary = cluster.traceSummary(200);
+      }
+    } catch (RuntimeException e) {
+      violations.add("threw " + e);
+    }
+    return new Result(plan, System.nanoTime() - start, violations, summary);
+  }
+
+  /** One channel per member: over TCP if the plan says so, else in-process. */
+  private List<ManagedChannel> channels(EtcdCluster cluster) {
+    List<ManagedChannel> channels = new ArrayList<>();
+    for (Member m : cluster.members()) {
+      if (plan.threaded() && plan.tcp()) {
+        URI uri = m.endpoint().orElseThrow();
+        channels.add(NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort()).usePlaintext()
+            .build());
+      } else {
+        channels.add(cluster.inProcessChannel(m));
+      }
+    }
+    return channels;
+  }
+
+  /** One thread: each step issues an operation, injects a fault or lets a little time pass. */
+  private void drive(EtcdCluster cluster, List<ManagedChannel> channels, Workload workload,
+      Faults faults) {
+    for (int step = 0; step < plan.steps(); step++) {
+      int r = random.nextInt(100);
+      if (r < 60) {
+        workload.issue(random, channels.get(random.nextInt(channels.size())));
+      } else if (r < 75) {
+        faults.inject(random);
+      } else {
+        cluster.clock().advance(Duration.ofMillis(random.nextInt(300)));
+      }
+    }
+  }
+
+  /**
+   * Real threads: 2 to 4 clients each issue their share of operations one at a time, waiting for
+   * each answer (bounded by its deadline); this thread injects a fault whenever each client has
+   * finished about one more operation, for at most a fifth of the steps.
+   */
+  private void driveThreads(EtcdCluster cluster, List<ManagedChannel> channels,
+      Workload workload, Faults faults) {
+    int threads = 2 + random.nextInt(3);
+    int opsEach = plan.steps() * 6 / 10 / threads;
+    Semaphore progress = new Semaphore(0);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<CompletableFuture<Void>> clients = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        Random own = new Random(random.nextLong());
+        clients.add(CompletableFuture.runAsync(() -> {
+          for (int i = 0; i < opsEach; i++) {
+            await(workload.issue(own, channels.get(own.nextInt(channels.size()))),
+                ANSWER_CEILING_SECONDS);
+            progress.release();
+          }
+        }, pool));
+      }
+      CompletableFuture<Void> all = CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new));
+      for (int step = 0; step < plan.steps() / 5 && !all.isDone(); step++) {
+        faults.inject(random);
+        try {
+          progress.tryAcquire(threads, 1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      await(all, ANSWER_CEILING_SECONDS);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The calls still unanswered {@link #ANSWER_CEILING_SECONDS} after healing, if any. */
+  private static List<String> unanswered(Workload workload) {
+    CompletableFuture<Void> all =
+        CompletableFuture.allOf(workload.calls().toArray(CompletableFuture[]::new));
+    try {
+      all.get(ANSWER_CEILING_SECONDS, TimeUnit.SECONDS);
+      return List.of();
+    } catch (TimeoutException e) {
+      long open = workload.calls().stream().filter(f -> !f.isDone()).count();
+      return List.of(open + " call(s) unanswered " + ANSWER_CEILING_SECONDS
+          + " s (wall) after healing and 10 s (virtual) of settling");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e); // counted calls never fail
+    }
+  }
+
+  private static void await(CompletableFuture<?> future, long seconds) {
+    try {
+      future.get(seconds, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("a client did not finish within " + seconds + " s", e);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.fakeetcd.campaign;
+
+import static dev.fakeetcd.testing.Requests.FROM_KEY;
+
+import dev.fakeetcd.EtcdCluster;
+import dev.fakeetcd.History;
+import dev.fakeetcd.Member;
+import dev.fakeetcd.MemberStatus;
+import dev.fakeetcd.api.HashKVRequest;
+import dev.fakeetcd.api.HashKVResponse;
+import dev.fakeetcd.api.KVGrpc;
+import dev.fakeetcd.api.KeyValue;
+import dev.fakeetcd.api.MaintenanceGrpc;
+import dev.fakeetcd.api.RangeRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a healed, settled cluster must satisfy: every member holds the same contents with the same
+ * HashKV at the same revision, and the recorded history passes every check. Each returns its
+ * violations, described; none is a pass. (Raft's safety invariants are checked as the run goes,
+ * and throw.)
+ */
+final class Checks {
+
+  private static final Duration SETTLE_STEP = Duration.ofMillis(100);
+  private static final int SETTLE_STEPS = 300;
+
+  private Checks() {
+  }
+
+  /**
+   * Moves virtual time until every member runs at one applied index and revision (at most 30 s),
+   * then compares each member's contents, read serializably from it, and its HashKV there.
+   */
+  static List<String> convergence(EtcdCluster cluster) {
+    for (int i = 0; i < SETTLE_STEPS && !sameIndexAndRevision(cluster.status()); i++) {
+      cluster.clock().advance(SETTLE_STEP);
+    }
+    List<MemberStatus> status = cluster.status();
+    if (!sameIndexAndRevision(status)) {
+      return List.of("members did not converge within " + SETTLE_STEP.multipliedBy(SETTLE_STEPS)
+          + " of healing: " + status);
+    }
+    long revision = status.get(0).revision();
+    List<String> violations = new ArrayList<>();
+    List<KeyValue> firstContents = null;
+    HashKVResponse firstHash = null;
+    for (Member m : cluster.members()) {
+      ManagedChannel channel = cluster.inProcessChannel(m);
+      try {
+        List<KeyValue> contents = KVGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS).range(RangeRequest.newBuilder()
+                .setKey(FROM_KEY).setRangeEnd(FROM_KEY).setSerializable(true).build())
+            .getKvsList();
+        HashKVResponse hash = MaintenanceGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .hashKV(HashKVRequest.newBuilder().setRevision(revision).build());
+        if (firstContents == null) {
+          firstContents = contents;
+          firstHash = hash;
+        } else if (!contents.equals(firstContents)) {
+          violations.add(m + " holds " + contents + " but " + cluster.member(0) + " holds "
+              + firstContents);
+        } else if (hash.getHash() != firstHash.getHash()
+            || hash.getCompactRevision() != firstHash.getCompactRevision()) {
+          violations.add(m + " HashKV at " + revision + " is " + hash.getHash() + " (compacted at "
+              + hash.getCompactRevision() + "), " + cluster.member(0) + "'s "
+              + firstHash.getHash() + " (compacted at " + firstHash.getCompactRevision() + ")");
+        }
+      } catch (StatusRuntimeException e) {
+        violations.add(m + " cannot be read after healing: " + e.getStatus());
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+    return violations;
+  }
+
+  /** The recorded history's checks: linearizability, watch guarantees, serializable reads. */
+  static List<String> history(History history) {
+    List<String> violations = new ArrayList<>();
+    history.linearizabilityViolation().ifPresent(v -> violations.add("linearizability: " + v));
+    history.watchGuaranteeViolation().ifPresent(v -> violations.add("watch guarantees: " + v));
+    history.serializableReadViolation().ifPresent(v -> violations.add("serializable reads: " + v));
+    return violations;
+  }
+
+  private static boolean sameIndexAndRevision(List<MemberStatus> status) {
+    return status.stream().allMatch(MemberStatus::isUp) && status.stream()
+        .map(s -> List.of(s.appliedIndex(), s.revision())).distinct().count() == 1;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.fakeetcd.campaign;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+/**
+ * The fault campaign of issue 18: many seeds, each a random cluster, workload and fault mix, each
+ * healed and checked for linearizability, watch guarantees, serializable reads, convergence of
+ * every member and Raft's safety invariants (the suite turns the checker on). Every seed runs;
+ * the test fails once, listing each failing seed with the line that reruns it alone.
+ */
+class HistoryCampaignTest {
+
+  /** How many seeds, from 1; {@code -Dcampaign.seeds=N} runs fewer or more. */
+  private static final int SEEDS = Integer.getInteger("campaign.seeds", 1000);
+
+  @Test
+  void campaign_thousandSeeds_noViolation() {
+    Tally tally = new Tally();
+    List<Campaign.Result> results = new ArrayList<>();
+    for (long seed = 1; seed <= SEEDS; seed++) {
+      results.add(Campaign.run(seed, tally));
+    }
+    System.out.println(figures(results, tally));
+    List<Campaign.Result> failed = results.stream().filter(r -> !r.violations().isEmpty()).toList();
+    if (!failed.isEmpty()) {
+      fail(failed.size() + " of " + results.size() + " seeds failed:\n"
+          + failed.stream().map(HistoryCampaignTest::describe).collect(Collectors.joining("\n")));
+    }
+  }
+
+  @Test
+  @EnabledIfSystemProperty(named = "campaign.seed", matches = "-?\\d+")
+  void oneSeed_fromProperty() {
+    Tally tally = new Tally();
+    Campaign.Result result = Campaign.run(Long.getLong("campaign.seed"), tally);
+    System.out.println(figures(List.of(result), tally));
+    if (!result.violations().isEmpty()) {
+      System.out.println(result.traceSummary());
+      fail(describe(result));
+    }
+  }
+
+  /** Seeds, clusters, operations, faults, violations and wall time, one group a line. */
+  private static String figures(List<Campaign.Result> results, Tally tally) {
+    long failed = results.stream().filter(r -> !r.violations().isEmpty()).count();
+    long threaded = results.stream().filter(r -> r.plan().threaded()).count();
+    long wallNanos = results.stream().mapToLong(Campaign.Result::wallNanos).sum();
+    long maxNanos = results.stream().mapToLong(Campaign.Result::wallNanos).max().orElse(0);
+    return String.join("\n",
+        "history campaign: " + results.size() + " seeds (" + threaded
+            + " with real client threads, not replayable), " + failed + " with violations",
+        tally.render("cluster"), tally.render("op"), tally.render("fault"),
+        tally.render("history"),
+        "violations " + results.stream().mapToInt(r -> r.violations().size()).sum(),
+        String.format("wall %.1f s, %.1f ms a seed on average, %.1f ms at most", wallNanos / 1e9,
+            wallNanos / 1e6 / Math.max(1, results.size()), maxNanos / 1e6));
+  }
+
+  private static String describe(Campaign.Result result) {
+    return result.plan() + "\n  " + String.join("\n  ", result.violations()) + "\n  rerun: "
+        + "mvn -q -B -pl fake-server -am test -Dtest='HistoryCampaignTest#oneSeed_fromProperty'"
+        + " -Dcampaign.seed=" + result.plan().seed() + " -Dsurefire.failIfNoSpecifiedTests=false";
+  }
+}
