@@ -53,30 +53,40 @@ final class Campaign {
     }
   }
 
-  /** What one seed found: its violations (none is a pass) and, if any, the trace's summary. */
-  record Result(Plan plan, long wallNanos, List<String> violations, String traceSummary) {
+  /**
+   * What one seed found: its violations (none is a pass) and its trace: the whole of it if asked
+   * for, else its summary if there are violations.
+   */
+  record Result(Plan plan, long wallNanos, List<String> violations, String trace) {
   }
 
   private final Plan plan;
   private final Tally tally;
+  private final boolean fullTrace;
   private final Random random;
 
-  private Campaign(Plan plan, Tally tally) {
+  private Campaign(Plan plan, Tally tally, boolean fullTrace) {
     this.plan = plan;
     this.tally = tally;
+    this.fullTrace = fullTrace;
     this.random = new Random(plan.seed() * 0x9E3779B97F4A7C15L);
   }
 
   /** Runs {@code seed}, counting what it did into {@code tally}. */
   static Result run(long seed, Tally tally) {
-    return new Campaign(Plan.of(seed), tally).run();
+    return new Campaign(Plan.of(seed), tally, false).run();
+  }
+
+  /** Runs {@code seed} and returns its cluster's whole trace. */
+  static String trace(long seed) {
+    return new Campaign(Plan.of(seed), new Tally(), true).run().trace();
   }
 
   private Result run() {
     long start = System.nanoTime();
     tally.add("cluster", plan.members() + " member(s)" + (plan.threaded() ? " threaded" : ""));
     List<String> violations = new ArrayList<>();
-    String summary = "";
+    String trace = "";
     ClusterConfig config = ClusterConfig.builder().members(plan.members()).seed(plan.seed())
         .clockMode(plan.threaded() ? VirtualClock.Mode.AUTO_ADVANCE : VirtualClock.Mode.MANUAL)
         .tcp(plan.threaded() && plan.tcp()).build();
@@ -107,13 +117,15 @@ final class Campaign {
         workload.closeWatches();
         channels.forEach(ManagedChannel::shutdownNow);
       }
-      if (!violations.isEmpty()) {
-        summary = cluster.traceSummary(200);
+      if (fullTrace) {
+        trace = cluster.trace();
+      } else if (!violations.isEmpty()) {
+        trace = cluster.traceSummary(200);
       }
     } catch (RuntimeException e) {
       violations.add("threw " + e);
     }
-    return new Result(plan, System.nanoTime() - start, violations, summary);
+    return new Result(plan, System.nanoTime() - start, violations, trace);
   }
 
   /** One channel per member: over TCP if the plan says so, else in-process. */

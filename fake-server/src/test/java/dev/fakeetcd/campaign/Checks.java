@@ -59,7 +59,7 @@ final class Checks {
             .getKvsList();
         HashKVResponse hash = MaintenanceGrpc.newBlockingStub(channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .hashKV(HashKVRequest.newBuilder().setRevision(revision).build());
+            .hashKV(HashKVRequest.getDefaultInstance()); // at the current revision, compacted or not
         if (firstContents == null) {
           firstContents = contents;
           firstHash = hash;
@@ -67,10 +67,12 @@ final class Checks {
           violations.add(m + " holds " + contents + " but " + cluster.member(0) + " holds "
               + firstContents);
         } else if (hash.getHash() != firstHash.getHash()
-            || hash.getCompactRevision() != firstHash.getCompactRevision()) {
-          violations.add(m + " HashKV at " + revision + " is " + hash.getHash() + " (compacted at "
-              + hash.getCompactRevision() + "), " + cluster.member(0) + "'s "
-              + firstHash.getHash() + " (compacted at " + firstHash.getCompactRevision() + ")");
+            || hash.getCompactRevision() != firstHash.getCompactRevision()
+            || hash.getHeader().getRevision() != revision) {
+          violations.add(m + " HashKV is " + hash.getHash() + " at revision "
+              + hash.getHeader().getRevision() + " (compacted at " + hash.getCompactRevision()
+              + "), " + cluster.member(0) + "'s " + firstHash.getHash() + " at " + revision
+              + " (compacted at " + firstHash.getCompactRevision() + ")");
         }
       } catch (StatusRuntimeException e) {
         violations.add(m + " cannot be read after healing: " + e.getStatus());

@@ -1,5 +1,6 @@
 package dev.fakeetcd.campaign;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.util.ArrayList;
@@ -41,8 +42,16 @@ class HistoryCampaignTest {
     Campaign.Result result = Campaign.run(Long.getLong("campaign.seed"), tally);
     System.out.println(figures(List.of(result), tally));
     if (!result.violations().isEmpty()) {
-      System.out.println(result.traceSummary());
+      System.out.println(result.trace());
       fail(describe(result));
+    }
+  }
+
+  @Test
+  void oneThreadSeeds_runTwice_replayTheSameTrace() {
+    for (long seed : new long[] {3, 11, 42}) {
+      assertThat(Campaign.Plan.of(seed).threaded()).isFalse();
+      assertThat(Campaign.trace(seed)).as("seed " + seed).isEqualTo(Campaign.trace(seed));
     }
   }
 
