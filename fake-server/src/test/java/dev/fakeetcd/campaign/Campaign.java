@@ -33,23 +33,28 @@ final class Campaign {
   /** How long every call may take to be answered once the cluster is healed, in wall time. */
   private static final long ANSWER_CEILING_SECONDS = 20;
   /** A real-thread client's deadline per call: a call to a paused member waits no longer. */
-  private static final Duration THREAD_DEADLINE = Duration.ofMillis(300);
+  private static final Duration THREAD_DEADLINE = Duration.ofMillis(500);
 
-  /** What a seed decides before it runs. */
-  record Plan(long seed, int members, boolean threaded, boolean tcp, int keys, int steps) {
+  /**
+   * What a seed decides before it runs. Each client has one call under way at most, as a real
+   * client waiting for its answer has.
+   */
+  record Plan(long seed, int members, boolean threaded, boolean tcp, int clients, int keys,
+      int steps) {
 
     static Plan of(long seed) {
       Random random = new Random(seed);
       int size = random.nextInt(10);
       return new Plan(seed, size < 2 ? 1 : size < 8 ? 3 : 5, Math.floorMod(seed, 20) == 7,
-          random.nextBoolean(), 2 + random.nextInt(6), 60 + random.nextInt(100));
+          random.nextBoolean(), 2 + random.nextInt(3), 2 + random.nextInt(6),
+          80 + random.nextInt(120));
     }
 
     @Override
     public String toString() {
-      return "seed " + seed + ": " + members + " member(s), " + keys + " keys, " + steps + " steps, "
-          + (threaded ? "real threads over " + (tcp ? "TCP" : "in-process") + " (not replayable)"
-              : "one thread, MANUAL clock");
+      return "seed " + seed + ": " + members + " member(s), " + clients + " clients, " + keys
+          + " keys, " + steps + " steps, " + (threaded ? "client threads over "
+          + (tcp ? "TCP" : "in-process") + " (not replayable)" : "one thread, MANUAL clock");
     }
   }
 
@@ -94,10 +99,10 @@ final class Campaign {
       List<ManagedChannel> channels = channels(cluster);
       Workload workload = new Workload(plan.keys(),
           plan.threaded() ? THREAD_DEADLINE : null, tally);
-      Faults faults = new Faults(cluster, workload, tally);
+      Faults faults = new Faults(cluster, workload, tally, plan.threaded());
       try {
         if (plan.threaded()) {
-          driveThreads(cluster, channels, workload, faults);
+          driveThreads(channels, workload, faults);
         } else {
           drive(cluster, channels, workload, faults);
         }
@@ -143,13 +148,25 @@ final class Campaign {
     return channels;
   }
 
-  /** One thread: each step issues an operation, injects a fault or lets a little time pass. */
+  /**
+   * One thread: each step has an idle client issue an operation, injects a fault or lets a little
+   * time pass. A client's answer comes on this thread, within a call or an advance of the clock,
+   * so which clients are idle is the same on every rerun.
+   */
   private void drive(EtcdCluster cluster, List<ManagedChannel> channels, Workload workload,
       Faults faults) {
+    List<CompletableFuture<?>> clients = new ArrayList<>();
+    for (int c = 0; c < plan.clients(); c++) {
+      clients.add(CompletableFuture.completedFuture(null));
+    }
     for (int step = 0; step < plan.steps(); step++) {
       int r = random.nextInt(100);
       if (r < 60) {
-        workload.issue(random, channels.get(random.nextInt(channels.size())));
+        int client = random.nextInt(clients.size());
+        ManagedChannel channel = channels.get(random.nextInt(channels.size()));
+        if (clients.get(client).isDone()) {
+          clients.set(client, workload.issue(random, channel));
+        }
       } else if (r < 75) {
         faults.inject(random);
       } else {
@@ -159,13 +176,12 @@ final class Campaign {
   }
 
   /**
-   * Real threads: 2 to 4 clients each issue their share of operations one at a time, waiting for
-   * each answer (bounded by its deadline); this thread injects a fault whenever each client has
+   * Real threads: each client issues its share of operations one at a time, waiting for each
+   * answer (bounded by its deadline); this thread injects a fault whenever each client has
    * finished about one more operation, for at most a fifth of the steps.
    */
-  private void driveThreads(EtcdCluster cluster, List<ManagedChannel> channels,
-      Workload workload, Faults faults) {
-    int threads = 2 + random.nextInt(3);
+  private void driveThreads(List<ManagedChannel> channels, Workload workload, Faults faults) {
+    int threads = plan.clients();
     int opsEach = plan.steps() * 6 / 10 / threads;
     Semaphore progress = new Semaphore(0);
     ExecutorService pool = Executors.newFixedThreadPool(threads);

@@ -34,13 +34,19 @@ final class Faults {
   private final EtcdCluster cluster;
   private final Workload workload;
   private final Tally tally;
+  /**
+   * Whether responses may be delayed: a delayed answer leaves on the cluster's sender thread, so
+   * only runs that need not replay (real client threads) delay them.
+   */
+  private final boolean delays;
   /** Members paused and not resumed, by index. */
   private final Set<Integer> paused = new TreeSet<>();
 
-  Faults(EtcdCluster cluster, Workload workload, Tally tally) {
+  Faults(EtcdCluster cluster, Workload workload, Tally tally, boolean delays) {
     this.cluster = cluster;
     this.workload = workload;
     this.tally = tally;
+    this.delays = delays;
   }
 
   /** Injects one fault, drawn among those that make sense in the cluster's state now. */
@@ -64,6 +70,9 @@ final class Faults {
     }
     if (paused.isEmpty()) {
       possible.remove(Kind.RESUME);
+    }
+    if (!delays) {
+      possible.remove(Kind.LINK_DELAY);
     }
     if (workload.leaseIds().isEmpty()) {
       possible.remove(Kind.LEASE_EXPIRE);
