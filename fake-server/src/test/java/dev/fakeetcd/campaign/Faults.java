@@ -35,18 +35,20 @@ final class Faults {
   private final Workload workload;
   private final Tally tally;
   /**
-   * Whether responses may be delayed: a delayed answer leaves on the cluster's sender thread, so
-   * only runs that need not replay (real client threads) delay them.
+   * Whether real client threads run: only they get delayed responses (a delayed answer leaves on
+   * the cluster's sender thread, which a run that must replay cannot wait for), and only they are
+   * spared pauses (a paused member holds each call to it until it resumes, so clients would only
+   * wait out their deadlines and leave calls behind them).
    */
-  private final boolean delays;
+  private final boolean realThreads;
   /** Members paused and not resumed, by index. */
   private final Set<Integer> paused = new TreeSet<>();
 
-  Faults(EtcdCluster cluster, Workload workload, Tally tally, boolean delays) {
+  Faults(EtcdCluster cluster, Workload workload, Tally tally, boolean realThreads) {
     this.cluster = cluster;
     this.workload = workload;
     this.tally = tally;
-    this.delays = delays;
+    this.realThreads = realThreads;
   }
 
   /** Injects one fault, drawn among those that make sense in the cluster's state now. */
@@ -71,9 +73,7 @@ final class Faults {
     if (paused.isEmpty()) {
       possible.remove(Kind.RESUME);
     }
-    if (!delays) {
-      possible.remove(Kind.LINK_DELAY);
-    }
+    possible.remove(realThreads ? Kind.PAUSE : Kind.LINK_DELAY);
     if (workload.leaseIds().isEmpty()) {
       possible.remove(Kind.LEASE_EXPIRE);
     }

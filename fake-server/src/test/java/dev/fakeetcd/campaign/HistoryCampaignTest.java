@@ -65,7 +65,7 @@ class HistoryCampaignTest {
         "history campaign: " + results.size() + " seeds (" + threaded
             + " with real client threads, not replayable), " + failed + " with violations",
         tally.render("cluster"), tally.render("op"), tally.render("fault"),
-        tally.render("history"),
+        "calls the members recorded " + tally.total("recorded"),
         "violations " + results.stream().mapToInt(r -> r.violations().size()).sum(),
         String.format("wall %.1f s, %.1f ms a seed on average, %.1f ms at most", wallNanos / 1e9,
             wallNanos / 1e6 / Math.max(1, results.size()), maxNanos / 1e6));
