@@ -91,6 +91,16 @@ final class Campaign {
   }
 
   private Result run() {
+    String threadName = Thread.currentThread().getName();
+    Thread.currentThread().setName("campaign seed " + plan.seed()); // for a thread dump
+    try {
+      return runNamed();
+    } finally {
+      Thread.currentThread().setName(threadName);
+    }
+  }
+
+  private Result runNamed() {
     long start = System.nanoTime();
     tally.add("cluster", plan.members() + " member(s)" + (plan.threaded() ? " threaded" : ""));
     List<String> violations = new ArrayList<>();
@@ -200,7 +210,8 @@ final class Campaign {
           }
         }, pool));
       }
-      CompletableFuture<Void> all = CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new));
+      CompletableFuture<Void> all =
+          CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new));
       for (int step = 0; step < plan.steps() / 5 && !all.isDone(); step++) {
         faults.inject(random);
         try {

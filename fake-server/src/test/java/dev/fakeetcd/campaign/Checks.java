@@ -17,7 +17,10 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a healed, settled cluster must satisfy: every member holds the same contents with the same
@@ -29,6 +32,7 @@ final class Checks {
 
   private static final Duration SETTLE_STEP = Duration.ofMillis(100);
   private static final int SETTLE_STEPS = 300;
+  private static final long CHECK_CEILING_SECONDS = 30;
 
   private Checks() {
   }
@@ -59,7 +63,7 @@ final class Checks {
             .getKvsList();
         HashKVResponse hash = MaintenanceGrpc.newBlockingStub(channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS)
-            .hashKV(HashKVRequest.getDefaultInstance()); // at the current revision, compacted or not
+            .hashKV(HashKVRequest.getDefaultInstance()); // the current revision, compacted or not
         if (firstContents == null) {
           firstContents = contents;
           firstHash = hash;
@@ -83,13 +87,39 @@ final class Checks {
     return violations;
   }
 
-  /** The recorded history's checks: linearizability, watch guarantees, serializable reads. */
+  /**
+   * The recorded history's checks: linearizability, watch guarantees, serializable reads. They run
+   * on a daemon thread of their own, for at most {@link #CHECK_CEILING_SECONDS} of wall time: a
+   * search that has not ended by then is reported as such (and left to run, as it cannot be
+   * stopped), so that one history the checker cannot judge does not hang the campaign.
+   */
   static List<String> history(History history) {
-    List<String> violations = new ArrayList<>();
-    history.linearizabilityViolation().ifPresent(v -> violations.add("linearizability: " + v));
-    history.watchGuaranteeViolation().ifPresent(v -> violations.add("watch guarantees: " + v));
-    history.serializableReadViolation().ifPresent(v -> violations.add("serializable reads: " + v));
-    return violations;
+    CompletableFuture<List<String>> checked = new CompletableFuture<>();
+    Thread checker = new Thread(() -> {
+      try {
+        List<String> violations = new ArrayList<>();
+        history.linearizabilityViolation().ifPresent(v -> violations.add("linearizability: " + v));
+        history.watchGuaranteeViolation().ifPresent(v -> violations.add("watch guarantees: " + v));
+        history.serializableReadViolation()
+            .ifPresent(v -> violations.add("serializable reads: " + v));
+        checked.complete(violations);
+      } catch (RuntimeException | Error e) {
+        checked.completeExceptionally(e);
+      }
+    }, Thread.currentThread().getName() + " history checks");
+    checker.setDaemon(true);
+    checker.start();
+    try {
+      return checked.get(CHECK_CEILING_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return List.of("the history checks did not finish within " + CHECK_CEILING_SECONDS
+          + " s (wall) on " + history + ": the linearizability search ran away");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      return List.of("the history checks threw " + e.getCause());
+    }
   }
 
   private static boolean sameIndexAndRevision(List<MemberStatus> status) {

@@ -136,7 +136,7 @@ final class Faults {
     }
   }
 
-  /** Ends every fault: the network heals, links clear, paused members resume, crashed ones restart. */
+  /** Ends every fault: the network heals, links clear, paused members resume, crashed restart. */
   void healAll() {
     cluster.network().heal();
     for (Member m : cluster.members()) {

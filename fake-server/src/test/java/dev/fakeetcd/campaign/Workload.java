@@ -101,7 +101,7 @@ final class Workload {
     return serverErrors;
   }
 
-  /** Issues one drawn operation on {@code channel}; returns the call's future (done for a watch). */
+  /** Issues one drawn operation on {@code channel}; returns its future (done for a watch). */
   CompletableFuture<?> issue(Random random, Channel channel) {
     Kind kind = Kind.draw(random);
     if ((kind == Kind.PUT_WITH_LEASE || kind == Kind.LEASE_REVOKE) && leaseIds.isEmpty()) {
@@ -224,6 +224,7 @@ final class Workload {
   }
 
   private <S extends AbstractStub<S>> S bounded(S stub) {
-    return deadline == null ? stub : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    return deadline == null ? stub
+        : stub.withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 }
