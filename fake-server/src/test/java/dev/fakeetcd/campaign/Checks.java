@@ -17,10 +17,7 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * What a healed, settled cluster must satisfy: every member holds the same contents with the same
@@ -32,7 +29,6 @@ final class Checks {
 
   private static final Duration SETTLE_STEP = Duration.ofMillis(100);
   private static final int SETTLE_STEPS = 300;
-  private static final long CHECK_CEILING_SECONDS = 30;
 
   private Checks() {
   }
@@ -50,10 +46,8 @@ final class Checks {
       return List.of("members did not converge within " + SETTLE_STEP.multipliedBy(SETTLE_STEPS)
           + " of healing: " + status);
     }
-    long revision = status.get(0).revision();
     List<String> violations = new ArrayList<>();
-    List<KeyValue> firstContents = null;
-    HashKVResponse firstHash = null;
+    List<MemberState> states = new ArrayList<>();
     for (Member m : cluster.members()) {
       ManagedChannel channel = cluster.inProcessChannel(m);
       try {
@@ -64,62 +58,60 @@ final class Checks {
         HashKVResponse hash = MaintenanceGrpc.newBlockingStub(channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS)
             .hashKV(HashKVRequest.getDefaultInstance()); // the current revision, compacted or not
-        if (firstContents == null) {
-          firstContents = contents;
-          firstHash = hash;
-        } else if (!contents.equals(firstContents)) {
-          violations.add(m + " holds " + contents + " but " + cluster.member(0) + " holds "
-              + firstContents);
-        } else if (hash.getHash() != firstHash.getHash()
-            || hash.getCompactRevision() != firstHash.getCompactRevision()
-            || hash.getHeader().getRevision() != revision) {
-          violations.add(m + " HashKV is " + hash.getHash() + " at revision "
-              + hash.getHeader().getRevision() + " (compacted at " + hash.getCompactRevision()
-              + "), " + cluster.member(0) + "'s " + firstHash.getHash() + " at " + revision
-              + " (compacted at " + firstHash.getCompactRevision() + ")");
-        }
+        states.add(new MemberState(m.toString(), contents, hash));
       } catch (StatusRuntimeException e) {
         violations.add(m + " cannot be read after healing: " + e.getStatus());
       } finally {
         channel.shutdownNow();
       }
     }
+    violations.addAll(diverged(states));
     return violations;
   }
 
+  /** What one member holds after healing: its contents and its HashKV answer. */
+  record MemberState(String member, List<KeyValue> contents, HashKVResponse hash) {
+  }
+
   /**
-   * The recorded history's checks: linearizability, watch guarantees, serializable reads. They run
-   * on a daemon thread of their own, for at most {@link #CHECK_CEILING_SECONDS} of wall time: a
-   * search that has not ended by then is reported as such (and left to run, as it cannot be
-   * stopped), so that one history the checker cannot judge does not hang the campaign.
+   * Where members differ from the first: contents, or HashKV's hash, compact revision or
+   * revision.
+   */
+  static List<String> diverged(List<MemberState> states) {
+    List<String> violations = new ArrayList<>();
+    if (states.isEmpty()) {
+      return violations;
+    }
+    MemberState first = states.get(0);
+    for (MemberState s : states.subList(1, states.size())) {
+      if (!s.contents().equals(first.contents())) {
+        violations.add(s.member() + " holds " + s.contents() + " but " + first.member()
+            + " holds " + first.contents());
+      } else if (s.hash().getHash() != first.hash().getHash()
+          || s.hash().getCompactRevision() != first.hash().getCompactRevision()
+          || s.hash().getHeader().getRevision() != first.hash().getHeader().getRevision()) {
+        violations.add(s.member() + " HashKV is " + describe(s.hash()) + ", " + first.member()
+            + "'s " + describe(first.hash()));
+      }
+    }
+    return violations;
+  }
+
+  private static String describe(HashKVResponse hash) {
+    return hash.getHash() + " at revision " + hash.getHeader().getRevision() + " (compacted at "
+        + hash.getCompactRevision() + ")";
+  }
+
+  /**
+   * The recorded history's checks: linearizability (whose search is bounded in steps: one it
+   * cannot decide is reported as such), watch guarantees, serializable reads.
    */
   static List<String> history(History history) {
-    CompletableFuture<List<String>> checked = new CompletableFuture<>();
-    Thread checker = new Thread(() -> {
-      try {
-        List<String> violations = new ArrayList<>();
-        history.linearizabilityViolation().ifPresent(v -> violations.add("linearizability: " + v));
-        history.watchGuaranteeViolation().ifPresent(v -> violations.add("watch guarantees: " + v));
-        history.serializableReadViolation()
-            .ifPresent(v -> violations.add("serializable reads: " + v));
-        checked.complete(violations);
-      } catch (RuntimeException | Error e) {
-        checked.completeExceptionally(e);
-      }
-    }, Thread.currentThread().getName() + " history checks");
-    checker.setDaemon(true);
-    checker.start();
-    try {
-      return checked.get(CHECK_CEILING_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      return List.of("the history checks did not finish within " + CHECK_CEILING_SECONDS
-          + " s (wall) on " + history + ": the linearizability search ran away");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException e) {
-      return List.of("the history checks threw " + e.getCause());
-    }
+    List<String> violations = new ArrayList<>();
+    history.linearizabilityViolation().ifPresent(v -> violations.add("linearizability: " + v));
+    history.watchGuaranteeViolation().ifPresent(v -> violations.add("watch guarantees: " + v));
+    history.serializableReadViolation().ifPresent(v -> violations.add("serializable reads: " + v));
+    return violations;
   }
 
   private static boolean sameIndexAndRevision(List<MemberStatus> status) {

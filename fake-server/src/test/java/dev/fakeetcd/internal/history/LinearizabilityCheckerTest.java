@@ -76,6 +76,18 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void check_searchBudgetSpent_saysItIsUndecided() {
+    put(1, 2, "a", "1", 2);
+    put(3, 4, "a", "2", 3);
+    get(5, 6, "a", 3, kv("a", "2", 2, 3, 2));
+
+    assertThat(LinearizabilityChecker.check(new HistoryLog(42, ops, List.of(), false), 1))
+        .hasValueSatisfying(m -> assertThat(m).startsWith("history of seed 42 could not be"
+            + " checked for linearizability: the search tried 1 steps"));
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
   void check_staleRead_failsNamingThePutAndTheRead() {
     put(1, 2, "a", "1", 2);
     put(3, 4, "a", "2", 3);
