@@ -19,7 +19,8 @@ import java.util.Optional;
 /**
  * What the cluster's clients did and saw, as its members served them: every gRPC call (its request,
  * when it was invoked and completed in virtual time, its outcome) and every Watch stream's
- * messages, from any client, in-process or over TCP; and the checks that read it. Each check looks
+ * messages, from any client, in-process or over TCP (Lock's and Election's writes, {@link
+ * EtcdCluster#compact} and auto-compaction as the KV calls they make); and the checks that read it. Each check looks
  * at the history recorded so far and returns what it found wrong, naming the operations involved
  * and the seed, or empty.
  *

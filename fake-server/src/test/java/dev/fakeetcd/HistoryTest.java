@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.Compare;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
@@ -179,6 +180,60 @@ class HistoryTest {
       assertThat(op.member()).isEqualTo(leader.id());
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void record_compactionByTheTest_isAnOkKvCompactOnTheLeader() {
+    EtcdCluster cluster = clusters.start(3, 12);
+    Member leader = cluster.leader().orElseThrow();
+    clusters.kv(cluster, leader).put(put("k", "v"));
+
+    cluster.compact(2);
+
+    Operation op = cluster.history().log().operations().get(1);
+    assertThat(op.method()).isEqualTo("etcdserverpb.KV/Compact");
+    assertThat(op.request()).isEqualTo(CompactionRequest.newBuilder().setRevision(2).build());
+    assertThat(op.outcome()).isEqualTo(Operation.Outcome.OK);
+    assertThat(op.member()).isEqualTo(leader.id());
+  }
+
+  @Test
+  void record_autoCompaction_isAnOkKvCompact() {
+    EtcdCluster cluster = clusters.start(ClusterConfig.builder().members(1).seed(13)
+        .autoCompaction(AutoCompaction.revision(1)).build());
+    KVGrpc.KVBlockingStub kv = clusters.kv(cluster, cluster.member(0));
+    kv.put(put("k", "1"));
+    kv.put(put("k", "2"));
+
+    cluster.clock().advance(Duration.ofMinutes(5));
+
+    assertThat(cluster.history().log().operations()).filteredOn(op -> op.method()
+        .equals("etcdserverpb.KV/Compact")).singleElement().satisfies(op -> {
+          assertThat(op.request()).isEqualTo(CompactionRequest.newBuilder().setRevision(2)
+              .build());
+          assertThat(op.outcome()).isEqualTo(Operation.Outcome.OK);
+        });
+  }
+
+  @Test
+  void watchGuaranteeViolation_watchFromTheCompactRevisionOfADelete_isEmpty() {
+    EtcdCluster cluster = clusters.start(3, 14);
+    Member leader = cluster.leader().orElseThrow();
+    KVGrpc.KVBlockingStub kv = clusters.kv(cluster, leader);
+    kv.put(put("k0", "x"));
+    long deleted = kv.deleteRange(DeleteRangeRequest.newBuilder().setKey(Clusters.bytes("k0"))
+        .build()).getHeader().getRevision();
+    cluster.compact(deleted);
+    try (WatchTestClient watcher = new WatchTestClient(clusters.channel(cluster, leader))) {
+      watcher.created(watch("k").setRangeEnd(Clusters.bytes("l")).setStartRevision(deleted));
+      kv.put(put("k1", "y"));
+      kv.put(put("k2", "z"));
+
+      // The DELETE's tombstone went with the compaction: the watch begins with the next put.
+      assertThat(watcher.next().getEvents(0).getKv().getKey()).isEqualTo(Clusters.bytes("k1"));
+      watcher.next();
+      assertThat(cluster.history().watchGuaranteeViolation()).isEmpty();
     }
   }
 

@@ -94,7 +94,7 @@ public final class LinearizabilityChecker {
   private static final String REVOKE = LeaseGrpc.getLeaseRevokeMethod().getFullMethodName();
 
   /** Errors etcd returns before a write is applied (or instead of applying it). */
-  private static final Set<Status.Code> NOT_APPLIED = EnumSet.of(Status.Code.INVALID_ARGUMENT,
+  static final Set<Status.Code> NOT_APPLIED = EnumSet.of(Status.Code.INVALID_ARGUMENT,
       Status.Code.NOT_FOUND, Status.Code.FAILED_PRECONDITION, Status.Code.OUT_OF_RANGE,
       Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED,
       Status.Code.RESOURCE_EXHAUSTED);

@@ -1,7 +1,9 @@
 package dev.fakeetcd.internal.history;
 
 import com.google.protobuf.ByteString;
+import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.Event;
+import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.WatchCreateRequest;
 import dev.fakeetcd.api.WatchRequest;
 import dev.fakeetcd.api.WatchResponse;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * etcd's watch guarantees, checked on a recorded history. Each watch is found as etcd makes it: a
@@ -26,7 +29,12 @@ import java.util.Set;
  *   <li>reliable: from its start (its start revision, else the revision after its created
  *       response's header) up to the last revision it reported (an event's, or a progress
  *       notification's), it delivered every change of its keys that the history proves (OK
- *       writes' answers, any watch's events), unless a compaction cancelled it.
+ *       writes' answers, any watch's events), unless a compaction cancelled it. A DELETE at
+ *       revision r may be missing when a Compact at r that may have taken effect was invoked
+ *       before the watch first reported a revision of r or more: compaction removes the
+ *       tombstones at its revision (etcd's {@code keyIndex.compact}), so a watch that reads the
+ *       store from r, as one starting at r does, cannot see that DELETE (a PUT at r is kept and
+ *       must come).
  * </ul>
  * A stream's {@code watch_id -1} progress answers are not taken as progress: etcd 3.4 sends them
  * whether or not the stream's watchers have caught up.
@@ -47,6 +55,7 @@ public final class WatchChecker {
       watches.addAll(watches(stream));
     }
     KnownWrites known = KnownWrites.fromWrites(log);
+    Map<Long, Long> compactions = compactions(log);
     for (Watch w : watches) {
       String problem = w.deliveries();
       if (problem != null) {
@@ -59,7 +68,7 @@ public final class WatchChecker {
       }
     }
     for (Watch w : watches) {
-      String problem = w.gap(known);
+      String problem = w.gap(known, compactions);
       if (problem != null) {
         return violation(log, w, problem);
       }
@@ -70,6 +79,23 @@ public final class WatchChecker {
   private static Optional<String> violation(HistoryLog log, Watch w, String problem) {
     return Optional.of("watch guarantee violated (seed " + log.seed() + "): " + w.describe()
         + " " + problem);
+  }
+
+  /**
+   * The invoke seq of the earliest Compact at each revision that may have taken effect: answered
+   * OK, never answered, or failed with an error etcd may give after compacting.
+   */
+  private static Map<Long, Long> compactions(HistoryLog log) {
+    String compact = KVGrpc.getCompactMethod().getFullMethodName();
+    Map<Long, Long> invoked = new HashMap<>();
+    for (Operation op : log.operations()) {
+      if (op.method().equals(compact) && (op.outcome() != Operation.Outcome.ERROR
+          || !LinearizabilityChecker.NOT_APPLIED.contains(op.code()))) {
+        invoked.merge(((CompactionRequest) op.request()).getRevision(), op.invokeSeq(),
+            Math::min);
+      }
+    }
+    return invoked;
   }
 
   /** The watches of one stream, in order of creation; refused creates are left out. */
@@ -122,6 +148,8 @@ public final class WatchChecker {
     /** The last revision it reported (an event's or a progress notification's). */
     long reported;
     long reportedSeq;
+    /** The seq of each report that raised {@link #reported}, by the revision reported. */
+    final TreeMap<Long, Long> reports = new TreeMap<>();
 
     Watch(WatchStream stream, long id, WatchCreateRequest create, long createdRevision,
         long createdSeq) {
@@ -222,11 +250,12 @@ public final class WatchChecker {
       if (revision > reported) {
         reported = revision;
         reportedSeq = seq;
+        reports.put(revision, seq);
       }
     }
 
     /** The first change of its keys it should have delivered and did not; else null. */
-    String gap(KnownWrites known) {
+    String gap(KnownWrites known, Map<Long, Long> compactions) {
       if (compacted) {
         return null;
       }
@@ -235,7 +264,7 @@ public final class WatchChecker {
       for (var revision : known.between(from, reported).entrySet()) {
         for (KnownWrites.Change c : revision.getValue().values()) {
           if (watches(c.key(), c.type()) && !delivered.getOrDefault(c.revision(), Set.of())
-              .contains(c.key())) {
+              .contains(c.key()) && !compactedAway(c, compactions)) {
             return "missed the " + c.type() + " of " + Describe.key(c.key()) + " at revision "
                 + c.revision() + " (" + c.source() + "), though it reported revision " + reported
                 + " (seq " + reportedSeq + "): a gap";
@@ -243,6 +272,16 @@ public final class WatchChecker {
         }
       }
       return null;
+    }
+
+    /**
+     * Whether {@code c} is a DELETE whose tombstone a compaction at its revision may have removed
+     * before this watch read past it (see the class comment).
+     */
+    private boolean compactedAway(KnownWrites.Change c, Map<Long, Long> compactions) {
+      Long compacted = compactions.get(c.revision());
+      return c.type() == Event.EventType.DELETE && compacted != null
+          && compacted < reports.ceilingEntry(c.revision()).getValue();
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.fakeetcd.internal.server;
 
 import dev.fakeetcd.api.CompactionRequest;
-import dev.fakeetcd.api.CompactionResponse;
+import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.auth.Credentials;
 import dev.fakeetcd.internal.mvcc.MvccStore;
@@ -12,7 +12,6 @@ import dev.fakeetcd.internal.rpctypes.EtcdError;
 import dev.fakeetcd.internal.rpctypes.EtcdException;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * etcd 3.4's auto-compactor ({@code v3compactor}) of one member, on the virtual clock. Every member
@@ -133,13 +132,9 @@ final class AutoCompactor {
       }
     }
     cluster.trace().record(Trace.Type.CLIENT, member.id(), "auto-compaction at " + rev);
-    CompletableFuture<CompactionResponse> result;
-    try {
-      result = member.compact(CompactionRequest.newBuilder().setRevision(rev).build(), Credentials.NONE);
-    } catch (RuntimeException e) {
-      result = CompletableFuture.failedFuture(e);
-    }
-    result.whenComplete((response, failure) -> {
+    CompactionRequest request = CompactionRequest.newBuilder().setRevision(rev).build();
+    cluster.recorded(member.id(), KVGrpc.getCompactMethod(), request,
+        () -> member.compact(request, Credentials.NONE)).whenComplete((response, failure) -> {
       if (failure == null || EtcdException.is(failure, EtcdError.COMPACTED)) {
         if (periodic) {
           lastSuccessNanos = cluster.clock().nanos();

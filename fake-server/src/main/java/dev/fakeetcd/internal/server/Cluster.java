@@ -1,10 +1,12 @@
 package dev.fakeetcd.internal.server;
 
+import com.google.protobuf.Message;
 import dev.fakeetcd.VirtualClock;
 import dev.fakeetcd.api.AlarmRequest;
 import dev.fakeetcd.api.AlarmResponse;
 import dev.fakeetcd.api.CompactionRequest;
 import dev.fakeetcd.api.CompactionResponse;
+import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.internal.apply.EtcdStateMachine;
 import dev.fakeetcd.internal.auth.AuthTokenSpec;
 import dev.fakeetcd.internal.auth.Credentials;
@@ -19,6 +21,7 @@ import dev.fakeetcd.internal.sim.SimMember;
 import dev.fakeetcd.internal.sim.SimNetwork;
 import dev.fakeetcd.internal.sim.Trace;
 import dev.fakeetcd.internal.wallclock.WallClockDriver;
+import io.grpc.MethodDescriptor;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -359,6 +362,34 @@ public final class Cluster implements AutoCloseable {
     return history;
   }
 
+  /**
+   * Starts {@code request} on member {@code member}, recorded in the history (when on) as a call
+   * of {@code method}: for requests that reach a member without a gRPC call of their own (Lock's
+   * and Election's, the test's and the auto-compactor's compactions), whose effects the checks
+   * must see. A failure to start is the returned future's.
+   */
+  public <Q extends Message, T extends Message> CompletableFuture<T> recorded(long member,
+      MethodDescriptor<Q, T> method, Q request, Supplier<CompletableFuture<T>> start) {
+    HistoryRecorder.Call call = history == null ? null
+        : history.invoke(member, method.getFullMethodName(), request);
+    CompletableFuture<T> started;
+    try {
+      started = start.get();
+    } catch (RuntimeException e) {
+      started = CompletableFuture.failedFuture(e);
+    }
+    if (call != null) {
+      started.whenComplete((response, failure) -> {
+        if (failure == null) {
+          call.complete(response);
+        } else {
+          call.fail(toStatus(failure).getStatus());
+        }
+      });
+    }
+    return started;
+  }
+
   public AuthTokenSpec authToken() {
     return authToken;
   }
@@ -614,10 +645,11 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  /** Compacts the whole cluster at {@code revision} through Raft, from the leader. */
+  /** Compacts the whole cluster at {@code revision} through Raft, from the leader (recorded). */
   public CompactionResponse compact(long revision) {
-    return fromLeader("compaction at " + revision, m -> m.compact(
-        CompactionRequest.newBuilder().setRevision(revision).build(), Credentials.NONE));
+    CompactionRequest request = CompactionRequest.newBuilder().setRevision(revision).build();
+    return fromLeader("compaction at " + revision, m -> recorded(m.id(),
+        KVGrpc.getCompactMethod(), request, () -> m.compact(request, Credentials.NONE)));
   }
 
   /** An Alarm request (GET, ACTIVATE, DEACTIVATE) through Raft, from the leader. */

@@ -16,7 +16,6 @@ import dev.fakeetcd.api.ResponseHeader;
 import dev.fakeetcd.api.TxnRequest;
 import dev.fakeetcd.api.TxnResponse;
 import dev.fakeetcd.internal.auth.Credentials;
-import dev.fakeetcd.internal.history.HistoryRecorder;
 import dev.fakeetcd.internal.server.CallerToken;
 import dev.fakeetcd.internal.server.Cluster;
 import dev.fakeetcd.internal.server.MemberServer;
@@ -216,25 +215,7 @@ public final class InProcessClient {
    */
   private <Q extends Message, T extends Message> CompletableFuture<T> recorded(
       MethodDescriptor<Q, T> method, Q request, Supplier<CompletableFuture<T>> r) {
-    HistoryRecorder history = cluster.history();
-    HistoryRecorder.Call recorded = history == null ? null
-        : history.invoke(member.id(), method.getFullMethodName(), request);
-    CompletableFuture<T> started;
-    try {
-      started = r.get();
-    } catch (RuntimeException e) {
-      started = CompletableFuture.failedFuture(e);
-    }
-    if (recorded != null) {
-      started.whenComplete((response, failure) -> {
-        if (failure == null) {
-          recorded.complete(response);
-        } else {
-          recorded.fail(Cluster.toStatus(EtcdException.cause(failure)).getStatus());
-        }
-      });
-    }
-    return started;
+    return cluster.recorded(member.id(), method, request, r);
   }
 
   // ---- clientv3/concurrency ----

@@ -2,6 +2,10 @@ package dev.fakeetcd.internal.history;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import dev.fakeetcd.api.CompactionRequest;
+import dev.fakeetcd.api.CompactionResponse;
+import dev.fakeetcd.api.DeleteRangeRequest;
+import dev.fakeetcd.api.DeleteRangeResponse;
 import dev.fakeetcd.api.Event;
 import dev.fakeetcd.api.KVGrpc;
 import dev.fakeetcd.api.KeyValue;
@@ -45,6 +49,20 @@ final class Histories {
     return op(KVGrpc.getPutMethod().getFullMethodName(),
         PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value)).build(),
         PutResponse.newBuilder().setHeader(header(revision)).build());
+  }
+
+  /** An OK delete of {@code key}, which existed, answered at {@code revision}. */
+  Histories delete(String key, long revision) {
+    return op(KVGrpc.getDeleteRangeMethod().getFullMethodName(),
+        DeleteRangeRequest.newBuilder().setKey(bytes(key)).build(),
+        DeleteRangeResponse.newBuilder().setHeader(header(revision)).setDeleted(1).build());
+  }
+
+  /** An OK compaction at {@code revision}. */
+  Histories compact(long revision) {
+    return op(KVGrpc.getCompactMethod().getFullMethodName(),
+        CompactionRequest.newBuilder().setRevision(revision).build(),
+        CompactionResponse.newBuilder().setHeader(header(revision)).build());
   }
 
   /** An OK serializable read of {@code key} at {@code revision}, finding it as given (or not). */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import dev.fakeetcd.api.CompactionRequest;
+import dev.fakeetcd.api.CompactionResponse;
 import dev.fakeetcd.api.Compare;
 import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.DeleteRangeResponse;
@@ -220,6 +222,20 @@ class LinearizabilityCheckerTest {
     add(KVGrpc.getRangeMethod().getFullMethodName(), RangeRequest.newBuilder()
         .setKey(bytes("a")).setSerializable(true).build(), 3, 4, Outcome.OK,
         RangeResponse.newBuilder().setHeader(header(1)).build(), null);
+
+    assertThat(check()).isEmpty();
+  }
+
+  @Test
+  void check_compactionsAnsweredOrNot_areLeftOut() {
+    put(1, 2, "a", "1", 2);
+    add(KVGrpc.getCompactMethod().getFullMethodName(), CompactionRequest.newBuilder()
+        .setRevision(2).build(), 3, 4, Outcome.OK, CompactionResponse.newBuilder()
+        .setHeader(header(2)).build(), null);
+    add(KVGrpc.getCompactMethod().getFullMethodName(), CompactionRequest.newBuilder()
+        .setRevision(2).build(), 5, Long.MAX_VALUE, Outcome.UNKNOWN, null, null);
+    put(6, 7, "a", "2", 3);
+    get(8, 9, "a", 3, kv("a", "2", 2, 3, 2));
 
     assertThat(check()).isEmpty();
   }

@@ -104,6 +104,42 @@ class WatchCheckerTest {
   }
 
   @Test
+  void check_watchFromTheCompactRevisionMissingTheDeleteAtIt_isNoGap() {
+    HistoryLog log = new Histories().put("k0", "x", 2).delete("k0", 3).compact(3)
+        .create("k*", 3).created(0, 3).put("k1", "y", 4).events(0, "k1@4").log();
+
+    assertThat(WatchChecker.check(log)).isEmpty();
+  }
+
+  @Test
+  void check_watchFromARevisionMissingTheDeleteAtItWithoutCompaction_isAGap() {
+    HistoryLog log = new Histories().put("k0", "x", 2).delete("k0", 3)
+        .create("k*", 3).created(0, 3).put("k1", "y", 4).events(0, "k1@4").log();
+
+    assertThat(WatchChecker.check(log)).hasValueSatisfying(v -> assertThat(v)
+        .contains("missed the DELETE of \"k0\" at revision 3").contains("a gap"));
+  }
+
+  @Test
+  void check_watchFromTheCompactRevisionMissingThePutAtIt_isAGap() {
+    HistoryLog log = new Histories().put("k0", "x", 2).put("k0", "y", 3).compact(3)
+        .create("k*", 3).created(0, 3).put("k1", "z", 4).events(0, "k1@4").log();
+
+    assertThat(WatchChecker.check(log)).hasValueSatisfying(v -> assertThat(v)
+        .contains("missed the PUT of \"k0\" at revision 3"));
+  }
+
+  @Test
+  void check_deleteMissedBeforeACompactionAtItsRevision_isAGap() {
+    HistoryLog log = new Histories().create("k*", 0).created(0, 1).put("k0", "x", 2)
+        .events(0, "k0@2").delete("k0", 3).put("k1", "y", 4).events(0, "k1@4").compact(3)
+        .log();
+
+    assertThat(WatchChecker.check(log)).hasValueSatisfying(v -> assertThat(v)
+        .contains("missed the DELETE of \"k0\" at revision 3"));
+  }
+
+  @Test
   void check_otherWatchSawAnEventThisOneMissed_isAGapNamingTheOtherWatch() {
     HistoryLog log = new Histories().create("a", 0).created(0, 1).create("a", 0).created(1, 1)
         .events(0, "a@2").events(0, "a@3").events(1, "a@3").log();
