@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The fault campaign of issue 18: many seeds, each a random cluster, workload and fault mix, each
@@ -57,11 +56,11 @@ class HistoryCampaignTest {
     }
   }
 
+  /** Seed 1 unless {@code -Dcampaign.seed=N} names another, as a failing seed's rerun line does. */
   @Test
-  @EnabledIfSystemProperty(named = "campaign.seed", matches = "-?\\d+")
   void oneSeed_fromProperty() {
     Tally tally = new Tally();
-    Campaign.Result result = Campaign.run(Long.getLong("campaign.seed"), tally);
+    Campaign.Result result = Campaign.run(Long.getLong("campaign.seed", 1L), tally);
     System.out.println(figures(List.of(result), tally));
     if (!result.violations().isEmpty()) {
       System.out.println(result.trace());
