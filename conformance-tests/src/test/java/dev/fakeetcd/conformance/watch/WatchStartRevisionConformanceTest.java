@@ -6,6 +6,7 @@ import static dev.fakeetcd.testing.WatchTestClient.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fakeetcd.api.CompactionRequest;
+import dev.fakeetcd.api.DeleteRangeRequest;
 import dev.fakeetcd.api.WatchResponse;
 import dev.fakeetcd.conformance.Await;
 import dev.fakeetcd.conformance.ClusterLauncher;
@@ -115,6 +116,32 @@ class WatchStartRevisionConformanceTest {
       assertThat(notice.getCanceled()).isTrue();
       assertThat(notice.getCompactRevision()).isEqualTo(compacted);
       assertThat(notice.getHeader().getRevision()).isZero();
+    }
+  }
+
+  /**
+   * Compaction removes a key's tombstone at the compact revision (etcd's keyIndex.compact), so a
+   * watch starting there does not see that DELETE once the compaction is physical on its member
+   * (before, a real etcd may still deliver it: physical=true waits for it here).
+   */
+  @ConformanceTest
+  @Requires(Rpc.WATCH)
+  void compactRevision_ofADelete_watchFromItStartsAfterTheDelete(EtcdTarget target) {
+    put(target, "tomb/a");
+    long deleted = kv(target.channels().get(0)).deleteRange(DeleteRangeRequest.newBuilder()
+        .setKey(WatchTestClient.bytes("tomb/a")).build()).getHeader().getRevision();
+    long next = put(target, "tomb/b");
+    kv(target.channels().get(0)).compact(CompactionRequest.newBuilder().setRevision(deleted)
+        .setPhysical(true).build());
+    try (WatchTestClient w = new WatchTestClient(target.channels().get(0))) {
+      w.created(watch("tomb/").setRangeEnd(WatchTestClient.bytes("tomb0"))
+          .setStartRevision(deleted));
+
+      WatchResponse events = w.next();
+
+      assertThat(events.getEventsList()).extracting(e -> e.getKv().getKey().toStringUtf8())
+          .containsExactly("tomb/b");
+      assertThat(revisions(events)).containsExactly(next);
     }
   }
 }
