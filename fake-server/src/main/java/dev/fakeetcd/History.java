@@ -96,7 +96,7 @@ public final class History {
     HistoryLog log = log();
     List<Trace.Event> events;
     synchronized (cluster.lock()) {
-      events = List.copyOf(cluster.trace().events());
+      events = cluster.trace().events(); // a copy already
     }
     try {
       Optional<String> violation = linearizability(log).or(() -> WatchChecker.check(log))
