@@ -197,8 +197,8 @@ public final class MemberEndpoints implements ClientEndpoints {
         ServerInterceptors.intercept(HealthService.definition(), faults, handled);
     String inProcessName = "fake-etcd-" + instance + "-" + i;
     // The JSON gateway calls the member's own services, as etcd's gateway dials its own port.
-    ManagedChannel gatewayChannel =
-        InProcessChannelBuilder.forName(inProcessName).directExecutor().build();
+    ManagedChannel gatewayChannel = new LazyChannel(
+        () -> InProcessChannelBuilder.forName(inProcessName).directExecutor().build());
     List<HttpRoute> routes = List.of(new HealthRoute(cluster, member),
         new VersionRoute(Downgrade.VERSION, Downgrade.CLUSTER.toString()),
         new MetricsRoute(cluster, member, handled), new GatewayRoute(gatewayChannel,
