@@ -40,6 +40,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.GenericFutureListener;
 import io.grpc.netty.shaded.io.netty.util.concurrent.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,11 +58,12 @@ public final class GatewayRoute implements HttpRoute {
       Metadata.Key.of("token", Metadata.ASCII_STRING_MARSHALLER);
 
   private static final String JSON = "application/json";
+  /** By path; the same for every member, so made once. */
+  private static final Map<String, MethodDescriptor<?, ?>> RPCS = rpcs();
 
   private final Channel member;
   /** Whether a client certificate's common name would be a user (client-cert-auth, auth on). */
   private final BooleanSupplier commonNamesAreUsers;
-  private final Map<String, MethodDescriptor<?, ?>> rpcs = new TreeMap<>();
 
   /**
    * A gateway whose calls go over {@code member}, a channel to one member's gRPC services;
@@ -71,6 +73,10 @@ public final class GatewayRoute implements HttpRoute {
   public GatewayRoute(Channel member, BooleanSupplier commonNamesAreUsers) {
     this.member = member;
     this.commonNamesAreUsers = commonNamesAreUsers;
+  }
+
+  private static Map<String, MethodDescriptor<?, ?>> rpcs() {
+    Map<String, MethodDescriptor<?, ?>> rpcs = new TreeMap<>();
     rpcs.put("/v3/kv/range", KVGrpc.getRangeMethod());
     rpcs.put("/v3/kv/put", KVGrpc.getPutMethod());
     rpcs.put("/v3/kv/deleterange", KVGrpc.getDeleteRangeMethod());
@@ -120,11 +126,12 @@ public final class GatewayRoute implements HttpRoute {
     rpcs.put("/v3/election/resign", ElectionGrpc.getResignMethod());
     rpcs.put("/v3/lock/lock", LockGrpc.getLockMethod());
     rpcs.put("/v3/lock/unlock", LockGrpc.getUnlockMethod());
+    return Collections.unmodifiableMap(rpcs);
   }
 
   /** The {@code /v3/} paths served, each a POST. */
   public List<String> paths() {
-    return List.copyOf(rpcs.keySet());
+    return List.copyOf(RPCS.keySet());
   }
 
   private static boolean hasCommonName(ChannelHandlerContext ctx) {
@@ -145,7 +152,7 @@ public final class GatewayRoute implements HttpRoute {
     if (path.startsWith("/v3beta/")) {
       path = "/v3/" + path.substring("/v3beta/".length());
     }
-    MethodDescriptor<?, ?> rpc = rpcs.get(path);
+    MethodDescriptor<?, ?> rpc = RPCS.get(path);
     if (path.startsWith("/v3/") && hasCommonName(ctx) && commonNamesAreUsers.getAsBoolean()) {
       // etcd's client handler (embed/serve.go): its gateway would call as itself, not as the CN.
       HttpResponses.error(ctx, request, HttpResponseStatus.BAD_REQUEST, "CommonName of client"

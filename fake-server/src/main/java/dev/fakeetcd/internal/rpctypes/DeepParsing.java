@@ -12,11 +12,16 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Request parsing deep enough for etcd. protobuf-java stops at 100 nested messages, but etcd
@@ -39,26 +44,55 @@ public final class DeepParsing {
   }
 
   /**
-   * {@code service} with every request decoded as etcd decodes it ({@link GogoWire}), under
+   * {@code service} behind {@code interceptor}, as {@link io.grpc.ServerInterceptors#intercept}
+   * would put it, with every request decoded as etcd decodes it ({@link GogoWire}), under
    * {@link #RECURSION_LIMIT}. A request etcd cannot decode fails the call INTERNAL with grpc-go's
-   * words; the handler behind never sees it.
+   * words; the handler behind never sees it. Each method holds one handler of its own; the method
+   * descriptors are made once per service and shared by every member.
    */
-  public static ServerServiceDefinition requests(ServerServiceDefinition service) {
-    ServerServiceDefinition.Builder builder =
-        ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
+  public static ServerServiceDefinition requests(ServerServiceDefinition service,
+      ServerInterceptor interceptor) {
+    Shared shared = SHARED.computeIfAbsent(service.getServiceDescriptor(), Shared::of);
+    ServerServiceDefinition.Builder builder = ServerServiceDefinition.builder(shared.service());
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-      builder.addMethod(deep(method));
+      builder.addMethod(intercepted(
+          shared.methods().get(method.getMethodDescriptor().getFullMethodName()), method,
+          interceptor));
     }
     return builder.build();
   }
 
-  private static <Q, R> ServerMethodDefinition<Q, R> deep(ServerMethodDefinition<Q, R> method) {
-    MethodDescriptor<Q, R> descriptor = method.getMethodDescriptor();
+  /**
+   * The deep-parsing descriptors of each service, which depend on nothing but the service: by its
+   * generated descriptor, one static instance per service, so one entry per service.
+   */
+  private static final Map<ServiceDescriptor, Shared> SHARED = new ConcurrentHashMap<>();
+
+  private record Shared(ServiceDescriptor service, Map<String, MethodDescriptor<?, ?>> methods) {
+
+    static Shared of(ServiceDescriptor generated) {
+      ServiceDescriptor.Builder service = ServiceDescriptor.newBuilder(generated.getName());
+      Map<String, MethodDescriptor<?, ?>> methods = new HashMap<>();
+      for (MethodDescriptor<?, ?> method : generated.getMethods()) {
+        MethodDescriptor<?, ?> deep = deep(method);
+        service.addMethod(deep);
+        methods.put(deep.getFullMethodName(), deep);
+      }
+      return new Shared(service.build(), Map.copyOf(methods));
+    }
+  }
+
+  private static <Q, R> MethodDescriptor<Q, R> deep(MethodDescriptor<Q, R> method) {
+    return method.toBuilder(new Marshaller<>(method), method.getResponseMarshaller()).build();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <Q, R> ServerMethodDefinition<Q, R> intercepted(MethodDescriptor<?, ?> deep,
+      ServerMethodDefinition<Q, R> method, ServerInterceptor interceptor) {
     ServerCallHandler<Q, R> handler = method.getServerCallHandler();
-    return ServerMethodDefinition.create(
-        descriptor.toBuilder(new Marshaller<>(descriptor), descriptor.getResponseMarshaller())
-            .build(),
-        (call, headers) -> new Refusing<>(call, handler.startCall(call, headers)));
+    return ServerMethodDefinition.create((MethodDescriptor<Q, R>) deep,
+        (call, headers) -> interceptor.interceptCall(call, headers,
+            (c, h) -> new Refusing<>(c, handler.startCall(c, h))));
   }
 
   /**

@@ -131,7 +131,8 @@ public final class Trace {
       throw new IllegalArgumentException("trace capacity must be positive: " + capacity);
     }
     this.capacity = capacity;
-    this.events = new ArrayDeque<>(Math.min(capacity, 1024));
+    // Grows as events come: an idle cluster records a few dozen, and a presized ring cost 4 KiB.
+    this.events = new ArrayDeque<>();
     this.sha256 = newSha256();
   }
 

@@ -174,32 +174,31 @@ public final class MemberEndpoints implements ClientEndpoints {
     }
     chain.add(new Arrivals(cluster.callLock().arrivals()));
     chain.add(handled);
-    ServerInterceptor[] interceptors = chain.toArray(ServerInterceptor[]::new);
-    ServerServiceDefinition kv = ServerInterceptors.intercept(
-        DeepParsing.requests(new KvService(cluster, member).bindService()), interceptors);
-    ServerServiceDefinition maintenance = ServerInterceptors.intercept(
-        DeepParsing.requests(new MaintenanceService(cluster, member).bindService()), interceptors);
-    ServerServiceDefinition clusterService = ServerInterceptors.intercept(
-        DeepParsing.requests(new ClusterService(cluster, member).bindService()), interceptors);
-    ServerServiceDefinition watch = ServerInterceptors.intercept(
-        DeepParsing.requests(new WatchService(cluster, member).bindService()), interceptors);
-    ServerServiceDefinition lease = ServerInterceptors.intercept(
-        DeepParsing.requests(new LeaseService(cluster, member).bindService()), interceptors);
-    ServerServiceDefinition auth = ServerInterceptors.intercept(
-        DeepParsing.requests(new AuthService(cluster, member).bindService()), interceptors);
+    ServerInterceptor interceptors = new InterceptorChain(chain);
+    ServerServiceDefinition kv =
+        DeepParsing.requests(new KvService(cluster, member).bindService(), interceptors);
+    ServerServiceDefinition maintenance =
+        DeepParsing.requests(new MaintenanceService(cluster, member).bindService(), interceptors);
+    ServerServiceDefinition clusterService =
+        DeepParsing.requests(new ClusterService(cluster, member).bindService(), interceptors);
+    ServerServiceDefinition watch =
+        DeepParsing.requests(new WatchService(cluster, member).bindService(), interceptors);
+    ServerServiceDefinition lease =
+        DeepParsing.requests(new LeaseService(cluster, member).bindService(), interceptors);
+    ServerServiceDefinition auth =
+        DeepParsing.requests(new AuthService(cluster, member).bindService(), interceptors);
     InProcessClient inProcessClient = new InProcessClient(cluster, member);
-    ServerServiceDefinition lock = ServerInterceptors.intercept(
-        DeepParsing.requests(new LockService(inProcessClient).bindService()), interceptors);
-    ServerServiceDefinition election = ServerInterceptors.intercept(DeepParsing.requests(
-        new ElectionService(inProcessClient, cluster.clock(), sender).bindService()),
-        interceptors);
+    ServerServiceDefinition lock =
+        DeepParsing.requests(new LockService(inProcessClient).bindService(), interceptors);
+    ServerServiceDefinition election = DeepParsing.requests(
+        new ElectionService(inProcessClient, cluster.clock(), sender).bindService(), interceptors);
     // etcd's health server sits behind its interceptors too, but checks nothing of the member.
     ServerServiceDefinition health =
         ServerInterceptors.intercept(HealthService.definition(), faults, handled);
     String inProcessName = "fake-etcd-" + instance + "-" + i;
     // The JSON gateway calls the member's own services, as etcd's gateway dials its own port.
-    ManagedChannel gatewayChannel =
-        InProcessChannelBuilder.forName(inProcessName).directExecutor().build();
+    ManagedChannel gatewayChannel = new LazyChannel(
+        () -> InProcessChannelBuilder.forName(inProcessName).directExecutor().build());
     List<HttpRoute> routes = List.of(new HealthRoute(cluster, member),
         new VersionRoute(Downgrade.VERSION, Downgrade.CLUSTER.toString()),
         new MetricsRoute(cluster, member, handled), new GatewayRoute(gatewayChannel,
