@@ -62,6 +62,8 @@ public final class SimMember<S extends StateMachine> {
   private final TreeMap<Long, List<PendingRead<S, ?>>> readsByIndex = new TreeMap<>();
   /** Proposals waiting for this member to know a leader, oldest first. */
   private final ArrayDeque<HeldProposal> held = new ArrayDeque<>();
+  /** Proposals of a {@link SimCluster#batchProposals} section wait in {@link #held} for a step. */
+  private boolean handingBatch;
   /** Membership changes proposed here, by request id, waiting for this member to apply them. */
   private final TreeMap<Long, CompletableFuture<Long>> confChanges = new TreeMap<>();
   private State state = State.CRASHED;
@@ -252,6 +254,19 @@ public final class SimMember<S extends StateMachine> {
       return handed;
     }
     HeldProposal proposal = new HeldProposal(data.clone(), null, handed);
+    if (cluster.batching()) {
+      held.addLast(proposal);
+      if (!handingBatch) {
+        handingBatch = true;
+        cluster.clock().schedule(Duration.ZERO, () -> {
+          handingBatch = false;
+          if (isUp()) {
+            input(this::handHeldProposals);
+          }
+        });
+      }
+      return handed;
+    }
     input(() -> {
       held.addLast(proposal);
       handHeldProposals();
