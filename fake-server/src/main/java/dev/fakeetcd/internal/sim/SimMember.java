@@ -280,18 +280,43 @@ public final class SimMember<S extends StateMachine> {
       if (p.handed().isDone()) {
         continue;
       }
-      try {
-        if (p.change() == null) {
-          node.proposeOrForward(p.data());
-          completeLater(p.handed(), null, null);
-        } else {
+      if (p.change() != null) {
+        try {
           node.proposeConfChangeOrForward(p.change());
+        } catch (ProposalDroppedException e) {
+          dropped(p, e);
+        }
+        continue;
+      }
+      // Data proposals waiting together go to Raft together: one append, one message per peer.
+      List<HeldProposal> batch = new ArrayList<>();
+      batch.add(p);
+      while (!held.isEmpty() && held.peekFirst().change() == null) {
+        HeldProposal next = held.removeFirst();
+        if (!next.handed().isDone()) {
+          batch.add(next);
+        }
+      }
+      try {
+        if (batch.size() == 1) {
+          node.proposeOrForward(p.data());
+        } else {
+          node.proposeOrForward(batch.stream().map(HeldProposal::data).toList());
+        }
+        for (HeldProposal b : batch) {
+          completeLater(b.handed(), null, null);
         }
       } catch (ProposalDroppedException e) {
-        cluster.trace().record(Trace.Type.CLIENT, id, "proposal dropped: " + e.getMessage());
-        completeLater(p.handed(), null, e);
+        for (HeldProposal b : batch) {
+          dropped(b, e);
+        }
       }
     }
+  }
+
+  private void dropped(HeldProposal p, ProposalDroppedException e) {
+    cluster.trace().record(Trace.Type.CLIENT, id, "proposal dropped: " + e.getMessage());
+    completeLater(p.handed(), null, e);
   }
 
   /**
