@@ -319,6 +319,42 @@ public final class RaftNode {
   }
 
   /**
+   * Proposes several data entries as {@link #proposeOrForward(byte[])} does one, in one message:
+   * the leader appends them all and sends each follower one append; a follower forwards them in
+   * one MSG_PROP (etcd's raft takes a proposal message of many entries the same way).
+   *
+   * @throws ProposalDroppedException if they are dropped here (no leader known, or a transfer in
+   *                                  progress)
+   */
+  public void proposeOrForward(List<byte[]> data) {
+    List<Entry> entries = new ArrayList<>(data.size());
+    for (byte[] d : data) {
+      entries.add(new Entry(0, 0, EntryType.NORMAL, d));
+    }
+    if (role == Role.FOLLOWER && lead != 0) {
+      send(out(MessageType.MSG_PROP, lead).term(0).entries(entries));
+    } else if (role == Role.LEADER) {
+      checkCanPropose();
+      appendData(entries);
+    } else {
+      throw new ProposalDroppedException("node " + id + " knows no leader in term " + term);
+    }
+  }
+
+  /** The leader appends data entries in this term, then sends each follower what it lacks. */
+  private void appendData(List<Entry> entries) {
+    List<Entry> appended = new ArrayList<>(entries.size());
+    long next = log.lastIndex() + 1;
+    for (Entry e : entries) {
+      appended.add(new Entry(term, next++, EntryType.NORMAL, e.data()));
+    }
+    log.append(appended);
+    progress.get(id).maybeUpdate(log.lastIndex());
+    maybeCommit();
+    broadcastAppend();
+  }
+
+  /**
    * Proposes a membership change wherever this node stands, as {@link #proposeOrForward(byte[])}
    * does with data: the leader takes it as {@link #proposeConfChange(ConfChange)} does (and throws
    * as it does); a follower forwards it to its leader, which refuses it silently when it cannot
@@ -630,11 +666,15 @@ public final class RaftNode {
       case MSG_READ_INDEX -> leaderReadIndex(m.from(), m.context());
       case MSG_PROP -> {
         if (leadTransferee == 0) {
-          for (Entry e : m.entries()) {
-            try {
-              proposeEntry(e);
-            } catch (ProposalDroppedException refused) {
-              propose(null);
+          if (m.entries().stream().allMatch(e -> e.type() == EntryType.NORMAL)) {
+            appendData(m.entries());
+          } else {
+            for (Entry e : m.entries()) {
+              try {
+                proposeEntry(e);
+              } catch (ProposalDroppedException refused) {
+                propose(null);
+              }
             }
           }
         }

@@ -151,7 +151,8 @@ public final class Cluster implements AutoCloseable {
         : voters -> EtcdStateMachine.withMembers(restoredState, MemberList.bootstrap(voters)));
     this.clock = sim.clock();
     this.history = settings.history() ? new HistoryRecorder(seed, clock::lastNanos) : null;
-    this.lock = new ClusterLock(clock, sim.trace(), requestTimeout.plus(config.election()));
+    this.lock = new ClusterLock(clock, sim.trace(), requestTimeout.plus(config.election()),
+        sim::batchProposals);
     this.sends = sendQueue.apply(lock.sender());
     for (MemberServer member : servers.values()) {
       member.leases().startScans();

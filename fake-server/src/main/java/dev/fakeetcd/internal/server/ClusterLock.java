@@ -10,6 +10,7 @@ import io.grpc.netty.shaded.io.netty.util.concurrent.FastThreadLocalThread;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -51,14 +53,19 @@ public final class ClusterLock {
    * Hands replies, stream responses and delayed ones to gRPC outside the cluster lock (see
    * {@link #reply}), ends streams for the leader monitor and closes removed members' ports.
    */
+  /** Calls about to take the lock, oldest first (see {@link #call}). */
+  private final ConcurrentLinkedQueue<Entering<?>> entering = new ConcurrentLinkedQueue<>();
+  /** Runs a section whose proposals reach Raft as one batch (the simulation's batchProposals). */
+  private final Consumer<Runnable> batch;
   private final ExecutorService sender = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-etcd-watch-sender");
     t.setDaemon(true);
     return t;
   });
 
-  ClusterLock(SimClock clock, Trace trace, Duration maxJump) {
+  ClusterLock(SimClock clock, Trace trace, Duration maxJump, Consumer<Runnable> batch) {
     this.clock = clock;
+    this.batch = batch;
     this.trace = trace;
     this.maxJump = maxJump;
   }
@@ -95,48 +102,112 @@ public final class ClusterLock {
    * Runs {@code action} on {@code member} under the cluster lock, then lets the simulation settle
    * around it (see {@link #settle}). A paused member takes the call only when it resumes, and
    * answers only while running. The answer never goes out under the cluster lock.
+   *
+   * <p>Calls waiting for the lock do not queue up on it one by one: whichever thread takes it
+   * starts every call waiting ({@link #entering}), their proposals in one batch, then runs what
+   * they made due; each caller then only collects its own answer. One call alone runs as if
+   * nothing else were there, so a single-threaded test sees the same steps on every run.
    */
   <T> void call(MemberServer member, StreamObserver<T> responses,
       Supplier<CompletableFuture<T>> action) {
-    var started = new Object() {
-      CompletableFuture<T> future;
-      boolean inTimer;
-    };
-    boolean counted = enter();
+    Entering<T> call = new Entering<>(member, responses, action, Context.current());
+    if (Thread.holdsLock(clock)) { // a fault call resuming parked calls, or a callback in a timer
+      clock.locked(call::start);
+      if (call.future != null) {
+        if (!clock.isRunning()) { // in a timer the running loop gets to it
+          settle(waitingFor(call.future));
+        }
+        call.whenDone();
+      }
+      return;
+    }
+    arrivals.incrementAndGet();
+    entering.add(call);
     clock.locked(() -> {
-      arrived(counted);
-      trace(member.id(), "");
-      if (member.isPaused()) {
-        Context context = Context.current();
-        member.whenRunning(() -> {
-          if (!context.isCancelled()) {
-            call(member, responses, action);
-          }
-        });
-        return;
-      }
-      try {
-        started.future = action.get();
-      } catch (RuntimeException e) {
-        started.future = CompletableFuture.failedFuture(e);
-      }
-      started.inTimer = clock.isRunning(); // a callback in a timer: the running loop gets to it
+      arrived(true);
+      startEntering();
+      clock.runUntilIdle();
     });
-    CompletableFuture<T> future = started.future;
-    if (future == null) {
-      return; // parked until the member resumes
-    }
-    if (!started.inTimer) {
-      settle(waitingFor(future));
-    }
-    future.whenComplete((response, failure) -> member.whenRunning(() -> reply(() -> {
-      if (failure == null) {
-        responses.onNext(response);
-        responses.onCompleted();
-      } else {
-        responses.onError(toStatus(failure));
+    if (call.future != null) { // else parked until the member resumes
+      if (!call.future.isDone()) {
+        settle(waitingFor(call.future));
       }
-    })));
+      call.whenDone();
+    }
+  }
+
+  /** Under the lock: starts the calls waiting to enter, their proposals as one batch. */
+  private void startEntering() {
+    Entering<?> first = entering.poll();
+    if (first == null) {
+      return;
+    }
+    if (entering.isEmpty()) {
+      first.start();
+      return;
+    }
+    batch.accept(() -> {
+      Entering<?> next = first;
+      do {
+        next.start();
+      } while ((next = entering.poll()) != null);
+    });
+  }
+
+  /** A call on its way into the simulation; its future is set under the lock once it started. */
+  private final class Entering<T> {
+    private final MemberServer member;
+    private final StreamObserver<T> responses;
+    private final Supplier<CompletableFuture<T>> action;
+    /** The call's gRPC context: its method for the trace, its arrival, its cancellation. */
+    private final Context context;
+    private CompletableFuture<T> future;
+
+    Entering(MemberServer member, StreamObserver<T> responses,
+        Supplier<CompletableFuture<T>> action, Context context) {
+      this.member = member;
+      this.responses = responses;
+      this.action = action;
+      this.context = context;
+    }
+
+    void start() {
+      Context previous = context.attach();
+      try {
+        callArrived();
+        trace(member.id(), "");
+        if (member.isPaused()) {
+          member.whenRunning(() -> {
+            if (!context.isCancelled()) {
+              call(member, responses, action);
+            }
+          });
+          return;
+        }
+        try {
+          future = action.get();
+        } catch (RuntimeException e) {
+          future = CompletableFuture.failedFuture(e);
+        } catch (Error e) {
+          future = CompletableFuture.failedFuture(e);
+          throw e;
+        }
+      } finally {
+        context.detach(previous);
+      }
+    }
+
+    /** Answers once the future completes, off the lock and while the member runs. */
+    void whenDone() {
+      future.whenComplete((response, failure) -> member.whenRunning(() -> reply(() -> {
+        if (failure == null) {
+          responses.onNext(response);
+          responses.onCompleted();
+        } else {
+          responses.onError(toStatus(failure));
+        }
+      })));
+    }
   }
 
   /**

@@ -61,6 +61,8 @@ public final class Membership {
   private final TreeMap<Long, MemberList> joinedWith = new TreeMap<>();
   /** The last membership change any member applied; each is decided once, for all. */
   private long lastChangeIndex;
+  /** See {@link #mayHaveLearners}. */
+  private volatile boolean learnerAsked;
   /** Membership changes refused when applied, by index, with etcd's error. */
   private final TreeMap<Long, EtcdError> refused = new TreeMap<>();
 
@@ -82,6 +84,14 @@ public final class Membership {
   void started(long id) {
     started.add(id);
     joinedWith.put(id, newest().copy());
+  }
+
+  /**
+   * False while no MemberAdd asked for a learner, the only way one comes to be (a bootstrap and a
+   * restored snapshot have voters only): no member is a learner then. Any thread.
+   */
+  public boolean mayHaveLearners() {
+    return learnerAsked;
   }
 
   /** Whether {@code member} counts itself a learner, from its own list as etcd 3.4 does. */
@@ -137,6 +147,7 @@ public final class Membership {
       List<String> urls) {
     long id = memberId(urls, cluster.clock().now().getEpochSecond());
     boolean learner = request.getIsLearner();
+    learnerAsked |= learner;
     MemberList list = view(asking.id());
     if (!learner && !readyToAddVoter(list)) {
       throw new EtcdException(EtcdError.NOT_ENOUGH_STARTED_MEMBERS);

@@ -40,6 +40,8 @@ public final class SimCluster<S extends StateMachine> {
   private int named;
   /** The last membership change entry a member applied (the bootstrap's count as applied). */
   private long lastConfChange;
+  /** Inside {@link #batchProposals}. */
+  private boolean batching;
 
   private SimCluster(long seed, SimConfig config, LongFunction<? extends S> stateMachines) {
     this.seed = seed;
@@ -170,6 +172,29 @@ public final class SimCluster<S extends StateMachine> {
 
   public Trace trace() {
     return trace;
+  }
+
+  /**
+   * Runs {@code section} (under the clock's monitor) so that the data proposals made in it reach
+   * each member's Raft together, in one step that the clock runs next (so in one Ready and one
+   * append per follower), as etcd's raft node takes every proposal waiting on its channel at once.
+   * A section alone has its proposals taken at once, as {@link SimMember#propose} says.
+   */
+  public void batchProposals(Runnable section) {
+    if (batching) {
+      section.run();
+      return;
+    }
+    batching = true;
+    try {
+      section.run();
+    } finally {
+      batching = false;
+    }
+  }
+
+  boolean batching() {
+    return batching;
   }
 
   /**

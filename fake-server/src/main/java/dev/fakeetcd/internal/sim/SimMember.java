@@ -62,6 +62,8 @@ public final class SimMember<S extends StateMachine> {
   private final TreeMap<Long, List<PendingRead<S, ?>>> readsByIndex = new TreeMap<>();
   /** Proposals waiting for this member to know a leader, oldest first. */
   private final ArrayDeque<HeldProposal> held = new ArrayDeque<>();
+  /** Proposals of a {@link SimCluster#batchProposals} section wait in {@link #held} for a step. */
+  private boolean handingBatch;
   /** Membership changes proposed here, by request id, waiting for this member to apply them. */
   private final TreeMap<Long, CompletableFuture<Long>> confChanges = new TreeMap<>();
   private State state = State.CRASHED;
@@ -252,6 +254,19 @@ public final class SimMember<S extends StateMachine> {
       return handed;
     }
     HeldProposal proposal = new HeldProposal(data.clone(), null, handed);
+    if (cluster.batching()) {
+      held.addLast(proposal);
+      if (!handingBatch) {
+        handingBatch = true;
+        cluster.clock().schedule(Duration.ZERO, () -> {
+          handingBatch = false;
+          if (isUp()) {
+            input(this::handHeldProposals);
+          }
+        });
+      }
+      return handed;
+    }
     input(() -> {
       held.addLast(proposal);
       handHeldProposals();
@@ -265,18 +280,43 @@ public final class SimMember<S extends StateMachine> {
       if (p.handed().isDone()) {
         continue;
       }
-      try {
-        if (p.change() == null) {
-          node.proposeOrForward(p.data());
-          completeLater(p.handed(), null, null);
-        } else {
+      if (p.change() != null) {
+        try {
           node.proposeConfChangeOrForward(p.change());
+        } catch (ProposalDroppedException e) {
+          dropped(p, e);
+        }
+        continue;
+      }
+      // Data proposals waiting together go to Raft together: one append, one message per peer.
+      List<HeldProposal> batch = new ArrayList<>();
+      batch.add(p);
+      while (!held.isEmpty() && held.peekFirst().change() == null) {
+        HeldProposal next = held.removeFirst();
+        if (!next.handed().isDone()) {
+          batch.add(next);
+        }
+      }
+      try {
+        if (batch.size() == 1) {
+          node.proposeOrForward(p.data());
+        } else {
+          node.proposeOrForward(batch.stream().map(HeldProposal::data).toList());
+        }
+        for (HeldProposal b : batch) {
+          completeLater(b.handed(), null, null);
         }
       } catch (ProposalDroppedException e) {
-        cluster.trace().record(Trace.Type.CLIENT, id, "proposal dropped: " + e.getMessage());
-        completeLater(p.handed(), null, e);
+        for (HeldProposal b : batch) {
+          dropped(b, e);
+        }
       }
     }
+  }
+
+  private void dropped(HeldProposal p, ProposalDroppedException e) {
+    cluster.trace().record(Trace.Type.CLIENT, id, "proposal dropped: " + e.getMessage());
+    completeLater(p.handed(), null, e);
   }
 
   /**

@@ -55,6 +55,11 @@ public final class ClientLinkFaults implements ServerInterceptor {
   private final Set<Delayed<?, ?>> holding = new LinkedHashSet<>();
   /** False while the member's process is down or its connections are being closed. */
   private boolean connected = true;
+  /**
+   * Connected with no failure to inject: written under the cluster lock; read without it, so that
+   * a call on a link without faults takes the lock only to enter the simulation.
+   */
+  private volatile boolean clean = true;
 
   private final Cluster cluster;
 
@@ -74,6 +79,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
     synchronized (clock) {
       failures.computeIfAbsent(fullMethodName, m -> new ArrayDeque<>())
           .addLast(new Failure(count, error));
+      clean = false;
     }
   }
 
@@ -98,6 +104,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
   public void clear() {
     synchronized (clock) {
       failures.clear();
+      clean = connected;
       delay = Duration.ZERO;
       releaseHeld();
     }
@@ -115,11 +122,13 @@ public final class ClientLinkFaults implements ServerInterceptor {
    */
   void disconnect() {
     connected = false;
+    clean = false;
   }
 
   /** Calls reach the member again; under the cluster lock. */
   void connect() {
     connected = true;
+    clean = failures.isEmpty();
   }
 
   /**
@@ -144,7 +153,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
 
   private <Q, R> ServerCall.Listener<Q> intercepted(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    Status failure = cluster.query(() -> {
+    Status failure = clean ? null : cluster.query(() -> {
       if (!connected) {
         return CONNECTION_LOST;
       }
@@ -169,6 +178,7 @@ public final class ClientLinkFaults implements ServerInterceptor {
       queue.addFirst(new Failure(head.remaining() - 1, head.error()));
     } else if (queue.isEmpty()) {
       failures.remove(method);
+      clean = connected && failures.isEmpty();
     }
     return head.error();
   }

@@ -28,6 +28,11 @@ final class LearnerInterceptor implements ServerInterceptor {
     this.member = member;
   }
 
+  /** The lock only once a learner may exist (see {@code Membership.mayHaveLearners}). */
+  private boolean isLearner() {
+    return cluster.membership().mayHaveLearners() && cluster.query(member::isLearner);
+  }
+
   static boolean servedByLearner(Object request) {
     return request instanceof StatusRequest
         || request instanceof RangeRequest range && range.getSerializable();
@@ -39,7 +44,7 @@ final class LearnerInterceptor implements ServerInterceptor {
     if (call.getMethodDescriptor().getType() == MethodDescriptor.MethodType.UNARY) {
       return new UnaryCheck<>(call, headers, next);
     }
-    if (cluster.query(member::isLearner)) {
+    if (isLearner()) {
       return refuse(call);
     }
     return next.startCall(call, headers);
@@ -69,7 +74,7 @@ final class LearnerInterceptor implements ServerInterceptor {
 
     @Override
     public void onMessage(Q request) {
-      if (!servedByLearner(request) && cluster.query(member::isLearner)) {
+      if (!servedByLearner(request) && isLearner()) {
         refused = true;
         refuse(call);
         return;

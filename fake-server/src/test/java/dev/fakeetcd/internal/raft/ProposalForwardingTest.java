@@ -44,6 +44,50 @@ class ProposalForwardingTest {
   }
 
   @Test
+  void proposeOrForward_severalFromAFollower_travelInOneProposalAndOneAppendPerPeer() {
+    TestNetwork net = TestNetwork.bootstrap(18, 1, 2, 3);
+    net.elect(1);
+    net.trace.clear();
+
+    net.node(2).proposeOrForward(List.of(bytes("a"), bytes("b"), bytes("c")));
+    net.process();
+
+    assertThat(net.trace).filteredOn(m -> m.type() == MessageType.MSG_PROP).singleElement()
+        .satisfies(m -> assertThat(m.entries()).hasSize(3));
+    assertThat(net.trace).filteredOn(m -> m.type() == MessageType.MSG_APP
+        && !m.entries().isEmpty()).hasSize(2).allSatisfy(m -> assertThat(m.entries()).hasSize(3));
+    for (long id : new long[] {1, 2, 3}) {
+      assertThat(net.member(id).applied).containsExactly("a", "b", "c");
+    }
+  }
+
+  @Test
+  void proposeOrForward_severalOnTheLeader_appendsThemInItsTermInOrder() {
+    TestNetwork net = TestNetwork.bootstrap(19, 1, 2, 3);
+    net.elect(1);
+    List<Entry> before = net.storedLog(1);
+    long last = before.get(before.size() - 1).index();
+
+    net.node(1).proposeOrForward(List.of(bytes("x"), bytes("y")));
+    net.process();
+
+    List<Entry> log = net.storedLog(3);
+    assertThat(log.subList(log.size() - 2, log.size())).satisfiesExactly(
+        e -> assertThat(e.index()).isEqualTo(last + 1),
+        e -> assertThat(e.index()).isEqualTo(last + 2));
+    assertThat(log.get(log.size() - 1).term()).isEqualTo(net.node(1).term());
+    assertThat(net.member(3).applied).containsExactly("x", "y");
+  }
+
+  @Test
+  void proposeOrForward_severalWithoutKnownLeaderAreDropped() {
+    TestNetwork net = TestNetwork.bootstrap(20, 1, 2, 3);
+
+    assertThatThrownBy(() -> net.node(2).proposeOrForward(List.of(bytes("x"), bytes("y"))))
+        .isInstanceOf(ProposalDroppedException.class);
+  }
+
+  @Test
   void proposeOrForward_withoutKnownLeaderIsDropped() {
     TestNetwork net = TestNetwork.bootstrap(13, 1, 2, 3);
 
