@@ -570,7 +570,10 @@ public final class Cluster implements AutoCloseable {
   /** Freezes member {@code id}: it takes and answers no call until {@link #resume}. Any thread. */
   public void pause(long id) {
     endpoints.fault(memberIds.indexOf(id), () -> {
-      clock.locked(() -> sim.member(id).pause());
+      clock.locked(() -> {
+        sim.member(id).pause();
+        servers.get(id).paused();
+      });
     });
   }
 

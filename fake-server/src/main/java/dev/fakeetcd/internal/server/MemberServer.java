@@ -325,21 +325,35 @@ public final class MemberServer implements KeyFeed.Source {
   // ---- the process ----
 
   /**
+   * Set from a pause until the resume (under the cluster lock), read without it: answers take the
+   * lock to check for a pause only while one may be on.
+   */
+  private volatile boolean mayBePaused;
+
+  /**
    * Runs {@code answer} now, or when the member resumes if it is paused. Answers come from gRPC
    * threads as futures complete: the check and the queue are the cluster lock's, the answer is not.
    */
   public void whenRunning(Runnable answer) {
-    synchronized (cluster.lock()) {
-      if (member().isPaused()) {
-        parked.addLast(answer);
-        return;
+    if (mayBePaused) {
+      synchronized (cluster.lock()) {
+        if (member().isPaused()) {
+          parked.addLast(answer);
+          return;
+        }
       }
     }
     answer.run();
   }
 
+  /** The member was paused (under the cluster lock): answers check for it from now on. */
+  void paused() {
+    mayBePaused = true;
+  }
+
   /** The member resumed: calls and answers that waited go on, in arrival order. */
   void resumed() {
+    mayBePaused = false;
     while (!parked.isEmpty()) {
       parked.removeFirst().run();
     }

@@ -92,7 +92,8 @@ public final class SimConfig {
     private Duration heartbeat = Duration.ofMillis(100);
     private Duration election = Duration.ofMillis(1000);
     private VirtualClock.Mode clockMode = VirtualClock.Mode.MANUAL;
-    private int snapshotEntries = 10_000;
+    /** etcd 3.4's {@code --snapshot-count}: a snapshot encodes the whole store, so not often. */
+    private int snapshotEntries = 100_000;
     private int traceCapacity = Trace.DEFAULT_CAPACITY;
     private boolean preVote = true;
     private boolean checkQuorum = true;

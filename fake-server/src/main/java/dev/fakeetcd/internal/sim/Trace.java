@@ -62,10 +62,14 @@ public final class Trace {
     /** The canonical one-line rendering that the digest is computed over. */
     public String render() {
       StringBuilder sb = new StringBuilder(48 + detail.length());
+      appendTo(sb);
+      return sb.toString();
+    }
+
+    private void appendTo(StringBuilder sb) {
       sb.append(seq).append(' ');
       appendSeconds(sb, nanos);
       sb.append(' ').append(type).append(' ').append(who).append(' ').append(detail);
-      return sb.toString();
     }
   }
 
@@ -109,6 +113,8 @@ public final class Trace {
   private record Notable(Fold before, Event event) {
   }
 
+  /** Characters of rendered events hashed at a time. */
+  private static final int DIGEST_CHUNK = 8192;
   /** Events kept when no capacity is configured. */
   static final int DEFAULT_CAPACITY = 10_000;
   /** Notable events kept for {@link #summary}, apart from the ring of all events. */
@@ -121,6 +127,11 @@ public final class Trace {
   /** Looked up, never iterated. */
   private final Map<Long, String> labels = new HashMap<>();
   private final MessageDigest sha256;
+  /**
+   * Rendered lines not yet fed to {@link #sha256}: fed a few KiB at a time, as one small update per
+   * event costs more than the hashing itself.
+   */
+  private final StringBuilder undigested = new StringBuilder();
   private Fold fold = new Fold();
   private long recorded;
   private long notableRecorded;
@@ -177,8 +188,11 @@ public final class Trace {
   /** Records an event at the current virtual time, counted as {@code kind} in summaries. */
   public void record(Type type, long member, String kind, String detail) {
     Event event = new Event(recorded++, clock.nanos(), type, member, member(member), kind, detail);
-    sha256.update(event.render().getBytes(StandardCharsets.UTF_8));
-    sha256.update((byte) '\n');
+    event.appendTo(undigested);
+    undigested.append('\n');
+    if (undigested.length() >= DIGEST_CHUNK) {
+      digestPending();
+    }
     if (events.size() == capacity) {
       events.removeFirst();
     }
@@ -207,6 +221,7 @@ public final class Trace {
 
   /** Hex SHA-256 over the canonical rendering of every event ever recorded, one per line. */
   public String digest() {
+    digestPending();
     byte[] hash;
     try {
       hash = ((MessageDigest) sha256.clone()).digest();
@@ -218,6 +233,11 @@ public final class Trace {
       hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
     }
     return hex.toString();
+  }
+
+  private void digestPending() {
+    sha256.update(undigested.toString().getBytes(StandardCharsets.UTF_8));
+    undigested.setLength(0);
   }
 
   /** The retained events rendered one per line, for failure reports. */
