@@ -393,13 +393,14 @@ public final class Bench {
         + " it (TCP, AUTO_ADVANCE, history on), with a jetcd client on its endpoints doing one put"
         + " and one get, then the client and the cluster closed; without a client, the cluster"
         + " alone. Real: the processes started on free ports until a put succeeds, the same body,"
-        + " then killed (SIGKILL, its cheapest end: a graceful stop of 3 members takes seconds)"
-        + " and their data dir deleted. Median of the runs, after warm-up for the"
-        + " fake.");
+        + " then killed (SIGKILL, its cheapest end) and their data dir deleted; the SIGTERM column"
+        + " stops them as `Process.destroy` does instead (3 members then take seconds, each"
+        + " trying to hand its leadership over while the others go down). Median of the runs,"
+        + " after warm-up for the fake.");
     line("");
     line("| members | jetcd client | fake | real etcd | real / fake | the client alone on no-op"
-        + " servers | real / no-op |");
-    line("|---|---|---|---|---|---|---|");
+        + " servers | real / no-op | real etcd, SIGTERM | SIGTERM / fake |");
+    line("|---|---|---|---|---|---|---|---|---|");
     List<NoopKv> noops = new ArrayList<>();
     long[][] fake = new long[4][21];
     long[][] floor = new long[SIZES.length][21];
@@ -435,12 +436,16 @@ public final class Bench {
       boolean client = v % 2 == 1;
       long[] fakeRuns = fake[v];
       double f = median(runs, i -> fakeRuns[i]);
-      double real = median(7, i -> PerTest.real(members, client, logDir));
+      double real = median(7, i -> PerTest.real(members, client, true, logDir));
       long[] floorRuns = floor[v / 2];
       double noop = median(runs, i -> floorRuns[i]);
-      line("| %d | %s | %.1f ms | %.0f ms | **%.0fx** | %s | %s |", members, client ? "yes" : "no",
-          f, real, real / f, client ? String.format(Locale.ROOT, "%.1f ms", noop) : "—",
-          client ? String.format(Locale.ROOT, "%.0fx", real / noop) : "—");
+      double term = client ? median(3, i -> PerTest.real(members, true, false, logDir)) : 0;
+      line("| %d | %s | %.1f ms | %.0f ms | **%.0fx** | %s | %s | %s | %s |", members,
+          client ? "yes" : "no", f, real, real / f,
+          client ? String.format(Locale.ROOT, "%.1f ms", noop) : "—",
+          client ? String.format(Locale.ROOT, "%.0fx", real / noop) : "—",
+          client ? String.format(Locale.ROOT, "%.0f ms", term) : "—",
+          client ? String.format(Locale.ROOT, "%.0fx", term / f) : "—");
       if (client) {
         realWithClient[v / 2] = real;
         summary.add(new String[] {"per test, " + members + " member" + (members == 1 ? "" : "s")
@@ -455,10 +460,10 @@ public final class Bench {
     line("");
     line("The same through the JUnit extension, as users run it: %d trivial tests"
         + " (`@RepeatedTest(%d)` in an `@EtcdTest(members = n)` class, with an injected jetcd"
-        + " `Client`, one put and one get each, `PerTestJUnit`) run by the JUnit Platform launcher in this JVM, each timed"
-        + " from JUnit's start to its finish (its cluster and client closed by then); a first round"
-        + " warms up. Against the real etcd per test with a client, above.", PerTestJUnit.TESTS,
-        PerTestJUnit.TESTS);
+        + " `Client`, one put and one get each, `PerTestJUnit`) run by the JUnit Platform launcher"
+        + " in this JVM, each timed from JUnit's start to its finish (its cluster and client closed"
+        + " by then); a first round warms up. Against the real etcd per test with a client, above.",
+        PerTestJUnit.TESTS, PerTestJUnit.TESTS);
     line("");
     line("| members | median per test | mean per test | real / fake (median) |");
     line("|---|---|---|---|");
@@ -483,12 +488,14 @@ public final class Bench {
 
   private void firstTest() throws Exception {
     section("First test in a JVM");
-    line("A fresh JVM (this java and class path, no options but the last row's) runs `FirstTest`. `api`: from its"
-        + " main's first line to a ready 3-member TCP cluster with a jetcd client that did one put"
-        + " and one get; `junit`: from main's first line until the JUnit Platform launcher has run"
-        + " one `@EtcdTest(members = 3)` test with an injected client (discovery included, its"
-        + " cluster closed). The process column is the same moment measured from `ProcessBuilder."
-        + "start`, so it adds the JVM's own start. Median of 5 JVMs each.");
+    line("A fresh JVM (this java and class path, no options but the one a row names) runs"
+        + " `FirstTest`. `api`: from its main's first line to a ready 3-member TCP cluster with a"
+        + " jetcd client that did one put and one get; `junit`: from main's first line until the"
+        + " JUnit Platform launcher has run one `@EtcdTest(members = 3)` test with an injected"
+        + " client (discovery included, its cluster closed); `client`, the floor: no fake at all,"
+        + " only the jetcd client's put and get on a real 1-member etcd the harness started. The"
+        + " process column is the same moment measured from `ProcessBuilder.start`, so it adds the"
+        + " JVM's own start. Median of 5 JVMs each.");
     line("");
     line("| path | main to ready | process start to ready | of which: cluster (api), the test as"
         + " JUnit times it (junit) |");
@@ -496,43 +503,57 @@ public final class Bench {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // The last row: C1 only, an option a project can give its test JVMs (surefire's argLine).
     String c1 = "-XX:TieredStopAtLevel=1";
-    for (String[] row : List.of(new String[] {"api", ""}, new String[] {"junit", ""},
-        new String[] {"api", c1})) {
-      String mode = row[0];
-      List<String> command = new ArrayList<>(List.of(java));
-      if (!row[1].isEmpty()) {
-        command.add(row[1]);
+    RealEtcd etcd = RealEtcd.start(1, logDir);
+    try {
+      for (String[] row : List.of(new String[] {"api", ""}, new String[] {"junit", ""},
+          new String[] {"api", c1}, new String[] {"client", ""})) {
+        firstTestRow(java, row[0], row[1], etcd.endpoints().get(0));
       }
-      command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
-          System.getProperty("java.class.path"), FirstTest.class.getName(), mode));
-      int runs = 5;
-      long[][] r = new long[3][runs];
-      for (int i = 0; i < runs; i++) {
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start();
-        try (var out = new java.io.BufferedReader(
-            new java.io.InputStreamReader(p.getInputStream()))) {
-          for (String l = out.readLine(); l != null; l = out.readLine()) {
-            if (l.startsWith("ready ")) {
-              r[1][i] = System.nanoTime() - start;
-              r[0][i] = Long.parseLong(l.substring(6));
-            } else if (l.startsWith("test ") || l.startsWith("cluster ")) {
-              r[2][i] = Long.parseLong(l.substring(l.indexOf(' ') + 1));
-            }
+    } finally {
+      etcd.close();
+    }
+  }
+
+  private void firstTestRow(String java, String mode, String option, URI etcd) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java));
+    if (!option.isEmpty()) {
+      command.add(option);
+    }
+    command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+        System.getProperty("java.class.path"), FirstTest.class.getName(), mode));
+    if (mode.equals("client")) {
+      command.add(etcd.toString());
+    }
+    int runs = 5;
+    long[][] r = new long[3][runs];
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+          .start();
+      try (var out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(p.getInputStream()))) {
+        for (String l = out.readLine(); l != null; l = out.readLine()) {
+          if (l.startsWith("ready ")) {
+            r[1][i] = System.nanoTime() - start;
+            r[0][i] = Long.parseLong(l.substring(6));
+          } else if (l.startsWith("test ") || l.startsWith("cluster ")) {
+            r[2][i] = Long.parseLong(l.substring(l.indexOf(' ') + 1));
           }
         }
-        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || r[0][i] == 0) {
-          p.destroyForcibly();
-          throw new IllegalStateException("FirstTest " + mode + " failed");
-        }
       }
-      double main = median(runs, i -> r[0][i]);
-      double process = median(runs, i -> r[1][i]);
-      String path = mode + (row[1].isEmpty() ? "" : ", `" + row[1] + "`");
-      line("| %s | %.0f ms | %.0f ms | %.0f ms |", path, main, process, median(runs, i -> r[2][i]));
-      summary.add(new String[] {"first test in a JVM (" + path + "), main to ready cluster with a"
-          + " client", String.format(Locale.ROOT, "%.0f ms (%.0f ms from process start)", main,
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || r[0][i] == 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("FirstTest " + mode + " failed");
+      }
+    }
+    double main = median(runs, i -> r[0][i]);
+    double process = median(runs, i -> r[1][i]);
+    String path = mode + (option.isEmpty() ? "" : ", `" + option + "`");
+    line("| %s | %.0f ms | %.0f ms | %s |", path, main, process, mode.equals("client") ? "—"
+        : String.format(Locale.ROOT, "%.0f ms", median(runs, i -> r[2][i])));
+    if (!mode.equals("client")) {
+      summary.add(new String[] {"first test in a JVM (" + path + "), main to ready cluster with"
+          + " a client", String.format(Locale.ROOT, "%.0f ms (%.0f ms from process start)", main,
           process), "< 1 s", met(main < 1000)});
     }
   }

@@ -4,6 +4,7 @@ import dev.fakeetcd.EtcdCluster;
 import dev.fakeetcd.FakeEtcd;
 import io.etcd.jetcd.Client;
 import java.net.URI;
+import java.util.List;
 
 /**
  * The first test in a fresh JVM, started by {@link Bench} on its own java and class path. With
@@ -12,7 +13,8 @@ import java.net.URI;
  * {@code @EtcdTest(members = 3)} test with an injected client, and {@code ready} comes once it has
  * finished (its cluster closed). Prints {@code ready <nanos>}, then for api {@code cluster
  * <nanos>} (the cluster alone), for junit {@code test <nanos>} (the test alone, as JUnit times
- * it), and once all is closed {@code closed <nanos>}.
+ * it), and once all is closed {@code closed <nanos>}. With {@code client <endpoint>}: only a
+ * jetcd client's put and get on that endpoint, to a ready client closed again.
  */
 public final class FirstTest {
 
@@ -36,8 +38,12 @@ public final class FirstTest {
       long[] test = PerTestJUnit.run(PerTestJUnit.launcher(), PerTestJUnit.First.class);
       System.out.println("ready " + (System.nanoTime() - start));
       System.out.println("test " + test[0]);
+    } else if (args.length == 2 && args[0].equals("client")) {
+      // The client's own share: no fake at all, a real etcd the harness started.
+      PerTest.withClient(List.of(URI.create(args[1])));
+      System.out.println("ready " + (System.nanoTime() - start));
     } else {
-      throw new IllegalArgumentException("usage: FirstTest api|junit");
+      throw new IllegalArgumentException("usage: FirstTest api|junit|client <endpoint>");
     }
     System.out.println("closed " + (System.nanoTime() - start));
     System.out.flush();

@@ -42,16 +42,19 @@ final class PerTest {
   }
 
   /**
-   * Real etcd: started until it takes a put (its readiness), then killed outright, its cheapest
-   * end (a graceful stop of 3 members takes seconds: the leader tries to hand over).
+   * Real etcd: started until it takes a put (its readiness), then killed outright ({@code kill},
+   * its cheapest end) or stopped with SIGTERM, as {@code Process.destroy} does (then 3 members
+   * take seconds: each tries to hand its leadership over while the others go down).
    */
-  static long real(int members, boolean client, Path logDir) throws Exception {
+  static long real(int members, boolean client, boolean kill, Path logDir) throws Exception {
     long start = System.nanoTime();
     try (RealEtcd etcd = RealEtcd.start(members, logDir)) {
       if (client) {
         withClient(etcd.endpoints());
       }
-      etcd.kill();
+      if (kill) {
+        etcd.kill();
+      }
     }
     return System.nanoTime() - start;
   }
