@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * fake, measured in one run next to a real etcd and a no-op KV server; writes a Markdown report.
  * Arguments: the report file, the directory for etcd's logs. {@code -Dbench.warmupMillis} and
  * {@code -Dbench.measureMillis} set each load cell's phases (default 1000 and 2000);
- * {@code -Dbench.only} runs only the named sections.
+ * {@code -Dbench.only} runs only the named sections, into {@code partial.md} beside the report.
  */
 public final class Bench {
 
@@ -59,7 +59,10 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "benchmarks/results/latest.md");
+    String only = System.getProperty("bench.only", "");
+    Path report = Path.of(args.length > 0 ? args[0] : "benchmarks/results/latest.md");
+    // Some sections alone are no report of the whole: they go next to it, not over it.
+    Path out = only.isEmpty() ? report : report.resolveSibling("partial.md");
     Path logDir = Path.of(args.length > 1 ? args[1] : "benchmarks/target/etcd-logs");
     RealEtcd.binary();
     Load load = new Load(Duration.ofMillis(Long.getLong("bench.warmupMillis", 1000)),
@@ -67,7 +70,6 @@ public final class Bench {
     long began = System.nanoTime();
     Bench bench = new Bench(logDir, load);
     bench.header();
-    String only = System.getProperty("bench.only", "");
     if (only.isEmpty()) {
       bench.startup();
       bench.memory();
@@ -91,7 +93,7 @@ public final class Bench {
         }
       }
     }
-    bench.summary(out.resolveSibling("analysis.md"));
+    bench.summary(report.resolveSibling("analysis.md"));
     bench.md.append(String.format(Locale.ROOT, "%nWhole run: %.0f s wall.%n",
         (System.nanoTime() - began) / 1e9));
     Files.createDirectories(out.toAbsolutePath().getParent());
