@@ -22,7 +22,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * {@link Client}, each a fresh cluster, run by the JUnit Platform launcher in this JVM; every
  * test timed from JUnit's start to its finish, which comes after its cluster and client closed.
  */
-public final class PerTestJUnit {
+final class PerTestJUnit {
 
   static final int TESTS = 50;
 
