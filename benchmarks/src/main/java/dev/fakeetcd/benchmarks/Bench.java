@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * The side-by-side harness: startup, unary throughput and latency, virtual time and memory of the
  * fake, measured in one run next to a real etcd and a no-op KV server; writes a Markdown report.
  * Arguments: the report file, the directory for etcd's logs. {@code -Dbench.warmupMillis} and
- * {@code -Dbench.measureMillis} set each load cell's phases (default 1000 and 2000).
+ * {@code -Dbench.measureMillis} set each load cell's phases (default 1000 and 2000);
+ * {@code -Dbench.only} runs only the named sections, into {@code partial.md} beside the report.
  */
 public final class Bench {
 
@@ -58,7 +59,10 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
-    Path out = Path.of(args.length > 0 ? args[0] : "benchmarks/results/latest.md");
+    String only = System.getProperty("bench.only", "");
+    Path report = Path.of(args.length > 0 ? args[0] : "benchmarks/results/latest.md");
+    // Some sections alone are no report of the whole: they go next to it, not over it.
+    Path out = only.isEmpty() ? report : report.resolveSibling("partial.md");
     Path logDir = Path.of(args.length > 1 ? args[1] : "benchmarks/target/etcd-logs");
     RealEtcd.binary();
     Load load = new Load(Duration.ofMillis(Long.getLong("bench.warmupMillis", 1000)),
@@ -66,12 +70,30 @@ public final class Bench {
     long began = System.nanoTime();
     Bench bench = new Bench(logDir, load);
     bench.header();
-    bench.startup();
-    bench.memory();
-    bench.throughput();
-    bench.watchFanOut();
-    bench.simulatedHour();
-    bench.ratios(out.resolveSibling("analysis.md"));
+    if (only.isEmpty()) {
+      bench.startup();
+      bench.memory();
+      bench.perTest();
+      bench.firstTest();
+      bench.throughput();
+      bench.watchFanOut();
+      bench.simulatedHour();
+      bench.ratios();
+    } else {
+      // While working on one part: only its sections, e.g. -Dbench.only=pertest,firsttest.
+      for (String section : only.split(",")) {
+        switch (section.trim()) {
+          case "startup" -> bench.startup();
+          case "memory" -> bench.memory();
+          case "pertest" -> bench.perTest();
+          case "firsttest" -> bench.firstTest();
+          case "hour" -> bench.simulatedHour();
+          default -> throw new IllegalArgumentException("bench.only: no section " + section
+              + "; startup, memory, pertest, firsttest or hour (the rest run together)");
+        }
+      }
+    }
+    bench.summary(report.resolveSibling("analysis.md"));
     bench.md.append(String.format(Locale.ROOT, "%nWhole run: %.0f s wall.%n",
         (System.nanoTime() - began) / 1e9));
     Files.createDirectories(out.toAbsolutePath().getParent());
@@ -367,6 +389,177 @@ public final class Bench {
     md.append(tables.get(transport));
   }
 
+  private void perTest() throws Exception {
+    section("Per test: setup to teardown");
+    line("What one test costs as a user pays it. Fake: `FakeEtcd.newCluster` as `@EtcdTest` makes"
+        + " it (TCP, AUTO_ADVANCE, history on), with a jetcd client on its endpoints doing one put"
+        + " and one get, then the client and the cluster closed; without a client, the cluster"
+        + " alone. Real: the processes started on free ports until a put succeeds, the same body,"
+        + " then killed (SIGKILL, its cheapest end) and their data dir deleted; the SIGTERM column"
+        + " stops them as `Process.destroy` does instead (3 members then take seconds, each"
+        + " trying to hand its leadership over while the others go down). Median of the runs,"
+        + " after warm-up for the fake.");
+    line("");
+    line("| members | jetcd client | fake | real etcd | real / fake | the client alone on no-op"
+        + " servers | real / no-op | real etcd, SIGTERM | SIGTERM / fake |");
+    line("|---|---|---|---|---|---|---|---|---|");
+    List<NoopKv> noops = new ArrayList<>();
+    long[][] fake = new long[4][21];
+    long[][] floor = new long[SIZES.length][21];
+    try {
+      for (int i = 0; i < 3; i++) {
+        noops.add(new NoopKv());
+      }
+      List<URI> noopEndpoints = noops.stream().map(NoopKv::endpoint).toList();
+      // Every variant warm before any is measured, and the measured runs interleaved.
+      for (int i = 0; i < 30 + fake[0].length; i++) {
+        int run = i - 30;
+        for (int v = 0; v < 4; v++) {
+          long nanos = PerTest.fake(SIZES[v / 2], v % 2 == 1, i);
+          if (run >= 0) {
+            fake[v][run] = nanos;
+          }
+        }
+        for (int s = 0; s < SIZES.length; s++) {
+          long start = System.nanoTime();
+          PerTest.withClient(noopEndpoints.subList(0, SIZES[s]));
+          if (run >= 0) {
+            floor[s][run] = System.nanoTime() - start;
+          }
+        }
+      }
+    } finally {
+      noops.forEach(NoopKv::close);
+    }
+    int runs = fake[0].length;
+    double[] realWithClient = new double[SIZES.length];
+    for (int v = 0; v < 4; v++) {
+      int members = SIZES[v / 2];
+      boolean client = v % 2 == 1;
+      long[] fakeRuns = fake[v];
+      double f = median(runs, i -> fakeRuns[i]);
+      double real = median(7, i -> PerTest.real(members, client, true, logDir));
+      long[] floorRuns = floor[v / 2];
+      double noop = median(runs, i -> floorRuns[i]);
+      double term = client ? median(3, i -> PerTest.real(members, true, false, logDir)) : 0;
+      line("| %d | %s | %.1f ms | %.0f ms | **%.0fx** | %s | %s | %s | %s |", members,
+          client ? "yes" : "no", f, real, real / f,
+          client ? String.format(Locale.ROOT, "%.1f ms", noop) : "—",
+          client ? String.format(Locale.ROOT, "%.0fx", real / noop) : "—",
+          client ? String.format(Locale.ROOT, "%.0f ms", term) : "—",
+          client ? String.format(Locale.ROOT, "%.0fx", term / f) : "—");
+      if (client) {
+        realWithClient[v / 2] = real;
+        summary.add(new String[] {"per test, " + members + " member" + (members == 1 ? "" : "s")
+            + ", jetcd client, real / fake", String.format(Locale.ROOT, "%.0fx (%.0f ms / %.1f ms)",
+            real / f, real, f), "≥ 50x", met(real / f >= 50)});
+      }
+    }
+    line("");
+    line("The no-op column is the floor: the same client, put, get and close against %d no-op KV"
+        + " servers (`NoopKv`, 1 or 3 endpoints), no cluster at all; real / no-op is the most any"
+        + " server could reach against this real etcd with this client.", SIZES[SIZES.length - 1]);
+    line("");
+    line("The same through the JUnit extension, as users run it: %d trivial tests"
+        + " (`@RepeatedTest(%d)` in an `@EtcdTest(members = n)` class, with an injected jetcd"
+        + " `Client`, one put and one get each, `PerTestJUnit`) run by the JUnit Platform launcher"
+        + " in this JVM, each timed from JUnit's start to its finish (its cluster and client closed"
+        + " by then); a first round warms up. Against the real etcd per test with a client, above.",
+        PerTestJUnit.TESTS, PerTestJUnit.TESTS);
+    line("");
+    line("| members | median per test | mean per test | real / fake (median) |");
+    line("|---|---|---|---|");
+    var launcher = PerTestJUnit.launcher();
+    for (int members : SIZES) {
+      PerTestJUnit.run(launcher,
+          members == 1 ? PerTestJUnit.OneMember.class : PerTestJUnit.ThreeMembers.class);
+    }
+    for (int s = 0; s < SIZES.length; s++) {
+      int members = SIZES[s];
+      long[] tests = PerTestJUnit.run(launcher,
+          members == 1 ? PerTestJUnit.OneMember.class : PerTestJUnit.ThreeMembers.class);
+      double med = median(tests.length, i -> tests[i]);
+      double mean = Arrays.stream(tests).average().orElseThrow() / 1e6;
+      line("| %d | %.1f ms | %.1f ms | **%.0fx** |", members, med, mean, realWithClient[s] / med);
+      summary.add(new String[] {"per test through @EtcdTest, " + members + " member"
+          + (members == 1 ? "" : "s") + ", injected jetcd client, real / fake",
+          String.format(Locale.ROOT, "%.0fx (%.0f ms / %.1f ms)", realWithClient[s] / med,
+              realWithClient[s], med), "≥ 50x", met(realWithClient[s] / med >= 50)});
+    }
+  }
+
+  private void firstTest() throws Exception {
+    section("First test in a JVM");
+    line("A fresh JVM (this java and class path, no options but the one a row names) runs"
+        + " `FirstTest`. `api`: from its main's first line to a ready 3-member TCP cluster with a"
+        + " jetcd client that did one put and one get; `junit`: from main's first line until the"
+        + " JUnit Platform launcher has run one `@EtcdTest(members = 3)` test with an injected"
+        + " client (discovery included, its cluster closed); `client`, the floor: no fake at all,"
+        + " only the jetcd client's put and get on a real 1-member etcd the harness started. The"
+        + " process column is the same moment measured from `ProcessBuilder.start`, so it adds the"
+        + " JVM's own start. Median of 5 JVMs each.");
+    line("");
+    line("| path | main to ready | process start to ready | of which: cluster (api), the test as"
+        + " JUnit times it (junit) |");
+    line("|---|---|---|---|");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    // The last row: C1 only, an option a project can give its test JVMs (surefire's argLine).
+    String c1 = "-XX:TieredStopAtLevel=1";
+    RealEtcd etcd = RealEtcd.start(1, logDir);
+    try {
+      for (String[] row : List.of(new String[] {"api", ""}, new String[] {"junit", ""},
+          new String[] {"api", c1}, new String[] {"client", ""})) {
+        firstTestRow(java, row[0], row[1], etcd.endpoints().get(0));
+      }
+    } finally {
+      etcd.close();
+    }
+  }
+
+  private void firstTestRow(String java, String mode, String option, URI etcd) throws Exception {
+    List<String> command = new ArrayList<>(List.of(java));
+    if (!option.isEmpty()) {
+      command.add(option);
+    }
+    command.addAll(List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp",
+        System.getProperty("java.class.path"), FirstTest.class.getName(), mode));
+    if (mode.equals("client")) {
+      command.add(etcd.toString());
+    }
+    int runs = 5;
+    long[][] r = new long[3][runs];
+    for (int i = 0; i < runs; i++) {
+      long start = System.nanoTime();
+      Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT)
+          .start();
+      try (var out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(p.getInputStream()))) {
+        for (String l = out.readLine(); l != null; l = out.readLine()) {
+          if (l.startsWith("ready ")) {
+            r[1][i] = System.nanoTime() - start;
+            r[0][i] = Long.parseLong(l.substring(6));
+          } else if (l.startsWith("test ") || l.startsWith("cluster ")) {
+            r[2][i] = Long.parseLong(l.substring(l.indexOf(' ') + 1));
+          }
+        }
+      }
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0 || r[0][i] == 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("FirstTest " + mode + " failed");
+      }
+    }
+    double main = median(runs, i -> r[0][i]);
+    double process = median(runs, i -> r[1][i]);
+    String path = mode + (option.isEmpty() ? "" : ", `" + option + "`");
+    line("| %s | %.0f ms | %.0f ms | %s |", path, main, process, mode.equals("client") ? "—"
+        : String.format(Locale.ROOT, "%.0f ms", median(runs, i -> r[2][i])));
+    if (!mode.equals("client")) {
+      summary.add(new String[] {"first test in a JVM (" + path + "), main to ready cluster with"
+          + " a client", String.format(Locale.ROOT, "%.0f ms (%.0f ms from process start)", main,
+          process), "< 1 s", met(main < 1000)});
+    }
+  }
+
   private void simulatedHour() {
     section("Virtual time: one simulated hour");
     SimulatedHour.Runs runs = SimulatedHour.measure(5, 2);
@@ -378,7 +571,7 @@ public final class Bench {
         "well under 1 s", met(runs.median() < 1000)});
   }
 
-  private void ratios(Path analysis) throws IOException {
+  private void ratios() {
     section("Ratios");
     line("Throughput ratios per cell of the jetcd table, same call and callers: fake / real etcd"
         + " (target ≥ 5x), no-op floor / fake (target ≤ 2x), and no-op floor / real etcd: the most"
@@ -405,7 +598,9 @@ public final class Bench {
         count(vsReal, r -> r >= 5)});
     summary.add(new String[] {"jetcd throughput, no-op floor / fake", range(vsNoop), "≤ 2x",
         count(vsNoop, r -> r <= 2)});
+  }
 
+  private void summary(Path analysis) throws IOException {
     section("Summary");
     line("| measure | figure | target | met |");
     line("|---|---|---|---|");

@@ -137,9 +137,22 @@ final class RealEtcd implements AutoCloseable {
     }
   }
 
-  private synchronized void stop() {
+  /** Kills the processes (SIGKILL: no graceful stop, no leader transfer) and deletes the data. */
+  void kill() {
+    stop(true);
+  }
+
+  private void stop() {
+    stop(false);
+  }
+
+  private synchronized void stop(boolean kill) {
     for (Process p : processes) {
-      p.destroy();
+      if (kill) {
+        p.destroyForcibly();
+      } else {
+        p.destroy();
+      }
     }
     for (Process p : processes) {
       try {

@@ -34,12 +34,12 @@ import dev.fakeetcd.internal.v3rpc.MaintenanceService;
 import dev.fakeetcd.internal.v3rpc.SendQueue;
 import dev.fakeetcd.internal.v3rpc.WatchService;
 import io.grpc.Server;
-import io.grpc.ManagedChannel;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.inprocess.InternalInProcessServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
@@ -197,8 +197,7 @@ public final class MemberEndpoints implements ClientEndpoints {
         ServerInterceptors.intercept(HealthService.definition(), faults, handled);
     String inProcessName = "fake-etcd-" + instance + "-" + i;
     // The JSON gateway calls the member's own services, as etcd's gateway dials its own port.
-    ManagedChannel gatewayChannel = new LazyChannel(
-        () -> InProcessChannelBuilder.forName(inProcessName).directExecutor().build());
+    LazyInProcessChannel gatewayChannel = new LazyInProcessChannel(inProcessName);
     List<HttpRoute> routes = List.of(new HealthRoute(cluster, member),
         new VersionRoute(Downgrade.VERSION, Downgrade.CLUSTER.toString()),
         new MetricsRoute(cluster, member, handled), new GatewayRoute(gatewayChannel,
@@ -210,6 +209,8 @@ public final class MemberEndpoints implements ClientEndpoints {
     // request sent asynchronously is registered before the caller moves the clock.
     InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)
         .directExecutor().fallbackHandlerRegistry(endpoint.unknownMethods);
+    // No census stats (see LazyInProcessChannel).
+    InternalInProcessServerBuilder.setStatsEnabled(inProcess, false);
     endpoint.services.forEach(inProcess::addService);
     endpoint.inProcess = startServer(inProcess);
     if (basePort >= 0) {
@@ -248,7 +249,7 @@ public final class MemberEndpoints implements ClientEndpoints {
     final UnknownMethods unknownMethods;
     final List<HttpRoute> routes;
     /** The gateway route's channel to {@link #inProcess}, closed with it. */
-    final ManagedChannel gatewayChannel;
+    final LazyInProcessChannel gatewayChannel;
     volatile Server inProcess;
     /** Null while the port is closed; changed only holding {@link #faults}. */
     volatile Server tcp;
@@ -257,7 +258,7 @@ public final class MemberEndpoints implements ClientEndpoints {
 
     Endpoint(String label, String inProcessName, ClientLinkFaults links,
         List<ServerServiceDefinition> services, List<HttpRoute> routes,
-        ManagedChannel gatewayChannel) {
+        LazyInProcessChannel gatewayChannel) {
       this.label = label;
       this.inProcessName = inProcessName;
       this.links = links;
@@ -282,6 +283,9 @@ public final class MemberEndpoints implements ClientEndpoints {
           // Above etcd's limit, so that ReceiveInterceptor answers with etcd's text.
           .maxInboundMessageSize(TRANSPORT_MAX_MESSAGE)
           .fallbackHandlerRegistry(unknownMethods);
+      // No census (see LazyInProcessChannel).
+      InternalNettyServerBuilder.setStatsEnabled(builder, false);
+      InternalNettyServerBuilder.setTracingEnabled(builder, false);
       services.forEach(builder::addService);
       try {
         tcp = builder.build().start();
