@@ -33,6 +33,7 @@ import dev.fakeetcd.internal.v3rpc.LeaseService;
 import dev.fakeetcd.internal.v3rpc.MaintenanceService;
 import dev.fakeetcd.internal.v3rpc.SendQueue;
 import dev.fakeetcd.internal.v3rpc.WatchService;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
@@ -175,26 +176,17 @@ public final class MemberEndpoints implements ClientEndpoints {
     chain.add(new Arrivals(cluster.callLock().arrivals()));
     chain.add(handled);
     ServerInterceptor interceptors = new InterceptorChain(chain);
-    ServerServiceDefinition kv =
-        DeepParsing.requests(new KvService(cluster, member).bindService(), interceptors);
-    ServerServiceDefinition maintenance =
-        DeepParsing.requests(new MaintenanceService(cluster, member).bindService(), interceptors);
-    ServerServiceDefinition clusterService =
-        DeepParsing.requests(new ClusterService(cluster, member).bindService(), interceptors);
-    ServerServiceDefinition watch =
-        DeepParsing.requests(new WatchService(cluster, member).bindService(), interceptors);
-    ServerServiceDefinition lease =
-        DeepParsing.requests(new LeaseService(cluster, member).bindService(), interceptors);
-    ServerServiceDefinition auth =
-        DeepParsing.requests(new AuthService(cluster, member).bindService(), interceptors);
     InProcessClient inProcessClient = new InProcessClient(cluster, member);
-    ServerServiceDefinition lock =
-        DeepParsing.requests(new LockService(inProcessClient).bindService(), interceptors);
-    ServerServiceDefinition election = DeepParsing.requests(
-        new ElectionService(inProcessClient, cluster.clock(), sender).bindService(), interceptors);
+    List<ServerServiceDefinition> services = new ArrayList<>();
+    for (BindableService service : List.of(new KvService(cluster, member),
+        new MaintenanceService(cluster, member), new ClusterService(cluster, member),
+        new WatchService(cluster, member), new LeaseService(cluster, member),
+        new AuthService(cluster, member), new LockService(inProcessClient),
+        new ElectionService(inProcessClient, cluster.clock(), sender))) {
+      services.add(DeepParsing.requests(service.bindService(), interceptors));
+    }
     // etcd's health server sits behind its interceptors too, but checks nothing of the member.
-    ServerServiceDefinition health =
-        ServerInterceptors.intercept(HealthService.definition(), faults, handled);
+    services.add(ServerInterceptors.intercept(HealthService.definition(), faults, handled));
     String inProcessName = "fake-etcd-" + instance + "-" + i;
     // The JSON gateway calls the member's own services, as etcd's gateway dials its own port.
     LazyInProcessChannel gatewayChannel = new LazyInProcessChannel(inProcessName);
@@ -202,9 +194,8 @@ public final class MemberEndpoints implements ClientEndpoints {
         new VersionRoute(Downgrade.VERSION, Downgrade.CLUSTER.toString()),
         new MetricsRoute(cluster, member, handled), new GatewayRoute(gatewayChannel,
             () -> cluster.clientCertAuth() && cluster.query(() -> member.authEnabled())));
-    Endpoint endpoint = new Endpoint(Trace.label(Cluster.memberName(i), member.id()), inProcessName, faults,
-        List.of(kv, maintenance, clusterService, watch, lease, auth, lock, election, health),
-        routes, gatewayChannel);
+    Endpoint endpoint = new Endpoint(Trace.label(Cluster.memberName(i), member.id()),
+        inProcessName, faults, services, routes, gatewayChannel);
     // Direct executor: an in-process call reaches the simulation on the caller's thread, so a
     // request sent asynchronously is registered before the caller moves the clock.
     InProcessServerBuilder inProcess = InProcessServerBuilder.forName(endpoint.inProcessName)
