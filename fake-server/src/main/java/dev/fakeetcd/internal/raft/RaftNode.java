@@ -315,7 +315,7 @@ public final class RaftNode {
    *                                  progress)
    */
   public void proposeOrForward(byte[] data) {
-    proposeOrForward(new Entry(0, 0, EntryType.NORMAL, data));
+    proposeOrForward(List.of(data));
   }
 
   /**

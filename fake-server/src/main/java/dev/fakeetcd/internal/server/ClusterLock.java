@@ -49,14 +49,14 @@ public final class ClusterLock {
    * off the lock ({@link #outside}) (see {@link #settle}).
    */
   private final AtomicInteger arrivals = new AtomicInteger();
-  /**
-   * Hands replies, stream responses and delayed ones to gRPC outside the cluster lock (see
-   * {@link #reply}), ends streams for the leader monitor and closes removed members' ports.
-   */
   /** Calls about to take the lock, oldest first (see {@link #call}). */
   private final ConcurrentLinkedQueue<Entering<?>> entering = new ConcurrentLinkedQueue<>();
   /** Runs a section whose proposals reach Raft as one batch (the simulation's batchProposals). */
   private final Consumer<Runnable> batch;
+  /**
+   * Hands replies, stream responses and delayed ones to gRPC outside the cluster lock (see
+   * {@link #reply}), ends streams for the leader monitor and closes removed members' ports.
+   */
   private final ExecutorService sender = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-etcd-watch-sender");
     t.setDaemon(true);

@@ -298,11 +298,7 @@ public final class SimMember<S extends StateMachine> {
         }
       }
       try {
-        if (batch.size() == 1) {
-          node.proposeOrForward(p.data());
-        } else {
-          node.proposeOrForward(batch.stream().map(HeldProposal::data).toList());
-        }
+        node.proposeOrForward(batch.stream().map(HeldProposal::data).toList());
         for (HeldProposal b : batch) {
           completeLater(b.handed(), null, null);
         }
